@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainer import __version__, paths
+from trainer.cli import main
+from trainer.settings import Settings, SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_core_imports_without_textual_or_sqlalchemy():
+    code = (
+        "import sys, json; import trainer.scheduler, trainer.scheduler.sm2, trainer.studyday, "
+        "trainer.settings, trainer.paths; "
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('textual', 'sqlalchemy', 'sqlmodel', 'rich'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"trainer {__version__}"
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "usage: trainer" in capsys.readouterr().out
+
+
+def test_unknown_flag_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--no-such-flag"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "trainer", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and out.stdout.startswith("trainer ")
+
+
+def test_trainer_home_overrides_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path))
+    assert paths.data_dir() == tmp_path
+    assert paths.default_db_url() == f"sqlite:///{tmp_path / 'trainer.db'}"
+
+
+def test_db_precedence(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path))
+    assert paths.resolve_db_url(None) == f"sqlite:///{tmp_path / 'trainer.db'}"
+    monkeypatch.setenv("TRAINER_DB", "sqlite:///from-env.db")
+    assert paths.resolve_db_url(None) == "sqlite:///from-env.db"
+    assert paths.resolve_db_url("postgresql://x/y") == "postgresql://x/y"
+    assert paths.resolve_db_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+
+
+def test_settings_defaults_without_file():
+    s = load_settings()
+    assert (s.day_start_hour, s.new_per_day, s.reviews_per_day) == (4, 20, 200)
+    assert s.lapse_updates_easiness is False
+
+
+def test_settings_from_file(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('day_start_hour = 5\ntimezone = "Europe/London"\nnew_per_day = 7\n')
+    s = load_settings(cfg)
+    assert s == Settings(day_start_hour=5, timezone="Europe/London", new_per_day=7)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("day_start_hr = 5\n", "day_start_hr: unknown key"),
+        ("day_start_hour = 25\n", "day_start_hour: Input should be less than or equal to 23"),
+        ('timezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
+        ("day_start_hour = \n", "not valid TOML"),
+    ],
+)
+def test_bad_settings_name_the_key(tmp_path, text, message):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text)
+    with pytest.raises(SettingsError) as exc:
+        load_settings(cfg)
+    assert str(cfg) in str(exc.value) and message in str(exc.value)
+
+
+def test_bundled_decks_dir_exists():
+    assert paths.bundled_decks_dir().is_dir()

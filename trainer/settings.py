@@ -1,0 +1,67 @@
+"""User settings: a pydantic model read from an optional ``config.toml`` in the data dir."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from trainer import paths
+
+
+class SettingsError(ValueError):
+    """A config file that cannot be used; the message is one line per problem."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day_start_hour: Annotated[int, Field(ge=0, le=23)] = 4
+    timezone: str | None = None
+    new_per_day: Annotated[int, Field(ge=0)] = 20
+    reviews_per_day: Annotated[int, Field(ge=0)] = 200
+    lapse_updates_easiness: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def tzinfo(self) -> ZoneInfo | None:
+        """The configured zone; None means the system's local zone."""
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a missing file means the defaults."""
+    path = path or paths.config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            lines.append(f"{path}: {key}: {reason}")
+        raise SettingsError("\n".join(lines)) from None
