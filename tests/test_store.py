@@ -1,0 +1,321 @@
+from __future__ import annotations
+
+import os
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.helpers import LONDON, Clock, make_store
+from trainer.errors import UserError
+from trainer.scheduler.sm2 import SM2State
+from trainer.store import UNLIMITED, Limits, open_store
+from trainer.store.engine import HEAD_REVISION
+
+TEST_URLS = [None]
+if os.environ.get("TRAINER_TEST_DB_URL"):
+    TEST_URLS.append(os.environ["TRAINER_TEST_DB_URL"])
+
+
+@pytest.fixture(params=TEST_URLS, ids=lambda u: "sqlite" if u is None else "external")
+def db_url(request, tmp_path):
+    if request.param is None:
+        return f"sqlite:///{tmp_path / 'trainer.db'}"
+    url = request.param
+    from sqlalchemy import create_engine
+
+    from trainer.store.models import SQLModel
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def store_ids(db_url, clock):
+    store, ids = make_store(db_url, 6, clock)
+    yield store, ids
+    store.close()
+
+
+def state_tuple(store, cid):
+    s = store.state(cid)
+    return (s.repetitions, s.easiness_x100, s.interval, s.due, s.reviews, s.lapses)
+
+
+def test_sqlite_pragmas_for_durability(tmp_path):
+    store = open_store(str(tmp_path / "t.db"))
+    with store.transaction() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    store.close()
+
+
+def test_head_revision_constant_matches_migration_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import trainer.store.engine as eng
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(eng.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+def test_default_store_lives_in_trainer_home(_isolated_home):
+    store = open_store()
+    store.close()
+    assert (_isolated_home / "trainer.db").exists()
+
+
+def test_scheduled_review_applies_sm2_and_logs_both_states(store_ids, clock):
+    store, ids = store_ids
+    rid = store.record_review(ids[0], 5, answer_ms=1200, session_id="s1")
+    assert state_tuple(store, ids[0]) == (1, 260, 1, date(2026, 3, 3), 1, 0)
+    with store.reading() as conn:
+        row = conn.execute(text("SELECT * FROM review WHERE id = :i"), {"i": rid}).mappings().one()
+    assert (row["before_repetitions"], row["after_repetitions"]) == (0, 1)
+    assert (row["quality"], row["kind"], row["answer_ms"], row["session_id"]) == (
+        5, "scheduled", 1200, "s1")
+    assert row["study_day"] in (date(2026, 3, 2), "2026-03-02")
+    clock.advance(days=1)
+    store.record_review(ids[0], 4)
+    assert state_tuple(store, ids[0]) == (2, 260, 6, date(2026, 3, 9), 2, 0)
+
+
+def test_repeat_and_quiz_answers_change_no_schedule(store_ids):
+    store, ids = store_ids
+    store.record_review(ids[0], 3)
+    before = state_tuple(store, ids[0])
+    store.record_review(ids[0], 2, kind="repeat")
+    store.record_review(ids[0], 1, kind="quiz")
+    assert state_tuple(store, ids[0]) == before
+
+
+def test_lapse_counts_only_failures_after_a_pass(store_ids, clock):
+    store, ids = store_ids
+    store.record_review(ids[0], 1)  # a new card failed: not a lapse
+    assert store.state(ids[0]).lapses == 0
+    clock.advance(days=1)
+    store.record_review(ids[0], 4)
+    clock.advance(days=1)
+    store.record_review(ids[0], 0)
+    assert store.state(ids[0]).lapses == 1
+
+
+def test_bad_quality_and_kind_are_refused_and_nothing_logged(store_ids):
+    store, ids = store_ids
+    for q in (6, -1, 2.5):
+        with pytest.raises(ValueError):
+            store.record_review(ids[0], q)
+    with pytest.raises(ValueError):
+        store.record_review(ids[0], 4, kind="import")
+    with store.reading() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM review")).scalar() == 0
+
+
+def test_queue_order_reviews_then_repeats_then_new(store_ids, clock):
+    store, ids = store_ids
+    # Card 0: due 3 days ago; card 1: due yesterday with lower EF; card 2: due yesterday, EF high.
+    for cid, q in ((ids[0], 5), (ids[1], 3), (ids[2], 5)):
+        store.record_review(cid, q)
+    clock.advance(days=1)
+    store.record_review(ids[1], 3)  # repetitions 2, interval 6 -> due far ahead
+    store.set_state(ids[0], SM2State(2, 2.6, 6), date(2026, 3, 1), kind="import")
+    store.set_state(ids[1], SM2State(2, 2.2, 6), date(2026, 3, 2), kind="import")
+    store.set_state(ids[2], SM2State(2, 2.7, 6), date(2026, 3, 2), kind="import")
+    clock.advance(days=1)
+    store.record_review(ids[3], 2)  # new card failed today: a pending repeat
+    queue = store.due_queue(None, limits=UNLIMITED)
+    assert [(q.card_id, q.bucket) for q in queue] == [
+        (ids[0], "review"), (ids[1], "review"), (ids[2], "review"),
+        (ids[3], "repeat"), (ids[4], "new"), (ids[5], "new"),
+    ]
+
+
+def test_pending_repeats_survive_reopening_and_clear_at_four(db_url, clock):
+    store, ids = make_store(db_url, 3, clock)
+    store.record_review(ids[0], 3)
+    store.close()
+    store = open_store(db_url, settings=LONDON, clock=clock)
+    assert [q.card_id for q in store.due_queue(None) if q.bucket == "repeat"] == [ids[0]]
+    store.record_review(ids[0], 3, kind="repeat")
+    assert [q.card_id for q in store.due_queue(None) if q.bucket == "repeat"] == [ids[0]]
+    store.record_review(ids[0], 4, kind="repeat")
+    assert [q for q in store.due_queue(None) if q.bucket == "repeat"] == []
+    # the next study day, yesterday's repeats are gone
+    store.record_review(ids[1], 1)
+    clock.advance(days=1)
+    assert [q for q in store.due_queue(None) if q.bucket == "repeat"] == []
+    store.close()
+
+
+def test_daily_limits_count_what_was_studied_today(store_ids):
+    store, ids = store_ids
+    limits = Limits(new_per_day=3, reviews_per_day=10)
+    assert [q.bucket for q in store.due_queue(None, limits=limits)] == ["new"] * 3
+    store.record_review(ids[0], 5)
+    store.record_review(ids[1], 5)
+    assert [q.card_id for q in store.due_queue(None, limits=limits)] == [ids[2]]
+    store.undo_last_review()
+    assert [q.card_id for q in store.due_queue(None, limits=limits)] == [ids[1], ids[2]]
+
+
+def test_deck_limits_override_settings(store_ids):
+    store, _ids = store_ids
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE deck SET new_per_day = 2"))
+    deck = store.find_deck("d")
+    assert len(store.due_queue(deck)) == 2
+    assert len(store.due_queue(None)) == 6  # settings allow 20
+
+
+def test_suspended_and_buried_cards_leave_the_queue(store_ids, clock):
+    store, ids = store_ids
+    store.suspend(ids[0])
+    store.bury_until_tomorrow(ids[1])
+    queued = {q.card_id for q in store.due_queue(None)}
+    assert ids[0] not in queued and ids[1] not in queued and ids[2] in queued
+    clock.advance(days=1)
+    queued = {q.card_id for q in store.due_queue(None)}
+    assert ids[1] in queued and ids[0] not in queued
+    store.unsuspend(ids[0])
+    assert ids[0] in {q.card_id for q in store.due_queue(None)}
+
+
+def test_queue_limits_to_one_deck(db_url, clock):
+    store, _ids = make_store(db_url, 2, clock, deck_key="a")
+    other = store.create_deck("b", "Deck b")
+    store.add_cards(other, [{"key": "x", "kind": "basic", "prompt": "p", "answer": "a"}])
+    assert len(store.due_queue(store.find_deck("a"))) == 2
+    assert len(store.due_queue(store.find_deck("Deck b"))) == 1
+    assert len(store.due_queue(None)) == 3
+    with pytest.raises(UserError, match="no deck"):
+        store.find_deck("zzz")
+    store.close()
+
+
+def test_undo_walks_back_through_several_grades(store_ids, clock):
+    store, ids = store_ids
+    start = [state_tuple(store, c) for c in ids[:3]]
+    store.record_review(ids[0], 5, session_id="s")
+    store.record_review(ids[1], 2, session_id="s")
+    store.record_review(ids[1], 4, kind="repeat", session_id="s")
+    store.record_review(ids[2], 4, session_id="s")
+    undone = [store.undo_last_review("s") for _ in range(4)]
+    assert [(u.card_id, u.kind) for u in undone] == [
+        (ids[2], "scheduled"), (ids[1], "repeat"), (ids[1], "scheduled"), (ids[0], "scheduled")]
+    assert [state_tuple(store, c) for c in ids[:3]] == start
+    assert store.undo_last_review("s") is None
+    assert store.rollup_rows() == []
+    assert store.state(ids[0]).last_reviewed is None
+
+
+def test_reset_makes_a_card_new_and_is_logged(store_ids):
+    store, ids = store_ids
+    store.record_review(ids[0], 5)
+    store.reset_card(ids[0])
+    assert state_tuple(store, ids[0]) == (0, 250, 0, None, 0, 0)
+    store.undo_last_review()
+    assert state_tuple(store, ids[0])[:3] == (1, 260, 1)
+
+
+def test_rollup_counts_answers_by_hour_maturity_kind_quality(store_ids, clock):
+    store, ids = store_ids
+    store.record_review(ids[0], 5, answer_ms=1000)
+    store.record_review(ids[1], 5, answer_ms=3000)
+    store.record_review(ids[2], 2, answer_ms=500)
+    store.record_review(ids[2], 4, kind="repeat", answer_ms=700)
+    rows = {(r[2], r[3], r[4]): (r[5], r[6]) for r in store.rollup_rows()}
+    assert rows == {
+        ("new", "scheduled", 5): (2, 4000),
+        ("new", "scheduled", 2): (1, 500),
+        ("learning", "repeat", 4): (1, 700),
+    }
+    assert {r[1] for r in store.rollup_rows()} == {10}  # 10:00 UTC is 10:00 GMT in March
+
+
+def test_rebuild_after_long_random_history_matches_stored_states(db_url, clock):
+    store, ids = make_store(db_url, 12, clock)
+    rng = random.Random(7)
+    for _ in range(600):
+        cid = rng.choice(ids)
+        action = rng.random()
+        if action < 0.70:
+            store.record_review(cid, rng.randint(0, 5), answer_ms=rng.randint(100, 9000),
+                                session_id="s")
+        elif action < 0.78:
+            store.record_review(cid, rng.randint(0, 5), kind=rng.choice(["repeat", "quiz"]))
+        elif action < 0.88:
+            store.undo_last_review()
+        elif action < 0.92:
+            store.reset_card(cid)
+        elif action < 0.96:
+            store.set_state(cid, SM2State(rng.randint(1, 5), 2.2, rng.randint(1, 40)),
+                            store.today() + timedelta(days=rng.randint(-5, 5)), kind="import",
+                            reviews=rng.randint(1, 9), lapses=rng.randint(0, 3))
+        else:
+            store.settings = store.settings.model_copy(
+                update={"lapse_updates_easiness": not store.settings.lapse_updates_easiness})
+        clock.advance(hours=rng.randint(1, 30))
+    stored = [(*state_tuple(store, c), store.state(c).last_reviewed) for c in ids]
+    rollup = store.rollup_rows()
+    with store.reading() as conn:
+        replayed = store.replayed_states(conn)
+    assert [replayed[c] for c in ids] == stored
+    assert store.rebuild_states() == 0
+    assert store.rollup_rows() == rollup
+    # corrupt one state and one rollup row: rebuild mends both
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE card_state SET interval = 999 WHERE card_id = :c"),
+                     {"c": ids[0]})
+        conn.execute(text(
+            "DELETE FROM daily_rollup WHERE hour = (SELECT MIN(hour) FROM daily_rollup)"))
+    assert store.rebuild_states() == 1
+    assert [(*state_tuple(store, c), store.state(c).last_reviewed) for c in ids] == stored
+    assert store.rollup_rows() == rollup
+    store.close()
+
+
+def test_due_queue_uses_an_index(tmp_path):
+    store, _ = make_store(str(tmp_path / "t.db"), 3)
+    with store.reading() as conn:
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT card_id FROM card_state WHERE suspended = 0 "
+            "AND due <= '2026-03-02' AND (buried_until IS NULL OR buried_until <= '2026-03-02') "
+            "ORDER BY due, easiness_x100, card_id LIMIT 100"
+        ).all()
+    details = " ".join(str(r[-1]) for r in plan)
+    assert "ix_card_state_queue" in details, details
+    assert "SCAN card_state" not in details.replace("USING INDEX", "")
+    store.close()
+
+
+def test_the_due_query_the_store_runs_is_the_indexed_one(tmp_path):
+    store, _ = make_store(str(tmp_path / "t.db"), 3)
+    seen = []
+    from sqlalchemy import event
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        if "card_state.due <=" in statement:
+            seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    store.due_queue(None)
+    statement, params = seen[0]
+    with store.reading() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+    assert "ix_card_state_queue" in " ".join(str(r[-1]) for r in plan)
+    store.close()

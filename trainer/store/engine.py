@@ -1,0 +1,205 @@
+"""Open a store: an engine factory with the SQLite durability rules and schema migrations.
+
+Nothing is written to a file that fails the checks: a file that is not SQLite, a truncated one,
+one from a newer trainer, or one in a read-only place gives a one-line error and stays as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from trainer.errors import UserError
+from trainer.paths import resolve_db_url
+
+# The newest migration. Start-up compares the stored revision with this string and imports
+# Alembic only when they differ; a test keeps it equal to the scripts' head.
+HEAD_REVISION = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
+TRAINER_TABLES = {"deck", "card", "card_state", "review"}
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse, without writing, a file trainer cannot safely open."""
+    where = path.parent if str(path.parent) else Path(".")
+    if not path.exists():
+        if not where.exists():
+            try:
+                where.mkdir(parents=True)
+            except OSError as exc:
+                raise UserError(f"{path}: cannot create its folder: {exc.strerror}") from None
+        if not os.access(where, os.W_OK | os.X_OK):
+            raise UserError(f"{path}: cannot create the database: folder {where} is read-only")
+        return
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a database file")
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_HEADER):
+        raise UserError(
+            f"{path}: not a trainer database (not SQLite); move it away or choose another --db"
+        )
+    if len(header) < 100:
+        raise UserError(f"{path}: the database is truncated; restore it from a backup"
+        ) from None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    size_valid = header[92:96] == header[24:28]
+    if size_valid and size < pages * page_size:
+        raise UserError(
+            f"{path}: the database is truncated ({size} of {pages * page_size} bytes); "
+            "restore it from a backup"
+        )
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(where, os.W_OK | os.X_OK):
+        raise UserError(f"{path}: the database or its folder is read-only; trainer needs to write")
+
+
+def _read_revision_readonly(path: Path) -> tuple[str | None, set[str]]:
+    """The stored schema revision and table names, read without any chance of a write."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            return revision, tables
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(
+            f"{path}: cannot read the database ({exc}); restore it from a backup"
+        ) from None
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling would begin lazily and as DEFERRED; we begin
+    # ourselves (see _begin) so that writes take the lock up front.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")  # a committed review survives a power cut
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _begin(conn) -> None:
+    # BEGIN IMMEDIATE takes the write lock at once, so a lock upgrade mid-transaction can never
+    # fail with "database is locked"; the busy timeout makes a second writer wait its turn.
+    if conn.get_execution_options().get("immediate", True):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine with trainer's connection rules. Never a module-level engine."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def _backup(path: Path, revision: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.backup-{revision}-{stamp}")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _stored_revision(engine: Engine) -> tuple[str | None, set[str]]:
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        revision = None
+        if "alembic_version" in tables:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        conn.rollback()
+    return revision, tables
+
+
+def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
+    """Check, back up and migrate the database; return its engine and any backup's path."""
+    url = resolve_db_url(url)
+    path = _sqlite_path(url)
+    name = str(path) if path else make_url(url).render_as_string(hide_password=True)
+    if path is not None:
+        _check_sqlite_file(path)
+        revision, tables = None, set()
+        if path.exists() and path.stat().st_size:
+            revision, tables = _read_revision_readonly(path)
+    engine = create_store_engine(url)
+    if path is None:
+        try:
+            revision, tables = _stored_revision(engine)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise UserError(f"{name}: cannot open the database: {exc.__class__.__name__}") from None
+    user_tables = {t for t in tables if not t.startswith("sqlite_")}
+    if revision is None and user_tables:
+        engine.dispose()
+        raise UserError(f"{name}: not a trainer database; move it away or choose another --db")
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        engine.dispose()
+        raise UserError(
+            f"{name}: written by a newer trainer (schema {revision}); upgrade trainer to open it"
+        )
+    backup = None
+    if revision != HEAD_REVISION:
+        if revision is not None and path is not None:
+            backup = str(_backup(path, revision))
+        try:
+            _upgrade(engine)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise UserError(f"{name}: could not upgrade the database: {exc}") from None
+    return engine, backup

@@ -1,0 +1,141 @@
+"""The database tables. Deck files are validated by separate pydantic models (trainer.formats).
+
+Every figure the statistics aggregate is a real column. Dates called ``due``, ``study_day`` and
+``buried_until`` are study days (see trainer.studyday); times are aware UTC
+(SQLModel's UTCDateTime).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+CARD_KINDS = ("basic", "typed", "cloze", "choice")
+REVIEW_KINDS = ("scheduled", "repeat", "quiz", "import", "reset")
+MATURITIES = ("new", "learning", "young", "mature")
+MATURE_DAYS = 21
+
+
+class Deck(SQLModel, table=True):
+    __tablename__ = "deck"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    name: str
+    description: str = ""
+    source: str = ""
+    tags: str = ""  # the deck's own tags, space-separated (cards carry them in card_tag too)
+    created_at: datetime
+    updated_at: datetime
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+
+
+class Card(SQLModel, table=True):
+    __tablename__ = "card"
+    __table_args__ = (
+        UniqueConstraint("deck_id", "key", name="uq_card_deck_key"),
+        Index("ix_card_deck_position", "deck_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE")
+    key: str
+    entry: str  # the deck-file entry this card came from (a cloze entry yields several cards)
+    kind: str
+    prompt: str = ""
+    answer: str = ""
+    accept: str = "[]"  # JSON list of other accepted answers; shown, never aggregated
+    distractors: str = "[]"  # JSON list
+    cloze_text: str = ""
+    cloze_number: int | None = None
+    explanation: str = ""
+    source_quote: str = ""
+    source_para: int | None = None
+    tags: str = ""  # the card's own tags, space-separated
+    content_hash: str = ""
+    position: int = 0
+    shuffle_seed: int = 0
+
+
+class CardTag(SQLModel, table=True):
+    """Effective tags (the card's and its deck's), one row each, for per-tag statistics."""
+
+    __tablename__ = "card_tag"
+
+    card_id: int = Field(foreign_key="card.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, index=True)
+
+
+class CardState(SQLModel, table=True):
+    __tablename__ = "card_state"
+    __table_args__ = (Index("ix_card_state_queue", "suspended", "due", "easiness_x100"),)
+
+    card_id: int = Field(foreign_key="card.id", primary_key=True, ondelete="CASCADE")
+    repetitions: int = 0
+    easiness_x100: int = 250
+    interval: int = 0
+    due: date | None = None  # None: a new card
+    lapses: int = 0
+    reviews: int = 0
+    suspended: bool = False
+    buried_until: date | None = None
+    last_reviewed: datetime | None = None
+
+
+class Review(SQLModel, table=True):
+    """The review log. Replaying it (trainer.store.repo.rebuild_states) gives every card state."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        Index("ix_review_card", "card_id", "id"),
+        Index("ix_review_day", "study_day", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
+    session_id: str = ""
+    reviewed_at: datetime
+    study_day: date
+    hour: int  # local hour in the configured zone, for the hourly breakdown
+    quality: int
+    kind: str
+    answer_ms: int = 0
+    lapse_updates_easiness: bool = False
+    before_repetitions: int
+    before_easiness_x100: int
+    before_interval: int
+    before_due: date | None = None
+    before_reviews: int = 0
+    before_lapses: int = 0
+    after_repetitions: int
+    after_easiness_x100: int
+    after_interval: int
+    after_due: date | None = None
+    after_reviews: int = 0
+    after_lapses: int = 0
+
+
+class DailyRollup(SQLModel, table=True):
+    """Counts per study day x local hour x maturity x kind x quality, kept with the log."""
+
+    __tablename__ = "daily_rollup"
+
+    study_day: date = Field(primary_key=True)
+    hour: int = Field(primary_key=True)
+    maturity: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    quality: int = Field(primary_key=True)
+    count: int = 0
+    total_ms: int = 0
+
+
+def maturity(repetitions: int, interval: int, reviews: int, due: date | None) -> str:
+    """A card's maturity before a review: new, learning, young or mature."""
+    if due is None and reviews == 0:
+        return "new"
+    if repetitions < 2:
+        return "learning"
+    return "young" if interval < MATURE_DAYS else "mature"
