@@ -139,6 +139,7 @@ class Store:
         self._conn: Connection | None = None
         self._dialect = engine.dialect.name
         self._upsert = _rollup_upsert(self._dialect)
+        self._insert_review = insert(review_t)
         self._select_state = select(*[state_t.c[f] for f in (
             "card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")]).where(
             state_t.c.card_id == bindparam("cid"))
@@ -434,7 +435,7 @@ class Store:
         for f in STATE_FIELDS:
             row[f"before_{f}"] = getattr(before, f)
             row[f"after_{f}"] = getattr(after, f)
-        review_id = conn.execute(insert(review_t).values(row)).inserted_primary_key[0]
+        review_id = conn.execute(self._insert_review, row).inserted_primary_key[0]
         if kind in ANSWER_KINDS:
             conn.execute(
                 self._upsert,

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.helpers import make_store
+from trainer.errors import UserError
+from trainer.store import open_store
+from trainer.store.engine import HEAD_REVISION
+
+ROOT = Path(__file__).resolve().parent.parent
+V1_DB = Path(__file__).parent / "data" / "v1.db"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def child(url: str, count: int, tag: str = "child") -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.reviewer_child", url, str(count), tag],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_sigkill_never_loses_a_committed_review(tmp_path):
+    db = tmp_path / "t.db"
+    url = f"sqlite:///{db}"
+    store, _ = make_store(url, 20)
+    store.close()
+    proc = child(url, 100_000)
+    printed: list[int] = []
+    deadline = time.monotonic() + random.Random().uniform(0.8, 2.0)
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        printed.append(int(line))
+    proc.send_signal(signal.SIGKILL)
+    rest, _ = proc.communicate()
+    printed += [int(x) for x in rest.split()]
+    assert proc.returncode == -signal.SIGKILL
+    assert len(printed) > 20, "the child recorded too little to prove anything"
+    con = sqlite3.connect(db)
+    stored = {r[0] for r in con.execute("SELECT id FROM review")}
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert set(printed) <= stored
+    # and the states still agree with the log
+    store = open_store(url)
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+def test_two_processes_recording_at_once_lose_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    store, _ = make_store(url, 10)
+    store.close()
+    procs = [child(url, 300, tag) for tag in ("a", "b")]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for p, (_out, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, err
+        assert "locked" not in err
+    ids = [int(x) for out, _ in outputs for x in out.split()]
+    assert len(ids) == 600 == len(set(ids))
+    store = open_store(url)
+    with store.reading() as conn:
+        by_session = dict(conn.execute(
+            text("SELECT session_id, COUNT(*) FROM review GROUP BY session_id")).all())
+    assert by_session == {"a": 300, "b": 300}
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("my precious notes\n" * 100)
+    before = digest(path)
+    with pytest.raises(UserError) as exc:
+        open_store(str(path))
+    assert str(exc.value).count("\n") == 0
+    assert str(path) in str(exc.value) and "not a trainer database" in str(exc.value)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_a_sqlite_file_of_another_program_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE things (x)")
+    con.commit()
+    con.close()
+    before = digest(path)
+    with pytest.raises(UserError, match="not a trainer database"):
+        open_store(str(path))
+    assert digest(path) == before
+
+
+def test_a_truncated_database_is_refused_untouched(tmp_path):
+    good = tmp_path / "good.db"
+    store, _ = make_store(f"sqlite:///{good}", 200)
+    store.close()
+    data = good.read_bytes()
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(data[: len(data) // 2])
+    before = digest(bad)
+    with pytest.raises(UserError) as exc:
+        open_store(str(bad))
+    assert "truncated" in str(exc.value) and str(bad) in str(exc.value)
+    assert "\n" not in str(exc.value)
+    assert digest(bad) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_a_read_only_folder_is_refused(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(UserError, match="read-only"):
+            open_store(str(folder / "t.db"))
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_folder_is_refused_even_for_root(tmp_path, monkeypatch):
+    # root can write anywhere, so simulate what os.access reports for a read-only folder
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == folder else real_access(p, mode)
+    )
+    with pytest.raises(UserError, match="read-only"):
+        open_store(str(folder / "t.db"))
+    assert list(folder.iterdir()) == []
+
+
+def test_a_database_from_a_newer_trainer_is_refused_untouched(tmp_path):
+    path = tmp_path / "t.db"
+    store, _ = make_store(f"sqlite:///{path}", 2)
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    store.close()
+    before = digest(path)
+    with pytest.raises(UserError) as exc:
+        open_store(str(path))
+    assert "newer trainer" in str(exc.value) and str(path) in str(exc.value)
+    assert digest(path) == before
+
+
+def test_upgrade_from_a_committed_v1_database_keeps_history(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(V1_DB, path)
+    store = open_store(str(path))
+    assert store.backup_path is not None
+    backup = Path(store.backup_path)
+    assert backup.exists() and backup.parent == tmp_path
+    con = sqlite3.connect(backup)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    con.close()
+    with store.reading() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            HEAD_REVISION)
+        assert conn.execute(text("SELECT COUNT(*) FROM review")).scalar() == 3
+    # the new revision filled the rollup from the old log
+    rows = {(r[2], r[3], r[4]): (r[5], r[6]) for r in store.rollup_rows()}
+    assert rows == {
+        ("new", "scheduled", 5): (1, 2000),
+        ("learning", "quiz", 4): (1, 1500),
+        ("learning", "scheduled", 4): (1, 3000),
+    }
+    assert store.rebuild_states() == 0
+    assert store.state(1).interval == 6
+    store.close()
+    # opening again needs no upgrade and makes no second backup
+    store = open_store(str(path))
+    assert store.backup_path is None
+    store.close()
