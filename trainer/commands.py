@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from trainer.errors import UserError
 
@@ -12,6 +15,102 @@ AddCommand = Callable[..., argparse.ArgumentParser]
 
 def register(add: AddCommand) -> None:
     """Add every subcommand to the parser; ``add(name, handler, help)`` returns its subparser."""
+    p = add("import", cmd_import, "import deck files (TOML/JSON, CSV/TSV/TXT, Anki .apkg)")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    p.add_argument("--deck", metavar="NAME", help="import into the deck with this name")
+    p.add_argument("--format", metavar="F", help="toml, json, csv, tsv, txt or apkg "
+                   "(default: by the file's extension)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; change "
+                   "nothing")
+    p.add_argument("--prune", action="store_true", help="remove cards that are no longer in "
+                   "the file (and their history)")
+
+    p = add("decks", cmd_decks, "list decks with today's new and due counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("export", cmd_export, "export a deck")
+    p.add_argument("deck", metavar="DECK", help="deck key or name")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here, not stdout")
+    p.add_argument("--format", choices=("toml", "json", "csv"), default=None,
+                   help="default: by the output's extension, else toml")
+
+    add("schema", cmd_schema, "print the JSON Schema of native deck files")
+
+
+def open_from_args(args: argparse.Namespace):
+    from trainer.store import open_store
+
+    return open_store(getattr(args, "db", None))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from trainer.importer import day_function, import_decks, load, stderr_progress
+
+    with open_from_args(args) as store:
+        decks = load(args.paths, args.format, args.deck, day_function(store))
+        reports = import_decks(store, decks, prune=args.prune, dry_run=args.dry_run,
+                               progress=stderr_progress())
+    prefix = "would import" if args.dry_run else "imported"
+    for report in reports:
+        print(f"{prefix} {report.line()}")
+        for note in report.notes:
+            print(f"  {note}")
+        for key in report.missing[:20]:
+            print(f"  not in the file: {key}")
+        if len(report.missing) > 20:
+            print(f"  ... and {len(report.missing) - 20} more not in the file")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    return 0
+
+
+def cmd_decks(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store:
+        overview = store.deck_overview()
+    if args.json:
+        print(json.dumps(
+            [{k: d[k] for k in ("key", "name", "cards", "new", "due")} for d in overview],
+            ensure_ascii=False, indent=2,
+        ))
+        return 0
+    if not overview:
+        print("no decks yet; `trainer import FILE` adds one")
+        return 0
+    width = min(40, max(len(d["name"]) for d in overview))
+    print(f"{'KEY':<24} {'NAME':<{width}} {'CARDS':>6} {'NEW':>5} {'DUE':>5}")
+    for d in overview:
+        name = d["name"] if len(d["name"]) <= width else d["name"][: width - 1] + "…"
+        print(f"{d['key'][:24]:<24} {name:<{width}} {d['cards']:>6} {d['new']:>5} {d['due']:>5}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from trainer.formats.export import to_csv, to_json, to_toml
+
+    fmt = args.format
+    if fmt is None and args.output is not None:
+        fmt = {".json": "json", ".csv": "csv"}.get(args.output.suffix.lower(), "toml")
+    fmt = fmt or "toml"
+    with open_from_args(args) as store:
+        deck = store.find_deck(args.deck)
+        cards = store.deck_cards(deck["id"])
+    text = {"toml": to_toml, "json": to_json, "csv": to_csv}[fmt](deck, cards)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
+    print(f"exported {deck['name']} [{deck['key']}]: {len(cards)} cards to {args.output}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from trainer.formats.native import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
 
 
 def run_tui(args: argparse.Namespace) -> int:

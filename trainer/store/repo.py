@@ -272,6 +272,81 @@ class Store:
             raise UserError(f"no card with id {card_id}")
         return StateRow(*row)
 
+    def deck_overview(self, day: date | None = None) -> list[dict]:
+        """Every deck, sorted by key, with card counts and today's new / due / repeat counts
+        (new and due within the daily limits)."""
+        day = day or self.today()
+        not_buried = or_(state_t.c.buried_until.is_(None), state_t.c.buried_until <= day)
+        usable = and_(state_t.c.suspended.is_(False), not_buried)
+        with self.reading() as conn:
+            decks = [dict(r) for r in conn.execute(select(deck_t).order_by(deck_t.c.key))
+                     .mappings()]
+            per_deck = {
+                row[0]: row[1:]
+                for row in conn.execute(
+                    select(
+                        card_t.c.deck_id,
+                        func.count(),
+                        func.count().filter(and_(usable, state_t.c.due.is_(None))),
+                        func.count().filter(and_(usable, state_t.c.due <= day)),
+                        func.count().filter(state_t.c.suspended.is_(True)),
+                    )
+                    .join(state_t, state_t.c.card_id == card_t.c.id)
+                    .group_by(card_t.c.deck_id)
+                )
+            }
+            is_new = and_(review_t.c.before_due.is_(None), review_t.c.before_reviews == 0)
+            done = {
+                row[0]: row[1:]
+                for row in conn.execute(
+                    select(card_t.c.deck_id, func.count().filter(is_new),
+                           func.count().filter(~is_new))
+                    .join(card_t, card_t.c.id == review_t.c.card_id)
+                    .where(review_t.c.study_day == day, review_t.c.kind == "scheduled")
+                    .group_by(card_t.c.deck_id)
+                )
+            }
+            last = dict(
+                conn.execute(
+                    select(card_t.c.deck_id, func.max(review_t.c.reviewed_at))
+                    .join(card_t, card_t.c.id == review_t.c.card_id)
+                    .where(review_t.c.kind.in_(ANSWER_KINDS))
+                    .group_by(card_t.c.deck_id)
+                ).all()
+            )
+            repeat_ids = self.pending_repeats(conn, None, day)
+            repeats: dict[int, int] = {}
+            if repeat_ids:
+                for deck_id in conn.execute(
+                    select(card_t.c.deck_id).where(card_t.c.id.in_(repeat_ids))
+                ).scalars():
+                    repeats[deck_id] = repeats.get(deck_id, 0) + 1
+        out = []
+        for deck in decks:
+            cards, new_avail, due_avail, suspended = per_deck.get(deck["id"], (0, 0, 0, 0))
+            new_done, reviews_done = done.get(deck["id"], (0, 0))
+            limits = self.limits_for(deck)
+            out.append({
+                "id": deck["id"],
+                "key": deck["key"],
+                "name": deck["name"],
+                "cards": cards,
+                "new": max(0, min(new_avail, limits.new_per_day - new_done)),
+                "due": max(0, min(due_avail, limits.reviews_per_day - reviews_done)),
+                "repeat": repeats.get(deck["id"], 0),
+                "suspended": suspended,
+                "last_studied": last.get(deck["id"]),
+            })
+        return out
+
+    def deck_cards(self, deck_id: int) -> list[dict]:
+        """A deck's cards in deck order."""
+        with self.reading() as conn:
+            return [dict(r) for r in conn.execute(
+                select(card_t).where(card_t.c.deck_id == deck_id)
+                .order_by(card_t.c.position, card_t.c.id)
+            ).mappings()]
+
     # -- the queue --------------------------------------------------------------------------
 
     def limits_for(self, deck: dict | None) -> Limits:

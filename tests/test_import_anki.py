@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import genanki
+import pytest
+from sqlalchemy import text
+
+from trainer.cli import main
+from trainer.settings import Settings
+from trainer.store import open_store
+from trainer.studyday import study_day
+
+DATA = Path(__file__).parent / "data" / "anki"
+EXPECTED = json.loads((DATA / "expected.json").read_text())
+UTC_SETTINGS = Settings(timezone="UTC", day_start_hour=4)
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def imported(db: Path) -> dict[str, dict]:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    rows = con.execute(
+        "SELECT c.*, d.name AS deck_name, s.repetitions, s.easiness_x100, s.interval, s.due,"
+        " s.reviews, s.lapses, s.suspended, s.buried_until FROM card c JOIN deck d ON"
+        " d.id = c.deck_id JOIN card_state s ON s.card_id = c.id").fetchall()
+    con.close()
+    return {r["key"]: dict(r) for r in rows}
+
+
+@pytest.fixture
+def cfg(_isolated_home):
+    (_isolated_home / "config.toml").write_text('timezone = "UTC"\n')
+    return _isolated_home
+
+
+@pytest.mark.parametrize("package", ["current.apkg", "legacy.apkg"])
+def test_real_anki_packages_import_every_card_and_state(package, cfg, capsys):
+    assert run("import", str(DATA / package)) == 0
+    out = capsys.readouterr().out
+    assert "media referenced but not imported: kremlin.jpg" in out
+    assert "image occlusion" in out.lower()
+    cards = imported(cfg / "trainer.db")
+    expected = [c for c in EXPECTED["cards"] if c["notetype"] != "Image Occlusion"]
+    # Anki's own cards: one study card each, plus none for the dummy "please update" note
+    assert sorted(cards) == sorted(c["key"] for c in expected)
+    for e in expected:
+        got = cards[e["key"]]
+        assert got["deck_name"] == e["deck"], e["key"]
+        assert got["tags"].split() == e["tags"]
+        assert got["reviews"] == e["reps"] and got["lapses"] == e["lapses"]
+        assert bool(got["suspended"]) == (e["queue"] == -1)
+        assert (got["buried_until"] is not None) == (e["queue"] in (-2, -3))
+        if e["type"] == 0:
+            assert got["due"] is None and got["repetitions"] == 0
+        else:
+            assert got["easiness_x100"] == e["factor"] // 10
+    by_front = {c["fields"][0]: c for c in expected if c["key"].endswith(":0")}
+    france = cards[by_front["Capital of France?"]["key"]]
+    assert (france["prompt"], france["answer"], france["kind"]) == (
+        "Capital of France?", "Paris", "basic")
+    # a review card: due is days after the collection's creation day; n from the revlog
+    crt_day = (date(1970, 1, 1) + timedelta(seconds=EXPECTED["crt"]))
+    assert france["due"] == str(crt_day + timedelta(days=by_front["Capital of France?"]["due"]))
+    assert (france["repetitions"], france["interval"], france["easiness_x100"]) == (2, 15, 265)
+    moscow = [c for c in expected if c["fields"][0] == "Moscow"]
+    fwd, rev = sorted(moscow, key=lambda c: c["key"])
+    assert (cards[fwd["key"]]["prompt"], cards[fwd["key"]]["answer"]) == (
+        "Moscow", "Capital of Russia")
+    assert (cards[rev["key"]]["prompt"], cards[rev["key"]]["answer"]) == (
+        "Capital of Russia", "Moscow")
+    assert cards[fwd["key"]]["repetitions"] == 1 and cards[fwd["key"]]["interval"] == 1
+    beijing = cards[by_front["Beijing"]["key"]]
+    assert beijing["lapses"] == 1 and beijing["repetitions"] == 0  # relearning after a lapse
+    relearn_at = datetime.fromtimestamp(by_front["Beijing"]["due"], UTC)
+    assert beijing["due"] == str(study_day(relearn_at, UTC_SETTINGS))
+    typed = cards[by_front["Year the People&#x27;s Republic of China was founded?"]["key"]]
+    assert (typed["kind"], typed["prompt"], typed["answer"]) == (
+        "typed", "Year the People's Republic of China was founded?", "1949")
+    cloze_note = next(c for c in expected if c["fields"][0].startswith("{{c1::Mao"))
+    c1 = cards[cloze_note["key"]]
+    assert c1["kind"] == "cloze" and c1["cloze_number"] == 1
+    assert c1["prompt"] == "[...] met Stalin in 1949."
+    assert c1["answer"] == "Mao" and c1["explanation"] == "He waited & waited"
+    literal = next(c for c in expected if c["fields"][0].startswith("[bold]"))
+    assert cards[literal["key"]]["prompt"] == "[bold]Markup[/] stays [...]"
+    # nested deck names come across whole
+    with sqlite3.connect(cfg / "trainer.db") as con:
+        names = {r[0] for r in con.execute("SELECT name FROM deck")}
+    assert names == {"Geography::Capitals", "Geography", "History"}
+
+
+def test_imported_state_is_logged_and_replays(cfg):
+    assert run("import", str(DATA / "current.apkg")) == 0
+    store = open_store()
+    with store.reading() as conn:
+        n = conn.execute(text("SELECT COUNT(*) FROM review WHERE kind = 'import'")).scalar()
+    reviewed = [c for c in EXPECTED["cards"] if c["type"] != 0]
+    assert n == len(reviewed)
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+def test_reimport_keeps_progress_and_changes_nothing(cfg, capsys):
+    assert run("import", str(DATA / "current.apkg")) == 0
+    store = open_store()
+    france = next(c["key"] for c in EXPECTED["cards"] if c["fields"][0] == "Capital of France?")
+    with store.reading() as conn:
+        cid = conn.execute(text("SELECT id FROM card WHERE key = :k"), {"k": france}).scalar()
+    store.record_review(cid, 5)
+    before = store.state(cid)
+    store.close()
+    capsys.readouterr()
+    assert run("import", str(DATA / "current.apkg")) == 0
+    out = capsys.readouterr().out
+    assert "0 added, 0 updated" in out
+    store = open_store()
+    assert store.state(cid) == before
+    store.close()
+
+
+def _genanki_package(tmp_path: Path) -> Path:
+    model = genanki.Model(
+        1607392319, "Simple",
+        fields=[{"name": "Question"}, {"name": "Answer"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Question}}",
+                    "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}"}],
+    )
+    deck = genanki.Deck(2059400110, "Parent::Child")
+    deck.add_note(genanki.Note(model=model, fields=["Q &lt;1&gt;", "A<br>two"], tags=["t1"],
+                               guid="guid-one"))
+    deck.add_note(genanki.Note(model=model, fields=["Q2", "A2"], guid="guid-two"))
+    deck.add_note(genanki.Note(model=genanki.CLOZE_MODEL,
+                               fields=["{{c1::x}} and {{c2::y}}", ""], guid="guid-cloze"))
+    out = tmp_path / "gen.apkg"
+    genanki.Package(deck).write_to_file(str(out))
+    return out
+
+
+def test_genanki_package_with_review_state_edited_in(tmp_path, cfg):
+    path = _genanki_package(tmp_path)
+    # give one card review history, suspend another, as Anki would have written them
+    with zipfile.ZipFile(path) as z:
+        data = z.read("collection.anki2")
+    db = tmp_path / "c.anki2"
+    db.write_bytes(data)
+    con = sqlite3.connect(db)
+    nid = {g: i for i, g in con.execute("SELECT id, guid FROM notes")}
+    con.execute("UPDATE cards SET type=2, queue=2, ivl=10, factor=2300, reps=4, lapses=1, due=30"
+                " WHERE nid=?", (nid["guid-one"],))
+    cid = con.execute("SELECT id FROM cards WHERE nid=?", (nid["guid-one"],)).fetchone()[0]
+    for i, (ease, rtype) in enumerate([(3, 0), (3, 1), (1, 1), (3, 2), (3, 1)]):
+        con.execute("INSERT INTO revlog VALUES (?,?,0,?,1,1,2300,1000,?)",
+                    (1_700_000_000_000 + i * 86_400_000, cid, ease, rtype))
+    con.execute("UPDATE cards SET queue=-1 WHERE nid=?", (nid["guid-two"],))
+    crt = con.execute("SELECT crt FROM col").fetchone()[0]
+    con.commit()
+    con.close()
+    repacked = tmp_path / "edited.apkg"
+    with zipfile.ZipFile(repacked, "w") as z:
+        z.write(db, "collection.anki2")
+        z.writestr("media", "{}")
+    assert run("import", str(repacked)) == 0
+    cards = imported(cfg / "trainer.db")
+    one = cards["guid-one:0"]
+    assert (one["prompt"], one["answer"], one["deck_name"]) == ("Q <1>", "A\ntwo", "Parent::Child")
+    # streak since the lapse: relearning pass + one review = 2
+    assert (one["repetitions"], one["interval"], one["easiness_x100"]) == (2, 10, 230)
+    crt_day = date(1970, 1, 1) + timedelta(seconds=crt)
+    if (crt % 86400) < 4 * 3600:
+        crt_day -= timedelta(days=1)
+    assert one["due"] == str(crt_day + timedelta(days=30))
+    assert (one["reviews"], one["lapses"]) == (4, 1)
+    assert cards["guid-two:0"]["suspended"] == 1
+    assert {cards["guid-cloze:0"]["cloze_number"], cards["guid-cloze:1"]["cloze_number"]} == {1, 2}
+
+
+def _zip(tmp_path: Path, members: dict[str, bytes], name: str = "x.apkg",
+         compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", compression=compression) as z:
+        for member, data in members.items():
+            z.writestr(member, data)
+    return path
+
+
+def assert_refused(path: Path, message: str, capsys, home: Path) -> None:
+    assert run("import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert "Traceback" not in err
+    con = sqlite3.connect(home / "trainer.db")
+    assert con.execute("SELECT COUNT(*) FROM card").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_zip_that_is_not_an_apkg(tmp_path, cfg, capsys):
+    assert_refused(_zip(tmp_path, {"readme.txt": b"hello"}), "not an Anki package", capsys, cfg)
+
+
+def test_not_a_zip_at_all(tmp_path, cfg, capsys):
+    path = tmp_path / "x.apkg"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip" * 10)
+    assert_refused(path, "not a zip file", capsys, cfg)
+
+
+def test_a_zip_bomb_is_refused(tmp_path, cfg, capsys):
+    path = _zip(tmp_path, {"collection.anki2": b"\0" * 50_000_000})
+    assert_refused(path, "zip bomb", capsys, cfg)
+
+
+def test_member_names_that_escape_are_refused(tmp_path, cfg, capsys):
+    path = _zip(tmp_path, {"../../evil": b"x", "collection.anki2": b"x"})
+    assert_refused(path, "tries to escape", capsys, cfg)
+
+
+def test_garbage_collection_inside_a_zip(tmp_path, cfg, capsys):
+    path = _zip(tmp_path, {"collection.anki2": b"not sqlite at all" * 100},
+                compression=zipfile.ZIP_STORED)
+    assert_refused(path, "not a readable Anki collection", capsys, cfg)
+
+
+def test_prefers_the_real_collection_over_the_dummy(tmp_path):
+    with zipfile.ZipFile(DATA / "current.apkg") as z:
+        names = z.namelist()
+    assert "collection.anki2" in names and "collection.anki21b" in names
+    from trainer.formats.apkg import parse_apkg
+
+    decks = parse_apkg((DATA / "current.apkg").read_bytes(), "current.apkg",
+                       lambda m: m.date())
+    prompts = [c.prompt for d in decks for c in d.cards]
+    assert not any("update" in p.lower() and "anki" in p.lower() for p in prompts)
+    # while the dummy collection alone says exactly that
+    with zipfile.ZipFile(DATA / "current.apkg") as z:
+        dummy = z.read("collection.anki2")
+    dummy_db = tmp_path / "dummy.anki2"
+    dummy_db.write_bytes(dummy)
+    with sqlite3.connect(dummy_db) as con:
+        assert "Please update" in con.execute("SELECT flds FROM notes").fetchone()[0]

@@ -1,0 +1,314 @@
+"""Anki packages (.apkg, .colpkg): notes become cards, and review state comes across.
+
+The collection is chosen by the ``meta`` member, else by preference ``collection.anki21b``
+(zstd) over ``collection.anki21`` over ``collection.anki2``: a current package also carries a
+dummy ``collection.anki2`` holding one "please update Anki" note, which is never imported.
+Reads are bounded: no member over 512 MiB uncompressed, no compression ratio over 200, no
+member name that tries to leave the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+
+from trainer.formats import protobuf
+from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
+from trainer.formats.errors import DeckError
+from trainer.formats.html_text import html_to_text
+from trainer.formats.model import ImportedState, ParsedDeck, StudyCard
+from trainer.formats.text import slugify
+
+MAX_MEMBER = 512 * 1024 * 1024
+MAX_RATIO = 200
+PREFERENCE = ("collection.anki21b", "collection.anki21", "collection.anki2")
+META_VERSION = {1: "collection.anki2", 2: "collection.anki21", 3: "collection.anki21b"}
+FIELD_REF = re.compile(r"\{\{([#^/]?)([^}]+?)\}\}")
+SPECIAL_FIELDS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag"}
+
+DayOf = Callable[[datetime], date]
+
+
+def _check_member(info: zipfile.ZipInfo, origin: str) -> None:
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+        raise DeckError(f"{origin}: archive member {name!r} tries to escape the archive")
+    if info.file_size > MAX_MEMBER:
+        raise DeckError(f"{origin}: archive member {name!r} is too large to import safely")
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+        raise DeckError(f"{origin}: archive member {name!r} is compressed suspiciously well "
+                        "(a zip bomb?); not imported")
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with archive.open(info) as fh:
+        data = fh.read(MAX_MEMBER + 1)
+    if len(data) > MAX_MEMBER:
+        raise DeckError(f"archive member {info.filename!r} is larger than it claims")
+    return data
+
+
+def _zstd(data: bytes, origin: str) -> bytes:
+    import zstandard
+
+    try:
+        reader = zstandard.ZstdDecompressor().stream_reader(data)
+        out = reader.read(MAX_MEMBER + 1)
+        while True:
+            chunk = reader.read(MAX_MEMBER + 1 - len(out))
+            if not chunk or len(out) > MAX_MEMBER:
+                break
+            out += chunk
+    except zstandard.ZstdError as exc:
+        raise DeckError(f"{origin}: the collection is not valid zstd data ({exc})") from None
+    if len(out) > MAX_MEMBER or (data and len(out) / len(data) > MAX_RATIO):
+        raise DeckError(f"{origin}: the collection expands too much to import safely")
+    return out
+
+
+def _choose(archive: zipfile.ZipFile, origin: str) -> tuple[zipfile.ZipInfo, bool]:
+    infos = archive.infolist()
+    for info in infos:
+        _check_member(info, origin)
+    by_name = {info.filename: info for info in infos}
+    wanted = None
+    if "meta" in by_name:
+        try:
+            version = protobuf.first_int(_read_member(archive, by_name["meta"]), 1)
+        except ValueError:
+            version = 0
+        wanted = META_VERSION.get(version)
+    if wanted is None or wanted not in by_name:
+        wanted = next((n for n in PREFERENCE if n in by_name), None)
+    if wanted is None:
+        raise DeckError(f"{origin}: not an Anki package (no collection inside the zip)")
+    return by_name[wanted], wanted.endswith("anki21b")
+
+
+def _unicase(a: str, b: str) -> int:
+    fa, fb = a.casefold(), b.casefold()
+    return (fa > fb) - (fa < fb)
+
+
+class _NoteType:
+    def __init__(self, name: str, cloze: bool, fields: list[str],
+                 templates: dict[int, tuple[str, str]]) -> None:
+        self.name = name
+        self.cloze = cloze
+        self.fields = fields
+        self.templates = templates
+
+
+def _legacy_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
+    models = json.loads(con.execute("SELECT models FROM col").fetchone()[0] or "{}")
+    out = {}
+    for mid, m in models.items():
+        fields = [f["name"] for f in sorted(m.get("flds", []), key=lambda f: f["ord"])]
+        templates = {t["ord"]: (t.get("qfmt", ""), t.get("afmt", "")) for t in m.get("tmpls", [])}
+        out[int(mid)] = _NoteType(m.get("name", ""), m.get("type") == 1, fields, templates)
+    return out
+
+
+def _new_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
+    out = {}
+    for ntid, name, config in con.execute("SELECT id, name, config FROM notetypes"):
+        cloze = protobuf.first_int(config or b"", 1) == 1
+        fields = [r[0] for r in con.execute(
+            "SELECT name FROM fields WHERE ntid = ? ORDER BY ord", (ntid,))]
+        templates = {
+            ord_: (protobuf.first_str(cfg or b"", 1), protobuf.first_str(cfg or b"", 2))
+            for ord_, cfg in con.execute(
+                "SELECT ord, config FROM templates WHERE ntid = ?", (ntid,))
+        }
+        out[ntid] = _NoteType(name, cloze, fields, templates)
+    return out
+
+
+def _deck_names(con: sqlite3.Connection, new_layout: bool) -> dict[int, str]:
+    if new_layout:
+        return {did: name.replace("\x1f", "::")
+                for did, name in con.execute("SELECT id, name FROM decks")}
+    decks = json.loads(con.execute("SELECT decks FROM col").fetchone()[0] or "{}")
+    return {int(did): d.get("name", "") for did, d in decks.items()}
+
+
+def _refs(template: str) -> list[tuple[str, str]]:
+    """(modifier, field) for each plain field reference, in order: 'type', 'cloze' or ''."""
+    out = []
+    for prefix, body in FIELD_REF.findall(template):
+        if prefix:  # a conditional section marker, not a rendering
+            continue
+        parts = body.split(":")
+        field = parts[-1].strip()
+        modifier = parts[0].strip() if len(parts) > 1 else ""
+        if field not in SPECIAL_FIELDS:
+            out.append((modifier, field))
+    return out
+
+
+def _streak(reviews: list[tuple[int, int, int]]) -> int:
+    """SM-2's n from the revlog: the passed reviews since the last failure, with the learning
+    (or relearning) steps that led to them counted as one repetition."""
+    passed_reviews = 0
+    learned = False
+    for _rid, ease, rtype in reversed(reviews):
+        if rtype in (3, 4) or ease == 0:  # filtered-deck cramming and manual reschedules
+            continue
+        if ease == 1:
+            break
+        if rtype == 1:
+            passed_reviews += 1
+        else:
+            learned = True
+    return passed_reviews + learned
+
+
+def _state(card: sqlite3.Row, crt_day: date, revlog: list[tuple[int, int, int]],
+           day_of: DayOf) -> ImportedState | None:
+    ctype, queue, due, ivl, factor = card["type"], card["queue"], card["due"], card["ivl"], \
+        card["factor"]
+    if ctype == 0:  # new
+        return None
+    from datetime import timedelta
+
+    if queue == 1 or (queue in (-1, -2, -3) and ctype in (1, 3) and due > 10**8):
+        due_day = day_of(datetime.fromtimestamp(due, UTC))
+    else:
+        due_day = crt_day + timedelta(days=int(due))
+    n = _streak(revlog)
+    easiness = max(130, round(factor / 10)) if factor else 250
+    interval = max(0, min(int(ivl), 36500))
+    if ctype == 2:
+        # A review card is past SM-2's first step; past the second too once its interval has
+        # reached 6 days, so that the next pass grows the interval instead of resetting it.
+        n = max(n, 2 if interval >= 6 else 1)
+        interval = max(1, interval)
+    elif n >= 1:
+        interval = max(1, interval)
+    return ImportedState(repetitions=n, easiness_x100=easiness, interval=interval, due=due_day,
+                         reviews=card["reps"], lapses=card["lapses"])
+
+
+def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise DeckError(f"{origin}: not an Anki package (not a zip file)") from None
+    with archive:
+        info, zstd = _choose(archive, origin)
+        raw = _read_member(archive, info)
+    if zstd:
+        raw = _zstd(raw, origin)
+    with tempfile.TemporaryDirectory(prefix="trainer-apkg-") as tmp:
+        path = Path(tmp) / "collection.sqlite"
+        path.write_bytes(raw)
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise DeckError(f"{origin}: the collection cannot be opened ({exc})") from None
+        try:
+            con.create_collation("unicase", _unicase)
+            con.row_factory = sqlite3.Row
+            return _read_collection(con, origin, day_of)
+        except sqlite3.DatabaseError as exc:
+            raise DeckError(f"{origin}: not a readable Anki collection ({exc})") from None
+        finally:
+            con.close()
+
+
+def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> list[ParsedDeck]:
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not {"col", "notes", "cards"} <= tables:
+        raise DeckError(f"{origin}: not an Anki collection (tables missing)")
+    new_layout = "notetypes" in tables
+    notetypes = _new_notetypes(con) if new_layout else _legacy_notetypes(con)
+    deck_names = _deck_names(con, new_layout)
+    crt = con.execute("SELECT crt FROM col").fetchone()[0]
+    crt_day = day_of(datetime.fromtimestamp(crt, UTC))
+    notes = {r["id"]: r for r in con.execute("SELECT id, guid, mid, tags, flds FROM notes")}
+    revlog: dict[int, list[tuple[int, int, int]]] = {}
+    if "revlog" in tables:
+        for rid, cid, ease, rtype in con.execute(
+            "SELECT id, cid, ease, type FROM revlog ORDER BY id"
+        ):
+            revlog.setdefault(cid, []).append((rid, ease, rtype))
+    decks: dict[int, ParsedDeck] = {}
+    media: set[str] = set()
+    skipped: list[str] = []
+    rows = con.execute(
+        "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odid, odue "
+        "FROM cards ORDER BY nid, ord"
+    ).fetchall()
+    for card in rows:
+        note = notes.get(card["nid"])
+        nt = notetypes.get(note["mid"]) if note else None
+        if note is None or nt is None:
+            skipped.append(f"card {card['id']}: skipped: its note or note type is missing")
+            continue
+        values = note["flds"].split("\x1f")
+        by_name = dict(zip(nt.fields, values, strict=False))
+
+        def plain(html: str) -> str:
+            text, found = html_to_text(html)
+            media.update(found)
+            return text
+
+        did = card["odid"] or card["did"]  # a card in a filtered deck belongs to its home deck
+        name = deck_names.get(did, "Default") or "Default"
+        deck = decks.setdefault(did, ParsedDeck(key=slugify(name), name=name, origin=origin))
+        tags = note["tags"].split()
+        key = f"{note['guid']}:{card['ord']}"
+        common = {"key": key, "entry": key, "tags": tags,
+                  "state": _state(card, crt_day, revlog.get(card["id"], []), day_of),
+                  "suspended": card["queue"] == -1, "buried": card["queue"] in (-2, -3)}
+        qfmt, afmt = nt.templates.get(card["ord"] if not nt.cloze else 0, ("", ""))
+        if nt.cloze:
+            cloze_field = next((f for m, f in _refs(qfmt) if m == "cloze"), None)
+            text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
+            number = card["ord"] + 1
+            if "image-occlusion:" in text:
+                skipped.append(f"note {note['guid']}: skipped: an image occlusion note needs "
+                               "its image, which trainer cannot show")
+                continue
+            if number not in cloze_numbers(text):
+                skipped.append(f"note {note['guid']}: cloze {number}: skipped: no such cloze")
+                continue
+            extra = [plain(by_name.get(f, "")) for m, f in _refs(afmt)
+                     if f != cloze_field and m != "cloze"]
+            deck.cards.append(StudyCard(
+                kind="cloze", cloze_text=text, cloze_number=number,
+                prompt=cloze_prompt(text, number), answer=cloze_answer(text, number),
+                explanation="\n".join(e for e in extra if e), **common,
+            ))
+            continue
+        q_refs = _refs(qfmt)
+        typed = next((f for m, f in q_refs if m == "type"), None)
+        q_fields = [f for m, f in q_refs if m != "type"]
+        a_fields = [f for m, f in _refs(afmt) if f not in q_fields and m != "type"]
+        prompt = "\n".join(t for t in (plain(by_name.get(f, "")) for f in q_fields) if t)
+        if typed:
+            answer = plain(by_name.get(typed, ""))
+        else:
+            answer = "\n".join(t for t in (plain(by_name.get(f, "")) for f in a_fields) if t)
+        if not prompt or not answer:
+            skipped.append(f"note {note['guid']}: card {card['ord'] + 1}: skipped: "
+                           "empty prompt or answer")
+            continue
+        deck.cards.append(StudyCard(kind="typed" if typed else "basic", prompt=prompt,
+                                    answer=answer, **common))
+    result = [d for d in decks.values() if d.cards]
+    if not result:
+        raise DeckError(f"{origin}: the package holds no cards to import", *skipped)
+    if media:
+        result[0].notes.append(f"media referenced but not imported: {', '.join(sorted(media))}")
+    result[0].notes.extend(skipped)
+    return result

@@ -1,0 +1,146 @@
+"""Deck files as pydantic models, and the parsed deck every importer produces.
+
+The file models (``DeckFile`` and its cards) validate what a user wrote: ``extra="forbid"`` makes
+a typo an error. Every format parser returns a ``ParsedDeck`` of study cards, which the importer
+turns into table rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Tag = Annotated[str, StringConstraints(pattern=r"^\S+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Source(_Strict):
+    quote: Text
+    para: Annotated[int, Field(ge=1)]
+
+
+class DeckMeta(_Strict):
+    id: Slug
+    name: Text
+    description: str = ""
+    source: str = ""
+    tags: list[Tag] = []
+
+
+class _CardBase(_Strict):
+    id: Slug
+    explanation: str = ""
+    tags: list[Tag] = []
+    source: Source | None = None
+
+
+class BasicCard(_CardBase):
+    kind: Literal["basic"]
+    prompt: Text
+    answer: Text
+
+
+class TypedCard(_CardBase):
+    kind: Literal["typed"]
+    prompt: Text
+    answer: Text
+    accept: list[Text] = []
+
+
+class ClozeCard(_CardBase):
+    kind: Literal["cloze"]
+    text: Text
+
+    @field_validator("text")
+    @classmethod
+    def _has_clozes(cls, value: str) -> str:
+        from trainer.formats.cloze import cloze_numbers
+
+        if not cloze_numbers(value):
+            raise ValueError("has no cloze such as {{c1::answer}}")
+        return value
+
+
+class ChoiceCard(_CardBase):
+    kind: Literal["choice"]
+    prompt: Text
+    answer: Text
+    distractors: list[Text]
+
+    @field_validator("distractors")
+    @classmethod
+    def _distinct(cls, value: list[str], info) -> list[str]:
+        if len(value) < 2:
+            raise ValueError("needs at least 2 distractors")
+        folded = [v.strip().casefold() for v in value]
+        if len(set(folded)) != len(folded):
+            raise ValueError("distractors must be distinct")
+        answer = info.data.get("answer")
+        if answer is not None and answer.strip().casefold() in folded:
+            raise ValueError("a distractor equals the answer")
+        return value
+
+
+CardEntry = Annotated[BasicCard | TypedCard | ClozeCard | ChoiceCard, Field(discriminator="kind")]
+
+
+class DeckFile(_Strict):
+    """A native deck file (TOML, or JSON of the same shape)."""
+
+    schema_version: Literal[1]
+    deck: DeckMeta
+    cards: list[CardEntry] = []
+
+
+# -- what every parser returns --------------------------------------------------------------
+
+
+class ImportedState(BaseModel):
+    """Review state carried over from another program (an Anki package)."""
+
+    repetitions: int
+    easiness_x100: int
+    interval: int
+    due: date | None
+    reviews: int = 0
+    lapses: int = 0
+
+
+class StudyCard(BaseModel):
+    """One study card (a cloze entry yields one per cloze number)."""
+
+    key: str
+    entry: str
+    kind: Literal["basic", "typed", "cloze", "choice"]
+    prompt: str = ""
+    answer: str = ""
+    accept: list[str] = []
+    distractors: list[str] = []
+    cloze_text: str = ""
+    cloze_number: int | None = None
+    explanation: str = ""
+    source_quote: str = ""
+    source_para: int | None = None
+    tags: list[str] = []
+    state: ImportedState | None = None
+    suspended: bool = False
+    buried: bool = False
+
+
+class ParsedDeck(BaseModel):
+    key: str
+    name: str
+    description: str = ""
+    source: str = ""
+    tags: list[str] = []
+    cards: list[StudyCard] = []
+    origin: str = ""  # the file it came from, for messages
+    notes: list[str] = []  # things the import report should mention (media, skipped notes)

@@ -1,0 +1,190 @@
+"""CSV/TSV/TXT decks, following Anki's text-import conventions.
+
+Header lines at the top (``#separator:``, ``#html:``, ``#tags:``, ``#tags column:``,
+``#columns:``, ``#deck:``, ``#deck column:``, ``#notetype:``, ``#guid column:``) say how to
+read the rows; without ``#separator:`` the separator is guessed from the first row. The first
+field is the prompt, the second the answer. A card's key is its guid column, else a hash of its
+normalised first field, so that editing the answer keeps the card's progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
+from trainer.formats.errors import DeckError, decode_text
+from trainer.formats.html_text import html_to_text
+from trainer.formats.model import ParsedDeck, StudyCard
+
+SEPARATORS = {
+    "comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":",
+}
+HEADER = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
+KNOWN_HEADERS = {
+    "separator", "html", "tags", "tags column", "columns", "deck", "deck column", "notetype",
+    "notetype column", "guid column", "if matches",
+}
+
+
+def slugify(name: str) -> str:
+    """A deck key from a name: lower-case ASCII letters, digits and hyphens."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        slug = "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return slug[:100].rstrip("-")
+
+
+def normalise_front(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return " ".join(text.split())
+
+
+def front_key(text: str) -> str:
+    return "h" + hashlib.sha1(normalise_front(text).encode()).hexdigest()[:16]
+
+
+def _guess_separator(line: str) -> str:
+    for sep in ("\t", "|", ";", ","):
+        if sep in line:
+            return sep
+    return "\t"
+
+
+def _column(value: str, origin: str, name: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise DeckError(f"{origin}: #{name}: not a column number: {value.strip()!r}") from None
+    if number < 1:
+        raise DeckError(f"{origin}: #{name}: columns count from 1")
+    return number - 1
+
+
+def parse_text(
+    data: bytes, origin: str, deck_name: str | None = None, default_sep: str | None = None
+) -> list[ParsedDeck]:
+    text = decode_text(data, origin)
+    lines = text.splitlines(keepends=True)
+    headers: dict[str, str] = {}
+    consumed = 0
+    for number, line in enumerate(lines, 1):
+        match = HEADER.match(line.rstrip("\r\n"))
+        if not match:
+            break
+        key = match.group(1).strip().lower()
+        if key not in KNOWN_HEADERS:
+            raise DeckError(f"{origin}:{number}: unknown header #{match.group(1)}:")
+        headers[key] = match.group(2).strip()
+        consumed = number
+    body = "".join(lines[consumed:])
+    if not body.strip():
+        raise DeckError(f"{origin}: no rows to import")
+
+    sep_value = headers.get("separator")
+    if sep_value:
+        sep = SEPARATORS.get(sep_value.lower(), sep_value)
+        if len(sep) != 1:
+            raise DeckError(f"{origin}: #separator: must be one character or a name such as Tab")
+    else:
+        first_row = next((ln for ln in lines[consumed:] if ln.strip()), "")
+        sep = default_sep or _guess_separator(first_row)
+    html = headers.get("html", "false").lower() == "true"
+    extra_tags = headers.get("tags", "").split()
+    columns = [c.strip() for c in headers["columns"].split(sep)] if "columns" in headers else []
+    lowered = [c.lower() for c in columns]
+
+    def col(header: str, names: tuple[str, ...]) -> int | None:
+        if header in headers:
+            return _column(headers[header], origin, header)
+        for name in names:
+            if name in lowered:
+                return lowered.index(name)
+        return None
+
+    tags_col = col("tags column", ("tags",))
+    guid_col = col("guid column", ("guid",))
+    deck_col = col("deck column", ("deck",))
+    notetype_col = col("notetype column", ("notetype",))
+    special = {c for c in (tags_col, guid_col, deck_col, notetype_col) if c is not None}
+    default_deck = deck_name or headers.get("deck") or Path(origin).stem
+    header_cloze = "cloze" in headers.get("notetype", "").lower()
+
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=True)
+    decks: dict[str, ParsedDeck] = {}
+    seen: dict[tuple[str, str], int] = {}
+    media: list[str] = []
+    start = consumed + 1
+    while True:
+        row_line = consumed + reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "end of data" in str(exc) or "EOF" in str(exc):
+                raise DeckError(
+                    f"{origin}:{row_line}: a quoted field is never closed (unclosed \")"
+                ) from None
+            raise DeckError(f"{origin}:{row_line}: {exc}") from None
+        start = row_line
+        if not any(field.strip() for field in row):
+            continue
+        if row[0].startswith("#") and len(row) == 1:
+            continue  # a comment line
+        fields = [f for i, f in enumerate(row) if i not in special]
+        if len(fields) < 2 or not fields[0].strip():
+            deck = decks.setdefault(default_deck, _new_deck(default_deck, origin))
+            deck.notes.append(f"line {start}: skipped: needs a prompt and an answer")
+            continue
+        front, back = fields[0], fields[1]
+        if html:
+            front, m1 = html_to_text(front)
+            back, m2 = html_to_text(back)
+            media += m1 + m2
+        tags = list(extra_tags)
+        if tags_col is not None and tags_col < len(row):
+            tags += row[tags_col].split()
+        name = default_deck
+        if deck_col is not None and deck_col < len(row) and row[deck_col].strip():
+            name = row[deck_col].strip()
+        deck = decks.setdefault(name, _new_deck(name, origin))
+        guid = row[guid_col].strip() if guid_col is not None and guid_col < len(row) else ""
+        key = guid or front_key(front)
+        if (name, key) in seen:
+            deck.notes.append(
+                f"line {start}: skipped: same {'guid' if guid else 'first field'} as line "
+                f"{seen[(name, key)]}"
+            )
+            continue
+        seen[(name, key)] = start
+        is_cloze = header_cloze or (
+            notetype_col is not None and notetype_col < len(row)
+            and "cloze" in row[notetype_col].lower()
+        ) or bool(cloze_numbers(front))
+        if is_cloze and cloze_numbers(front):
+            for n in cloze_numbers(front):
+                deck.cards.append(StudyCard(
+                    key=f"{key}#c{n}", entry=key, kind="cloze", cloze_text=front,
+                    cloze_number=n, prompt=cloze_prompt(front, n),
+                    answer=cloze_answer(front, n), explanation=back, tags=tags,
+                ))
+        else:
+            deck.cards.append(
+                StudyCard(key=key, entry=key, kind="basic", prompt=front, answer=back, tags=tags)
+            )
+    if not decks:
+        raise DeckError(f"{origin}: no rows to import")
+    if media:
+        first = next(iter(decks.values()))
+        first.notes.append(f"media referenced but not imported: {', '.join(sorted(set(media)))}")
+    return list(decks.values())
+
+
+def _new_deck(name: str, origin: str) -> ParsedDeck:
+    return ParsedDeck(key=slugify(name), name=name, origin=origin)
