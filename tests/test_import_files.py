@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+
+DECK = """\
+schema_version = 1
+[deck]
+id = "demo"
+name = "Demo [bold]deck[/]"
+description = "A deck for tests"
+source = "tests"
+tags = ["demo"]
+
+[[cards]]
+id = "mao-waits"
+kind = "typed"
+prompt = "How many days did Stalin make Mao wait? [@click=app.quit]"
+answer = "17"
+accept = ["seventeen", "17 days"]
+explanation = "At a country house outside Moscow."
+tags = ["1949"]
+source = { quote = "made him wait for 17 days", para = 5 }
+
+[[cards]]
+id = "trip"
+kind = "cloze"
+text = "In {{c1::1949}} Mao went to {{c2::Moscow::a capital}}."
+
+[[cards]]
+id = "who"
+kind = "choice"
+prompt = "Who lectured Mao?"
+answer = "Stalin"
+distractors = ["Khrushchev", "Lenin"]
+
+[[cards]]
+id = "basic-one"
+kind = "basic"
+prompt = "[/]"
+answer = "[red]not red[/red]"
+"""
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def db_rows(home: Path, sql: str) -> list[tuple]:
+    con = sqlite3.connect(home / "trainer.db")
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def deck_file(tmp_path):
+    path = tmp_path / "demo.toml"
+    path.write_text(DECK)
+    return path
+
+
+def test_native_import_creates_every_study_card(deck_file, _isolated_home, capsys):
+    assert run("import", str(deck_file)) == 0
+    assert "5 added, 0 updated, 0 unchanged, 0 pruned, 0 skipped" in capsys.readouterr().out
+    rows = db_rows(_isolated_home, "SELECT key, kind, prompt, answer, accept, cloze_number, "
+                   "source_quote, source_para FROM card ORDER BY position")
+    assert rows == [
+        ("mao-waits", "typed", "How many days did Stalin make Mao wait? [@click=app.quit]", "17",
+         '["seventeen", "17 days"]', None, "made him wait for 17 days", 5),
+        ("trip#c1", "cloze", "In [...] Mao went to Moscow.", "1949", "[]", 1, "", None),
+        ("trip#c2", "cloze", "In 1949 Mao went to [a capital].", "Moscow", "[]", 2, "", None),
+        ("who", "choice", "Who lectured Mao?", "Stalin", "[]", None, "", None),
+        ("basic-one", "basic", "[/]", "[red]not red[/red]", "[]", None, "", None),
+    ]
+    tags = db_rows(_isolated_home, "SELECT c.key, t.tag FROM card_tag t JOIN card c ON "
+                   "c.id = t.card_id WHERE c.key = 'mao-waits' ORDER BY t.tag")
+    assert tags == [("mao-waits", "1949"), ("mao-waits", "demo")]
+
+
+def test_reimport_unchanged_updated_missing_pruned(deck_file, _isolated_home, capsys):
+    assert run("import", str(deck_file)) == 0
+    # study a card, then change its answer: progress must stay
+    from trainer.store import open_store
+
+    store = open_store()
+    cid = db_rows(_isolated_home, "SELECT id FROM card WHERE key = 'who'")[0][0]
+    store.record_review(cid, 5)
+    state = store.state(cid)
+    store.close()
+    capsys.readouterr()
+    assert run("import", str(deck_file)) == 0
+    assert "0 added, 0 updated, 5 unchanged" in capsys.readouterr().out
+    edited = DECK.replace('answer = "Stalin"', 'answer = "Joseph Stalin"')
+    edited = edited.split("[[cards]]\nid = \"basic-one\"")[0]
+    deck_file.write_text(edited)
+    assert run("import", str(deck_file)) == 0
+    out = capsys.readouterr().out
+    assert "0 added, 1 updated, 3 unchanged, 0 pruned" in out
+    assert "1 not in the file" in out and "not in the file: basic-one" in out
+    store = open_store()
+    assert store.state(cid) == state
+    assert store.card(cid)["answer"] == "Joseph Stalin"
+    store.close()
+    assert run("import", str(deck_file), "--prune") == 0
+    assert "1 pruned" in capsys.readouterr().out
+    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM card WHERE key = 'basic-one'") == [(0,)]
+
+
+def test_dry_run_changes_nothing(deck_file, _isolated_home, capsys):
+    assert run("import", str(deck_file), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "would import Demo [bold]deck[/] [demo]: 5 added" in out
+    assert "nothing was changed" in out
+    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM deck") == [(0,)]
+
+
+def test_errors_all_at_once_with_line_card_field(tmp_path, _isolated_home, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(DECK.replace('answer = "17"', 'answr = "17"')
+                   .replace('distractors = ["Khrushchev", "Lenin"]',
+                            'distractors = ["Stalin", "Lenin"]')
+                   .replace('id = "basic-one"', 'id = "who"'))
+    assert run("import", str(bad)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"trainer: {bad}:9: card mao-waits: answer: Field required",
+        f"trainer: {bad}:9: card mao-waits: answr: unknown field (a typo?)",
+        f"trainer: {bad}:24: card who: distractors: a distractor equals the answer",
+        f"trainer: {bad}:31: card who: id: duplicate card id (also card #3)",
+    ]
+    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM card") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        (b"", ".toml", "the file is empty"),
+        (b"\x00\x01\x02binary\x00" * 20, ".csv", "a binary file"),
+        ("caf\u00e9,x\n".encode("latin-1"), ".csv", "not UTF-8 text"),
+        (b'a,b\n"never closed,x\nc,d\n', ".csv", ':2: a quoted field is never closed'),
+        (b"schema_version = 1\n[deck\n", ".toml", "not valid TOML"),
+        (b'{"schema_version": 1, "deck": {"id": "Bad Id", "name": "x"}}', ".json",
+         "deck.id: String should match pattern"),
+        (b"schema_version = 2\n[deck]\nid='x'\nname='x'\n", ".toml", "schema_version"),
+        (b'[[cards]]\nid = "x"\nkind = "clozee"\n', ".toml", "kind must be one of"),
+        (b"#separator:Tab\n#bogus header:1\n", ".txt", "unknown header #bogus header:"),
+    ],
+)
+def test_bad_input_one_line_each_nothing_changed(tmp_path, _isolated_home, capsys, content,
+                                                 suffix, message):
+    path = tmp_path / f"bad{suffix}"
+    path.write_bytes(content)
+    assert run("import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert "Traceback" not in err
+    assert all(line.startswith("trainer: ") for line in err.strip().splitlines())
+    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM card") == [(0,)]
+
+
+def test_one_bad_file_among_good_ones_imports_nothing(deck_file, tmp_path, _isolated_home,
+                                                      capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    assert run("import", str(deck_file), str(bad)) == 1
+    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM deck") == [(0,)]
+
+
+def test_missing_file_and_unknown_format(tmp_path, capsys):
+    assert run("import", str(tmp_path / "nope.toml")) == 1
+    assert "no such file" in capsys.readouterr().err
+    other = tmp_path / "deck.xyz"
+    other.write_text("x")
+    assert run("import", str(other)) == 1
+    assert "--format" in capsys.readouterr().err
+
+
+ANKI_TEXT = (
+    "\ufeff#separator:Semicolon\n#html:true\n#tags:imported\n#columns:Front;Back;Tags;GUID\n"
+    "#deck:Capitals &amp; more\n#tags column:3\n#guid column:4\n"
+    'Paris;"Capital of <b>France</b>; the city of light";europe;g-paris\n'
+    '"multi\nline";"x&amp;y<br>z";;g-multi\n'
+    "{{c1::Moscow}} is in {{c2::Russia}};Back extra;geo;g-cloze\n"
+)
+
+
+def test_anki_text_file_with_every_header(tmp_path, _isolated_home, capsys):
+    path = tmp_path / "anki.txt"
+    path.write_text(ANKI_TEXT, encoding="utf-8")
+    assert run("import", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "Capitals &amp; more [capitals-amp-more]: 4 added" in out
+    rows = db_rows(_isolated_home, "SELECT key, kind, prompt, answer, tags FROM card "
+                   "ORDER BY position")
+    assert rows == [
+        ("g-paris", "basic", "Paris", "Capital of France; the city of light", "imported europe"),
+        ("g-multi", "basic", "multi\nline", "x&y\nz", "imported"),
+        ("g-cloze#c1", "cloze", "[...] is in Russia", "Moscow", "imported geo"),
+        ("g-cloze#c2", "cloze", "Moscow is in [...]", "Russia", "imported geo"),
+    ]
+
+
+def test_tsv_without_headers_guesses_and_keys_by_first_field(tmp_path, _isolated_home, capsys):
+    path = tmp_path / "plain.tsv"
+    path.write_text("front one\tback one\tt1\nfront two\tback two\n")
+    assert run("import", str(path), "--deck", "Plain Deck") == 0
+    assert "Plain Deck [plain-deck]: 2 added" in capsys.readouterr().out
+    from trainer.store import open_store
+
+    store = open_store()
+    cid = db_rows(_isolated_home, "SELECT id FROM card WHERE prompt = 'front one'")[0][0]
+    store.record_review(cid, 4)
+    state = store.state(cid)
+    store.close()
+    # editing the answer (and the case and spacing of the front) keeps the card and its progress
+    path.write_text("Front  One\tback edited\nfront two\tback two\n")
+    assert run("import", str(path), "--deck", "Plain Deck") == 0
+    assert "0 added, 1 updated, 1 unchanged" in capsys.readouterr().out
+    store = open_store()
+    assert store.state(cid) == state
+    store.close()
+
+
+def test_duplicate_rows_are_skipped_with_a_reason(tmp_path, capsys):
+    path = tmp_path / "dups.csv"
+    path.write_text("a,1\nb,2\nA,3\nonly-one-field\n")
+    assert run("import", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "2 added" in out and "2 skipped" in out
+    assert "line 3: skipped: same first field as line 1" in out
+    assert "line 4: skipped: needs a prompt and an answer" in out
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_native_export_round_trips_identically(deck_file, tmp_path, fmt, capsys,
+                                                monkeypatch):
+    assert run("import", str(deck_file)) == 0
+    out = tmp_path / f"out.{fmt}"
+    assert run("export", "demo", "-o", str(out)) == 0
+    from trainer.formats.native import parse_native
+
+    original = parse_native(deck_file.read_bytes(), "a")
+    exported = parse_native(out.read_bytes(), "b", fmt)
+    assert exported.model_dump(exclude={"origin"}) == original.model_dump(exclude={"origin"})
+    # and into a fresh database, then out again: the same bytes
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path / "second"))
+    assert run("import", str(out)) == 0
+    again = tmp_path / f"again.{fmt}"
+    assert run("export", "Demo [bold]deck[/]", "-o", str(again)) == 0
+    assert again.read_text() == out.read_text()
+
+
+def test_csv_export_reimports(deck_file, tmp_path, capsys, monkeypatch):
+    assert run("import", str(deck_file)) == 0
+    out = tmp_path / "out.csv"
+    assert run("export", "demo", "--format", "csv", "-o", str(out)) == 0
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path / "second"))
+    capsys.readouterr()
+    assert run("import", str(out)) == 0
+    assert "5 added" in capsys.readouterr().out
+    # a CSV names its deck by name (#deck:), so the re-imported deck is found by that name
+    assert run("export", "Demo [bold]deck[/]", "--format", "csv") == 0
+    assert capsys.readouterr().out == out.read_text()
+
+
+def test_decks_json(deck_file, capsys):
+    assert run("decks", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run("import", str(deck_file)) == 0
+    capsys.readouterr()
+    assert run("decks", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"key": "demo", "name": "Demo [bold]deck[/]", "cards": 5, "new": 5, "due": 0}]
+    assert run("decks") == 0
+    assert "Demo [bold]deck[/]" in capsys.readouterr().out
+
+
+def test_export_unknown_deck(capsys):
+    assert run("export", "nope") == 1
+    assert "no deck with key or name 'nope'" in capsys.readouterr().err
+
+
+def test_schema_is_json_schema_of_deck_files(capsys):
+    assert run("schema") == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "trainer deck file"
+    assert {"basic", "typed", "cloze", "choice"} <= {
+        d["properties"]["kind"]["const"] for d in schema["$defs"].values()
+        if "kind" in d.get("properties", {})}
+
+
+def test_db_flag_before_and_after_subcommand(deck_file, tmp_path, capsys):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    assert run("--db", str(a), "import", str(deck_file)) == 0
+    assert run("import", str(deck_file), "--db", str(b)) == 0
+    capsys.readouterr()
+    for db in (a, b):
+        assert run("decks", "--json", "--db", str(db)) == 0
+        assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+def test_trainer_db_env(deck_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TRAINER_DB", str(tmp_path / "env.db"))
+    assert run("import", str(deck_file)) == 0
+    assert (tmp_path / "env.db").exists()
+    assert run("decks", "--json", "--db", str(tmp_path / "flag.db")) == 0
+    assert "[]" in capsys.readouterr().out  # --db beats TRAINER_DB
+
+
+def test_broken_database_is_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "bad.db"
+    bad.write_text("hello")
+    assert run("decks", "--db", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a trainer database" in err
