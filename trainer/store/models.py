@@ -132,6 +132,15 @@ class DailyRollup(SQLModel, table=True):
     total_ms: int = 0
 
 
+class AppMeta(SQLModel, table=True):
+    """Small facts about the database itself, such as which bundled decks it has loaded."""
+
+    __tablename__ = "app_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
 def maturity(repetitions: int, interval: int, reviews: int, due: date | None) -> str:
     """A card's maturity before a review: new, learning, young or mature."""
     if due is None and reviews == 0:

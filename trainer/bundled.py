@@ -1,0 +1,55 @@
+"""The decks shipped with trainer: loaded on first run, refreshed when trainer is upgraded.
+
+A fingerprint of the bundled files is kept in the database; when it differs (a fresh database,
+or new deck files after an upgrade) the decks are imported through the usual re-import rules,
+so a student's progress is kept and nothing is pruned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+
+from trainer.importer import DeckReport, day_function, import_decks, load
+from trainer.paths import bundled_decks_dir
+from trainer.store import Store
+from trainer.store.models import AppMeta
+
+META_KEY = "bundled_decks"
+
+
+def bundled_files(folder: Path | None = None) -> list[Path]:
+    folder = folder or bundled_decks_dir()
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def ensure_bundled(store: Store, folder: Path | None = None) -> list[DeckReport]:
+    """Import the bundled decks if this database has not loaded this version of them."""
+    files = bundled_files(folder)
+    if not files:
+        return []
+    stamp = fingerprint(files)
+    meta_t = AppMeta.__table__
+    with store.reading() as conn:
+        current = conn.execute(
+            select(meta_t.c.value).where(meta_t.c.key == META_KEY)
+        ).scalar()
+    if current == stamp:
+        return []
+    decks = load(files, None, None, day_function(store))
+    reports = import_decks(store, decks)
+    with store.transaction() as conn:
+        if current is None:
+            conn.execute(meta_t.insert().values(key=META_KEY, value=stamp))
+        else:
+            conn.execute(meta_t.update().where(meta_t.c.key == META_KEY).values(value=stamp))
+    return reports
