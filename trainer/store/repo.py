@@ -339,6 +339,32 @@ class Store:
             })
         return out
 
+    def card_ids(self, deck_id: int | None) -> list[int]:
+        """Every unsuspended card id, of one deck or all, in deck order."""
+        query = (
+            select(card_t.c.id)
+            .join(state_t, state_t.c.card_id == card_t.c.id)
+            .where(state_t.c.suspended.is_(False))
+            .order_by(card_t.c.deck_id, card_t.c.position, card_t.c.id)
+        )
+        if deck_id is not None:
+            query = query.where(card_t.c.deck_id == deck_id)
+        with self.reading() as conn:
+            return list(conn.execute(query).scalars())
+
+    def next_due(self, deck: dict | None, day: date | None = None) -> tuple[date | None, int]:
+        """The first study day after ``day`` with reviews due, and how many are due tomorrow."""
+        day = day or self.today()
+        query = select(func.min(state_t.c.due), func.count().filter(
+            state_t.c.due == day + timedelta(days=1)))
+        query = query.where(state_t.c.suspended.is_(False), state_t.c.due > day)
+        if deck is not None:
+            query = query.join(card_t, card_t.c.id == state_t.c.card_id).where(
+                card_t.c.deck_id == deck["id"])
+        with self.reading() as conn:
+            first, tomorrow = conn.execute(query).one()
+        return first, int(tomorrow or 0)
+
     def deck_cards(self, deck_id: int) -> list[dict]:
         """A deck's cards in deck order."""
         with self.reading() as conn:

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import date
+
+from tests.helpers import Clock
+from trainer.bundled import ensure_bundled
+from trainer.settings import Settings
+from trainer.store import open_store
+from trainer.study import QuizSession, StudySession
+
+
+def bundled_store(clock=None):
+    store = open_store(settings=Settings(timezone="UTC"), clock=clock or Clock())
+    ensure_bundled(store)
+    return store
+
+
+def test_session_on_bundled_deck_grades_repeats_and_undo():
+    store = bundled_store()
+    deck = store.find_deck("xi-putin-relationship")
+    s = StudySession(store, deck)
+    assert s.counts() == {"new": 20, "review": 0, "repeat": 0}
+    first = s.current.card_id
+    assert s.preview() == {0: "1d", 1: "1d", 2: "1d", 3: "1d", 4: "1d", 5: "1d"}
+    s.grade(2)  # below 4: comes back after REPEAT_GAP cards as a repeat
+    assert [q.bucket for q in s.queue[:4]] == ["new", "new", "new", "repeat"]
+    assert s.queue[3].card_id == first
+    for q in (5, 4, 5):
+        s.grade(q)
+    assert s.current.card_id == first and s.current.bucket == "repeat"
+    assert s.preview()[3] == "again" and s.preview()[4] == "done"
+    s.grade(4, answer_ms=1500)  # repeat passed: gone
+    assert first not in {q.card_id for q in s.queue}
+    # undo back through the repeat and two more grades
+    assert s.undo() and s.current.card_id == first and s.current.bucket == "repeat"
+    assert s.undo() and s.undo()
+    assert s.counts()["repeat"] == 1
+    summary = s.summary()
+    assert summary.answers == 2 and summary.grades[2] == 1 and summary.grades[5] == 1
+    assert summary.accuracy == 0.5  # scheduled answers: 2 (fail) and 5 (pass)
+    store.close()
+
+
+def test_quit_and_resume_brings_back_pending_repeats():
+    clock = Clock()
+    store = bundled_store(clock)
+    deck = store.find_deck("xi-putin-history")
+    s = StudySession(store, deck)
+    failed = s.current.card_id
+    s.grade(1)
+    s.grade(5)
+    store.close()
+    store = open_store(settings=Settings(timezone="UTC"), clock=clock)
+    again = StudySession(store, deck)
+    buckets = {q.card_id: q.bucket for q in again.queue}
+    assert buckets[failed] == "repeat"
+    assert again.counts() == {"new": 18, "review": 0, "repeat": 1}
+    store.close()
+
+
+def test_suspend_and_bury_leave_the_session_and_the_queue():
+    store = bundled_store()
+    deck = store.find_deck("xi-putin-people")
+    s = StudySession(store, deck)
+    a = s.current.card_id
+    s.suspend()
+    b = s.current.card_id
+    s.bury()
+    assert a not in {q.card_id for q in s.queue} and b not in {q.card_id for q in s.queue}
+    fresh = {q.card_id for q in store.due_queue(deck)}
+    assert a not in fresh and b not in fresh
+    store.close()
+
+
+def test_summary_next_due():
+    clock = Clock()
+    store = bundled_store(clock)
+    deck = store.find_deck("xi-putin-world")
+    s = StudySession(store, deck)
+    s.grade(5)
+    s.grade(5)
+    summary = s.summary()
+    assert summary.next_due == date(2026, 3, 3) and summary.due_tomorrow == 2
+    store.close()
+
+
+def test_quiz_logs_quiz_rows_and_changes_no_schedule():
+    store = bundled_store()
+    deck = store.find_deck("xi-putin-economics")
+    quiz = QuizSession(store, deck, n=5, seed=3)
+    assert quiz.total == 5
+    states = {cid: store.state(cid) for cid in quiz.card_ids}
+    for i in range(5):
+        quiz.answer(i % 2 == 0, given="x")
+    result = quiz.result()
+    assert (result.total, result.right, len(result.misses)) == (5, 3, 2)
+    assert {cid: store.state(cid) for cid in quiz.card_ids} == states
+    assert store.rebuild_states() == 0
+    store.close()
