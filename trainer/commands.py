@@ -36,6 +36,13 @@ def register(add: AddCommand) -> None:
 
     add("schema", cmd_schema, "print the JSON Schema of native deck files")
 
+    p = add("study", cmd_study, "open a study session (all due decks, or one)")
+    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
+
+    p = add("quiz", cmd_quiz, "quiz yourself without changing any schedule")
+    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
+    p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
+
 
 def open_from_args(args: argparse.Namespace):
     from trainer.store import open_store
@@ -113,5 +120,31 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw: object) -> int:
+    import os
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TRAINER_FORCE_TUI"):
+        raise UserError("the study screen needs a terminal; use `trainer decks` or "
+                        "`trainer stats` for text output")
+    from trainer.tui.app import TrainerApp
+
+    with open_from_args(args) as store:
+        key = store.find_deck(deck)["key"] if deck else None
+        app = TrainerApp(store, start=start, deck_key=key,
+                         exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
+        app.run()
+    return app.return_code or 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
-    raise UserError("the study screen is not built yet; see `trainer --help`")
+    return _launch(args, "decks")
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    return _launch(args, "study", args.deck)
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    if args.n < 1:
+        raise UserError("-n must be at least 1")
+    return _launch(args, "quiz", args.deck, quiz_size=args.n)

@@ -1,0 +1,150 @@
+"""The trainer app: the deck list, study and quiz sessions, import, help and statistics."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.events import Resize
+
+from trainer.store import Store
+from trainer.study import QuizResult, QuizSession, StudySession
+from trainer.tui.prefs import load_prefs, save_prefs
+from trainer.tui.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+
+class TrainerApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "trainer"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        start: str = "decks",
+        deck_key: str | None = None,
+        quiz_size: int = 20,
+        seed: int | None = None,
+        bundled: bool = True,
+        exit_after_mount: bool = False,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.start = start
+        self.deck_key = deck_key
+        self.quiz_size = quiz_size
+        self.seed = seed
+        self.bundled = bundled
+        self.exit_after_mount = exit_after_mount
+        self.cursor_blink = cursor_blink
+        self._too_small: TooSmallScreen | None = None
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        theme = load_prefs().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda t: save_prefs(theme=t.name))
+        if self.bundled:
+            self.prepare()
+        else:
+            self._route()
+
+    @work(thread=True, exclusive=True, group="start")
+    def prepare(self) -> None:
+        from trainer.bundled import ensure_bundled
+
+        ensure_bundled(self.store)
+        self.call_from_thread(self._route)
+
+    def _route(self) -> None:
+        from trainer.tui.decks import DeckListScreen
+
+        self.push_screen(DeckListScreen())
+        if self.start == "study":
+            self.start_study(self.deck_key)
+        elif self.start == "quiz":
+            self.start_quiz(self.deck_key)
+        elif self.start == "stats":
+            self.open_stats()
+        if self.exit_after_mount:
+            self.call_after_refresh(self.exit, 0)
+        self._check_size()
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def _deck(self, key: str | None) -> tuple[dict | None, str]:
+        if key is None:
+            return None, "All decks"
+        deck = self.store.find_deck(key)
+        return deck, deck["name"]
+
+    def start_study(self, key: str | None) -> None:
+        from trainer.tui.study import StudyScreen
+
+        deck, title = self._deck(key)
+        session = StudySession(self.store, deck)
+        if session.finished:
+            self.notify(f"Nothing to study in {title} today.", timeout=3)
+            return
+        self.push_screen(StudyScreen(session, title))
+
+    def start_quiz(self, key: str | None) -> None:
+        from trainer.tui.quiz import QuizScreen
+
+        deck, title = self._deck(key)
+        quiz = QuizSession(self.store, deck, self.quiz_size, self.seed)
+        if quiz.finished:
+            self.notify(f"{title} has no cards to quiz on.", timeout=3)
+            return
+        self.push_screen(QuizScreen(quiz, title))
+
+    def open_stats(self) -> None:
+        from trainer.tui.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def show_summary(self, session: StudySession, title: str) -> None:
+        from trainer.tui.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(session.summary(), title))
+
+    def show_quiz_result(self, result: QuizResult, title: str) -> None:
+        from trainer.tui.quiz import QuizResultScreen
+
+        self.switch_screen(QuizResultScreen(result, title))
+
+    def back_to_decks(self) -> None:
+        from trainer.tui.decks import DeckListScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DeckListScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from trainer.tui.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- a terminal too small ---------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        if small and self._too_small is None:
+            self._too_small = TooSmallScreen()
+            self.push_screen(self._too_small)
+        elif small and self._too_small is not None:
+            self._too_small.update_size()
+        elif not small and self._too_small is not None:
+            if self.screen is self._too_small:
+                self.pop_screen()
+            self._too_small = None

@@ -1,0 +1,144 @@
+"""The deck list: today's new / due / repeat counts per deck, and where every session starts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from trainer.tui.text import joined, plain
+
+TOTAL_KEY = "__total__"
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    days = (now.date() - moment.astimezone(now.tzinfo).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+class DeckTable(DataTable):
+    """The deck table; enter studies the selected deck, and the footer says so."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Study", id="decks.select")]
+
+
+class DeckListScreen(Screen):
+    BINDINGS = [
+        Binding("a", "study_all", "Study all", id="decks.study_all"),
+        Binding("q", "quiz", "Quiz", id="decks.quiz"),
+        Binding("s", "stats", "Statistics", id="decks.stats"),
+        Binding("i", "import_file", "Import", id="decks.import"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decks-body"):
+            yield Static(joined(("trainer", "bold"), "  your decks for today"), id="decks-title")
+            table = DeckTable(id="deck-table", cursor_type="row", zebra_stripes=True)
+            table.add_column("Deck", key="name", width=38)
+            for label in ("New", "Due", "Repeat", "Cards"):
+                table.add_column(Text(label, justify="right"), key=label.lower(), width=7)
+            table.add_column("Last studied", key="last", width=13)
+            yield table
+            yield Static(plain("Loading decks…"), id="decks-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="deck-list")
+    def load(self) -> None:
+        overview = self.app.store.deck_overview()
+        self.app.call_from_thread(self._show, overview)
+
+    def _show(self, overview: list[dict]) -> None:
+        table = self.query_one(DataTable)
+        selected = None
+        if table.row_count:
+            try:
+                selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            except CellDoesNotExist:
+                selected = None
+        table.clear()
+        now = self.app.store.now()
+        totals = {"new": 0, "due": 0, "repeat": 0, "cards": 0}
+        for deck in sorted(overview, key=lambda d: (d["name"].casefold(), d["key"])):
+            for k in totals:
+                totals[k] += deck[k]
+            table.add_row(
+                plain(deck["name"]),
+                *[Text(str(deck[k]), justify="right", style=style) for k, style in
+                  (("new", "bold blue" if deck["new"] else "dim"),
+                   ("due", "bold green" if deck["due"] else "dim"),
+                   ("repeat", "bold red" if deck["repeat"] else "dim"),
+                   ("cards", ""))],
+                plain(_ago(deck["last_studied"], now)),
+                key=str(deck["key"]),
+            )
+        if overview:
+            table.add_row(
+                plain("All decks", "bold"),
+                *[Text(str(totals[k]), justify="right", style="bold")
+                  for k in ("new", "due", "repeat", "cards")],
+                plain(""),
+                key=TOTAL_KEY,
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        status = self.query_one("#decks-status", Static)
+        if not overview:
+            status.update(plain("No decks yet. Press i to import a deck file."))
+        else:
+            left = totals["new"] + totals["due"] + totals["repeat"]
+            status.update(plain(
+                f"{left} cards to study today" if left else "All done for today. Well done!"
+            ))
+        table.focus()
+
+    def _selected_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_study()
+
+    def action_study(self) -> None:
+        key = self._selected_key()
+        if key is None:
+            return
+        self.app.start_study(None if key == TOTAL_KEY else key)
+
+    def action_study_all(self) -> None:
+        self.app.start_study(None)
+
+    def action_quiz(self) -> None:
+        key = self._selected_key()
+        if key is None:
+            return
+        self.app.start_quiz(None if key == TOTAL_KEY else key)
+
+    def action_stats(self) -> None:
+        self.app.open_stats()
+
+    def action_import_file(self) -> None:
+        from trainer.tui.importer import ImportScreen
+
+        self.app.push_screen(ImportScreen(), lambda changed: self.load() if changed else None)

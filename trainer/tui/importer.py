@@ -1,0 +1,122 @@
+"""The import dialog: a path with completion and validation; the import runs in a worker."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Static
+
+from trainer.errors import UserError
+from trainer.importer import EXTENSIONS, day_function, import_decks, load
+from trainer.tui.text import joined, plain
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a path from what is on disk (folders end in /)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        expanded = os.path.expanduser(value)
+        folder, _, stem = expanded.rpartition(os.sep)
+        base = Path(folder or ".") if folder or not expanded.startswith(os.sep) else Path("/")
+        try:
+            names = sorted(p.name + ("/" if p.is_dir() else "") for p in base.iterdir()
+                           if p.name.startswith(stem) and not p.name.startswith("."))
+        except OSError:
+            return None
+        for name in names:
+            if name != stem:
+                return value[: len(value) - len(stem)] + name
+        return None
+
+
+class DeckPath(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        path = Path(os.path.expanduser(value.strip()))
+        if not value.strip():
+            return self.failure("Type the path of a deck file")
+        if not path.exists():
+            return self.failure("No such file")
+        if path.is_dir():
+            return self.failure("That is a folder; choose a deck file")
+        if path.suffix.lower() not in EXTENSIONS:
+            return self.failure("Not a deck file (.toml .json .csv .tsv .txt .apkg .colpkg)")
+        return self.success()
+
+
+class ImportScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "close", "Close", id="import.close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog"):
+            yield Static(joined(("Import a deck", "bold")), id="import-title")
+            yield Static(plain("TOML or JSON decks, CSV/TSV/TXT (Anki text), Anki .apkg", "dim"))
+            yield Input(id="import-path", placeholder="path/to/deck.toml",
+                        suggester=PathSuggester(), validators=[DeckPath()],
+                        validate_on=["submitted"])
+            yield Static(id="import-result")
+            yield Static(plain("enter: import · tab/→: complete · escape: close", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = self.app.cursor_blink
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        result = self.query_one("#import-result", Static)
+        if event.validation_result is not None and not event.validation_result.is_valid:
+            result.update(plain(" ".join(event.validation_result.failure_descriptions), "red"))
+            return
+        result.update(plain("Importing…", "dim"))
+        self.run_import(Path(os.path.expanduser(event.value.strip())))
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, path: Path) -> None:
+        store = self.app.store
+        try:
+            decks = load([path], None, None, day_function(store))
+            reports = import_decks(store, decks)
+        except UserError as exc:
+            self.app.call_from_thread(self._failed, exc.lines)
+            return
+        self.app.call_from_thread(self._done, [r.line() for r in reports] +
+                                  [n for r in reports for n in r.notes])
+
+    def _failed(self, lines: list[str]) -> None:
+        text = joined(("Nothing was imported:", "bold red"))
+        for line in lines[:12]:
+            text.append("\n")
+            text.append(line, style="red")
+        if len(lines) > 12:
+            text.append(f"\n… and {len(lines) - 12} more problems", style="red")
+        self.query_one("#import-result", Static).update(text)
+
+    def _done(self, lines: list[str]) -> None:
+        self.changed = True
+        text = Text()
+        for i, line in enumerate(lines[:12]):
+            if i:
+                text.append("\n")
+            text.append(line, style="green" if i == 0 else "")
+        self.query_one("#import-result", Static).update(text)
+        self.query_one(Input).value = ""
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

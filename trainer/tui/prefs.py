@@ -1,0 +1,33 @@
+"""Remembered UI choices (the theme), in the data dir: not study data, so not in the database."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from trainer import paths
+
+
+def prefs_path() -> Path:
+    return paths.data_dir() / "ui.json"
+
+
+def load_prefs() -> dict:
+    try:
+        data = json.loads(prefs_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_prefs(**values: object) -> None:
+    data = load_prefs() | values
+    path = prefs_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a preference that cannot be saved is not worth interrupting study for

@@ -1,0 +1,318 @@
+"""The study screen: two modes, answering and grading, so keys never clash."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, ProgressBar, Static
+
+from trainer.study import CardView, StudySession
+from trainer.tui.text import duration, joined, plain
+
+MEANINGS = {
+    0: "blackout",
+    1: "wrong; knew it once seen",
+    2: "wrong; easy once seen",
+    3: "right, with difficulty",
+    4: "right, hesitated",
+    5: "perfect",
+}
+VERDICT_STYLE = {"right": ("✓ right", "bold green"), "close": ("≈ close", "bold yellow"),
+                 "wrong": ("✗ wrong", "bold red")}
+
+
+class GradeButton(Button, can_focus=False):
+    """A grade: clickable, but never takes focus from the keyboard flow."""
+
+    def __init__(self, quality: int) -> None:
+        super().__init__(str(quality), id=f"grade-{quality}", compact=True)
+        self.quality = quality
+
+
+class StudyScreen(Screen):
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer", id="study.reveal"),
+        Binding("enter", "reveal", "Show answer", id="study.reveal_enter", show=False),
+        Binding("enter", "accept", "Accept grade", id="study.accept"),
+        *[Binding(str(n), f"pick({n})", f"Choose {n}", show=False, id=f"study.pick{n}")
+          for n in range(1, 10)],
+        *[Binding(str(q), f"grade({q})", f"Grade {q}", show=False, id=f"study.grade{q}")
+          for q in range(6)],
+        Binding("u", "undo", "Undo", id="study.undo"),
+        Binding("ctrl+z", "undo_key", "Undo", id="study.undo_key", priority=True, show=False),
+        Binding("exclamation_mark", "suspend", "Suspend", id="study.suspend"),
+        Binding("minus", "bury", "Bury", id="study.bury"),
+        Binding("e", "source", "Source", id="study.source"),
+        Binding("escape", "end", "End", id="study.end", priority=True),
+    ]
+
+    mode: reactive[str] = reactive("answering", init=False)
+
+    def __init__(self, session: StudySession, title: str) -> None:
+        super().__init__()
+        self.session = session
+        self.title_text = title
+        self.verdict: str | None = None
+        self.given = ""
+        self.shown_at = time.monotonic()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="study-top"):
+            yield Static(id="study-header")
+            yield ProgressBar(id="study-progress", show_eta=False, show_percentage=False)
+        with VerticalScroll(id="card"):
+            yield Static(id="card-kind")
+            yield Static(id="prompt")
+            yield Static(id="options")
+            yield Input(id="typed", placeholder="Type your answer, then enter")
+            yield Static(id="verdict")
+            yield Static(id="answer")
+            yield Static(id="explanation")
+            yield Static(id="source")
+        with Vertical(id="grades"):
+            for q in range(6):
+                yield GradeButton(q)
+        yield Static(id="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = self.app.cursor_blink
+        self.set_interval(1, self._update_header)
+        self.show_card()
+
+    # -- showing ----------------------------------------------------------------------------
+
+    @property
+    def view(self) -> CardView:
+        return self.session.view()
+
+    def _update_header(self) -> None:
+        counts = self.session.counts()
+        elapsed = (self.app.store.now() - self.session.started).total_seconds()
+        self.query_one("#study-header", Static).update(joined(
+            (self.title_text, "bold"), "   ",
+            (f"new {counts['new']}", "blue"), " · ",
+            (f"review {counts['review']}", "green"), " · ",
+            (f"repeat {counts['repeat']}", "red"), "   ",
+            (duration(max(0.0, elapsed)), "dim"),
+        ))
+        done = len(self.session.history)
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(1, done + len(self.session.queue)), progress=done)
+
+    def show_card(self) -> None:
+        if self.session.finished:
+            self.app.show_summary(self.session, self.title_text)
+            return
+        self.verdict = None
+        self.given = ""
+        view = self.view
+        item = self.session.current
+        label = {"basic": "Question", "typed": "Type the answer", "cloze": "Fill the gap",
+                 "choice": "Choose one"}[view.kind]
+        tag = {"new": "new", "review": "review", "repeat": "again today"}[item.bucket]
+        self.query_one("#card-kind", Static).update(joined((label, "bold"), "  ", (tag, "dim")))
+        self.query_one("#prompt", Static).update(plain(view.prompt))
+        options = self.query_one("#options", Static)
+        if view.kind == "choice":
+            options.update(self._options_text(view, None))
+            options.display = True
+        else:
+            options.display = False
+        typed = self.query_one(Input)
+        typed.value = ""
+        typed.display = view.kind == "typed"
+        typed.disabled = view.kind != "typed"
+        for wid in ("#verdict", "#answer", "#explanation", "#source"):
+            self.query_one(wid, Static).display = False
+        self.query_one("#grades").display = False
+        self.mode = "answering"
+        self.shown_at = time.monotonic()
+        hint = {
+            "basic": "space or enter: show the answer",
+            "cloze": "space or enter: show the answer",
+            "typed": "type the answer, then enter",
+            "choice": f"1-{len(view.options)}: choose",
+        }[view.kind]
+        if self.session.history:
+            hint += " · ctrl+z: undo the last grade"
+        self.query_one("#hint", Static).update(plain(hint, "dim"))
+        self._update_header()
+        if view.kind == "typed":
+            typed.focus()
+        else:
+            self.set_focus(None)
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    def _options_text(self, view: CardView, picked: str | None) -> Text:
+        out = Text()
+        for n, option in enumerate(view.options, 1):
+            if n > 1:
+                out.append("\n")
+            style = ""
+            mark = "  "
+            if picked is not None:
+                if option == view.answer:
+                    mark, style = "✓ ", "bold green"
+                elif option == picked:
+                    mark, style = "✗ ", "bold red"
+                else:
+                    style = "dim"
+            out.append(f"{mark}{n}. ", style=style or "bold")
+            out.append(option, style=style)
+        return out
+
+    def reveal(self, verdict: str | None = None) -> None:
+        view = self.view
+        self.verdict = verdict
+        verdict_w = self.query_one("#verdict", Static)
+        if verdict is not None:
+            word, style = VERDICT_STYLE[verdict]
+            line = joined((word, style))
+            if view.kind == "typed":
+                line.append("   you typed: ", style="dim")
+                line.append(self.given or "(nothing)")
+            verdict_w.update(line)
+            verdict_w.display = True
+        answer = self.query_one("#answer", Static)
+        if view.kind == "choice":
+            self.query_one("#options", Static).update(self._options_text(view, self.given))
+            answer.display = False
+        else:
+            text = joined(("Answer: ", "dim"), (view.answer, "bold"))
+            if view.kind == "cloze":
+                text.append("\n")
+                text.append(view.full_text)
+            answer.update(text)
+            answer.display = True
+        expl = self.query_one("#explanation", Static)
+        expl.update(plain(view.explanation, "italic"))
+        expl.display = bool(view.explanation)
+        typed = self.query_one(Input)
+        typed.disabled = True
+        typed.display = False  # the verdict line repeats what was typed
+        self._show_grades()
+        self.mode = "grading"
+        self.set_focus(None)
+
+    def _show_grades(self) -> None:
+        preview = self.session.preview()
+        suggested = self.view.suggested(self.verdict)
+        for button in self.query(GradeButton):
+            q = button.quality
+            label = Text(f" {q}  ", style="bold")
+            label.append(f"{MEANINGS[q]:<26}")
+            label.append(f"{preview.get(q, ''):>6} ", style="bold" if q == suggested else "")
+            if q == suggested:
+                label.append(" ← suggested", style="italic")
+            button.label = label
+            button.variant = "primary" if q == suggested else "default"
+        self.query_one("#grades").display = True
+        hint = "0-5: grade"
+        if suggested is not None:
+            hint += f" · enter: accept {suggested} ({MEANINGS[suggested]})"
+        self.query_one("#hint", Static).update(plain(hint, "dim"))
+
+    # -- modes and keys ---------------------------------------------------------------------
+
+    def watch_mode(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.session.finished and action not in ("end",):
+            return False
+        answering = self.mode == "answering"
+        kind = self.view.kind if not self.session.finished else None
+        if action == "reveal":
+            return answering and kind in ("basic", "cloze")
+        if action == "pick":
+            return answering and kind == "choice" and int(parameters[0]) <= len(
+                self.view.options)
+        if action == "accept":
+            return not answering and self.view.suggested(self.verdict) is not None
+        if action in ("grade", "undo", "suspend", "bury", "source"):
+            if action == "undo":
+                return not answering and bool(self.session.history)
+            return not answering
+        if action == "undo_key":
+            return bool(self.session.history)
+        return True
+
+    def action_reveal(self) -> None:
+        self.reveal()
+
+    def action_pick(self, n: int) -> None:
+        self.given = self.view.options[n - 1]
+        self.reveal(self.view.check(self.given))
+
+    @on(Input.Submitted, "#typed")
+    def _typed(self, event: Input.Submitted) -> None:
+        if self.mode != "answering":
+            return
+        self.given = event.value.strip()
+        self.reveal(self.view.check(self.given))
+
+    def action_accept(self) -> None:
+        suggested = self.view.suggested(self.verdict)
+        if suggested is not None:
+            self.action_grade(suggested)
+
+    def action_grade(self, quality: int) -> None:
+        if self.mode != "grading":
+            return
+        answer_ms = int((time.monotonic() - self.shown_at) * 1000)
+        self.session.grade(quality, answer_ms)  # committed before the next card shows
+        self.show_card()
+
+    @on(Button.Pressed, "GradeButton")
+    def _clicked(self, event: Button.Pressed) -> None:
+        assert isinstance(event.button, GradeButton)
+        self.action_grade(event.button.quality)
+
+    def action_undo(self) -> None:
+        if self.session.undo():
+            self.notify("Took back the last grade", timeout=2)
+            self.show_card()
+
+    def action_undo_key(self) -> None:
+        self.action_undo()
+
+    def action_suspend(self) -> None:
+        self.session.suspend()
+        self.notify("Card suspended: it will not be shown until unsuspended", timeout=3)
+        self.show_card()
+
+    def action_bury(self) -> None:
+        self.session.bury()
+        self.notify("Card buried until tomorrow", timeout=3)
+        self.show_card()
+
+    def action_source(self) -> None:
+        source = self.query_one("#source", Static)
+        view = self.view
+        if view.source_quote:
+            text = joined(("Source", "bold"))
+            if view.source_para:
+                text.append(f" (paragraph {view.source_para})", style="dim")
+            text.append(": “")
+            text.append(view.source_quote, style="italic")
+            text.append("”")
+        else:
+            text = plain("This card has no source quote.", "dim")
+        source.update(text)
+        source.display = not source.display
+
+    def action_end(self) -> None:
+        if self.session.history:
+            self.app.show_summary(self.session, self.title_text)
+        else:
+            self.app.pop_screen()

@@ -1,0 +1,27 @@
+"""Shown instead of a broken layout when the terminal is smaller than trainer needs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from trainer.tui.text import plain
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+class TooSmallScreen(ModalScreen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def on_mount(self) -> None:
+        self.update_size()
+
+    def update_size(self) -> None:
+        w, h = self.app.size
+        self.query_one(Static).update(plain(
+            f"The terminal is too small ({w}×{h}).\n"
+            f"trainer needs at least {MIN_WIDTH}×{MIN_HEIGHT}; enlarge the window to go on.\n"
+            "ctrl+q quits; your answers are saved."
+        ))
