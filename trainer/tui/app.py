@@ -43,6 +43,7 @@ class TrainerApp(App[int]):
         self.exit_after_mount = exit_after_mount
         self.cursor_blink = cursor_blink
         self._too_small: TooSmallScreen | None = None
+        self._routed = False  # the size check waits until the first screens are up
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -75,7 +76,8 @@ class TrainerApp(App[int]):
             self.open_stats()
         if self.exit_after_mount:
             self.call_after_refresh(self.exit, 0)
-        self._check_size()
+        self._routed = True
+        self.call_after_refresh(self._check_size)
 
     # -- navigation -------------------------------------------------------------------------
 
@@ -135,15 +137,18 @@ class TrainerApp(App[int]):
     # -- a terminal too small ---------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self._check_size()
+        if self._routed:
+            self._check_size(event.size.width, event.size.height)
 
-    def _check_size(self) -> None:
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
+        width = self.size.width if width is None else width
+        height = self.size.height if height is None else height
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small and self._too_small is None:
             self._too_small = TooSmallScreen()
             self.push_screen(self._too_small)
         elif small and self._too_small is not None:
-            self._too_small.update_size()
+            self._too_small.update_size(width, height)
         elif not small and self._too_small is not None:
             if self.screen is self._too_small:
                 self.pop_screen()

@@ -18,8 +18,9 @@ class TooSmallScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.update_size()
 
-    def update_size(self) -> None:
-        w, h = self.app.size
+    def update_size(self, w: int | None = None, h: int | None = None) -> None:
+        if w is None or h is None:
+            w, h = self.app.size
         self.query_one(Static).update(plain(
             f"The terminal is too small ({w}×{h}).\n"
             f"trainer needs at least {MIN_WIDTH}×{MIN_HEIGHT}; enlarge the window to go on.\n"
