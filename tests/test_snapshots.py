@@ -1,0 +1,91 @@
+"""Snapshots of every screen at 100x30: pinned clock, seeded shuffles, no cursor blink."""
+
+from __future__ import annotations
+
+from tests.tui_helpers import DATA, make_app, store_with
+
+SIZE = (100, 30)
+
+
+def snap_app(**kw):
+    store = store_with(DATA / "snap.toml")
+    kw.setdefault("bundled", False)
+    return make_app(store, **kw)
+
+
+def study_app():
+    return snap_app(start="study", deck_key="snap")
+
+
+async def _wait(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_deck_list(snap_compare):
+    assert snap_compare(snap_app(bundled=True), terminal_size=SIZE, run_before=_wait)
+
+
+def test_basic_before(snap_compare):
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_wait)
+
+
+def test_basic_after(snap_compare):
+    assert snap_compare(study_app(), terminal_size=SIZE, press=["space"], run_before=_wait)
+
+
+BASIC_DONE = ["space", "5"]
+TYPED_DONE = [*BASIC_DONE, "1", "9", "5", "0", "enter", "enter"]
+CLOZE_DONE = [*TYPED_DONE, "space", "5"]
+
+
+def test_typed_before(snap_compare):
+    assert snap_compare(study_app(), terminal_size=SIZE, press=BASIC_DONE, run_before=_wait)
+
+
+def test_typed_after(snap_compare):
+    press = [*BASIC_DONE, "1", "9", "5", "1", "enter"]
+    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+
+
+def test_cloze_before(snap_compare):
+    assert snap_compare(study_app(), terminal_size=SIZE, press=TYPED_DONE, run_before=_wait)
+
+
+def test_cloze_after(snap_compare):
+    press = [*TYPED_DONE, "space"]
+    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+
+
+def test_choice_before(snap_compare):
+    assert snap_compare(study_app(), terminal_size=SIZE, press=CLOZE_DONE, run_before=_wait)
+
+
+def test_choice_after(snap_compare):
+    press = [*CLOZE_DONE, "2"]
+    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+
+
+def test_summary(snap_compare):
+    press = [*CLOZE_DONE, "2", "5"]
+    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+
+
+def test_quiz_result(snap_compare):
+    from trainer.tui.quiz import QuizScreen
+
+    app = snap_app(start="quiz", deck_key="snap", quiz_size=4)
+
+    async def answer_all(pilot) -> None:
+        await _wait(pilot)
+        while isinstance(pilot.app.screen, QuizScreen):
+            view = pilot.app.screen.view
+            if view.kind == "typed":
+                await pilot.press("1", "9", "5", "1", "enter", "enter")  # wrong
+            elif view.kind == "choice":
+                await pilot.press(str(view.options.index(view.answer) + 1), "enter")
+            else:
+                await pilot.press("space", "y" if view.kind == "basic" else "n")
+        await _wait(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_all)
