@@ -89,3 +89,26 @@ def test_quiz_result(snap_compare):
         await _wait(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_all)
+
+
+def _stats_app():
+    from tests.stats_history import build
+
+    store, _, _ = build()
+    return make_app(store, bundled=False, start="stats")
+
+
+def test_stats_overview(snap_compare):
+    assert snap_compare(_stats_app(), terminal_size=SIZE, run_before=_wait)
+
+
+def test_stats_forecast_and_history(snap_compare):
+    assert snap_compare(_stats_app(), terminal_size=SIZE, press=["2"], run_before=_wait)
+
+
+def test_stats_calendar(snap_compare):
+    assert snap_compare(_stats_app(), terminal_size=SIZE, press=["3"], run_before=_wait)
+
+
+def test_stats_cards(snap_compare):
+    assert snap_compare(_stats_app(), terminal_size=SIZE, press=["4"], run_before=_wait)

@@ -312,3 +312,32 @@ def test_core_never_imports_textual():
 
 def test_clock_helper_is_pinned():
     assert Clock()() == Clock()()
+
+
+async def test_stats_screen_selectors(_isolated_home):
+    from textual.widgets import Select
+
+    from tests.stats_history import build
+    from trainer.tui.stats import StatsScreen
+
+    store, _, _ = build()
+    app = make_app(store, bundled=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        summary = str(screen.query_one("#stats-summary", Static).render())
+        assert "2 answers in 0m 04s, accuracy 50%" in summary
+        screen.query_one("#stats-period", Select).value = "today"
+        await settle(pilot)
+        history = str(screen.query_one("#stats-history", Static).render())
+        assert "1 study days in the period" in history
+        screen.query_one("#stats-scope", Select).value = "tag:t1"
+        await settle(pilot)
+        summary = str(screen.query_one("#stats-summary", Static).render())
+        assert "Cards  2:" in summary
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeckListScreen)
+    store.close()

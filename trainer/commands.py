@@ -36,6 +36,18 @@ def register(add: AddCommand) -> None:
 
     add("schema", cmd_schema, "print the JSON Schema of native deck files")
 
+    p = add("stats", cmd_stats, "progress statistics (text, --json, or --tui)")
+    p.add_argument("--deck", metavar="DECK", help="one deck (key or name)")
+    p.add_argument("--tag", metavar="TAG", help="one tag")
+    p.add_argument("--period", choices=("today", "7d", "30d", "1y", "all"), default="1y")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="every figure as JSON "
+                       "(docs/stats-json.md)")
+    shape.add_argument("--tui", action="store_true", help="open the statistics screen")
+
+    p = add("export-reviews", cmd_export_reviews, "write the review log as CSV")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here, not stdout")
+
     p = add("study", cmd_study, "open a study session (all due decks, or one)")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
 
@@ -134,6 +146,44 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw:
                          exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
         app.run()
     return app.return_code or 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    if args.deck and args.tag:
+        raise UserError("give --deck or --tag, not both")
+    if args.tui:
+        return _launch(args, "stats")
+    from trainer.stats import compute
+    from trainer.stats_text import render
+
+    with open_from_args(args) as store:
+        deck = store.find_deck(args.deck) if args.deck else None
+        figures = compute(store, deck, args.tag, args.period)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(render(figures))
+    return 0
+
+
+def cmd_export_reviews(args: argparse.Namespace) -> int:
+    import csv
+
+    with open_from_args(args) as store:
+        header, rows = store.review_log()
+    out = args.output.open("w", newline="", encoding="utf-8") if args.output else sys.stdout
+    try:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
+    finally:
+        if args.output:
+            out.close()
+    if args.output:
+        print(f"wrote {len(rows)} reviews to {args.output}")
+    return 0
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -92,6 +92,7 @@ class Review(SQLModel, table=True):
     __table_args__ = (
         Index("ix_review_card", "card_id", "id"),
         Index("ix_review_day", "study_day", "kind"),
+        Index("ix_review_kind_session", "kind", "session_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

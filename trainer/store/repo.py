@@ -365,6 +365,27 @@ class Store:
             first, tomorrow = conn.execute(query).one()
         return first, int(tomorrow or 0)
 
+    def tags(self) -> list[str]:
+        from trainer.store.models import CardTag
+
+        tag_t = CardTag.__table__
+        with self.reading() as conn:
+            return list(conn.execute(select(tag_t.c.tag).distinct().order_by(tag_t.c.tag))
+                        .scalars())
+
+    def review_log(self) -> tuple[list[str], list[tuple]]:
+        """The whole review log with each card's deck and key, oldest first."""
+        columns = [c for c in review_t.c if c.name != "card_id"]
+        query = (
+            select(deck_t.c.key.label("deck"), card_t.c.key.label("card"), *columns)
+            .join(card_t, card_t.c.id == review_t.c.card_id)
+            .join(deck_t, deck_t.c.id == card_t.c.deck_id)
+            .order_by(review_t.c.id)
+        )
+        with self.reading() as conn:
+            result = conn.execute(query)
+            return list(result.keys()), [tuple(r) for r in result]
+
     def deck_cards(self, deck_id: int) -> list[dict]:
         """A deck's cards in deck order."""
         with self.reading() as conn:

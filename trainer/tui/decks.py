@@ -47,7 +47,7 @@ class DeckListScreen(Screen):
         with Vertical(id="decks-body"):
             yield Static(joined(("trainer", "bold"), "  your decks for today"), id="decks-title")
             table = DeckTable(id="deck-table", cursor_type="row", zebra_stripes=True)
-            table.add_column("Deck", key="name", width=38)
+            table.add_column("Deck", key="name", width=40)
             for label in ("New", "Due", "Repeat", "Cards"):
                 table.add_column(Text(label, justify="right"), key=label.lower(), width=7)
             table.add_column("Last studied", key="last", width=13)

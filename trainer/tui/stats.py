@@ -1,18 +1,205 @@
-"""The statistics screen (filled in by the statistics work)."""
+"""The statistics screen: deck/tag and period selectors, a summary, and charts."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
-from trainer.tui.text import plain
+from trainer.stats import PERIODS, compute
+from trainer.tui.charts import columns, hbars, heatmap
+from trainer.tui.text import joined, plain
+
+PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "1y": "1 year",
+                 "all": "All time"}
+
+
+def _pct(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
+
+
+def _minutes(ms: int) -> str:
+    return f"{ms // 60000}m {ms // 1000 % 60:02d}s"
 
 
 class StatsScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="stats.back"),
+        Binding("1", "tab('overview')", "Overview", id="stats.tab1"),
+        Binding("2", "tab('forecast')", "Forecast", id="stats.tab2"),
+        Binding("3", "tab('calendar')", "Calendar", id="stats.tab3"),
+        Binding("4", "tab('cards')", "Cards", id="stats.tab4"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope_value = "all"
+        self.period = "1y"
 
     def compose(self) -> ComposeResult:
-        yield Static(plain("Statistics"), id="stats-title")
+        options = [("All decks", "all")]
+        for deck in self.app.store.deck_overview():
+            options.append((deck["name"], f"deck:{deck['key']}"))
+        for tag in self.app.store.tags():
+            options.append((f"tag: {tag}", f"tag:{tag}"))
+        with Horizontal(id="stats-controls"):
+            yield Select(options, value="all", allow_blank=False, id="stats-scope")
+            yield Select([(label, key) for key, label in PERIOD_LABELS.items()], value="1y",
+                         allow_blank=False, id="stats-period")
+        with TabbedContent(id="stats-tabs"):
+            with TabPane("1 Overview", id="overview"), VerticalScroll():
+                yield Static(plain("Computing…", "dim"), id="stats-summary")
+                yield Static(id="stats-retention")
+            with TabPane("2 Forecast & history", id="forecast"), VerticalScroll():
+                yield Static(id="stats-forecast")
+                yield Static(id="stats-history")
+            with TabPane("3 Calendar & hours", id="calendar"), VerticalScroll():
+                yield Static(id="stats-heatmap")
+                yield Static(id="stats-hourly")
+            with TabPane("4 Cards", id="cards"), VerticalScroll():
+                yield Static(id="stats-intervals")
+                yield Static(id="stats-hardest")
+                yield Static(id="stats-decks")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        if event.select.id == "stats-scope":
+            self.scope_value = str(event.value)
+        else:
+            self.period = str(event.value)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="stats")
+    def load(self) -> None:
+        store = self.app.store
+        deck = tag = None
+        if self.scope_value.startswith("deck:"):
+            deck = store.find_deck(self.scope_value[5:])
+        elif self.scope_value.startswith("tag:"):
+            tag = self.scope_value[4:]
+        figures = compute(store, deck, tag, self.period)
+        self.app.call_from_thread(self._show, figures)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _show(self, s: dict) -> None:
+        t, c, streak = s["today"], s["counts"], s["streak"]
+        summary = joined(
+            ("Today  ", "bold"), f"{t['answers']} answers in {_minutes(t['time_ms'])}, "
+            f"accuracy {_pct(t['accuracy'])}, {t['new_learned']} new cards learned\n",
+            ("Cards  ", "bold"), f"{c['total']}: ",
+            (f"{c['new']} new", "blue"), " · ", (f"{c['learning']} learning", "red"), " · ",
+            (f"{c['young']} young", "green"), " · ", (f"{c['mature']} mature", "bold green"),
+            " · ", (f"{c['suspended']} suspended", "dim"), f" ({c['buried']} buried)\n",
+            ("Streak ", "bold"), f"{streak['current']} days now, longest {streak['longest']}\n",
+            ("Quiz   ", "bold"), f"{s['quizzes']['count']} quizzes in the period",
+        )
+        if s["quizzes"]["sessions"]:
+            summary.append(", latest scores " + ", ".join(
+                _pct(q["score"]) for q in s["quizzes"]["sessions"][-6:]))
+        self.query_one("#stats-summary", Static).update(summary)
+
+        retention = Text("\nTrue retention (scheduled reviews passed)\n", style="bold")
+        retention.append(f"{'':<10}{'young':>10}{'mature':>10}{'all':>10}\n", style="dim")
+        for period in PERIODS:
+            row = s["retention"][period]
+            retention.append(f"{PERIOD_LABELS[period]:<10}")
+            for key in ("young", "mature", "all"):
+                cell = row[key]
+                retention.append(f"{_pct(cell['rate']):>6}", style="bold" if cell["total"] else
+                                 "dim")
+                retention.append(f" {cell['total']:>3}" if cell["total"] else "    ", style="dim")
+            retention.append("\n")
+        grades = s["grades_by_maturity"]
+        retention.append("\nAnswer buttons by maturity (scheduled, in the period)\n", style="bold")
+        retention.append(f"{'':<10}" + "".join(f"{q:>6}" for q in range(6)) + "\n", style="dim")
+        for maturity, counts in grades.items():
+            retention.append(f"{maturity:<10}" + "".join(f"{counts[str(q)]:>6}" for q in
+                                                         range(6)) + "\n")
+        self.query_one("#stats-retention", Static).update(retention)
+
+        forecast = [d["due"] for d in s["forecast"]]
+        text = joined(("Due in the next 30 days", "bold"),
+                      f"  (today {forecast[0]}, tomorrow {forecast[1]}, "
+                      f"total {sum(forecast)})\n")
+        text.append_text(columns(forecast, 6, "green", ("today", "+29d")))
+        self.query_one("#stats-forecast", Static).update(text)
+
+        history = s["history"][-60:]
+        kinds = ("new", "learning", "young", "mature", "repeat")
+        totals = [sum(d[k] for k in kinds) for d in history]
+        text = joined(("\nReview history", "bold"),
+                      f"  ({len(s['history'])} study days in the period; last 60 shown)\n")
+        if history:
+            text.append_text(columns(totals, 6, "blue", (history[0]["day"], history[-1]["day"])))
+            sums = {k: sum(d[k] for d in s["history"]) for k in kinds}
+            time_ms = sum(d["time_ms"] for d in s["history"])
+            text.append("\n" + " · ".join(f"{k} {v}" for k, v in sums.items()) +
+                        f" · time {_minutes(time_ms)}", style="dim")
+        else:
+            text.append("No reviews in this period.", style="dim")
+        self.query_one("#stats-history", Static).update(text)
+
+        per_day = {date.fromisoformat(d["day"]): d["reviews"] for d in s["heatmap"]}
+        text = joined(("Study calendar, last year", "bold"),
+                      f"  (streak {streak['current']}, longest {streak['longest']})\n")
+        text.append_text(heatmap(per_day, date.fromisoformat(s["study_day"])))
+        self.query_one("#stats-heatmap", Static).update(text)
+
+        hours = s["hourly"]
+        text = joined(("\nReviews by hour", "bold"), "  (local time; success rate below)\n")
+        text.append_text(columns([h["reviews"] for h in hours], 4, "blue", ("00", "23")))
+        text.append("\n" + "".join(
+            " " if h["rate"] is None else "█▇▆▅▄▃▂▁"[min(7, int((1 - h["rate"]) * 8))]
+            for h in hours), style="green")
+        self.query_one("#stats-hourly", Static).update(text)
+
+        text = joined(("Intervals", "bold"), "\n")
+        text.append_text(hbars([(b["bucket"], b["cards"]) for b in s["intervals"]], 36))
+        ease = s["easiness"]
+        if ease:
+            text.append("\n\nEasiness\n", style="bold")
+            text.append_text(hbars([(f"{e['easiness']:.1f}", e["cards"]) for e in ease], 36,
+                                   "magenta"))
+        self.query_one("#stats-intervals", Static).update(text)
+
+        text = joined(("\nHardest cards", "bold"), f"  ({s['leeches']} leeches: 8+ lapses)\n")
+        if not s["hardest"]:
+            text.append("None yet.", style="dim")
+        for h in s["hardest"]:
+            text.append(f"{h['lapses']:>3} lapses  EF {h['easiness']:.2f}  ", style="dim")
+            text.append(" ".join(h["prompt"].split())[:60])
+            if h["leech"]:
+                text.append("  LEECH", style="bold red")
+            text.append("\n")
+        self.query_one("#stats-hardest", Static).update(text)
+
+        text = joined(("\nDecks", "bold"), "\n")
+        text.append(f"{'':<42}{'cards':>7}{'mature':>8}{'ret. 30d':>10}\n", style="dim")
+        for d in s["decks"]:
+            text.append(f"{d['name'][:41]:<42}")
+            text.append(f"{d['cards']:>7}{_pct(d['mature_share']):>8}"
+                        f"{_pct(d['retention_30d']):>10}\n")
+        if s["tags"]:
+            text.append("\nTags\n", style="bold")
+            for tg in s["tags"][:15]:
+                text.append(f"{tg['tag'][:41]:<42}")
+                text.append(f"{tg['cards']:>7}{_pct(tg['mature_share']):>8}"
+                            f"{_pct(tg['retention_30d']):>10}\n")
+        self.query_one("#stats-decks", Static).update(text)

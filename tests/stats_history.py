@@ -1,0 +1,61 @@
+"""A small synthetic history with known answers, for the statistics tests and snapshots.
+
+Europe/London, day starts at 04:00. Three cards A, B, C in deck "d" (deck tag "deck-tag"; A and
+B also tagged "t1"). The clock crosses the spring DST change (29 March 2026).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.helpers import Clock
+from trainer.settings import Settings
+from trainer.store import Store, open_store
+
+LONDON = Settings(timezone="Europe/London")
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+def build(url: str | None = None) -> tuple[Store, dict[str, int], Clock]:
+    clock = Clock(at(3, 26, 10))
+    store = open_store(url, settings=LONDON, clock=clock)
+    deck_id = store.create_deck("d", "Deck D", tags="deck-tag")
+    store.add_cards(deck_id, [
+        {"key": k, "kind": "basic", "prompt": f"Question {k.upper()}", "answer": k}
+        for k in ("a", "b", "c")
+    ])
+    from sqlalchemy import text
+
+    with store.transaction() as conn:
+        ids = dict(conn.execute(text("SELECT key, id FROM card")).all())
+        for key in ("a", "b", "c"):
+            conn.execute(text("INSERT INTO card_tag VALUES (:c, 'deck-tag')"), {"c": ids[key]})
+        for key in ("a", "b"):
+            conn.execute(text("INSERT INTO card_tag VALUES (:c, 't1')"), {"c": ids[key]})
+    a, b, c = ids["a"], ids["b"], ids["c"]
+
+    def review(when: datetime, card: int, q: int, ms: int, kind: str = "scheduled",
+               session: str = "s") -> None:
+        clock.now = when
+        store.record_review(card, q, kind, answer_ms=ms, session_id=session)
+
+    review(at(3, 26, 10), a, 5, 1000)                   # new
+    review(at(3, 26, 10), b, 4, 2000)                   # new
+    review(at(3, 26, 10), c, 2, 3000)                   # new, failed: not a lapse
+    review(at(3, 26, 10), c, 4, 1500, "repeat")
+    review(at(3, 28, 2), a, 5, 1000)                    # 02:00: still study day 27 March
+    review(at(3, 28, 2), b, 3, 4000)
+    review(at(3, 29, 9, 30), c, 5, 2000)                # 10:30 BST, after the change
+    review(at(3, 29, 9, 40), a, 4, 500, "quiz", "quiz1")
+    review(at(3, 29, 9, 41), b, 1, 700, "quiz", "quiz1")
+    review(at(3, 30, 10), c, 1, 3000)                   # a lapse
+    review(at(3, 30, 10), c, 3, 1000, "repeat")
+    review(at(3, 30, 10), c, 5, 1000, "repeat")
+    store.undo_last_review()                            # ... taken back
+    review(at(4, 2, 8), a, 4, 1500)                     # young, passed
+    review(at(4, 2, 8), b, 2, 2500)                     # young, lapsed
+    clock.now = at(4, 2, 10)
+    return store, {"a": a, "b": b, "c": c}, clock

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.stats_history import build
+from trainer.cli import main
+from trainer.stats import compute
+from trainer.stats_text import render
+
+
+@pytest.fixture
+def history():
+    store, ids, _clock = build()
+    yield store, ids
+    store.close()
+
+
+def test_every_figure_over_all_time(history):
+    store, _ = history
+    s = compute(store, period="all")
+    assert s["study_day"] == "2026-04-02"
+    assert s["today"] == {"answers": 2, "time_ms": 4000,
+                          "grades": {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0},
+                          "accuracy": 0.5, "new_learned": 0}
+    assert s["counts"] == {"total": 3, "suspended": 0, "new": 0, "learning": 2, "young": 1,
+                           "mature": 0, "buried": 0}
+    forecast = {d["day"]: d["due"] for d in s["forecast"] if d["due"]}
+    assert len(s["forecast"]) == 30 and s["forecast"][0]["day"] == "2026-04-02"
+    assert forecast == {"2026-04-02": 1, "2026-04-03": 1, "2026-04-19": 1}  # C overdue -> today
+    assert s["history"] == [
+        {"day": "2026-03-26", "new": 3, "learning": 0, "young": 0, "mature": 0, "repeat": 1,
+         "time_ms": 7500},
+        {"day": "2026-03-27", "new": 0, "learning": 2, "young": 0, "mature": 0, "repeat": 0,
+         "time_ms": 5000},  # the 02:00 reviews of 28 March
+        {"day": "2026-03-29", "new": 0, "learning": 1, "young": 0, "mature": 0, "repeat": 0,
+         "time_ms": 2000},
+        {"day": "2026-03-30", "new": 0, "learning": 1, "young": 0, "mature": 0, "repeat": 1,
+         "time_ms": 4000},  # the undone repeat is gone
+        {"day": "2026-04-02", "new": 0, "learning": 0, "young": 2, "mature": 0, "repeat": 0,
+         "time_ms": 4000},
+    ]
+    assert s["heatmap"] == [
+        {"day": "2026-03-26", "reviews": 4}, {"day": "2026-03-27", "reviews": 2},
+        {"day": "2026-03-29", "reviews": 3}, {"day": "2026-03-30", "reviews": 2},
+        {"day": "2026-04-02", "reviews": 2},
+    ]
+    assert s["streak"] == {"current": 1, "longest": 2}
+    young = {"passed": 1, "total": 2, "rate": 0.5}
+    none = {"passed": 0, "total": 0, "rate": None}
+    for period in ("today", "7d", "30d", "1y", "all"):
+        assert s["retention"][period] == {"young": young, "mature": none, "all": young}
+    assert {b["bucket"]: b["cards"] for b in s["intervals"] if b["cards"]} == {"1d": 2, "2-3w": 1}
+    assert s["easiness"] == [{"easiness": 2.3, "cards": 1}, {"easiness": 2.6, "cards": 1},
+                             {"easiness": 2.7, "cards": 1}]
+    assert s["grades_by_maturity"] == {
+        "new": {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 1},
+        "learning": {"0": 0, "1": 1, "2": 0, "3": 1, "4": 0, "5": 2},
+        "young": {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0},
+        "mature": {str(q): 0 for q in range(6)},
+    }
+    hourly = {h["hour"]: (h["reviews"], h["passed"]) for h in s["hourly"] if h["reviews"]}
+    # 10:00 GMT on 26 March and 10:30 BST on 29 March are both hour 10 local
+    assert hourly == {2: (2, 2), 9: (2, 1), 10: (5, 4), 11: (2, 1)}
+    assert [(h["key"], h["lapses"], h["easiness"], h["leech"]) for h in s["hardest"]] == [
+        ("b", 1, 2.36, False), ("c", 1, 2.6, False)]
+    assert s["leeches"] == 0
+    assert s["decks"] == [{"key": "d", "name": "Deck D", "cards": 3, "mature": 0,
+                           "mature_share": 0.0, "retention_30d": 0.5}]
+    assert s["tags"] == [
+        {"tag": "deck-tag", "cards": 3, "mature": 0, "mature_share": 0.0, "retention_30d": 0.5},
+        {"tag": "t1", "cards": 2, "mature": 0, "mature_share": 0.0, "retention_30d": 0.5},
+    ]
+    assert s["quizzes"] == {"count": 1, "sessions": [
+        {"day": "2026-03-29", "answered": 2, "right": 1, "score": 0.5}]}
+
+
+def test_a_shorter_period_leaves_out_older_days(history):
+    store, _ = history
+    s = compute(store, period="7d")
+    assert s["scope"]["from"] == "2026-03-27"
+    assert next(d["day"] for d in s["history"]) == "2026-03-27"
+    assert s["grades_by_maturity"]["new"] == {str(q): 0 for q in range(6)}
+    assert {h["hour"]: h["reviews"] for h in s["hourly"] if h["reviews"]} == {
+        2: 2, 9: 2, 10: 1, 11: 2}
+    today = compute(store, period="today")
+    assert [d["day"] for d in today["history"]] == ["2026-04-02"]
+    assert today["quizzes"]["count"] == 0
+
+
+def test_deck_and_tag_scopes_agree_with_the_rollup(history):
+    """All decks read the rollup; a deck or tag reads the log: the figures must agree."""
+    store, _ = history
+    everything = compute(store, period="all")
+    one_deck = compute(store, store.find_deck("d"), period="all")
+    whole_tag = compute(store, tag="deck-tag", period="all")
+    for key in everything:
+        if key != "scope":
+            assert one_deck[key] == everything[key], key
+            assert whole_tag[key] == everything[key], key
+
+
+def test_tag_scope_counts_only_its_cards(history):
+    store, _ = history
+    s = compute(store, tag="t1", period="all")
+    assert s["counts"]["total"] == 2
+    assert s["heatmap"][0] == {"day": "2026-03-26", "reviews": 2}
+    assert [h["key"] for h in s["hardest"]] == ["b"]
+
+
+def test_rebuilt_rollup_gives_the_same_figures(history):
+    store, _ = history
+    before = compute(store, period="all")
+    store.rebuild_states()
+    assert compute(store, period="all") == before
+
+
+def test_text_fits_80_columns(history):
+    store, _ = history
+    text = render(compute(store, period="all"))
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "2 answers in 0m 04s, accuracy 50%" in text
+    assert "True retention" in text and "Deck D" in text
+
+
+def _cli_db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store, _, _ = build(url)
+    store.close()
+    return str(tmp_path / "h.db")
+
+
+def test_cli_json_and_text(tmp_path, capsys, monkeypatch):
+    db = _cli_db(tmp_path)
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path / "home"))
+    (tmp_path / "home" / "config.toml").write_text('timezone = "Europe/London"\n')
+    assert main(["stats", "--json", "--period", "all", "--db", db]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["counts"]["total"] == 3 and figures["scope"]["period"] == "all"
+    assert main(["stats", "--deck", "Deck D", "--db", db]) == 0
+    assert "deck d" in capsys.readouterr().out
+    assert main(["stats", "--deck", "d", "--tag", "t1", "--db", db]) == 1
+    assert "not both" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["stats", "--period", "2y", "--db", db])
+    assert exc.value.code == 2
+
+
+def test_export_reviews_csv(tmp_path, capsys):
+    db = _cli_db(tmp_path)
+    out = tmp_path / "log.csv"
+    assert main(["export-reviews", "-o", str(out), "--db", db]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 13
+    assert rows[0]["deck"] == "d" and rows[0]["card"] == "a" and rows[0]["kind"] == "scheduled"
+    assert {r["kind"] for r in rows} == {"scheduled", "repeat", "quiz"}
