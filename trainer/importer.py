@@ -22,6 +22,7 @@ from trainer.formats.errors import DeckError
 from trainer.formats.model import ParsedDeck, StudyCard
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import Store
+from trainer.store.bulk import bulk_insert
 from trainer.store.repo import card_t, deck_t, state_t
 from trainer.studyday import study_day
 
@@ -30,10 +31,6 @@ EXTENSIONS = {
     ".toml": "toml", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".txt": "txt",
     ".apkg": "apkg", ".colpkg": "apkg",
 }
-CONTENT_FIELDS = (
-    "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text", "cloze_number",
-    "explanation", "source_quote", "source_para", "tags",
-)
 PROGRESS_MIN = 2000
 CHUNK = 10_000
 
@@ -65,9 +62,19 @@ class DeckReport:
         return text
 
 
+def _json_list(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
+
+
 def content_hash(card: StudyCard) -> str:
-    payload = json.dumps([getattr(card, f) for f in CONTENT_FIELDS], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+    """A fingerprint of everything a re-import may change; unit separators keep fields apart."""
+    c = card
+    text = "\x1f".join((
+        c.entry, c.kind, c.prompt, c.answer, "\x1e".join(c.accept), "\x1e".join(c.distractors),
+        c.cloze_text, str(c.cloze_number), c.explanation, c.source_quote, str(c.source_para),
+        "\x1e".join(c.tags),
+    ))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def detect_format(path: Path, forced: str | None) -> str:
@@ -150,26 +157,20 @@ class _DryRun(Exception):
     pass
 
 
-def _card_row(card: StudyCard, deck_id: int, position: int) -> dict:
-    return {
-        "deck_id": deck_id,
-        "key": card.key,
-        "entry": card.entry,
-        "kind": card.kind,
-        "prompt": card.prompt,
-        "answer": card.answer,
-        "accept": json.dumps(card.accept, ensure_ascii=False),
-        "distractors": json.dumps(card.distractors, ensure_ascii=False),
-        "cloze_text": card.cloze_text,
-        "cloze_number": card.cloze_number,
-        "explanation": card.explanation,
-        "source_quote": card.source_quote,
-        "source_para": card.source_para,
-        "tags": " ".join(card.tags),
-        "content_hash": content_hash(card),
-        "position": position,
-        "shuffle_seed": zlib.crc32(card.key.encode()) & 0x7FFFFFFF,
-    }
+CARD_COLUMNS = (
+    "deck_id", "key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
+    "cloze_number", "explanation", "source_quote", "source_para", "tags", "content_hash",
+    "position", "shuffle_seed",
+)
+
+
+def _card_row(card: StudyCard, deck_id: int, position: int, chash: str) -> tuple:
+    return (
+        deck_id, card.key, card.entry, card.kind, card.prompt, card.answer,
+        _json_list(card.accept), _json_list(card.distractors), card.cloze_text,
+        card.cloze_number, card.explanation, card.source_quote, card.source_para,
+        " ".join(card.tags), chash, position, zlib.crc32(card.key.encode()) & 0x7FFFFFFF,
+    )
 
 
 def import_decks(
@@ -230,18 +231,19 @@ def _import_one(
             .where(card_t.c.deck_id == deck_id)
         )
     }
-    to_add: list[dict] = []
+    to_add: list[tuple] = []
     to_update: list[dict] = []
     to_move: list[dict] = []
     with_state: list[StudyCard] = []
     for position, card in enumerate(deck.cards):
-        row = _card_row(card, deck_id, position)
+        chash = content_hash(card)
         found = existing.get(card.key)
         if found is None:
-            to_add.append(row)
+            to_add.append(_card_row(card, deck_id, position, chash))
             if card.state or card.suspended or card.buried:
                 with_state.append(card)
-        elif found[1] != row["content_hash"]:
+        elif found[1] != chash:
+            row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash), strict=True))
             to_update.append(row | {"b_id": found[0]})
         else:
             report.unchanged += 1
@@ -249,7 +251,7 @@ def _import_one(
                 to_move.append({"b_id": found[0], "position": position})
     if to_add:
         for start in range(0, len(to_add), CHUNK):
-            conn.execute(insert(card_t), to_add[start : start + CHUNK])
+            bulk_insert(conn, card_t, CARD_COLUMNS, to_add[start : start + CHUNK])
             if progress:
                 progress(start + len(to_add[start : start + CHUNK]))
         conn.execute(
@@ -314,12 +316,11 @@ def _write_tags(
         select(card_t.c.id).where(card_t.c.deck_id == deck_id)
     )))
     rows = [
-        {"card_id": ids_by_key[card.key], "tag": tag}
+        (ids_by_key[card.key], tag)
         for card in deck.cards
         for tag in dict.fromkeys([*deck.tags, *card.tags])
     ]
-    if rows:
-        conn.execute(insert(tag_t), rows)
+    bulk_insert(conn, tag_t, ("card_id", "tag"), rows)
 
 
 def stderr_progress() -> Callable[[int, int], None] | None:

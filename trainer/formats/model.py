@@ -7,6 +7,7 @@ turns into table rows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 
@@ -101,9 +102,12 @@ class DeckFile(_Strict):
 
 
 # -- what every parser returns --------------------------------------------------------------
+# Plain dataclasses, not pydantic: they carry what a parser has already checked, and a
+# 100,000-row spreadsheet should not pay for validating it twice.
 
 
-class ImportedState(BaseModel):
+@dataclass(slots=True)
+class ImportedState:
     """Review state carried over from another program (an Anki package)."""
 
     repetitions: int
@@ -114,33 +118,35 @@ class ImportedState(BaseModel):
     lapses: int = 0
 
 
-class StudyCard(BaseModel):
+@dataclass(slots=True)
+class StudyCard:
     """One study card (a cloze entry yields one per cloze number)."""
 
     key: str
     entry: str
-    kind: Literal["basic", "typed", "cloze", "choice"]
+    kind: str  # basic, typed, cloze or choice
     prompt: str = ""
     answer: str = ""
-    accept: list[str] = []
-    distractors: list[str] = []
+    accept: list[str] = field(default_factory=list)
+    distractors: list[str] = field(default_factory=list)
     cloze_text: str = ""
     cloze_number: int | None = None
     explanation: str = ""
     source_quote: str = ""
     source_para: int | None = None
-    tags: list[str] = []
+    tags: list[str] = field(default_factory=list)
     state: ImportedState | None = None
     suspended: bool = False
     buried: bool = False
 
 
-class ParsedDeck(BaseModel):
+@dataclass(slots=True)
+class ParsedDeck:
     key: str
     name: str
     description: str = ""
     source: str = ""
-    tags: list[str] = []
-    cards: list[StudyCard] = []
+    tags: list[str] = field(default_factory=list)
+    cards: list[StudyCard] = field(default_factory=list)
     origin: str = ""  # the file it came from, for messages
-    notes: list[str] = []  # things the import report should mention (media, skipped notes)
+    notes: list[str] = field(default_factory=list)  # for the report (media, skipped rows)

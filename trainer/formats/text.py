@@ -110,10 +110,9 @@ def parse_text(
     tags_col = col("tags column", ("tags",))
     guid_col = col("guid column", ("guid",))
     deck_col = col("deck column", ("deck",))
-    notetype_col = col("notetype column", ("notetype",))
+    notetype_col = col("notetype column", ("notetype",))  # read, so it is not a field
     special = {c for c in (tags_col, guid_col, deck_col, notetype_col) if c is not None}
     default_deck = deck_name or headers.get("deck") or Path(origin).stem
-    header_cloze = "cloze" in headers.get("notetype", "").lower()
 
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=True)
     decks: dict[str, ParsedDeck] = {}
@@ -133,13 +132,14 @@ def parse_text(
                 ) from None
             raise DeckError(f"{origin}:{row_line}: {exc}") from None
         start = row_line
-        if not any(field.strip() for field in row):
+        if not "".join(row).strip():
             continue
-        if row[0].startswith("#") and len(row) == 1:
+        if len(row) == 1 and row[0].startswith("#"):
             continue  # a comment line
-        fields = [f for i, f in enumerate(row) if i not in special]
+        fields = [f for i, f in enumerate(row) if i not in special] if special else row
         if len(fields) < 2 or not fields[0].strip():
-            deck = decks.setdefault(default_deck, _new_deck(default_deck, origin))
+            deck = decks.get(default_deck) or decks.setdefault(
+                default_deck, _new_deck(default_deck, origin))
             deck.notes.append(f"line {start}: skipped: needs a prompt and an answer")
             continue
         front, back = fields[0], fields[1]
@@ -153,7 +153,7 @@ def parse_text(
         name = default_deck
         if deck_col is not None and deck_col < len(row) and row[deck_col].strip():
             name = row[deck_col].strip()
-        deck = decks.setdefault(name, _new_deck(name, origin))
+        deck = decks.get(name) or decks.setdefault(name, _new_deck(name, origin))
         guid = row[guid_col].strip() if guid_col is not None and guid_col < len(row) else ""
         key = guid or front_key(front)
         if (name, key) in seen:
@@ -163,12 +163,10 @@ def parse_text(
             )
             continue
         seen[(name, key)] = start
-        is_cloze = header_cloze or (
-            notetype_col is not None and notetype_col < len(row)
-            and "cloze" in row[notetype_col].lower()
-        ) or bool(cloze_numbers(front))
-        if is_cloze and cloze_numbers(front):
-            for n in cloze_numbers(front):
+        # A first field with {{c1::...}} makes cloze cards, whatever the note type says.
+        numbers = cloze_numbers(front) if "{{c" in front else None
+        if numbers:
+            for n in numbers:
                 deck.cards.append(StudyCard(
                     key=f"{key}#c{n}", entry=key, kind="cloze", cloze_text=front,
                     cloze_number=n, prompt=cloze_prompt(front, n),
@@ -176,7 +174,8 @@ def parse_text(
                 ))
         else:
             deck.cards.append(
-                StudyCard(key=key, entry=key, kind="basic", prompt=front, answer=back, tags=tags)
+                StudyCard(key=key, entry=key, kind="basic", prompt=front, answer=back,
+                          tags=tags)
             )
     if not decks:
         raise DeckError(f"{origin}: no rows to import")

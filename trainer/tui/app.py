@@ -74,8 +74,6 @@ class TrainerApp(App[int]):
             self.start_quiz(self.deck_key)
         elif self.start == "stats":
             self.open_stats()
-        if self.exit_after_mount:
-            self.call_after_refresh(self.exit, 0)
         self._routed = True
         self.call_after_refresh(self._check_size)
 

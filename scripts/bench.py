@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""Benchmarks at scale: what a student with years of history would feel.
+
+    scripts/bench.py            N = 10,000 and 100,000
+    scripts/bench.py --quick    N = 10,000 only (under a minute)
+    scripts/bench.py --n 500    any N (the test suite runs a tiny one)
+
+On a temporary data dir, for each N: generate a deterministic TSV corpus, time `trainer import`
+of it, build a reviewed collection (about 10 reviews a card over the last year, made with
+sm2.review so that the log replays exactly to the stored states), then time, each in a fresh
+process so that memory is the product's own: opening the store, today's queue with limits
+lifted, grading 200 cards through the study session (each committed), the whole statistics
+figure set, and `trainer` from launch until the deck list is drawn. Prints one JSON line per
+figure ({"name", "n", "value", "unit"}) and then a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 20260
+TODAY_OFFSET_DUE = (-30, 60)
+GRADES = [5, 5, 4, 4, 4, 4, 3, 3, 2, 1]  # about 20 % failures
+WORDS = [
+    "treaty", "border", "alliance", "summit", "yuan", "pipeline", "emperor", "expedition",
+    "frontier", "partner", "sanctions", "energy", "river", "capital", "century", "decade",
+    "leader", "scholar", "market", "empire",
+]
+NON_ASCII = ("Пекин", "Москва", "北京", "中国", "Ulaanbaatar–Ürümqi", "Qiánlóng", "Владивосток",
+             "Zhōu", "Ærø", "façade")
+RESULTS: list[dict] = []
+
+
+def emit(name: str, n: int, value: float, unit: str) -> None:
+    row = {"name": name, "n": n, "value": round(value, 4), "unit": unit}
+    RESULTS.append(row)
+    print(json.dumps(row), flush=True)
+
+
+def peak_mb(pid: int | str = "self") -> float:
+    """The process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited on exec)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- 1. the corpus ----------------------------------------------------------------------------
+
+def make_text(rng: random.Random, low: int, high: int, non_ascii: bool) -> str:
+    target = rng.randint(low, high)
+    words: list[str] = []
+    while len(" ".join(words)) < target:
+        words.append(rng.choice(NON_ASCII) if non_ascii and rng.random() < 0.3 else
+                     rng.choice(WORDS))
+    text = " ".join(words)[:target].rstrip()
+    return text if len(text) >= low else text + "x" * (low - len(text))
+
+
+def write_corpus(path: Path, n: int) -> None:
+    rng = random.Random(SEED + n)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("#separator:Tab\n#html:false\n#columns:Front\tBack\tTags\n#tags column:3\n")
+        for i in range(n):
+            non_ascii = i % 4 == 0
+            front = f"Q{i} " + make_text(rng, 35, 114, non_ascii)
+            back = make_text(rng, 5, 60, non_ascii)
+            tags = " ".join(rng.sample(WORDS, rng.randint(1, 3)))
+            fh.write(f"{front}\t{back}\t{tags}\n")
+
+
+# -- 3. a reviewed collection -----------------------------------------------------------------
+
+def build_history(db: Path, today: date) -> int:
+    """About 10 scheduled reviews a card over the last year, written as the store writes them."""
+    from trainer.scheduler import sm2
+    from trainer.store.models import maturity
+
+    rng = random.Random(SEED)
+    con = sqlite3.connect(db)
+    card_ids = [r[0] for r in con.execute("SELECT id FROM card ORDER BY id")]
+    reviews: list[tuple] = []
+    states: list[tuple] = []
+    rollup: dict[tuple, list[int]] = {}
+    first_day = today - timedelta(days=364)
+    for cid in card_ids:
+        count = rng.randint(8, 12)
+        grades = [rng.choice(GRADES) for _ in range(count)]
+        outcomes = []
+        state = sm2.SM2State()
+        for q in grades:
+            state = sm2.review(state, q)
+            outcomes.append(state)
+        final = outcomes[-1]
+        target = today + timedelta(days=rng.randint(*TODAY_OFFSET_DUE))
+        last_day = min(today, max(first_day + timedelta(days=count),
+                                  target - timedelta(days=final.interval)))
+        span = (last_day - first_day).days
+        days = sorted(first_day + timedelta(days=d) for d in rng.sample(range(span), count - 1))
+        days.append(last_day)
+        before = sm2.SM2State()
+        b_due, b_reviews, b_lapses = None, 0, 0
+        for day, q, after in zip(days, grades, outcomes, strict=True):
+            a_due = day + timedelta(days=after.interval)
+            lapse = q < 3 and before.repetitions >= 1
+            hour = rng.randint(6, 23)
+            at = datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=UTC)
+            ms = rng.randint(1500, 15000)
+            reviews.append((
+                cid, "bench", at.strftime("%Y-%m-%d %H:%M:%S.000000"), day.isoformat(), hour, q,
+                "scheduled", ms, 0, before.repetitions, before.easiness_x100, before.interval,
+                b_due.isoformat() if b_due else None, b_reviews, b_lapses, after.repetitions,
+                after.easiness_x100, after.interval, a_due.isoformat(), b_reviews + 1,
+                b_lapses + lapse,
+            ))
+            key = (day.isoformat(), hour, maturity(before.repetitions, before.interval,
+                                                   b_reviews, b_due), "scheduled", q)
+            entry = rollup.setdefault(key, [0, 0])
+            entry[0] += 1
+            entry[1] += ms
+            before, b_due, b_reviews, b_lapses = after, a_due, b_reviews + 1, b_lapses + lapse
+        states.append((before.repetitions, before.easiness_x100, before.interval,
+                       b_due.isoformat(), b_lapses, b_reviews, reviews[-1][2], cid))
+    with con:
+        con.executemany(
+            "INSERT INTO review (card_id, session_id, reviewed_at, study_day, hour, quality, kind,"
+            " answer_ms, lapse_updates_easiness, before_repetitions, before_easiness_x100,"
+            " before_interval, before_due, before_reviews, before_lapses, after_repetitions,"
+            " after_easiness_x100, after_interval, after_due, after_reviews, after_lapses)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", reviews)
+        con.executemany(
+            "UPDATE card_state SET repetitions=?, easiness_x100=?, interval=?, due=?, lapses=?,"
+            " reviews=?, last_reviewed=? WHERE card_id=?", states)
+        con.executemany(
+            "INSERT INTO daily_rollup VALUES (?,?,?,?,?,?,?)",
+            [(*k, v[0], v[1]) for k, v in rollup.items()])
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("ANALYZE")
+    con.close()
+    return len(reviews)
+
+
+# -- 4. phases, each in a fresh process -------------------------------------------------------
+
+def phase(name: str, url: str) -> dict:
+    """Run in a child process: one measured phase; prints a JSON object."""
+    from trainer.settings import Settings
+
+    settings = Settings(timezone="UTC")
+    out: dict = {}
+    t0 = time.perf_counter()
+    from trainer.store import UNLIMITED, open_store
+
+    out["import_s"] = time.perf_counter() - t0
+    if name == "open":
+        t = time.perf_counter()
+        store = open_store(url, settings=settings)
+        store.find_deck("bench")
+        out["open_s"] = time.perf_counter() - t
+    elif name == "queue":
+        store = open_store(url, settings=settings)
+        times = []
+        for _ in range(7):
+            t = time.perf_counter()
+            queue = store.due_queue(None, limits=UNLIMITED)
+            store.card(queue[0].card_id)
+            times.append(time.perf_counter() - t)
+        out["queue_s"] = statistics.median(times)
+        out["due"] = sum(1 for q in queue if q.bucket == "review")
+        out["queued"] = len(queue)
+    elif name == "grade":
+        from trainer.study import StudySession
+
+        store = open_store(url, settings=settings)
+        session = StudySession(store, None)
+        rng = random.Random(SEED)
+        times = []
+        for _ in range(200):
+            t = time.perf_counter()
+            session.grade(rng.choice(GRADES), answer_ms=3000)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        out["grade_median_s"] = statistics.median(times)
+        out["grade_p99_s"] = times[int(len(times) * 0.99) - 1]
+    elif name == "stats":
+        from trainer.stats import compute
+
+        store = open_store(url, settings=settings)
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            compute(store, period="1y")
+            times.append(time.perf_counter() - t)
+        out["stats_s"] = statistics.median(times)
+    elif name == "replay":
+        store = open_store(url, settings=settings)
+        t = time.perf_counter()
+        out["replay_changes"] = store.rebuild_states()
+        out["replay_s"] = time.perf_counter() - t
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def run_phase(name: str, url: str, env: dict) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--db", url],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"bench: phase {name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def time_launch(url: str, env: dict, runs: int = 3) -> tuple[float, float]:
+    """`trainer --exit-after-mount` on a pseudo-terminal: launch until the deck list is drawn."""
+    import pty
+
+    times, peaks = [], []
+    trainer = Path(sys.executable).parent / "trainer"
+    command = [str(trainer)] if trainer.exists() else [sys.executable, "-m", "trainer"]
+    for _ in range(runs + 1):  # the first run loads the bundled decks: not counted
+        leader, follower = pty.openpty()
+        os.set_blocking(leader, False)
+        t = time.perf_counter()
+        proc = subprocess.Popen(
+            [*command, "--db", url, "--exit-after-mount"],
+            stdin=follower, stdout=follower, stderr=follower, env=env | {"TERM": "xterm-256color",
+                                                                          "COLUMNS": "100",
+                                                                          "LINES": "30"},
+        )
+        os.close(follower)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, peak_mb(proc.pid))
+            try:
+                os.read(leader, 65536)
+            except (BlockingIOError, OSError):
+                time.sleep(0.002)
+        elapsed = time.perf_counter() - t
+        os.close(leader)
+        if proc.returncode:
+            raise SystemExit(f"bench: trainer --exit-after-mount exited {proc.returncode}")
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times[1:]), max(peaks[1:])
+
+
+def bench(n: int, workdir: Path) -> None:
+    from trainer.cli import main as trainer_main
+
+    home = workdir / f"home-{n}"
+    home.mkdir()
+    (home / "config.toml").write_text('timezone = "UTC"\n')
+    env = os.environ | {"TRAINER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    os.environ["TRAINER_HOME"] = str(home)
+    db = home / "trainer.db"
+    url = f"sqlite:///{db}"
+    corpus = workdir / f"corpus-{n}.tsv"
+    t = time.perf_counter()
+    write_corpus(corpus, n)
+    emit("generate_corpus", n, time.perf_counter() - t, "s")
+
+    # 2. import through the CLI's own code path, in-process, output discarded
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - closed below
+    stdout = sys.stdout
+    sys.stdout = devnull
+    try:
+        t = time.perf_counter()
+        code = trainer_main(["import", str(corpus), "--deck", "bench", "--db", url])
+        elapsed = time.perf_counter() - t
+    finally:
+        sys.stdout = stdout
+        devnull.close()
+    if code:
+        raise SystemExit("bench: import failed")
+    emit("import", n, elapsed, "s")
+    emit("import_rate", n, n / elapsed, "cards/s")
+
+    t = time.perf_counter()
+    today = datetime.now(UTC).date() if (datetime.now(UTC).hour >= 4) else (
+        datetime.now(UTC).date() - timedelta(days=1))
+    reviews = build_history(db, today)
+    emit("build_history", n, time.perf_counter() - t, "s")
+    emit("reviews", n, reviews, "rows")
+    emit("db_size", n, db.stat().st_size / 2**20, "MB")
+
+    replay = run_phase("replay", url, env)
+    emit("replay_changes", n, replay["replay_changes"], "cards")
+    emit("replay", n, replay["replay_s"], "s")
+    opened = run_phase("open", url, env)
+    emit("open", n, opened["open_s"] * 1000, "ms")
+    emit("open_peak_memory", n, opened["peak_mb"], "MB")
+    queue = run_phase("queue", url, env)
+    emit("queue", n, queue["queue_s"] * 1000, "ms")
+    emit("queue_due", n, queue["due"], "cards")
+    emit("queue_peak_memory", n, queue["peak_mb"], "MB")
+    stats = run_phase("stats", url, env)
+    emit("stats", n, stats["stats_s"], "s")
+    emit("stats_peak_memory", n, stats["peak_mb"], "MB")
+    launch, launch_mb = time_launch(url, env)
+    emit("launch_to_deck_list", n, launch, "s")
+    emit("launch_peak_memory", n, launch_mb, "MB")
+    grade = run_phase("grade", url, env)  # last: it changes the collection
+    emit("grade_median", n, grade["grade_median_s"] * 1000, "ms")
+    emit("grade_p99", n, grade["grade_p99_s"] * 1000, "ms")
+    emit("grade_peak_memory", n, grade["peak_mb"], "MB")
+
+
+TARGETS = {  # (name, n) -> the target, in the figure's unit
+    ("import", 100_000): 2.7, ("queue", 100_000): 65, ("grade_median", 100_000): 1.0,
+    ("grade_p99", 100_000): 3.0, ("stats", 100_000): 0.5, ("launch_to_deck_list", 100_000): 1.0,
+}
+
+
+def table() -> str:
+    names = list(dict.fromkeys(r["name"] for r in RESULTS))
+    ns = sorted({r["n"] for r in RESULTS})
+    value = {(r["name"], r["n"]): r for r in RESULTS}
+    lines = [f"{'figure':<24}" + "".join(f"{'N=' + format(n, ','):>16}" for n in ns)
+             + "   target (100k)"]
+    for name in names:
+        unit = next(r["unit"] for r in RESULTS if r["name"] == name)
+        cells = "".join(
+            f"{format(value[(name, n)]['value'], ',.2f') + ' ' + unit:>16}"
+            if (name, n) in value else f"{'':>16}" for n in ns)
+        target = TARGETS.get((name, 100_000))
+        lines.append(f"{name:<24}{cells}   {'' if target is None else '<= ' + str(target)}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="trainer benchmarks")
+    parser.add_argument("--quick", action="store_true", help="N = 10,000 only")
+    parser.add_argument("--n", type=int, action="append", help="a collection size (repeatable)")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.db)))
+        return 0
+    sizes = args.n or ([10_000] if args.quick else [10_000, 100_000])
+    workdir = Path(tempfile.mkdtemp(prefix="trainer-bench-"))
+    try:
+        for n in sizes:
+            bench(n, workdir)
+    finally:
+        if not args.keep:
+            import shutil
+
+            shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(table())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
