@@ -81,7 +81,8 @@ def write_corpus(path: Path, n: int) -> None:
         fh.write("#separator:Tab\n#html:false\n#columns:Front\tBack\tTags\n#tags column:3\n")
         for i in range(n):
             non_ascii = i % 4 == 0
-            front = f"Q{i} " + make_text(rng, 35, 114, non_ascii)
+            prefix = f"Q{i} "  # keeps fronts unique
+            front = prefix + make_text(rng, 40 - len(prefix), 120 - len(prefix), non_ascii)
             back = make_text(rng, 5, 60, non_ascii)
             tags = " ".join(rng.sample(WORDS, rng.randint(1, 3)))
             fh.write(f"{front}\t{back}\t{tags}\n")
@@ -101,6 +102,10 @@ def build_history(db: Path, today: date) -> int:
     states: list[tuple] = []
     rollup: dict[tuple, list[int]] = {}
     first_day = today - timedelta(days=364)
+    yesterday = today - timedelta(days=1)
+    # A student studies in a session or two a day, not at every hour: each day has its hours.
+    session_hours = {first_day + timedelta(days=d): rng.sample(range(7, 23), 2)
+                     for d in range(365)}
     for cid in card_ids:
         count = rng.randint(8, 12)
         grades = [rng.choice(GRADES) for _ in range(count)]
@@ -111,8 +116,9 @@ def build_history(db: Path, today: date) -> int:
             outcomes.append(state)
         final = outcomes[-1]
         target = today + timedelta(days=rng.randint(*TODAY_OFFSET_DUE))
-        last_day = min(today, max(first_day + timedelta(days=count),
-                                  target - timedelta(days=final.interval)))
+        # the last review was before today, so today's queue is what the schedule says
+        last_day = min(yesterday, max(first_day + timedelta(days=count),
+                                      target - timedelta(days=final.interval)))
         span = (last_day - first_day).days
         days = sorted(first_day + timedelta(days=d) for d in rng.sample(range(span), count - 1))
         days.append(last_day)
@@ -121,7 +127,7 @@ def build_history(db: Path, today: date) -> int:
         for day, q, after in zip(days, grades, outcomes, strict=True):
             a_due = day + timedelta(days=after.interval)
             lapse = q < 3 and before.repetitions >= 1
-            hour = rng.randint(6, 23)
+            hour = rng.choice(session_hours[day])
             at = datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=UTC)
             ms = rng.randint(1500, 15000)
             reviews.append((
@@ -170,6 +176,9 @@ def phase(name: str, url: str) -> dict:
     from trainer.store import UNLIMITED, open_store
 
     out["import_s"] = time.perf_counter() - t0
+    from trainer import heap
+
+    heap.settle()  # as the CLI does once it has started
     if name == "open":
         t = time.perf_counter()
         store = open_store(url, settings=settings)
@@ -177,6 +186,7 @@ def phase(name: str, url: str) -> dict:
         out["open_s"] = time.perf_counter() - t
     elif name == "queue":
         store = open_store(url, settings=settings)
+        heap.settle()
         times = []
         for _ in range(7):
             t = time.perf_counter()

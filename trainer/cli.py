@@ -60,6 +60,9 @@ def _run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from trainer import heap
+
+    heap.settle()
     try:
         return args.handler(args)
     except (UserError, SettingsError) as exc:

@@ -7,8 +7,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.errors import UserError
+
+if TYPE_CHECKING:
+    from trainer.store import Store
 
 AddCommand = Callable[..., argparse.ArgumentParser]
 
@@ -56,10 +60,13 @@ def register(add: AddCommand) -> None:
     p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
 
 
-def open_from_args(args: argparse.Namespace):
+def open_from_args(args: argparse.Namespace) -> Store:
+    from trainer import heap
     from trainer.store import open_store
 
-    return open_store(getattr(args, "db", None))
+    store = open_store(getattr(args, "db", None))
+    heap.settle()  # the store's start-up objects live as long as the command
+    return store
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    distinct,
     func,
     literal,
     or_,
@@ -334,17 +333,34 @@ def _hardest(conn: Connection, scope: _Scope) -> tuple[list[dict[str, Any]], int
     return hardest, int(leeches or 0)
 
 
-def _retention_30d(conn: Connection, group_col, join_from, where, today: date) -> dict:
-    """Young and mature scheduled answers of the last 30 days passed / total, per group."""
+def _per_card_30d(today: date):
+    """Each card's young and mature scheduled answers in the last 30 days: (total, passed).
+
+    Read from the covering study-day index alone, and materialised, so that the join to decks
+    or tags runs over these few rows rather than over the log."""
     start = today - timedelta(days=29)
-    rows = conn.execute(
-        select(group_col, func.count(), func.count().filter(review_t.c.quality >= PASS))
-        .select_from(join_from)
+    cte = (
+        select(review_t.c.card_id.label("card_id"), func.count().label("total"),
+               func.count().filter(review_t.c.quality >= PASS).label("passed"))
         .where(review_t.c.study_day >= start, review_t.c.study_day <= today,
-               review_t.c.kind == "scheduled", review_t.c.before_repetitions >= 2, *where)
+               review_t.c.kind == "scheduled", review_t.c.before_repetitions >= 2)
+        .group_by(review_t.c.card_id)
+        .cte("recent")
+    )
+    return cte.prefix_with("MATERIALIZED", dialect=("sqlite", "postgresql"))
+
+
+def _retention_30d(conn: Connection, group_col, join_on, where, today: date) -> dict:
+    """Young and mature scheduled answers of the last 30 days passed / total, per group."""
+    recent = _per_card_30d(today)
+    table = group_col.table
+    rows = conn.execute(
+        select(group_col, func.sum(recent.c.total), func.sum(recent.c.passed))
+        .select_from(recent.join(table, join_on(table, recent)))
+        .where(*where)
         .group_by(group_col)
     ).all()
-    return {g: (int(t), int(p)) for g, t, p in rows}
+    return {g: (int(t or 0), int(p or 0)) for g, t, p in rows}
 
 
 def _per_deck(conn: Connection, scope: _Scope, today: date) -> list[dict[str, Any]]:
@@ -360,7 +376,7 @@ def _per_deck(conn: Connection, scope: _Scope, today: date) -> list[dict[str, An
     )
     rows = conn.execute(scope.cards(query, s.card_id)).all()
     retention = _retention_30d(
-        conn, card_t.c.deck_id, review_t.join(card_t, card_t.c.id == review_t.c.card_id),
+        conn, card_t.c.deck_id, lambda t, r: t.c.id == r.c.card_id,
         [c for c in [card_t.c.deck_id == scope.deck_id] if scope.deck_id is not None], today)
     out = []
     for deck_id, key, name, cards, mature in rows:
@@ -372,42 +388,47 @@ def _per_deck(conn: Connection, scope: _Scope, today: date) -> list[dict[str, An
 
 def _per_tag(conn: Connection, scope: _Scope, today: date) -> list[dict[str, Any]]:
     s = state_t.c
-    query = (
-        select(tag_t.c.tag, func.count(distinct(s.card_id)),
-               func.count(distinct(s.card_id)).filter(and_(
-                   s.repetitions >= 2, s.interval >= MATURE_DAYS, s.suspended.is_(False))))
-        .select_from(tag_t.join(state_t, s.card_id == tag_t.c.card_id))
-        .group_by(tag_t.c.tag)
-        .order_by(func.count(distinct(s.card_id)).desc(), tag_t.c.tag)
-        .limit(TAG_LIMIT)
-    )
-    rows = conn.execute(scope.cards(query, s.card_id)).all()
-    if not rows:
+    # Totals from the tag index alone; mature counts only for the cards that are mature.
+    totals = conn.execute(scope.cards(
+        select(tag_t.c.tag, func.count()).group_by(tag_t.c.tag)
+        .order_by(func.count().desc(), tag_t.c.tag).limit(TAG_LIMIT), tag_t.c.card_id)).all()
+    if not totals:
         return []
-    tags = [r[0] for r in rows]
+    tags = [t for t, _ in totals]
+    mature_ids = select(s.card_id).where(s.repetitions >= 2, s.interval >= MATURE_DAYS,
+                                         s.suspended.is_(False))
+    mature = dict(conn.execute(scope.cards(
+        select(tag_t.c.tag, func.count())
+        .where(tag_t.c.card_id.in_(mature_ids), tag_t.c.tag.in_(tags))
+        .group_by(tag_t.c.tag), tag_t.c.card_id)).all())
     retention = _retention_30d(
-        conn, tag_t.c.tag, review_t.join(tag_t, tag_t.c.card_id == review_t.c.card_id),
-        [tag_t.c.tag.in_(tags)], today)
-    return [{"tag": tag, "cards": cards, "mature": mature,
-             "mature_share": _rate(mature, cards),
-             "retention_30d": _rate(retention.get(tag, (0, 0))[1], retention.get(tag, (0, 0))[0])}
-            for tag, cards, mature in rows]
+        conn, tag_t.c.tag, lambda t, r: t.c.card_id == r.c.card_id, [tag_t.c.tag.in_(tags)],
+        today)
+    out = []
+    for tag, cards in totals:
+        total, passed = retention.get(tag, (0, 0))
+        out.append({"tag": tag, "cards": cards, "mature": mature.get(tag, 0),
+                    "mature_share": _rate(mature.get(tag, 0), cards),
+                    "retention_30d": _rate(passed, total)})
+    return out
 
 
 def _quizzes(conn: Connection, scope: _Scope, start: date | None,
              today: date) -> dict[str, Any]:
+    # by kind alone, so the (kind, session) index answers it; quizzes are few, days are
+    # checked here
     query = (
         select(review_t.c.session_id, func.min(review_t.c.study_day), func.count(),
-               func.count().filter(review_t.c.quality >= 4))
-        .where(review_t.c.kind == "quiz", review_t.c.study_day <= today)
+               func.count().filter(review_t.c.quality >= 4), func.min(review_t.c.id))
+        .where(review_t.c.kind == "quiz")
         .group_by(review_t.c.session_id)
-        .order_by(func.min(review_t.c.study_day), func.min(review_t.c.id))
     )
-    if start is not None:
-        query = query.where(review_t.c.study_day >= start)
+    rows = sorted(conn.execute(scope.cards(query, review_t.c.card_id)),
+                  key=lambda r: (_as_date(r[1]), r[4]))
     sessions = [
         {"day": _as_date(day).isoformat(), "answered": int(n), "right": int(right),
          "score": _rate(int(right), int(n))}
-        for _sid, day, n, right in conn.execute(scope.cards(query, review_t.c.card_id))
+        for _sid, day, n, right, _first in rows
+        if _as_date(day) <= today and (start is None or _as_date(day) >= start)
     ]
     return {"count": len(sessions), "sessions": sessions}

@@ -155,7 +155,8 @@ class StudySession:
         self.queue.pop(0)
         requeued = quality < 4
         if requeued:
-            self.queue.insert(min(REPEAT_GAP, len(self.queue)), QueueItem(item.card_id, "repeat"))
+            gap = min(REPEAT_GAP, len(self.queue))
+            self.queue.insert(gap, QueueItem.of(item.card_id, "repeat"))
         self.history.append(Answered(item.card_id, item.bucket, quality, answer_ms, requeued))
         return review_id
 
@@ -172,7 +173,7 @@ class StudySession:
                 if item.card_id == last.card_id and item.bucket == "repeat":
                     del self.queue[i]
                     break
-        self.queue.insert(0, QueueItem(last.card_id, last.bucket))
+        self.queue.insert(0, QueueItem.of(last.card_id, last.bucket))
         return True
 
     def suspend(self) -> None:

@@ -9,8 +9,9 @@ tuples straight to the DB-API cursor, in the driver's own parameter style. Only 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Select, Table
 
 MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}", "named": ":p{}"}
 
@@ -36,5 +37,26 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def fetch_column(conn: Connection, stmt: Select) -> list:
+    """The first column of every row of ``stmt``, fetched by the DB-API cursor directly.
+
+    SQLAlchemy's result rows cost about a microsecond each; today's queue at 100,000 cards is
+    40,000 ids, so this one query skips them. Dates are bound as the store keeps them."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = dict(compiled.params)
+    if conn.dialect.name == "sqlite":
+        params = {k: v.isoformat() if type(v) is date else v for k, v in params.items()}
+    args: object = (
+        tuple(params[name] for name in compiled.positiontup or ())
+        if compiled.positional else params
+    )
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        return [row[0] for row in cursor.fetchall()]
     finally:
         cursor.close()

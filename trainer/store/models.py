@@ -91,7 +91,8 @@ class Review(SQLModel, table=True):
     __tablename__ = "review"
     __table_args__ = (
         Index("ix_review_card", "card_id", "id"),
-        Index("ix_review_day", "study_day", "kind"),
+        # covering: retention per deck and tag is read from the index alone
+        Index("ix_review_day", "study_day", "kind", "before_repetitions", "quality", "card_id"),
         Index("ix_review_kind_session", "kind", "session_id"),
     )
 

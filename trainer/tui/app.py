@@ -7,6 +7,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
 
+from trainer import heap
 from trainer.store import Store
 from trainer.study import QuizResult, QuizSession, StudySession
 from trainer.tui.prefs import load_prefs, save_prefs
@@ -76,6 +77,7 @@ class TrainerApp(App[int]):
             self.open_stats()
         self._routed = True
         self.call_after_refresh(self._check_size)
+        self.call_after_refresh(heap.settle)
 
     # -- navigation -------------------------------------------------------------------------
 
