@@ -21,3 +21,9 @@ ensure_venv() {
         touch "$stamp"
     fi
 }
+
+compile_trainer() {
+    # Byte-compile our own modules once (an editable install leaves them as source, and some
+    # environments set PYTHONDONTWRITEBYTECODE): every launch then skips compiling them.
+    "$VENV/bin/python" -m compileall -q "$ROOT/trainer" >/dev/null 2>&1 || true
+}
