@@ -166,7 +166,7 @@ def build_history(db: Path, today: date) -> int:
 
 # -- 4. phases, each in a fresh process -------------------------------------------------------
 
-def phase(name: str, url: str) -> dict:
+def phase(name: str, url: str, extra: str = "") -> dict:
     """Run in a child process: one measured phase; prints a JSON object."""
     from trainer.settings import Settings
 
@@ -179,7 +179,31 @@ def phase(name: str, url: str) -> dict:
     from trainer import heap
 
     heap.settle()  # as the CLI does once it has started
-    if name == "open":
+    if name == "import":
+        # the CLI's own code path, in-process, its output discarded; its modules are loaded
+        # first, as start-up is the launch figure's business
+        import trainer.formats.text
+        import trainer.importer  # noqa: F401
+        from trainer.cli import main as trainer_main
+
+        devnull = open(os.devnull, "w")  # noqa: SIM115 - closed below
+        stdout, sys.stdout = sys.stdout, devnull
+        try:
+            t = time.perf_counter()
+            code = trainer_main(["import", extra, "--deck", "bench", "--db", url])
+            out["import_cards_s"] = time.perf_counter() - t
+        finally:
+            sys.stdout = stdout
+            devnull.close()
+        if code:
+            raise SystemExit("bench: import failed")
+    elif name == "build":
+        now = datetime.now(UTC)
+        today = now.date() if now.hour >= 4 else now.date() - timedelta(days=1)
+        t = time.perf_counter()
+        out["reviews"] = build_history(Path(url.removeprefix("sqlite:///")), today)
+        out["build_s"] = time.perf_counter() - t
+    elif name == "open":
         t = time.perf_counter()
         store = open_store(url, settings=settings)
         store.find_deck("bench")
@@ -229,9 +253,9 @@ def phase(name: str, url: str) -> dict:
     return out
 
 
-def run_phase(name: str, url: str, env: dict) -> dict:
+def run_phase(name: str, url: str, env: dict, extra: str = "") -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--db", url],
+        [sys.executable, __file__, "--phase", name, "--db", url, "--extra", extra],
         capture_output=True, text=True, env=env, check=False,
     )
     if done.returncode:
@@ -270,17 +294,15 @@ def time_launch(url: str, env: dict, runs: int = 3) -> tuple[float, float]:
             raise SystemExit(f"bench: trainer --exit-after-mount exited {proc.returncode}")
         times.append(elapsed)
         peaks.append(peak)
+        print(f"  launch run: {elapsed:.3f} s, peak {peak:.0f} MB", file=sys.stderr)
     return statistics.median(times[1:]), max(peaks[1:])
 
 
 def bench(n: int, workdir: Path) -> None:
-    from trainer.cli import main as trainer_main
-
     home = workdir / f"home-{n}"
     home.mkdir()
     (home / "config.toml").write_text('timezone = "UTC"\n')
     env = os.environ | {"TRAINER_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    os.environ["TRAINER_HOME"] = str(home)
     db = home / "trainer.db"
     url = f"sqlite:///{db}"
     corpus = workdir / f"corpus-{n}.tsv"
@@ -288,28 +310,16 @@ def bench(n: int, workdir: Path) -> None:
     write_corpus(corpus, n)
     emit("generate_corpus", n, time.perf_counter() - t, "s")
 
-    # 2. import through the CLI's own code path, in-process, output discarded
-    devnull = open(os.devnull, "w")  # noqa: SIM115 - closed below
-    stdout = sys.stdout
-    sys.stdout = devnull
-    try:
-        t = time.perf_counter()
-        code = trainer_main(["import", str(corpus), "--deck", "bench", "--db", url])
-        elapsed = time.perf_counter() - t
-    finally:
-        sys.stdout = stdout
-        devnull.close()
-    if code:
-        raise SystemExit("bench: import failed")
-    emit("import", n, elapsed, "s")
-    emit("import_rate", n, n / elapsed, "cards/s")
+    # Every step runs in a child process: this one stays small, so that no child's memory
+    # figure can include pages it was forked with.
+    imported = run_phase("import", url, env, str(corpus))
+    emit("import", n, imported["import_cards_s"], "s")
+    emit("import_rate", n, n / imported["import_cards_s"], "cards/s")
+    emit("import_peak_memory", n, imported["peak_mb"], "MB")
 
-    t = time.perf_counter()
-    today = datetime.now(UTC).date() if (datetime.now(UTC).hour >= 4) else (
-        datetime.now(UTC).date() - timedelta(days=1))
-    reviews = build_history(db, today)
-    emit("build_history", n, time.perf_counter() - t, "s")
-    emit("reviews", n, reviews, "rows")
+    built = run_phase("build", url, env)
+    emit("build_history", n, built["build_s"], "s")
+    emit("reviews", n, built["reviews"], "rows")
     emit("db_size", n, db.stat().st_size / 2**20, "MB")
 
     replay = run_phase("replay", url, env)
@@ -362,10 +372,11 @@ def main() -> int:
     parser.add_argument("--n", type=int, action="append", help="a collection size (repeatable)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--extra", default="", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(phase(args.phase, args.db)))
+        print(json.dumps(phase(args.phase, args.db, args.extra)))
         return 0
     sizes = args.n or ([10_000] if args.quick else [10_000, 100_000])
     # Byte-compile trainer as an installed wheel would be, so launch times measure running it,

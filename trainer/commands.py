@@ -148,7 +148,12 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw:
     from trainer.tui.app import TrainerApp
 
     with open_from_args(args) as store:
-        key = store.find_deck(deck)["key"] if deck else None
+        key = None
+        if deck:
+            from trainer.bundled import ensure_bundled
+
+            ensure_bundled(store)  # a first `trainer study DECK` may name a bundled deck
+            key = store.find_deck(deck)["key"]
         app = TrainerApp(store, start=start, deck_key=key,
                          exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
         app.run()
