@@ -354,13 +354,13 @@ def table() -> str:
     names = list(dict.fromkeys(r["name"] for r in RESULTS))
     ns = sorted({r["n"] for r in RESULTS})
     value = {(r["name"], r["n"]): r for r in RESULTS}
-    lines = [f"{'figure':<24}" + "".join(f"{'N=' + format(n, ','):>16}" for n in ns)
+    lines = [f"{'figure':<24}" + "".join(f"{'N=' + format(n, ','):>22}" for n in ns)
              + "   target (100k)"]
     for name in names:
         unit = next(r["unit"] for r in RESULTS if r["name"] == name)
         cells = "".join(
-            f"{format(value[(name, n)]['value'], ',.2f') + ' ' + unit:>16}"
-            if (name, n) in value else f"{'':>16}" for n in ns)
+            f"{format(value[(name, n)]['value'], ',.2f') + ' ' + unit:>22}"
+            if (name, n) in value else f"{'':>22}" for n in ns)
         target = TARGETS.get((name, 100_000))
         lines.append(f"{name:<24}{cells}   {'' if target is None else '<= ' + str(target)}")
     return "\n".join(lines)

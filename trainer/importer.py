@@ -32,7 +32,7 @@ EXTENSIONS = {
     ".apkg": "apkg", ".colpkg": "apkg",
 }
 PROGRESS_MIN = 2000
-CHUNK = 10_000
+CHUNK = 5_000
 
 
 @dataclass
@@ -96,6 +96,8 @@ def parse_file(path: Path, fmt: str | None, deck_name: str | None,
 
     kind = detect_format(path, fmt)
     origin = str(path)
+    if sys.stderr.isatty() and path.is_file() and path.stat().st_size > 1_000_000:
+        print(f"reading {path.name}…", file=sys.stderr, flush=True)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
