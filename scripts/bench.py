@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 SEED = 20260
 TODAY_OFFSET_DUE = (-30, 60)
-GRADES = [5, 5, 4, 4, 4, 4, 3, 3, 2, 1]  # about 20 % failures
+GRADES = [5, 5, 4, 4, 4, 3, 3, 1]  # one failure in eight: about a third of cards due today
 WORDS = [
     "treaty", "border", "alliance", "summit", "yuan", "pipeline", "emperor", "expedition",
     "frontier", "partner", "sanctions", "energy", "river", "capital", "century", "decade",
