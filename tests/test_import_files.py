@@ -321,3 +321,24 @@ def test_broken_database_is_one_line_error(tmp_path, capsys):
     assert run("decks", "--db", str(bad)) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a trainer database" in err
+
+
+def test_deck_and_notetype_columns_split_rows_into_decks(tmp_path, _isolated_home, capsys):
+    path = tmp_path / "multi.txt"
+    path.write_text(
+        "#separator:Pipe\n#columns:Notetype|Deck|Front|Back\n#notetype column:1\n"
+        "#deck column:2\n"
+        "Basic|Geography|Capital of France?|Paris\n"
+        "Cloze|History|{{c1::Mao}} met Stalin in 1949|\n"
+        "Basic|History|Year the PRC was founded?|1949\n"
+    )
+    assert run("import", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "Geography [geography]: 1 added" in out and "History [history]: 2 added" in out
+    rows = db_rows(_isolated_home, "SELECT d.key, c.kind, c.prompt FROM card c JOIN deck d "
+                   "ON d.id = c.deck_id ORDER BY d.key, c.position")
+    assert rows == [
+        ("geography", "basic", "Capital of France?"),
+        ("history", "cloze", "[...] met Stalin in 1949"),
+        ("history", "basic", "Year the PRC was founded?"),
+    ]
