@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+from sqlalchemy import text
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +13,28 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("TRAINER_HOME", str(home))
     monkeypatch.delenv("TRAINER_DB", raising=False)
     return home
+
+
+TEST_URLS = [None]
+if os.environ.get("TRAINER_TEST_DB_URL"):
+    TEST_URLS.append(os.environ["TRAINER_TEST_DB_URL"])
+
+
+# The store and statistics tests also run against TRAINER_TEST_DB_URL (PostgreSQL) when set.
+@pytest.fixture(params=TEST_URLS, ids=lambda u: "sqlite" if u is None else "external")
+def db_url(request, tmp_path):
+    if request.param is None:
+        return f"sqlite:///{tmp_path / 'trainer.db'}"
+    url = request.param
+    from sqlalchemy import create_engine
+
+    from trainer.store.models import SQLModel
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    return url
+
+

@@ -13,8 +13,8 @@ from trainer.stats_text import render
 
 
 @pytest.fixture
-def history():
-    store, ids, _clock = build()
+def history(db_url):
+    store, ids, _clock = build(db_url)
     yield store, ids
     store.close()
 

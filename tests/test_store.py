@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,27 +12,6 @@ from trainer.errors import UserError
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import UNLIMITED, Limits, open_store
 from trainer.store.engine import HEAD_REVISION
-
-TEST_URLS = [None]
-if os.environ.get("TRAINER_TEST_DB_URL"):
-    TEST_URLS.append(os.environ["TRAINER_TEST_DB_URL"])
-
-
-@pytest.fixture(params=TEST_URLS, ids=lambda u: "sqlite" if u is None else "external")
-def db_url(request, tmp_path):
-    if request.param is None:
-        return f"sqlite:///{tmp_path / 'trainer.db'}"
-    url = request.param
-    from sqlalchemy import create_engine
-
-    from trainer.store.models import SQLModel
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        SQLModel.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
-    return url
 
 
 @pytest.fixture

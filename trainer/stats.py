@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -141,7 +142,18 @@ def compute(
         out["hardest"], out["leeches"] = _hardest(conn, scope)
         out["decks"], out["tags"] = _per_deck_and_tag(conn, scope, today)
         out["quizzes"] = _quizzes(conn, scope, start, today)
-    return out
+    return _plain(out)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready numbers: PostgreSQL's SUM returns Decimal where SQLite's returns int."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _today(conn: Connection, scope: _Scope, today: date) -> dict[str, Any]:
