@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from trainer.study import CardView, QuizResult, QuizSession
+from trainer.tui.cardtext import answer_text, options_text
 from trainer.tui.text import joined, plain
 
 VERDICTS = {True: ("✓ right", "bold green"), False: ("✗ wrong", "bold red")}
@@ -75,7 +76,7 @@ class QuizScreen(Screen):
         options = self.query_one("#options", Static)
         options.display = view.kind == "choice"
         if view.kind == "choice":
-            options.update(self._options(view, None))
+            options.update(options_text(view, None))
         typed = self.query_one(Input)
         typed.value = ""
         typed.display = view.kind == "typed"
@@ -94,30 +95,10 @@ class QuizScreen(Screen):
         else:
             self.set_focus(None)
 
-    def _options(self, view: CardView, picked: str | None) -> Text:
-        out = Text()
-        for n, option in enumerate(view.options, 1):
-            if n > 1:
-                out.append("\n")
-            mark, style = "  ", ""
-            if picked is not None:
-                if option == view.answer:
-                    mark, style = "✓ ", "bold green"
-                elif option == picked:
-                    mark, style = "✗ ", "bold red"
-                else:
-                    style = "dim"
-            out.append(f"{mark}{n}. ", style=style or "bold")
-            out.append(option, style=style)
-        return out
-
     def _show_answer(self) -> None:
         view = self.view
         answer = self.query_one("#answer", Static)
-        text = joined(("Answer: ", "dim"), (view.answer, "bold"))
-        if view.kind == "cloze":
-            text.append("\n" + view.full_text)
-        answer.update(text)
+        answer.update(answer_text(view))
         answer.display = view.kind != "choice"
         typed = self.query_one(Input)
         typed.disabled = True
@@ -163,7 +144,7 @@ class QuizScreen(Screen):
 
     def action_pick(self, n: int) -> None:
         self.given = self.view.options[n - 1]
-        self.query_one("#options", Static).update(self._options(self.view, self.given))
+        self.query_one("#options", Static).update(options_text(self.view, self.given))
         self._checked(self.given == self.view.answer)
 
     @on(Input.Submitted, "#typed")

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, ProgressBar, Static
 
 from trainer.study import CardView, StudySession
+from trainer.tui.cardtext import answer_text, options_text
 from trainer.tui.text import duration, joined, plain
 
 MEANINGS = {
@@ -124,7 +125,7 @@ class StudyScreen(Screen):
         self.query_one("#prompt", Static).update(plain(view.prompt))
         options = self.query_one("#options", Static)
         if view.kind == "choice":
-            options.update(self._options_text(view, None))
+            options.update(options_text(view, None))
             options.display = True
         else:
             options.display = False
@@ -153,24 +154,6 @@ class StudyScreen(Screen):
             self.set_focus(None)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
-    def _options_text(self, view: CardView, picked: str | None) -> Text:
-        out = Text()
-        for n, option in enumerate(view.options, 1):
-            if n > 1:
-                out.append("\n")
-            style = ""
-            mark = "  "
-            if picked is not None:
-                if option == view.answer:
-                    mark, style = "✓ ", "bold green"
-                elif option == picked:
-                    mark, style = "✗ ", "bold red"
-                else:
-                    style = "dim"
-            out.append(f"{mark}{n}. ", style=style or "bold")
-            out.append(option, style=style)
-        return out
-
     def reveal(self, verdict: str | None = None) -> None:
         view = self.view
         self.verdict = verdict
@@ -185,14 +168,10 @@ class StudyScreen(Screen):
             verdict_w.display = True
         answer = self.query_one("#answer", Static)
         if view.kind == "choice":
-            self.query_one("#options", Static).update(self._options_text(view, self.given))
+            self.query_one("#options", Static).update(options_text(view, self.given))
             answer.display = False
         else:
-            text = joined(("Answer: ", "dim"), (view.answer, "bold"))
-            if view.kind == "cloze":
-                text.append("\n")
-                text.append(view.full_text)
-            answer.update(text)
+            answer.update(answer_text(view))
             answer.display = True
         expl = self.query_one("#explanation", Static)
         expl.update(plain(view.explanation, "italic"))
