@@ -22,7 +22,7 @@ from trainer.formats.errors import DeckError
 from trainer.formats.model import ParsedDeck, StudyCard
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import Store
-from trainer.store.bulk import bulk_insert
+from trainer.store.bulk import bulk_insert, fetch_rows
 from trainer.store.repo import card_t, deck_t, state_t
 from trainer.studyday import study_day
 
@@ -228,9 +228,10 @@ def _import_one(
                                                                               **meta))
     existing = {
         key: (cid, chash, pos)
-        for cid, key, chash, pos in conn.execute(
+        for cid, key, chash, pos in fetch_rows(
+            conn,
             select(card_t.c.id, card_t.c.key, card_t.c.content_hash, card_t.c.position)
-            .where(card_t.c.deck_id == deck_id)
+            .where(card_t.c.deck_id == deck_id),
         )
     }
     to_add: list[tuple] = []
@@ -286,7 +287,7 @@ def _import_one(
         report.missing = []
         store._rebuild_rollup(conn)  # the pruned cards' log rows went with them
     ids_by_key = dict(
-        conn.execute(select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id)).all()
+        fetch_rows(conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id))
     )
     if to_add or to_update or report.pruned or meta_changed:
         _write_tags(conn, deck_id, deck, ids_by_key)

@@ -42,10 +42,17 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
 
 
 def fetch_column(conn: Connection, stmt: Select) -> list:
-    """The first column of every row of ``stmt``, fetched by the DB-API cursor directly.
+    """The first column of every row of ``stmt``."""
+    return [row[0] for row in fetch_rows(conn, stmt)]
+
+
+def fetch_rows(conn: Connection, stmt: Select) -> list[tuple]:
+    """Every row of ``stmt`` as plain tuples, fetched by the DB-API cursor directly.
 
     SQLAlchemy's result rows cost about a microsecond each; today's queue at 100,000 cards is
-    40,000 ids, so this one query skips them. Dates are bound as the store keeps them."""
+    40,000 ids, and an import maps 100,000 keys to ids, so these queries skip them. Dates are
+    bound as the store keeps them; only columns the driver returns as they are (ints, text)
+    should be read this way."""
     compiled = stmt.compile(dialect=conn.dialect)
     params = dict(compiled.params)
     if conn.dialect.name == "sqlite":
@@ -57,6 +64,6 @@ def fetch_column(conn: Connection, stmt: Select) -> list:
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.execute(str(compiled), args)
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
     finally:
         cursor.close()
