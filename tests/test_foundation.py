@@ -97,3 +97,19 @@ def test_bad_settings_name_the_key(tmp_path, text, message):
 
 def test_bundled_decks_dir_exists():
     assert paths.bundled_decks_dir().is_dir()
+
+
+def test_a_damaged_database_is_one_line_not_a_traceback(tmp_path, capsys):
+    import sqlite3
+
+    db = tmp_path / "t.db"
+    assert main(["decks", "--db", str(db)]) == 0
+    con = sqlite3.connect(db)
+    con.execute("DROP TABLE card_tag")
+    con.commit()
+    con.close()
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("trainer: database error:") and "card_tag" in err
+    assert err.count("\n") == 1

@@ -73,6 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trainer: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A database that breaks mid-command (a damaged page, a full disk): one line, no
+        # traceback. The transaction in progress was rolled back, so nothing half-done is kept.
+        import sqlite3
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, (SQLAlchemyError, sqlite3.Error, OSError)):
+            raise
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"trainer: database error: {detail}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
 
