@@ -20,8 +20,8 @@ from trainer.paths import resolve_db_url
 
 # The newest migration. Start-up compares the stored revision with this string and imports
 # Alembic only when they differ; a test keeps it equal to the scripts' head.
-HEAD_REVISION = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+HEAD_REVISION = "0006"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 TRAINER_TABLES = {"deck", "card", "card_state", "review"}
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"

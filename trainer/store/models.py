@@ -71,7 +71,10 @@ class CardTag(SQLModel, table=True):
 
 class CardState(SQLModel, table=True):
     __tablename__ = "card_state"
-    __table_args__ = (Index("ix_card_state_queue", "suspended", "due", "easiness_x100"),)
+    __table_args__ = (
+        Index("ix_card_state_queue", "suspended", "due", "easiness_x100"),
+        Index("ix_card_state_buried", "buried_until"),
+    )
 
     card_id: int = Field(foreign_key="card.id", primary_key=True, ondelete="CASCADE")
     repetitions: int = 0
