@@ -106,6 +106,10 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     # 64 MiB of page cache: big imports and the statistics stay in memory
     cursor.execute("PRAGMA cache_size = -65536")
+    # Checkpoint the WAL every 10,000 pages (about 1,200 graded answers) instead of every
+    # 1,000: at the default a grade in every 125 waited 7 ms for a checkpoint. Closing the
+    # store checkpoints what is left.
+    cursor.execute("PRAGMA wal_autocheckpoint = 10000")
     cursor.close()
 
 
