@@ -32,7 +32,7 @@ from sqlalchemy import (
 from trainer.errors import UserError
 from trainer.scheduler import sm2
 from trainer.settings import Settings
-from trainer.store.bulk import fetch_column
+from trainer.store.bulk import DriverStatement, fetch_column, sqlite_date, sqlite_datetime
 from trainer.store.models import (
     Card,
     CardState,
@@ -141,6 +141,21 @@ def _rollup_upsert(dialect: str):
     )
 
 
+class _DriverStatements:
+    """The grading path's four statements, compiled once for the store's dialect."""
+
+    def __init__(self, store: Store, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        columns = {c.name: bindparam(c.name) for c in review_t.c if c.name != "id"}
+        insert_review = insert(review_t).values(columns)
+        if not self.sqlite:
+            insert_review = insert_review.returning(review_t.c.id)
+        self.select_state = DriverStatement(conn, store._select_state)
+        self.update_state = DriverStatement(conn, store._update_state)
+        self.insert_review = DriverStatement(conn, insert_review)
+        self.upsert_rollup = DriverStatement(conn, store._upsert)
+
+
 class Store:
     """A open database plus the settings that interpret it (time zone, day start, lapse rule)."""
 
@@ -159,7 +174,7 @@ class Store:
         self._conn: Connection | None = None
         self._dialect = engine.dialect.name
         self._upsert = _rollup_upsert(self._dialect)
-        self._insert_review = insert(review_t)
+        self._driver_statements: _DriverStatements | None = None
         self._select_state = select(*[state_t.c[f] for f in (
             "card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")]).where(
             state_t.c.card_id == bindparam("cid"))
@@ -287,10 +302,21 @@ class Store:
             return self._state(conn, card_id)
 
     def _state(self, conn: Connection, card_id: int) -> StateRow:
-        row = conn.execute(self._select_state, {"cid": card_id}).first()
+        cursor = self._driver(conn).select_state.execute(conn, {"cid": card_id})
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
         if row is None:
             raise UserError(f"no card with id {card_id}")
-        return StateRow(*row)
+        cid, reps, ef, interval, due, reviews, lapses, suspended, buried, last = row
+        return StateRow(cid, reps, ef, interval, sqlite_date(due), reviews, lapses,
+                        bool(suspended), sqlite_date(buried), sqlite_datetime(last))
+
+    def _driver(self, conn: Connection) -> _DriverStatements:
+        if self._driver_statements is None:
+            self._driver_statements = _DriverStatements(self, conn)
+        return self._driver_statements
 
     def deck_overview(self, day: date | None = None) -> list[dict]:
         """Every deck, sorted by key, with card counts and today's new / due / repeat counts
@@ -542,7 +568,8 @@ class Store:
                     before.buried_until,
                     _utc(answered_at),
                 )
-                conn.execute(self._update_state, self._state_params(after))
+                self._driver(conn).update_state.execute(
+                    conn, self._state_params(after)).close()
             return self._log(
                 conn, before, after, kind, quality, answered_at, day, answer_ms, session_id,
                 lapse_rule,
@@ -581,10 +608,15 @@ class Store:
         for f in STATE_FIELDS:
             row[f"before_{f}"] = getattr(before, f)
             row[f"after_{f}"] = getattr(after, f)
-        review_id = conn.execute(self._insert_review, row).inserted_primary_key[0]
+        driver = self._driver(conn)
+        cursor = driver.insert_review.execute(conn, row)
+        try:
+            review_id = cursor.lastrowid if driver.sqlite else cursor.fetchone()[0]
+        finally:
+            cursor.close()
         if kind in ANSWER_KINDS:
-            conn.execute(
-                self._upsert,
+            driver.upsert_rollup.execute(
+                conn,
                 {
                     "r_day": day,
                     "r_hour": hour,
@@ -595,7 +627,7 @@ class Store:
                     "r_quality": quality,
                     "r_ms": row["answer_ms"],
                 },
-            )
+            ).close()
         return int(review_id)
 
     def set_state(
