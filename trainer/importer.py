@@ -234,15 +234,30 @@ def _import_one(
             .where(card_t.c.deck_id == deck_id),
         )
     }
+    # New cards go to the database a chunk at a time as they are met, so that a 100,000-row
+    # import never holds every row tuple besides every parsed card.
     to_add: list[tuple] = []
+    added = 0
     to_update: list[dict] = []
     to_move: list[dict] = []
     with_state: list[StudyCard] = []
+
+    def flush() -> None:
+        nonlocal added
+        if to_add:
+            bulk_insert(conn, card_t, CARD_COLUMNS, to_add)
+            added += len(to_add)
+            to_add.clear()
+            if progress:
+                progress(added)
+
     for position, card in enumerate(deck.cards):
         chash = content_hash(card)
         found = existing.get(card.key)
         if found is None:
             to_add.append(_card_row(card, deck_id, position, chash))
+            if len(to_add) >= CHUNK:
+                flush()
             if card.state or card.suspended or card.buried:
                 with_state.append(card)
         elif found[1] != chash:
@@ -252,11 +267,8 @@ def _import_one(
             report.unchanged += 1
             if found[2] != position:
                 to_move.append({"b_id": found[0], "position": position})
-    if to_add:
-        for start in range(0, len(to_add), CHUNK):
-            bulk_insert(conn, card_t, CARD_COLUMNS, to_add[start : start + CHUNK])
-            if progress:
-                progress(start + len(to_add[start : start + CHUNK]))
+    flush()
+    if added:
         conn.execute(
             insert(state_t).from_select(
                 ["card_id"],
@@ -276,7 +288,7 @@ def _import_one(
                 position=bindparam("position")),
             to_move,
         )
-    report.added, report.updated = len(to_add), len(to_update)
+    report.added, report.updated = added, len(to_update)
     keys_in_file = {c.key for c in deck.cards}
     report.missing = [k for k in existing if k not in keys_in_file]
     if prune and report.missing:
@@ -289,7 +301,7 @@ def _import_one(
     ids_by_key = dict(
         fetch_rows(conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id))
     )
-    if to_add or to_update or report.pruned or meta_changed:
+    if added or to_update or report.pruned or meta_changed:
         _write_tags(conn, deck_id, deck, ids_by_key)
     today = store.today()
     for card in with_state:
