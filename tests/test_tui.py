@@ -333,7 +333,7 @@ async def test_stats_screen_selectors(_isolated_home):
         screen.query_one("#stats-period", Select).value = "today"
         await settle(pilot)
         history = str(screen.query_one("#stats-history", Static).render())
-        assert "1 study days in the period" in history
+        assert "1 study day in the period" in history
         screen.query_one("#stats-scope", Select).value = "tag:t1"
         await settle(pilot)
         summary = str(screen.query_one("#stats-summary", Static).render())

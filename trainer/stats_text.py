@@ -19,6 +19,11 @@ def bar(value: int, peak: int, width: int = 30) -> str:
     return "█" * (round(width * value / peak) if peak else 0)
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 answer', '2 answers'."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 def pct(rate: float | None) -> str:
     return "-" if rate is None else f"{rate:.0%}"
 
@@ -43,8 +48,8 @@ def render(stats: dict[str, Any]) -> str:
     grades = " ".join(f"{q}:{n}" for q, n in t["grades"].items())
     lines += [
         "Today",
-        f"  {t['answers']} answers in {minutes(t['time_ms'])}, accuracy {pct(t['accuracy'])}, "
-        f"{t['new_learned']} new cards learned",
+        f"  {count(t['answers'], 'answer')} in {minutes(t['time_ms'])}, "
+        f"accuracy {pct(t['accuracy'])}, {count(t['new_learned'], 'new card')} learned",
         f"  grades {grades}",
         "",
     ]
@@ -76,8 +81,8 @@ def render(stats: dict[str, Any]) -> str:
             "",
         ]
     s = stats["streak"]
-    lines += [f"Streak: {s['current']} days now, longest {s['longest']} days; "
-              f"{len(stats['heatmap'])} study days in the last year", ""]
+    lines += [f"Streak: {count(s['current'], 'day')} now, longest {count(s['longest'], 'day')}; "
+              f"{count(len(stats['heatmap']), 'study day')} in the last year", ""]
     r = stats["retention"]
     lines.append("True retention (scheduled reviews passed)   young   mature   all")
     for period in ("today", "7d", "30d", "1y", "all"):

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
 from trainer.stats import PERIODS, compute
+from trainer.stats_text import count
 from trainer.tui.charts import columns, hbars, heatmap
 from trainer.tui.text import joined, plain
 
@@ -101,14 +102,15 @@ class StatsScreen(Screen):
     def _show(self, s: dict) -> None:
         t, c, streak = s["today"], s["counts"], s["streak"]
         summary = joined(
-            ("Today  ", "bold"), f"{t['answers']} answers in {_minutes(t['time_ms'])}, "
-            f"accuracy {_pct(t['accuracy'])}, {t['new_learned']} new cards learned\n",
+            ("Today  ", "bold"), f"{count(t['answers'], 'answer')} in {_minutes(t['time_ms'])}, "
+            f"accuracy {_pct(t['accuracy'])}, {count(t['new_learned'], 'new card')} learned\n",
             ("Cards  ", "bold"), f"{c['total']}: ",
             (f"{c['new']} new", "blue"), " · ", (f"{c['learning']} learning", "red"), " · ",
             (f"{c['young']} young", "green"), " · ", (f"{c['mature']} mature", "bold green"),
             " · ", (f"{c['suspended']} suspended", "dim"), f" ({c['buried']} buried)\n",
-            ("Streak ", "bold"), f"{streak['current']} days now, longest {streak['longest']}\n",
-            ("Quiz   ", "bold"), f"{s['quizzes']['count']} quizzes in the period",
+            ("Streak ", "bold"), f"{count(streak['current'], 'day')} now, "
+            f"longest {count(streak['longest'], 'day')}\n",
+            ("Quiz   ", "bold"), f"{count(s['quizzes']['count'], 'quiz', 'quizzes')} in the period",
         )
         if s["quizzes"]["sessions"]:
             summary.append(", latest scores " + ", ".join(
@@ -145,7 +147,8 @@ class StatsScreen(Screen):
         kinds = ("new", "learning", "young", "mature", "repeat")
         totals = [sum(d[k] for k in kinds) for d in history]
         text = joined(("\nReview history", "bold"),
-                      f"  ({len(s['history'])} study days in the period; last 60 shown)\n")
+                      f"  ({count(len(s['history']), 'study day')} in the period; "
+                      "last 60 shown)\n")
         if history:
             text.append_text(columns(totals, 6, "blue", (history[0]["day"], history[-1]["day"])))
             sums = {k: sum(d[k] for d in s["history"]) for k in kinds}
