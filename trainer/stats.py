@@ -132,6 +132,7 @@ def compute(
         }
         out["today"] = _today(conn, scope, today)
         out["counts"] = _counts(conn, scope, today)
+        out["leeches"] = out["counts"].pop("leeches")
         out["forecast"] = _forecast(conn, scope, today)
         out["history"] = _history(conn, scope, start, today)
         out["heatmap"], out["streak"] = _heatmap_and_streak(conn, scope, today)
@@ -139,7 +140,7 @@ def compute(
         out["intervals"], out["easiness"] = _distributions(conn, scope)
         out["grades_by_maturity"] = _grades_by_maturity(conn, scope, start, today)
         out["hourly"] = _hourly(conn, scope, start, today)
-        out["hardest"], out["leeches"] = _hardest(conn, scope)
+        out["hardest"] = _hardest(conn, scope)
         out["decks"], out["tags"] = _per_deck_and_tag(conn, scope, today)
         out["quizzes"] = _quizzes(conn, scope, start, today)
     return _plain(out)
@@ -187,9 +188,10 @@ def _counts(conn: Connection, scope: _Scope, today: date) -> dict[str, int]:
         func.count().filter(and_(active, s.repetitions >= 2, s.interval < MATURE_DAYS)),
         func.count().filter(and_(active, s.repetitions >= 2, s.interval >= MATURE_DAYS)),
         func.count().filter(and_(active, s.buried_until > today)),
+        func.count().filter(s.lapses >= LEECH_LAPSES),
     )
     row = conn.execute(scope.cards(query, s.card_id)).one()
-    keys = ("total", "suspended", "new", "learning", "young", "mature", "buried")
+    keys = ("total", "suspended", "new", "learning", "young", "mature", "buried", "leeches")
     return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
 
 
@@ -282,16 +284,16 @@ def _distributions(conn: Connection, scope: _Scope) -> tuple[list[dict], list[di
     reviewed = and_(s.suspended.is_(False), s.due.is_not(None))
     intervals = dict(conn.execute(scope.cards(
         select(s.interval, func.count()).where(reviewed).group_by(s.interval), s.card_id)).all())
+    buckets: dict[int, int] = defaultdict(int)
+    for ef, n in conn.execute(scope.cards(
+        select(s.easiness_x100, func.count()).where(reviewed).group_by(s.easiness_x100),
+        s.card_id,
+    )):
+        buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
     interval_out = []
     for label, low, high in INTERVAL_BUCKETS:
         n = sum(c for i, c in intervals.items() if low <= i <= high)
         interval_out.append({"bucket": label, "min": low, "max": min(high, 36500), "cards": n})
-    easiness = conn.execute(scope.cards(
-        select(s.easiness_x100, func.count()).where(reviewed).group_by(s.easiness_x100)
-        .order_by(s.easiness_x100), s.card_id)).all()
-    buckets: dict[int, int] = defaultdict(int)
-    for ef, n in easiness:
-        buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
     ease_out = [{"easiness": b / 100, "cards": buckets[b]} for b in sorted(buckets)]
     return interval_out, ease_out
 
@@ -323,25 +325,29 @@ def _hourly(conn: Connection, scope: _Scope, start: date | None,
             for h in range(24)]
 
 
-def _hardest(conn: Connection, scope: _Scope) -> tuple[list[dict[str, Any]], int]:
+def _hardest(conn: Connection, scope: _Scope) -> list[dict[str, Any]]:
     s = state_t.c
-    query = (
-        select(deck_t.c.key, card_t.c.key, card_t.c.prompt, s.lapses, s.easiness_x100,
-               s.reviews)
-        .join(card_t, card_t.c.id == s.card_id)
-        .join(deck_t, deck_t.c.id == card_t.c.deck_id)
+    # The ten hardest from card_state alone, then their text: joining first would fetch the
+    # prompt of every card before the sort.
+    top = scope.cards(
+        select(s.card_id, s.lapses, s.easiness_x100, s.reviews)
         .where(or_(s.lapses > 0, s.easiness_x100 < 250), s.reviews > 0)
-        .order_by(s.lapses.desc(), s.easiness_x100, card_t.c.id)
-        .limit(HARDEST)
+        .order_by(s.lapses.desc(), s.easiness_x100, s.card_id)
+        .limit(HARDEST), s.card_id,
+    ).subquery()
+    query = (
+        select(deck_t.c.key, card_t.c.key, card_t.c.prompt, top.c.lapses, top.c.easiness_x100,
+               top.c.reviews)
+        .select_from(top.join(card_t, card_t.c.id == top.c.card_id)
+                     .join(deck_t, deck_t.c.id == card_t.c.deck_id))
+        .order_by(top.c.lapses.desc(), top.c.easiness_x100, top.c.card_id)
     )
     hardest = [
         {"deck": dk, "key": ck, "prompt": prompt, "lapses": lapses, "easiness": ef / 100,
          "reviews": reviews, "leech": lapses >= LEECH_LAPSES}
-        for dk, ck, prompt, lapses, ef, reviews in conn.execute(scope.cards(query, s.card_id))
+        for dk, ck, prompt, lapses, ef, reviews in conn.execute(query)
     ]
-    leeches = conn.execute(scope.cards(
-        select(func.count()).where(s.lapses >= LEECH_LAPSES), s.card_id)).scalar()
-    return hardest, int(leeches or 0)
+    return hardest
 
 
 def _per_card_30d(today: date):
