@@ -364,7 +364,8 @@ def _per_card_30d(today: date):
         .group_by(review_t.c.card_id)
         .cte("recent")
     )
-    return cte.prefix_with("MATERIALIZED", dialect=("sqlite", "postgresql"))
+    return cte.prefix_with("MATERIALIZED", dialect="sqlite").prefix_with(
+        "MATERIALIZED", dialect="postgresql")
 
 
 def _retention_30d(conn: Connection, scope: _Scope, tags: list[str],
