@@ -14,11 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Connection,
+    Integer,
+    MetaData,
     Select,
+    Table,
     and_,
     case,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -350,52 +355,56 @@ def _hardest(conn: Connection, scope: _Scope) -> list[dict[str, Any]]:
     return hardest
 
 
-def _per_card_30d(today: date):
-    """Each card's young and mature scheduled answers in the last 30 days: (total, passed).
-
-    Read from the covering study-day index alone, and materialised, so that the join to decks
-    or tags runs over these few rows rather than over the log."""
-    start = today - timedelta(days=29)
-    cte = (
-        select(review_t.c.card_id.label("card_id"), func.count().label("total"),
-               func.count().filter(review_t.c.quality >= PASS).label("passed"))
-        .where(review_t.c.study_day >= start, review_t.c.study_day <= today,
-               review_t.c.kind == "scheduled", review_t.c.before_repetitions >= 2)
-        .group_by(review_t.c.card_id)
-        .cte("recent")
+def _recent_table() -> Table:
+    """A temporary table: each card's young and mature scheduled answers in the last 30 days."""
+    return Table(
+        "trainer_recent_30d", MetaData(),
+        Column("card_id", Integer, primary_key=True), Column("total", Integer),
+        Column("passed", Integer), prefixes=["TEMPORARY"],
     )
-    return cte.prefix_with("MATERIALIZED", dialect="sqlite").prefix_with(
-        "MATERIALIZED", dialect="postgresql")
 
 
 def _retention_30d(conn: Connection, scope: _Scope, tags: list[str],
                    today: date) -> dict[tuple[str, object], tuple[int, int]]:
     """(total, passed) young and mature scheduled answers of the last 30 days, per deck and per
-    tag. Two statements: joined in one, SQLite walks every tag row instead of the few cards."""
+    tag. The per-card counts are read once, from the covering study-day index alone, into a
+    temporary table that both groupings join: the few recent cards, not the log."""
     out: dict[tuple[str, object], tuple[int, int]] = {}
-    recent = _per_card_30d(today)
-    by_deck = (
-        select(card_t.c.deck_id, func.sum(recent.c.total), func.sum(recent.c.passed))
-        .select_from(recent.join(card_t, card_t.c.id == recent.c.card_id))
-        .group_by(card_t.c.deck_id)
-    )
-    if scope.deck_id is not None:
-        by_deck = by_deck.where(card_t.c.deck_id == scope.deck_id)
-    for deck_id, t, p in conn.execute(by_deck):
-        out[("deck", deck_id)] = (int(t or 0), int(p or 0))
-    if tags:
-        recent = _per_card_30d(today)
-        # Every tag, filtered here: a condition on the tag makes SQLite walk the tag index and
-        # probe the recent cards 250,000 times instead of the other way round.
-        wanted = set(tags)
-        by_tag = (
-            select(tag_t.c.tag, func.sum(recent.c.total), func.sum(recent.c.passed))
-            .select_from(recent.join(tag_t, tag_t.c.card_id == recent.c.card_id))
-            .group_by(tag_t.c.tag)
+    start = today - timedelta(days=29)
+    recent = _recent_table()
+    recent.create(conn)
+    try:
+        conn.execute(insert(recent).from_select(
+            ["card_id", "total", "passed"],
+            select(review_t.c.card_id, func.count(),
+                   func.count().filter(review_t.c.quality >= PASS))
+            .where(review_t.c.study_day >= start, review_t.c.study_day <= today,
+                   review_t.c.kind == "scheduled", review_t.c.before_repetitions >= 2)
+            .group_by(review_t.c.card_id),
+        ))
+        by_deck = (
+            select(card_t.c.deck_id, func.sum(recent.c.total), func.sum(recent.c.passed))
+            .select_from(recent.join(card_t, card_t.c.id == recent.c.card_id))
+            .group_by(card_t.c.deck_id)
         )
-        for tag, t, p in conn.execute(by_tag):
-            if tag in wanted:
-                out[("tag", tag)] = (int(t or 0), int(p or 0))
+        if scope.deck_id is not None:
+            by_deck = by_deck.where(card_t.c.deck_id == scope.deck_id)
+        for deck_id, t, p in conn.execute(by_deck):
+            out[("deck", deck_id)] = (int(t or 0), int(p or 0))
+        if tags:
+            # Every tag, filtered here: a condition on the tag makes SQLite walk the tag index
+            # and probe the recent cards 250,000 times instead of the other way round.
+            wanted = set(tags)
+            by_tag = (
+                select(tag_t.c.tag, func.sum(recent.c.total), func.sum(recent.c.passed))
+                .select_from(recent.join(tag_t, tag_t.c.card_id == recent.c.card_id))
+                .group_by(tag_t.c.tag)
+            )
+            for tag, t, p in conn.execute(by_tag):
+                if tag in wanted:
+                    out[("tag", tag)] = (int(t or 0), int(p or 0))
+    finally:
+        recent.drop(conn, checkfirst=True)
     return out
 
 
