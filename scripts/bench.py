@@ -206,11 +206,12 @@ def phase(name: str, url: str, extra: str = "") -> dict:
     elif name == "open":
         t = time.perf_counter()
         store = open_store(url, settings=settings)
+        heap.settle()  # as `trainer` does once the store is open
         store.find_deck("bench")
         out["open_s"] = time.perf_counter() - t
     elif name == "queue":
         store = open_store(url, settings=settings)
-        heap.settle()
+        heap.settle()  # as `trainer` does once the store is open
         times = []
         for _ in range(7):
             t = time.perf_counter()
@@ -224,6 +225,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
         from trainer.study import StudySession
 
         store = open_store(url, settings=settings)
+        heap.settle()  # as `trainer` does once the store is open
         session = StudySession(store, None)
         rng = random.Random(SEED)
         times = []
@@ -240,6 +242,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
         from trainer.stats import compute
 
         store = open_store(url, settings=settings)
+        heap.settle()  # as `trainer` does once the store is open
         times = []
         for _ in range(5):
             t = time.perf_counter()
@@ -248,6 +251,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
         out["stats_s"] = statistics.median(times)
     elif name == "replay":
         store = open_store(url, settings=settings)
+        heap.settle()  # as `trainer` does once the store is open
         t = time.perf_counter()
         out["replay_changes"] = store.rebuild_states()
         out["replay_s"] = time.perf_counter() - t
