@@ -166,6 +166,18 @@ def build_history(db: Path, today: date) -> int:
 
 # -- 4. phases, each in a fresh process -------------------------------------------------------
 
+def timed(fn, runs: int, until=None) -> list[float]:
+    """Seconds for each of ``runs`` calls of ``fn`` (fewer if ``until()`` turns true)."""
+    times = []
+    for _ in range(runs):
+        if until is not None and until():  # a tiny collection runs out of cards first
+            break
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return times
+
+
 def phase(name: str, url: str, extra: str = "") -> dict:
     """Run in a child process: one measured phase; prints a JSON object."""
     from trainer.settings import Settings
@@ -206,55 +218,38 @@ def phase(name: str, url: str, extra: str = "") -> dict:
     elif name == "open":
         t = time.perf_counter()
         store = open_store(url, settings=settings)
-        heap.settle()  # as `trainer` does once the store is open
         store.find_deck("bench")
         out["open_s"] = time.perf_counter() - t
-    elif name == "queue":
+    else:
         store = open_store(url, settings=settings)
         heap.settle()  # as `trainer` does once the store is open
-        times = []
-        for _ in range(7):
-            t = time.perf_counter()
-            queue = store.due_queue(None, limits=UNLIMITED)
-            store.card(queue[0].card_id)
-            times.append(time.perf_counter() - t)
-        out["queue_s"] = statistics.median(times)
-        out["due"] = sum(1 for q in queue if q.bucket == "review")
-        out["queued"] = len(queue)
-    elif name == "grade":
-        from trainer.study import StudySession
+        if name == "queue":
+            queue: list = []
 
-        store = open_store(url, settings=settings)
-        heap.settle()  # as `trainer` does once the store is open
-        session = StudySession(store, None)
-        rng = random.Random(SEED)
-        times = []
-        for _ in range(200):
-            if session.finished:  # a tiny collection runs out first
-                break
-            t = time.perf_counter()
-            session.grade(rng.choice(GRADES), answer_ms=3000)
-            times.append(time.perf_counter() - t)
-        times.sort()
-        out["grade_median_s"] = statistics.median(times)
-        out["grade_p99_s"] = times[int(len(times) * 0.99) - 1]
-    elif name == "stats":
-        from trainer.stats import compute
+            def build_queue() -> None:
+                queue[:] = store.due_queue(None, limits=UNLIMITED)
+                store.card(queue[0].card_id)
 
-        store = open_store(url, settings=settings)
-        heap.settle()  # as `trainer` does once the store is open
-        times = []
-        for _ in range(5):
+            out["queue_s"] = statistics.median(timed(build_queue, 7))
+            out["due"] = sum(1 for q in queue if q.bucket == "review")
+            out["queued"] = len(queue)
+        elif name == "grade":
+            from trainer.study import StudySession
+
+            session = StudySession(store, None)
+            rng = random.Random(SEED)
+            times = sorted(timed(lambda: session.grade(rng.choice(GRADES), answer_ms=3000),
+                                 200, until=lambda: session.finished))
+            out["grade_median_s"] = statistics.median(times)
+            out["grade_p99_s"] = times[int(len(times) * 0.99) - 1]
+        elif name == "stats":
+            from trainer.stats import compute
+
+            out["stats_s"] = statistics.median(timed(lambda: compute(store, period="1y"), 5))
+        elif name == "replay":
             t = time.perf_counter()
-            compute(store, period="1y")
-            times.append(time.perf_counter() - t)
-        out["stats_s"] = statistics.median(times)
-    elif name == "replay":
-        store = open_store(url, settings=settings)
-        heap.settle()  # as `trainer` does once the store is open
-        t = time.perf_counter()
-        out["replay_changes"] = store.rebuild_states()
-        out["replay_s"] = time.perf_counter() - t
+            out["replay_changes"] = store.rebuild_states()
+            out["replay_s"] = time.perf_counter() - t
     out["peak_mb"] = peak_mb()
     return out
 

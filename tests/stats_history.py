@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.helpers import Clock
-from trainer.settings import Settings
+from tests.helpers import LONDON, Clock
 from trainer.store import Store, open_store
-
-LONDON = Settings(timezone="Europe/London")
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:

@@ -154,7 +154,7 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw:
 
             ensure_bundled(store)  # a first `trainer study DECK` may name a bundled deck
             key = store.find_deck(deck)["key"]
-        app = TrainerApp(store, start=start, deck_key=key,
+        app = TrainerApp(store, start=start, deck_key=key, bundled=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
         app.run()
     return app.return_code or 0

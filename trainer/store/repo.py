@@ -292,11 +292,6 @@ class Store:
             raise UserError(f"no card with id {card_id}")
         return dict(row)
 
-    def cards(self, card_ids: list[int]) -> dict[int, dict]:
-        with self.reading() as conn:
-            rows = conn.execute(select(card_t).where(card_t.c.id.in_(card_ids))).mappings()
-            return {r["id"]: dict(r) for r in rows}
-
     def state(self, card_id: int) -> StateRow:
         with self.reading() as conn:
             return self._state(conn, card_id)
@@ -728,9 +723,6 @@ class Store:
 
     def bury_until_tomorrow(self, card_id: int, day: date | None = None) -> None:
         self._set_flags(card_id, buried_until=(day or self.today()) + timedelta(days=1))
-
-    def unbury(self, card_id: int) -> None:
-        self._set_flags(card_id, buried_until=None)
 
     # -- replay -----------------------------------------------------------------------------
 
