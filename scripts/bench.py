@@ -21,7 +21,6 @@ import json
 import os
 import random
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -90,17 +89,16 @@ def write_corpus(path: Path, n: int) -> None:
 
 # -- 3. a reviewed collection -----------------------------------------------------------------
 
-def build_history(db: Path, today: date) -> int:
-    """About 10 scheduled reviews a card over the last year, written as the store writes them."""
+def build_history(store, today: date) -> int:
+    """About 10 scheduled reviews a card over the last year, decided with sm2.review and
+    written through the store's own bulk path (trainer.store.replay.append_decided)."""
     from trainer.scheduler import sm2
-    from trainer.store.models import maturity
+    from trainer.store.records import ReviewRow
+    from trainer.store.replay import append_decided
 
     rng = random.Random(SEED)
-    con = sqlite3.connect(db)
-    card_ids = [r[0] for r in con.execute("SELECT id FROM card ORDER BY id")]
-    reviews: list[tuple] = []
-    states: list[tuple] = []
-    rollup: dict[tuple, list[int]] = {}
+    card_ids = store.card_ids(None)
+    reviews: list[ReviewRow] = []
     first_day = today - timedelta(days=364)
     yesterday = today - timedelta(days=1)
     # A student studies in a session or two a day, not at every hour: each day has its hours.
@@ -129,38 +127,18 @@ def build_history(db: Path, today: date) -> int:
             lapse = q < 3 and before.repetitions >= 1
             hour = rng.choice(session_hours[day])
             at = datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=UTC)
-            ms = rng.randint(1500, 15000)
-            reviews.append((
-                cid, "bench", at.strftime("%Y-%m-%d %H:%M:%S.000000"), day.isoformat(), hour, q,
-                "scheduled", ms, 0, before.repetitions, before.easiness_x100, before.interval,
-                b_due.isoformat() if b_due else None, b_reviews, b_lapses, after.repetitions,
-                after.easiness_x100, after.interval, a_due.isoformat(), b_reviews + 1,
-                b_lapses + lapse,
+            reviews.append(ReviewRow(
+                card_id=cid, session_id="bench", reviewed_at=at, study_day=day, hour=hour,
+                quality=q, kind="scheduled", answer_ms=rng.randint(1500, 15000),
+                before_repetitions=before.repetitions,
+                before_easiness_x100=before.easiness_x100, before_interval=before.interval,
+                before_due=b_due, before_reviews=b_reviews, before_lapses=b_lapses,
+                after_repetitions=after.repetitions, after_easiness_x100=after.easiness_x100,
+                after_interval=after.interval, after_due=a_due, after_reviews=b_reviews + 1,
+                after_lapses=b_lapses + lapse,
             ))
-            key = (day.isoformat(), hour, maturity(before.repetitions, before.interval,
-                                                   b_reviews, b_due), "scheduled", q)
-            entry = rollup.setdefault(key, [0, 0])
-            entry[0] += 1
-            entry[1] += ms
             before, b_due, b_reviews, b_lapses = after, a_due, b_reviews + 1, b_lapses + lapse
-        states.append((before.repetitions, before.easiness_x100, before.interval,
-                       b_due.isoformat(), b_lapses, b_reviews, reviews[-1][2], cid))
-    with con:
-        con.executemany(
-            "INSERT INTO review (card_id, session_id, reviewed_at, study_day, hour, quality, kind,"
-            " answer_ms, lapse_updates_easiness, before_repetitions, before_easiness_x100,"
-            " before_interval, before_due, before_reviews, before_lapses, after_repetitions,"
-            " after_easiness_x100, after_interval, after_due, after_reviews, after_lapses)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", reviews)
-        con.executemany(
-            "UPDATE card_state SET repetitions=?, easiness_x100=?, interval=?, due=?, lapses=?,"
-            " reviews=?, last_reviewed=? WHERE card_id=?", states)
-        con.executemany(
-            "INSERT INTO daily_rollup VALUES (?,?,?,?,?,?,?)",
-            [(*k, v[0], v[1]) for k, v in rollup.items()])
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.execute("ANALYZE")
-    con.close()
+    append_decided(store, reviews)
     return len(reviews)
 
 
@@ -212,9 +190,11 @@ def phase(name: str, url: str, extra: str = "") -> dict:
     elif name == "build":
         now = datetime.now(UTC)
         today = now.date() if now.hour >= 4 else now.date() - timedelta(days=1)
+        store = open_store(url, settings=settings)
         t = time.perf_counter()
-        out["reviews"] = build_history(Path(url.removeprefix("sqlite:///")), today)
+        out["reviews"] = build_history(store, today)
         out["build_s"] = time.perf_counter() - t
+        store.close()
     elif name == "open":
         t = time.perf_counter()
         store = open_store(url, settings=settings)

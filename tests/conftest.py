@@ -28,7 +28,7 @@ def db_url(request, tmp_path):
     url = request.param
     from sqlalchemy import create_engine
 
-    from trainer.store.models import SQLModel
+    from trainer.store.schema import SQLModel
 
     engine = create_engine(url)
     with engine.begin() as conn:

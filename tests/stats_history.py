@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.helpers import LONDON, Clock
+from tests.helpers import DATA, LONDON, Clock, import_files
 from trainer.store import Store, open_store
 
 
@@ -19,19 +19,8 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 def build(url: str | None = None) -> tuple[Store, dict[str, int], Clock]:
     clock = Clock(at(3, 26, 10))
     store = open_store(url, settings=LONDON, clock=clock)
-    deck_id = store.create_deck("d", "Deck D", tags="deck-tag")
-    store.add_cards(deck_id, [
-        {"key": k, "kind": "basic", "prompt": f"Question {k.upper()}", "answer": k}
-        for k in ("a", "b", "c")
-    ])
-    from sqlalchemy import text
-
-    with store.transaction() as conn:
-        ids = dict(conn.execute(text("SELECT key, id FROM card")).all())
-        for key in ("a", "b", "c"):
-            conn.execute(text("INSERT INTO card_tag VALUES (:c, 'deck-tag')"), {"c": ids[key]})
-        for key in ("a", "b"):
-            conn.execute(text("INSERT INTO card_tag VALUES (:c, 't1')"), {"c": ids[key]})
+    import_files(store, DATA / "history.toml")
+    ids = {c.key: c.id for c in store.deck_cards(store.find_deck("d").id)}
     a, b, c = ids["a"], ids["b"], ids["c"]
 
     def review(when: datetime, card: int, q: int, ms: int, kind: str = "scheduled",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import basic_deck
 from trainer.bundled import bundled_files, ensure_bundled
 from trainer.formats.model import ChoiceCard, DeckFile
 from trainer.formats.native import parse_native
@@ -90,23 +91,29 @@ def test_sources_check_catches_a_wrong_quote(tmp_path):
     assert "mao-waits-17-days: quote not in paragraph 5 (not in the article)" in out.stdout
 
 
-def test_first_run_imports_bundled_decks_and_upgrade_keeps_progress(tmp_path):
+def test_first_run_imports_bundled_decks(tmp_path):
     store = open_store()
     reports = ensure_bundled(store)
     assert len(reports) == len(bundled_files()) >= 5
     assert all(r.new_deck for r in reports)
     assert ensure_bundled(store) == []  # same version: nothing to do
-    deck = store.find_deck("xi-putin-relationship")
-    cards = store.deck_cards(deck["id"])
-    store.record_review(cards[0]["id"], 5)
-    state = store.state(cards[0]["id"])
-    # an "upgrade": the shipped files change
+    store.close()
+
+
+def test_an_upgrade_of_the_shipped_decks_keeps_progress(tmp_path):
     folder = tmp_path / "decks"
     folder.mkdir()
-    for path in bundled_files():
-        (folder / path.name).write_text(path.read_text().replace(
-            "Remake it (nothing less", "Remake it - nothing less"))
+    (folder / "one.toml").write_bytes(basic_deck("one", 3))
+    (folder / "two.toml").write_bytes(basic_deck("two", 2))
+    store = open_store()
+    assert [r.added for r in ensure_bundled(store, folder)] == [3, 2]
+    card = store.deck_cards(store.find_deck("one").id)[0]
+    store.record_review(card.id, 5)
+    state = store.state(card.id)
+    # an "upgrade": the shipped files change
+    (folder / "one.toml").write_bytes(basic_deck("one", 3).replace(b'"a1"', b'"a1, fixed"'))
     reports = ensure_bundled(store, folder)
-    assert sum(r.updated for r in reports) == 1
-    assert store.state(cards[0]["id"]) == state
+    assert [(r.updated, r.unchanged) for r in reports] == [(1, 2), (0, 2)]
+    assert store.state(card.id) == state
+    assert ensure_bundled(store, folder) == []
     store.close()

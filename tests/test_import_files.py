@@ -106,7 +106,7 @@ def test_reimport_unchanged_updated_missing_pruned(deck_file, _isolated_home, ca
     assert "1 not in the file" in out and "not in the file: basic-one" in out
     store = open_store()
     assert store.state(cid) == state
-    assert store.card(cid)["answer"] == "Joseph Stalin"
+    assert store.card(cid).answer == "Joseph Stalin"
     store.close()
     assert run("import", str(deck_file), "--prune") == 0
     assert "1 pruned" in capsys.readouterr().out

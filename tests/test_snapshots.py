@@ -23,7 +23,9 @@ async def _wait(pilot) -> None:
 
 
 def test_deck_list(snap_compare):
-    assert snap_compare(snap_app(bundled=True), terminal_size=SIZE, run_before=_wait)
+    store = store_with(DATA / "snap.toml", *sorted((DATA / "session").glob("*.toml")))
+    app = make_app(store, bundled=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_wait)
 
 
 def test_basic_before(snap_compare):

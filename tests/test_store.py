@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from tests.helpers import LONDON, Clock, make_store
+from tests.helpers import LONDON, Clock, basic_deck, import_bytes, make_store
 from trainer.errors import UserError
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import UNLIMITED, Limits, open_store
-from trainer.store.engine import HEAD_REVISION
+from trainer.store.engine import MIGRATIONS, head_revision, known_revisions
+from trainer.store.queue import due_statement
+from trainer.store.replay import replayed_states
 
 
 @pytest.fixture
@@ -41,15 +42,17 @@ def test_sqlite_pragmas_for_durability(tmp_path):
     store.close()
 
 
-def test_head_revision_constant_matches_migration_scripts():
+def test_the_revisions_start_up_knows_are_alembics_single_chain():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    import trainer.store.engine as eng
-
     config = Config()
-    config.set_main_option("script_location", str(Path(eng.__file__).parent / "migrations"))
-    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+    config.set_main_option("script_location", str(MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    # several issues add migrations: two heads would be two schemas
+    assert scripts.get_heads() == [head_revision()]
+    chain = [s.revision for s in reversed(list(scripts.walk_revisions()))]
+    assert list(known_revisions()) == chain
 
 
 def test_default_store_lives_in_trainer_home(_isolated_home):
@@ -175,8 +178,7 @@ def test_suspended_and_buried_cards_leave_the_queue(store_ids, clock):
 
 def test_queue_limits_to_one_deck(db_url, clock):
     store, _ids = make_store(db_url, 2, clock, deck_key="a")
-    other = store.create_deck("b", "Deck b")
-    store.add_cards(other, [{"key": "x", "kind": "basic", "prompt": "p", "answer": "a"}])
+    import_bytes(store, basic_deck("b", 1))
     assert len(store.due_queue(store.find_deck("a"))) == 2
     assert len(store.due_queue(store.find_deck("Deck b"))) == 1
     assert len(store.due_queue(None)) == 3
@@ -251,7 +253,7 @@ def test_rebuild_after_long_random_history_matches_stored_states(db_url, clock):
     stored = [(*state_tuple(store, c), store.state(c).last_reviewed) for c in ids]
     rollup = store.rollup_rows()
     with store.reading() as conn:
-        replayed = store.replayed_states(conn)
+        replayed = replayed_states(conn)
     assert [replayed[c] for c in ids] == stored
     assert store.rebuild_states() == 0
     assert store.rollup_rows() == rollup
@@ -283,7 +285,7 @@ def test_due_queue_uses_an_index(tmp_path):
 
 def test_the_due_query_the_store_runs_is_the_indexed_one(tmp_path):
     store, _ = make_store(str(tmp_path / "t.db"), 3)
-    stmt = store.due_statement(date(2026, 3, 2), 100)
+    stmt = due_statement(date(2026, 3, 2), 100)
     with store.reading() as conn:
         compiled = stmt.compile(dialect=conn.dialect)
         params = tuple(

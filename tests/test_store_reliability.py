@@ -17,7 +17,7 @@ from sqlalchemy import text
 from tests.helpers import make_store
 from trainer.errors import UserError
 from trainer.store import open_store
-from trainer.store.engine import HEAD_REVISION
+from trainer.store.engine import head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_DB = Path(__file__).parent / "data" / "v1.db"
@@ -173,7 +173,7 @@ def test_upgrade_from_a_committed_v1_database_keeps_history(tmp_path):
     con.close()
     with store.reading() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            HEAD_REVISION)
+            head_revision())
         assert conn.execute(text("SELECT COUNT(*) FROM review")).scalar() == 3
     # the new revision filled the rollup from the old log
     rows = {(r[2], r[3], r[4]): (r[5], r[6]) for r in store.rollup_rows()}

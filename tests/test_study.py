@@ -2,22 +2,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.helpers import Clock
-from trainer.bundled import ensure_bundled
+from tests.helpers import Clock, basic_deck, import_bytes
 from trainer.settings import Settings
 from trainer.store import open_store
 from trainer.study import QuizSession, StudySession
 
 
-def bundled_store(clock=None):
+def deck_store(clock=None):
+    """A store with one deck of 25 new cards (more than a day's 20 new)."""
     store = open_store(settings=Settings(timezone="UTC"), clock=clock or Clock())
-    ensure_bundled(store)
+    import_bytes(store, basic_deck("s", 25))
     return store
 
 
-def test_session_on_bundled_deck_grades_repeats_and_undo():
-    store = bundled_store()
-    deck = store.find_deck("xi-putin-relationship")
+def test_session_grades_repeats_and_undo():
+    store = deck_store()
+    deck = store.find_deck("s")
     s = StudySession(store, deck)
     assert s.counts() == {"new": 20, "review": 0, "repeat": 0}
     first = s.current.card_id
@@ -43,8 +43,8 @@ def test_session_on_bundled_deck_grades_repeats_and_undo():
 
 def test_quit_and_resume_brings_back_pending_repeats():
     clock = Clock()
-    store = bundled_store(clock)
-    deck = store.find_deck("xi-putin-history")
+    store = deck_store(clock)
+    deck = store.find_deck("s")
     s = StudySession(store, deck)
     failed = s.current.card_id
     s.grade(1)
@@ -59,8 +59,8 @@ def test_quit_and_resume_brings_back_pending_repeats():
 
 
 def test_suspend_and_bury_leave_the_session_and_the_queue():
-    store = bundled_store()
-    deck = store.find_deck("xi-putin-people")
+    store = deck_store()
+    deck = store.find_deck("s")
     s = StudySession(store, deck)
     a = s.current.card_id
     s.suspend()
@@ -74,8 +74,8 @@ def test_suspend_and_bury_leave_the_session_and_the_queue():
 
 def test_summary_next_due():
     clock = Clock()
-    store = bundled_store(clock)
-    deck = store.find_deck("xi-putin-world")
+    store = deck_store(clock)
+    deck = store.find_deck("s")
     s = StudySession(store, deck)
     s.grade(5)
     s.grade(5)
@@ -85,8 +85,8 @@ def test_summary_next_due():
 
 
 def test_quiz_logs_quiz_rows_and_changes_no_schedule():
-    store = bundled_store()
-    deck = store.find_deck("xi-putin-economics")
+    store = deck_store()
+    deck = store.find_deck("s")
     quiz = QuizSession(store, deck, n=5, seed=3)
     assert quiz.total == 5
     states = {cid: store.state(cid) for cid in quiz.card_ids}

@@ -36,16 +36,19 @@ def shown(screen, wid: str) -> str:
     return str(widget.render()) if widget.display else ""
 
 
-async def test_a_whole_session_on_the_bundled_decks(_isolated_home):
+SESSION_DECKS = sorted((DATA / "session").glob("*.toml"))
+
+
+async def test_a_whole_session_over_five_decks(_isolated_home):
     clock = Clock()
-    store = store_with(clock=clock)
-    app = make_app(store)
+    store = store_with(*SESSION_DECKS, clock=clock)
+    app = make_app(store, bundled=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DeckListScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 6  # five decks and the totals row
-        await pilot.press("enter")  # the first deck: the relationship
+        await pilot.press("enter")  # the first deck by name: Session 1
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         session = screen.session
@@ -156,7 +159,7 @@ async def test_a_whole_session_on_the_bundled_decks(_isolated_home):
     # reopen the same day: the answers are there and pending repeats come back
     store = store_with(clock=clock)
     assert reviews(_isolated_home) == before_quit
-    app = make_app(store)
+    app = make_app(store, bundled=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -198,7 +201,7 @@ async def test_a_whole_quiz(_isolated_home):
     rows = reviews(_isolated_home)
     assert len(rows) == 4 and {r[1] for r in rows} == {"quiz"}
     assert sorted(r[2] for r in rows) == [1, 4, 4, 4]
-    assert store.state(store.deck_cards(store.find_deck("snap")["id"])[1]["id"]).reviews == 0
+    assert store.state(store.deck_cards(store.find_deck("snap").id)[1].id).reviews == 0
     store.close()
 
 

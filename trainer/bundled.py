@@ -10,12 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sqlalchemy import select
-
 from trainer.importer import DeckReport, day_function, import_decks, load
 from trainer.paths import bundled_decks_dir
-from trainer.store import Store
-from trainer.store.models import AppMeta
+from trainer.store import Store, meta
 
 META_KEY = "bundled_decks"
 
@@ -38,18 +35,9 @@ def ensure_bundled(store: Store, folder: Path | None = None) -> list[DeckReport]
     if not files:
         return []
     stamp = fingerprint(files)
-    meta_t = AppMeta.__table__
-    with store.reading() as conn:
-        current = conn.execute(
-            select(meta_t.c.value).where(meta_t.c.key == META_KEY)
-        ).scalar()
-    if current == stamp:
+    if meta.get(store, META_KEY) == stamp:
         return []
     decks = load(files, None, None, day_function(store))
     reports = import_decks(store, decks)
-    with store.transaction() as conn:
-        if current is None:
-            conn.execute(meta_t.insert().values(key=META_KEY, value=stamp))
-        else:
-            conn.execute(meta_t.update().where(meta_t.c.key == META_KEY).values(value=stamp))
+    meta.put(store, META_KEY, stamp)
     return reports

@@ -76,13 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # A database that breaks mid-command (a damaged page, a full disk): one line, no
         # traceback. The transaction in progress was rolled back, so nothing half-done is kept.
-        import sqlite3
+        from trainer.store.errors import database_problem
 
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if not isinstance(exc, (SQLAlchemyError, sqlite3.Error, OSError)):
+        detail = database_problem(exc)
+        if detail is None:
             raise
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         print(f"trainer: database error: {detail}", file=sys.stderr)
         return 1
     except BrokenPipeError:

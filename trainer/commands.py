@@ -92,26 +92,27 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_decks(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
-        overview = store.deck_overview()
+        overview = store.deck_summaries()
     if args.json:
         print(json.dumps(
-            [{k: d[k] for k in ("key", "name", "cards", "new", "due")} for d in overview],
+            [{"key": d.key, "name": d.name, "cards": d.cards, "new": d.new, "due": d.due}
+             for d in overview],
             ensure_ascii=False, indent=2,
         ))
         return 0
     if not overview:
         print("no decks yet; `trainer import FILE` adds one")
         return 0
-    width = min(40, max(len(d["name"]) for d in overview))
+    width = min(40, max(len(d.name) for d in overview))
     print(f"{'KEY':<24} {'NAME':<{width}} {'CARDS':>6} {'NEW':>5} {'DUE':>5}")
     for d in overview:
-        name = d["name"] if len(d["name"]) <= width else d["name"][: width - 1] + "…"
-        print(f"{d['key'][:24]:<24} {name:<{width}} {d['cards']:>6} {d['new']:>5} {d['due']:>5}")
+        name = d.name if len(d.name) <= width else d.name[: width - 1] + "…"
+        print(f"{d.key[:24]:<24} {name:<{width}} {d.cards:>6} {d.new:>5} {d.due:>5}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from trainer.formats.export import to_csv, to_json, to_toml
+    from trainer.exporter import to_csv, to_json, to_toml
 
     fmt = args.format
     if fmt is None and args.output is not None:
@@ -119,7 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = fmt or "toml"
     with open_from_args(args) as store:
         deck = store.find_deck(args.deck)
-        cards = store.deck_cards(deck["id"])
+        cards = store.deck_cards(deck.id)
     text = {"toml": to_toml, "json": to_json, "csv": to_csv}[fmt](deck, cards)
     if args.output is None:
         sys.stdout.write(text)
@@ -128,7 +129,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
-    print(f"exported {deck['name']} [{deck['key']}]: {len(cards)} cards to {args.output}")
+    print(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
     return 0
 
 
@@ -153,7 +154,7 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw:
             from trainer.bundled import ensure_bundled
 
             ensure_bundled(store)  # a first `trainer study DECK` may name a bundled deck
-            key = store.find_deck(deck)["key"]
+            key = store.find_deck(deck).key
         app = TrainerApp(store, start=start, deck_key=key, bundled=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
         app.run()

@@ -6,7 +6,6 @@ written by ``Store.record_review`` (committed) before the session moves to the n
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections import Counter
@@ -15,11 +14,11 @@ from datetime import date, datetime
 
 from trainer.answers import SUGGESTED, check_typed, choice_options
 from trainer.formats.cloze import cloze_full
+from trainer.rules import PASS, REPEAT_UNTIL
 from trainer.scheduler import sm2
-from trainer.store import QueueItem, Store
+from trainer.store import Card, Deck, QueueItem, Store
 
 REPEAT_GAP = 3  # a card graded below 4 comes back after this many other cards
-PASS = 3  # q >= 3 counts as correct for accuracy
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class CardView:
     prompt: str
     answer: str
     full_text: str  # for cloze: the text with every gap filled
-    accept: list[str]
+    accept: tuple[str, ...]
     options: list[str]  # choice: shuffled, answer included
     explanation: str
     source_quote: str
@@ -39,19 +38,17 @@ class CardView:
     deck_id: int
 
     @classmethod
-    def from_row(cls, row: dict) -> CardView:
-        accept = json.loads(row["accept"] or "[]")
-        distractors = json.loads(row["distractors"] or "[]")
+    def of(cls, card: Card) -> CardView:
         options = (
-            choice_options(row["answer"], distractors, row["shuffle_seed"])
-            if row["kind"] == "choice" else []
+            choice_options(card.answer, list(card.distractors), card.shuffle_seed)
+            if card.kind == "choice" else []
         )
         return cls(
-            card_id=row["id"], kind=row["kind"], prompt=row["prompt"], answer=row["answer"],
-            full_text=cloze_full(row["cloze_text"]) if row["kind"] == "cloze" else "",
-            accept=accept, options=options, explanation=row["explanation"],
-            source_quote=row["source_quote"], source_para=row["source_para"],
-            deck_id=row["deck_id"],
+            card_id=card.id, kind=card.kind, prompt=card.prompt, answer=card.answer,
+            full_text=cloze_full(card.cloze_text) if card.kind == "cloze" else "",
+            accept=card.accept, options=options, explanation=card.explanation,
+            source_quote=card.source_quote, source_para=card.source_para,
+            deck_id=card.deck_id,
         )
 
     def check(self, given: str) -> str:
@@ -91,7 +88,7 @@ class Summary:
 @dataclass
 class StudySession:
     store: Store
-    deck: dict | None = None
+    deck: Deck | None = None
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     queue: list[QueueItem] = field(default_factory=list)
     history: list[Answered] = field(default_factory=list)
@@ -116,7 +113,7 @@ class StudySession:
         if item is None:
             raise LookupError("the session is finished")
         if item.card_id not in self._views:
-            self._views[item.card_id] = CardView.from_row(self.store.card(item.card_id))
+            self._views[item.card_id] = CardView.of(self.store.card(item.card_id))
         return self._views[item.card_id]
 
     def counts(self) -> dict[str, int]:
@@ -130,7 +127,7 @@ class StudySession:
             return {}
         if item.bucket == "repeat":
             # SM-2's same-day repeats leave the schedule alone: below 4 means "again today".
-            return {q: ("again" if q < 4 else "done") for q in range(6)}
+            return {q: ("again" if q < REPEAT_UNTIL else "done") for q in range(6)}
         state = self.store.state(item.card_id).sm2
         outcomes = sm2.preview(
             state, lapse_updates_easiness=self.store.settings.lapse_updates_easiness
@@ -153,7 +150,7 @@ class StudySession:
             item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id
         )
         self.queue.pop(0)
-        requeued = quality < 4
+        requeued = quality < REPEAT_UNTIL
         if requeued:
             gap = min(REPEAT_GAP, len(self.queue))
             self.queue.insert(gap, QueueItem.of(item.card_id, "repeat"))
@@ -228,16 +225,17 @@ class QuizResult:
 class QuizSession:
     """N random questions; answers are logged as ``quiz`` rows and change no schedule."""
 
-    def __init__(self, store: Store, deck: dict | None, n: int = 20, seed: int | None = None):
+    def __init__(self, store: Store, deck: Deck | None, n: int = 20, seed: int | None = None):
         self.store = store
         self.deck = deck
         self.session_id = uuid.uuid4().hex
-        ids = store.card_ids(deck["id"] if deck else None)
+        ids = store.card_ids(deck.id if deck else None)
         rng = random.Random(seed)
         self.card_ids = rng.sample(ids, min(n, len(ids)))
         self.index = 0
         self.right = 0
         self.misses: list[tuple[CardView, str]] = []
+        self._view: CardView | None = None
 
     @property
     def finished(self) -> bool:
@@ -248,7 +246,11 @@ class QuizSession:
         return len(self.card_ids)
 
     def view(self) -> CardView:
-        return CardView.from_row(self.store.card(self.card_ids[self.index]))
+        """The current question, read once (the screen asks for it on every key)."""
+        card_id = self.card_ids[self.index]
+        if self._view is None or self._view.card_id != card_id:
+            self._view = CardView.of(self.store.card(card_id))
+        return self._view
 
     def answer(self, correct: bool, given: str = "", answer_ms: int = 0) -> None:
         view = self.view()

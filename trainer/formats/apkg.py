@@ -267,7 +267,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         deck = decks.setdefault(did, ParsedDeck(key=slugify(name), name=name, origin=origin))
         tags = note["tags"].split()
         key = f"{note['guid']}:{card['ord']}"
-        common = {"key": key, "entry": key, "tags": tags,
+        common = {"key": key, "entry": note["guid"], "tags": tags,
                   "state": _state(card, crt_day, revlog.get(card["id"], []), day_of),
                   "suspended": card["queue"] == -1, "buried": card["queue"] in (-2, -3)}
         qfmt, afmt = nt.templates.get(card["ord"] if not nt.cloze else 0, ("", ""))

@@ -1,13 +1,126 @@
-"""The store: SQLModel tables, the engine factory, migrations and the repository."""
+"""The store: the only place with SQL. ``open_store`` gives a ``Store``, a small facade whose
+methods are the concern modules' functions (decks, cards, queue, reviews, replay); importing
+and the statistics use ``trainer.store.imports`` and ``trainer.store.stats_sql`` directly.
+Records (``trainer.store.records``) cross its boundary, never table models or dicts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
+from trainer.store import cards, decks, queue, replay, reviews
 from trainer.store.engine import prepare_engine
-from trainer.store.repo import UNLIMITED, Limits, QueueItem, StateRow, Store, UndoneReview
+from trainer.store.records import (
+    UNLIMITED,
+    Card,
+    CardState,
+    Deck,
+    DeckSummary,
+    Limits,
+    QueueItem,
+    ReviewRow,
+    UndoneReview,
+)
+from trainer.studyday import study_day
+
+
+class Store:
+    """An open database plus the settings that interpret it (time zone, day start, lapse rule)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings | None = None,
+        clock: Callable[[], datetime] | None = None,
+        backup_path: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings or Settings()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.backup_path = backup_path
+        self.dialect = engine.dialect.name
+        self.cache: dict[str, object] = {}  # statements compiled once per store (hot paths)
+        self._lock = threading.RLock()
+        self._conn: Connection | None = None
+        self._read_engine = engine.execution_options(immediate=False)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction on the held connection: it commits on success, else rolls back."""
+        with self._lock:
+            if self._conn is None:
+                self._conn = self.engine.connect()
+            conn = self._conn
+            try:
+                with conn.begin():
+                    yield conn
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only snapshot on a pooled connection (never takes the write lock)."""
+        with self._read_engine.connect() as conn, conn.begin():
+            yield conn
+
+    def session(self) -> Session:
+        """An ORM session for the ordinary reads; like ``reading``, it never takes the lock."""
+        return Session(self._read_engine)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return study_day(self.now(), self.settings)
+
+    def hour_of(self, moment: datetime) -> int:
+        """The local hour of ``moment`` in the configured zone."""
+        return moment.astimezone(self.settings.tzinfo()).hour
+
+    find_deck = decks.find_deck
+    create_deck = decks.create_deck
+    tags = decks.tags
+    card = cards.card
+    deck_cards = cards.deck_cards
+    card_history = cards.card_history
+    review_log = cards.review_log
+    limits_for = queue.limits_for
+    deck_summaries = queue.deck_summaries
+    due_queue = queue.due_queue
+    card_ids = queue.card_ids
+    next_due = queue.next_due
+    state = reviews.state
+    record_review = reviews.record_review
+    set_state = reviews.set_state
+    reset_card = reviews.reset_card
+    undo_last_review = reviews.undo_last_review
+    suspend = reviews.suspend
+    unsuspend = reviews.unsuspend
+    bury_until_tomorrow = reviews.bury_until_tomorrow
+    rebuild_states = replay.rebuild_states
+    rollup_rows = replay.rollup_rows
 
 
 def open_store(
@@ -22,5 +135,6 @@ def open_store(
 
 
 __all__ = [
-    "UNLIMITED", "Limits", "QueueItem", "StateRow", "Store", "UndoneReview", "open_store",
+    "UNLIMITED", "Card", "CardState", "Deck", "DeckSummary", "Limits", "QueueItem", "ReviewRow",
+    "Store", "UndoneReview", "open_store",
 ]

@@ -7,8 +7,10 @@ one from a newer trainer, or one in a read-only place gives a one-line error and
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -18,13 +20,37 @@ from sqlalchemy.exc import SQLAlchemyError
 from trainer.errors import UserError
 from trainer.paths import resolve_db_url
 
-# The newest migration. Start-up compares the stored revision with this string and imports
-# Alembic only when they differ; a test keeps it equal to the scripts' head.
-HEAD_REVISION = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+MIGRATIONS = Path(__file__).parent / "migrations"
+REVISION_LINE = re.compile(r'^(down_revision|revision) = (?:"([^"]*)"|None)$', re.MULTILINE)
 TRAINER_TABLES = {"deck", "card", "card_state", "review"}
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@cache
+def known_revisions() -> tuple[str, ...]:
+    """The migration scripts' revisions, oldest first, read from the files themselves.
+
+    Start-up compares the stored revision with the newest and imports Alembic only when they
+    differ, so this reads the scripts' ``revision = "…"`` lines instead of asking Alembic (a
+    test checks that Alembic sees the same single head)."""
+    parents: dict[str, str | None] = {}
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((m.group(1), m.group(2)) for m in REVISION_LINE.finditer(
+            script.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            parents[str(found["revision"])] = found.get("down_revision")
+    children = {parent: rev for rev, parent in parents.items()}
+    chain: list[str] = []
+    current = children.get(None)  # type: ignore[call-overload]
+    while current is not None:
+        chain.append(current)
+        current = children.get(current)
+    return tuple(chain)
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -157,7 +183,7 @@ def _upgrade(engine: Engine) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -194,13 +220,13 @@ def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
     if revision is None and user_tables:
         engine.dispose()
         raise UserError(f"{name}: not a trainer database; move it away or choose another --db")
-    if revision is not None and revision not in KNOWN_REVISIONS:
+    if revision is not None and revision not in known_revisions():
         engine.dispose()
         raise UserError(
             f"{name}: written by a newer trainer (schema {revision}); upgrade trainer to open it"
         )
     backup = None
-    if revision != HEAD_REVISION:
+    if revision != head_revision():
         if revision is not None and path is not None:
             backup = str(_backup(path, revision))
         try:

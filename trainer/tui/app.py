@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.events import Resize
 
 from trainer import heap
-from trainer.store import Store
+from trainer.store import Deck, Store
 from trainer.study import QuizResult, QuizSession, StudySession
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -81,11 +81,11 @@ class TrainerApp(App[int]):
 
     # -- navigation -------------------------------------------------------------------------
 
-    def _deck(self, key: str | None) -> tuple[dict | None, str]:
+    def _deck(self, key: str | None) -> tuple[Deck | None, str]:
         if key is None:
             return None, "All decks"
         deck = self.store.find_deck(key)
-        return deck, deck["name"]
+        return deck, deck.name
 
     def start_study(self, key: str | None) -> None:
         from trainer.tui.study import StudyScreen

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import on, work
@@ -13,15 +13,20 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
+from trainer.settings import Settings
+from trainer.store import DeckSummary
+from trainer.studyday import study_day
 from trainer.tui.text import joined, plain
 
 TOTAL_KEY = "__total__"
 
 
-def _ago(moment: datetime | None, now: datetime) -> str:
+def _ago(moment: datetime | None, today: date, settings: Settings) -> str:
+    """How long ago, in study days: a deck studied at 18:00 in New York was studied "today"
+    at 21:00 there, although the UTC date has changed."""
     if moment is None:
         return "never"
-    days = (now.date() - moment.astimezone(now.tzinfo).date()).days
+    days = (today - study_day(moment, settings)).days
     if days <= 0:
         return "today"
     if days == 1:
@@ -63,10 +68,10 @@ class DeckListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="deck-list")
     def load(self) -> None:
-        overview = self.app.store.deck_overview()
+        overview = self.app.store.deck_summaries()
         self.app.call_from_thread(self._show, overview)
 
-    def _show(self, overview: list[dict]) -> None:
+    def _show(self, overview: list[DeckSummary]) -> None:
         table = self.query_one(DataTable)
         selected = None
         if table.row_count:
@@ -75,20 +80,23 @@ class DeckListScreen(Screen):
             except CellDoesNotExist:
                 selected = None
         table.clear()
-        now = self.app.store.now()
+        store = self.app.store
+        today = store.today()
         totals = {"new": 0, "due": 0, "repeat": 0, "cards": 0}
-        for deck in sorted(overview, key=lambda d: (d["name"].casefold(), d["key"])):
+        for deck in sorted(overview, key=lambda d: (d.name.casefold(), d.key)):
+            counts = {"new": deck.new, "due": deck.due, "repeat": deck.repeat,
+                      "cards": deck.cards}
             for k in totals:
-                totals[k] += deck[k]
+                totals[k] += counts[k]
             table.add_row(
-                plain(deck["name"]),
-                *[Text(str(deck[k]), justify="right", style=style) for k, style in
-                  (("new", "bold blue" if deck["new"] else "dim"),
-                   ("due", "bold green" if deck["due"] else "dim"),
-                   ("repeat", "bold red" if deck["repeat"] else "dim"),
+                plain(deck.name),
+                *[Text(str(counts[k]), justify="right", style=style) for k, style in
+                  (("new", "bold blue" if deck.new else "dim"),
+                   ("due", "bold green" if deck.due else "dim"),
+                   ("repeat", "bold red" if deck.repeat else "dim"),
                    ("cards", ""))],
-                plain(_ago(deck["last_studied"], now)),
-                key=str(deck["key"]),
+                plain(_ago(deck.last_studied, today, store.settings)),
+                key=deck.key,
             )
         if overview:
             table.add_row(

@@ -45,8 +45,8 @@ class StatsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         options = [("All decks", "all")]
-        for deck in self.app.store.deck_overview():
-            options.append((deck["name"], f"deck:{deck['key']}"))
+        for deck in self.app.store.deck_summaries():
+            options.append((deck.name, f"deck:{deck.key}"))
         for tag in self.app.store.tags():
             options.append((f"tag: {tag}", f"tag:{tag}"))
         with Horizontal(id="stats-controls"):

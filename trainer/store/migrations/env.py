@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from trainer.store.models import SQLModel
+from trainer.store.schema import SQLModel
 
 connection = context.config.attributes["connection"]
 context.configure(

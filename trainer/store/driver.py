@@ -1,8 +1,9 @@
-"""Set-based inserts through the driver's own executemany.
+"""The database driver's fast paths: the only code in trainer that touches the DB-API cursor.
 
-SQLAlchemy's executemany builds a parameter dict per row (a few microseconds each); an import of
-100,000 cards and their tags is several hundred thousand rows, so the importer hands plain
-tuples straight to the DB-API cursor, in the driver's own parameter style. Only plain values
+Each is here for a measured reason, given beside it. Set-based inserts: SQLAlchemy's
+executemany builds a parameter dict per row (a few microseconds each); an import of 100,000
+cards and their tags is several hundred thousand rows, so the importer hands plain tuples
+straight to the DB-API cursor, in the driver's own parameter style. Only plain values
 (str, int, None) go through here.
 """
 

@@ -1,8 +1,9 @@
-"""The database tables. Deck files are validated by separate pydantic models (trainer.formats).
+"""The database tables, as SQLModel table models, and nothing else.
 
-Every figure the statistics aggregate is a real column. Dates called ``due``, ``study_day`` and
-``buried_until`` are study days (see trainer.studyday); times are aware UTC
-(SQLModel's UTCDateTime).
+Deck files are validated by separate pydantic models (trainer.formats); what leaves the store is
+a record (trainer.store.records), never one of these. Every figure the statistics aggregate is
+a real column. Dates called ``due``, ``study_day`` and ``buried_until`` are study days (see
+trainer.studyday); times are aware UTC.
 """
 
 from __future__ import annotations
@@ -11,11 +12,6 @@ from datetime import date, datetime
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-CARD_KINDS = ("basic", "typed", "cloze", "choice")
-REVIEW_KINDS = ("scheduled", "repeat", "quiz", "import", "reset")
-MATURITIES = ("new", "learning", "young", "mature")
-MATURE_DAYS = 21
 
 
 class Deck(SQLModel, table=True):
@@ -43,7 +39,9 @@ class Card(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE")
     key: str
-    entry: str  # the deck-file entry this card came from (a cloze entry yields several cards)
+    # the note: the deck-file entry this card came from (a cloze entry yields several cards),
+    # or the Anki note's guid (a note yields a card per template)
+    entry: str
     kind: str
     prompt: str = ""
     answer: str = ""
@@ -89,7 +87,7 @@ class CardState(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """The review log. Replaying it (trainer.store.repo.rebuild_states) gives every card state."""
+    """The review log. Replaying it (trainer.store.replay) gives every card state."""
 
     __tablename__ = "review"
     __table_args__ = (
@@ -146,10 +144,11 @@ class AppMeta(SQLModel, table=True):
     value: str = ""
 
 
-def maturity(repetitions: int, interval: int, reviews: int, due: date | None) -> str:
-    """A card's maturity before a review: new, learning, young or mature."""
-    if due is None and reviews == 0:
-        return "new"
-    if repetitions < 2:
-        return "learning"
-    return "young" if interval < MATURE_DAYS else "mature"
+# The tables as SQLAlchemy Core sees them, for the statements of the hot paths.
+deck_t = Deck.__table__
+card_t = Card.__table__
+tag_t = CardTag.__table__
+state_t = CardState.__table__
+review_t = Review.__table__
+rollup_t = DailyRollup.__table__
+meta_t = AppMeta.__table__

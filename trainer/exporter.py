@@ -1,0 +1,76 @@
+"""Export a deck: native TOML/JSON that re-imports to the identical deck, or Anki-style CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from trainer.store.records import Card, Deck
+
+
+def _entries(cards: list[Card]) -> list[dict[str, Any]]:
+    entries: dict[str, dict[str, Any]] = {}
+    for card in cards:
+        if card.entry in entries:
+            continue  # a further card of a note already written (a cloze's next gap)
+        entry: dict[str, Any] = {"id": card.entry, "kind": card.kind}
+        if card.kind == "cloze":
+            entry["text"] = card.cloze_text
+        else:
+            entry["prompt"] = card.prompt
+            entry["answer"] = card.answer
+        if card.kind == "typed" and card.accept:
+            entry["accept"] = list(card.accept)
+        if card.kind == "choice":
+            entry["distractors"] = list(card.distractors)
+        if card.explanation:
+            entry["explanation"] = card.explanation
+        if card.tags:
+            entry["tags"] = list(card.tags)
+        if card.source_quote and card.source_para:
+            entry["source"] = {"quote": card.source_quote, "para": card.source_para}
+        entries[card.entry] = entry
+    return list(entries.values())
+
+
+def native_document(deck: Deck, cards: list[Card]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"id": deck.key, "name": deck.name}
+    if deck.description:
+        meta["description"] = deck.description
+    if deck.source:
+        meta["source"] = deck.source
+    if deck.tags:
+        meta["tags"] = list(deck.tags)
+    return {"schema_version": 1, "deck": meta, "cards": _entries(cards)}
+
+
+def to_toml(deck: Deck, cards: list[Card]) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(native_document(deck, cards), multiline_strings=True)
+
+
+def to_json(deck: Deck, cards: list[Card]) -> str:
+    return json.dumps(native_document(deck, cards), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(deck: Deck, cards: list[Card]) -> str:
+    """Anki text-import CSV: Front, Back, Tags, GUID (clozes keep their {{c1::...}} text)."""
+    out = io.StringIO(newline="")
+    out.write("#separator:Comma\n#html:false\n")
+    out.write(f"#deck:{deck.name}\n")
+    out.write("#columns:Front,Back,Tags,GUID\n#tags column:3\n#guid column:4\n")
+    writer = csv.writer(out, lineterminator="\n")
+    seen = set()
+    for card in cards:
+        if card.entry in seen:
+            continue
+        seen.add(card.entry)
+        if card.kind == "cloze":
+            front, back = card.cloze_text, card.explanation
+        else:
+            front, back = card.prompt, card.answer
+        writer.writerow([front, back, " ".join(card.tags), card.entry])
+    return out.getvalue()

@@ -1,0 +1,63 @@
+"""Cards: one card, a deck's cards, a card's history, and the whole log for export.
+
+Reads a person waits on once: an ORM session and ``select``, records out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col, select
+
+from trainer.store import convert, schema
+from trainer.store.errors import NotFound
+from trainer.store.records import Card, ReviewRow
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+
+def card(store: Store, card_id: int) -> Card:
+    with store.session() as session:
+        row = session.exec(select(schema.Card).where(schema.Card.id == card_id)).first()
+        if row is None:
+            raise NotFound(f"no card with id {card_id}")
+        return convert.card(row)
+
+
+def deck_cards(store: Store, deck_id: int) -> list[Card]:
+    """A deck's cards in deck order."""
+    with store.session() as session:
+        rows = session.exec(
+            select(schema.Card).where(schema.Card.deck_id == deck_id)
+            .order_by(col(schema.Card.position), col(schema.Card.id))
+        ).all()
+        return [convert.card(row) for row in rows]
+
+
+def card_history(store: Store, card_id: int) -> list[ReviewRow]:
+    """Every log row of one card, oldest first."""
+    with store.session() as session:
+        rows = session.exec(
+            select(schema.Review).where(schema.Review.card_id == card_id)
+            .order_by(col(schema.Review.id))
+        ).all()
+        return [convert.review(row) for row in rows]
+
+
+def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The whole review log with each card's deck and card key, oldest first: a header and
+    plain rows, for `trainer export-reviews`."""
+    from sqlalchemy import select as core_select
+
+    review_t, card_t, deck_t = schema.review_t, schema.card_t, schema.deck_t
+    columns = [c for c in review_t.c if c.name != "card_id"]
+    query = (
+        core_select(deck_t.c.key.label("deck"), card_t.c.key.label("card"), *columns)
+        .join(card_t, card_t.c.id == review_t.c.card_id)
+        .join(deck_t, deck_t.c.id == card_t.c.deck_id)
+        .order_by(review_t.c.id)
+    )
+    with store.reading() as conn:
+        result = conn.execute(query)
+        return list(result.keys()), [tuple(r) for r in result]

@@ -1,0 +1,80 @@
+"""Rows and table models to records, and the value conversions every store module shares."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from trainer.store import schema
+from trainer.store.records import Card, Deck, ReviewRow
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware instant in UTC; naive times are refused, so a local time is never stored."""
+    if moment.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    return moment.astimezone(UTC)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored time as aware UTC (SQLite gives back the naive UTC it was written as)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def as_date(value: object) -> date:
+    """A stored study day: a date, or (from the driver's own cursor on SQLite) ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def json_list(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text or "[]"))
+
+
+def to_json_list(values: list[str] | tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
+
+
+def deck(row: schema.Deck | Mapping[str, Any]) -> Deck:
+    get = row.__getitem__ if isinstance(row, Mapping) else row.__getattribute__
+    return Deck(
+        id=get("id"), key=get("key"), name=get("name"), description=get("description"),
+        source=get("source"), tags=words(get("tags")), created_at=aware(get("created_at")),
+        updated_at=aware(get("updated_at")), new_per_day=get("new_per_day"),
+        reviews_per_day=get("reviews_per_day"),
+    )
+
+
+def card(row: schema.Card) -> Card:
+    assert row.id is not None
+    return Card(
+        id=row.id, deck_id=row.deck_id, key=row.key, entry=row.entry, kind=row.kind,
+        prompt=row.prompt, answer=row.answer, accept=json_list(row.accept),
+        distractors=json_list(row.distractors), cloze_text=row.cloze_text,
+        cloze_number=row.cloze_number, explanation=row.explanation,
+        source_quote=row.source_quote, source_para=row.source_para, tags=words(row.tags),
+        content_hash=row.content_hash, position=row.position, shuffle_seed=row.shuffle_seed,
+    )
+
+
+def review(row: schema.Review) -> ReviewRow:
+    assert row.id is not None
+    return ReviewRow(
+        id=row.id, card_id=row.card_id, reviewed_at=utc(aware(row.reviewed_at)),  # type: ignore[arg-type]
+        study_day=row.study_day, hour=row.hour, quality=row.quality, kind=row.kind,
+        before_repetitions=row.before_repetitions,
+        before_easiness_x100=row.before_easiness_x100, before_interval=row.before_interval,
+        before_due=row.before_due, before_reviews=row.before_reviews,
+        before_lapses=row.before_lapses, after_repetitions=row.after_repetitions,
+        after_easiness_x100=row.after_easiness_x100, after_interval=row.after_interval,
+        after_due=row.after_due, after_reviews=row.after_reviews, after_lapses=row.after_lapses,
+        session_id=row.session_id, answer_ms=row.answer_ms,
+        lapse_updates_easiness=row.lapse_updates_easiness,
+    )

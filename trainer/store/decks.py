@@ -1,0 +1,54 @@
+"""Decks: find one by key or name, create one, list the tags in use.
+
+Ordinary reads a person waits on once, so they go through an ORM session and ``select``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from trainer.store import convert, schema
+from trainer.store.errors import NotFound, StoreError
+from trainer.store.records import Deck
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+
+def find_deck(store: Store, ref: str) -> Deck:
+    """A deck by key, else by a unique name; a one-line error naming the problem otherwise."""
+    with store.session() as session:
+        found = session.exec(select(schema.Deck).where(schema.Deck.key == ref)).first()
+        if found is not None:
+            return convert.deck(found)
+        named = session.exec(select(schema.Deck).where(schema.Deck.name == ref)).all()
+        if len(named) == 1:
+            return convert.deck(named[0])
+    if named:
+        keys = ", ".join(d.key for d in named)
+        raise StoreError(f"deck name {ref!r} is ambiguous; use a key: {keys}")
+    raise NotFound(f"no deck with key or name {ref!r}; `trainer decks` lists them")
+
+
+def create_deck(
+    store: Store, key: str, name: str, *, description: str = "", source: str = "",
+    tags: tuple[str, ...] = (),
+) -> Deck:
+    """A new, empty deck."""
+    now = convert.utc(store.now())
+    with store.transaction() as conn:
+        deck_id = conn.execute(schema.deck_t.insert().values(
+            key=key, name=name, description=description, source=source, tags=" ".join(tags),
+            created_at=now, updated_at=now,
+        )).inserted_primary_key[0]
+    return Deck(id=int(deck_id), key=key, name=name, description=description, source=source,
+                tags=tuple(tags), created_at=now, updated_at=now)
+
+
+def tags(store: Store) -> list[str]:
+    """Every tag in use, sorted."""
+    with store.session() as session:
+        return list(session.exec(select(schema.CardTag.tag).distinct().order_by(
+            schema.CardTag.tag)).all())

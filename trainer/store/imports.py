@@ -1,0 +1,202 @@
+"""Writing parsed decks: atomic, set-based, and keyed so that progress survives a re-import.
+
+Re-import rules: same key and content -> unchanged; changed content -> updated with its review
+state kept; cards missing from the file are reported, and removed only with ``prune``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from trainer.formats.model import ParsedDeck, StudyCard
+from trainer.scheduler.sm2 import SM2State
+from trainer.store import convert, driver
+from trainer.store.records import ImportCounts
+from trainer.store.replay import rebuild_rollup
+from trainer.store.reviews import set_state
+from trainer.store.schema import card_t, deck_t, state_t, tag_t
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+CHUNK = 5_000
+CARD_COLUMNS = (
+    "deck_id", "key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
+    "cloze_number", "explanation", "source_quote", "source_para", "tags", "content_hash",
+    "position", "shuffle_seed",
+)
+Progress = Callable[[int, int], None]
+
+
+class _DryRun(Exception):
+    pass
+
+
+def content_hash(card: StudyCard) -> str:
+    """A fingerprint of everything a re-import may change; unit separators keep fields apart."""
+    c = card
+    text = "\x1f".join((
+        c.entry, c.kind, c.prompt, c.answer, "\x1e".join(c.accept), "\x1e".join(c.distractors),
+        c.cloze_text, str(c.cloze_number), c.explanation, c.source_quote, str(c.source_para),
+        "\x1e".join(c.tags),
+    ))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _card_row(card: StudyCard, deck_id: int, position: int, chash: str) -> tuple[Any, ...]:
+    return (
+        deck_id, card.key, card.entry, card.kind, card.prompt, card.answer,
+        convert.to_json_list(card.accept), convert.to_json_list(card.distractors),
+        card.cloze_text, card.cloze_number, card.explanation, card.source_quote,
+        card.source_para, " ".join(card.tags), chash, position,
+        zlib.crc32(card.key.encode()) & 0x7FFFFFFF,
+    )
+
+
+def write_decks(
+    store: Store, decks: list[ParsedDeck], *, prune: bool = False, dry_run: bool = False,
+    progress: Progress | None = None,
+) -> list[ImportCounts]:
+    """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept."""
+    counts: list[ImportCounts] = []
+    total = sum(len(d.cards) for d in decks)
+    done = 0
+    try:
+        with store.transaction() as conn:
+            for deck in decks:
+                step = None
+                if progress:
+                    def step(n: int, base: int = done) -> None:
+                        progress(base + n, total)
+                counts.append(_write_one(store, conn, deck, prune, step))
+                done += len(deck.cards)
+                if progress:
+                    progress(done, total)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return counts
+
+
+def _write_one(
+    store: Store, conn: Connection, deck: ParsedDeck, prune: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ImportCounts:
+    now = convert.utc(store.now())
+    meta = {"name": deck.name, "description": deck.description, "source": deck.source,
+            "tags": " ".join(deck.tags)}
+    existing_deck = conn.execute(select(deck_t).where(deck_t.c.key == deck.key)).mappings().first()
+    if existing_deck is None:
+        deck_id = int(conn.execute(
+            insert(deck_t).values(key=deck.key, created_at=now, updated_at=now, **meta)
+        ).inserted_primary_key[0])
+        counts = ImportCounts(deck_id, new_deck=True)
+        meta_changed = True
+    else:
+        deck_id = existing_deck["id"]
+        counts = ImportCounts(deck_id)
+        meta_changed = any(existing_deck[k] != v for k, v in meta.items())
+        if meta_changed:
+            conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(updated_at=now,
+                                                                              **meta))
+    existing = {
+        key: (cid, chash, pos)
+        for cid, key, chash, pos in driver.fetch_rows(
+            conn,
+            select(card_t.c.id, card_t.c.key, card_t.c.content_hash, card_t.c.position)
+            .where(card_t.c.deck_id == deck_id),
+        )
+    }
+    # New cards go to the database a chunk at a time as they are met, so that a 100,000-row
+    # import never holds every row tuple besides every parsed card.
+    to_add: list[tuple[Any, ...]] = []
+    to_update: list[dict[str, Any]] = []
+    to_move: list[dict[str, Any]] = []
+    with_state: list[StudyCard] = []
+
+    def flush() -> None:
+        if to_add:
+            driver.bulk_insert(conn, card_t, CARD_COLUMNS, to_add)
+            counts.added += len(to_add)
+            to_add.clear()
+            if progress:
+                progress(counts.added)
+
+    for position, card in enumerate(deck.cards):
+        chash = content_hash(card)
+        found = existing.get(card.key)
+        if found is None:
+            to_add.append(_card_row(card, deck_id, position, chash))
+            if len(to_add) >= CHUNK:
+                flush()
+            if card.state or card.suspended or card.buried:
+                with_state.append(card)
+        elif found[1] != chash:
+            row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash), strict=True))
+            to_update.append(row | {"b_id": found[0]})
+        else:
+            counts.unchanged += 1
+            if found[2] != position:
+                to_move.append({"b_id": found[0], "position": position})
+    flush()
+    if counts.added:
+        conn.execute(insert(state_t).from_select(
+            ["card_id"],
+            select(card_t.c.id).where(card_t.c.deck_id == deck_id,
+                                      ~card_t.c.id.in_(select(state_t.c.card_id))),
+        ))
+    if to_update:
+        fields = {k: bindparam(k) for k in to_update[0] if k not in ("b_id", "deck_id")}
+        conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(fields),
+                     to_update)
+    if to_move:
+        conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(
+            position=bindparam("position")), to_move)
+    counts.updated = len(to_update)
+    keys_in_file = {c.key for c in deck.cards}
+    counts.missing = [k for k in existing if k not in keys_in_file]
+    if prune and counts.missing:
+        ids = [existing[k][0] for k in counts.missing]
+        for chunk in range(0, len(ids), 500):
+            conn.execute(delete(card_t).where(card_t.c.id.in_(ids[chunk : chunk + 500])))
+        counts.pruned = len(ids)
+        counts.missing = []
+        rebuild_rollup(conn)  # the pruned cards' log rows went with them
+    ids_by_key = dict(driver.fetch_rows(
+        conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id)))
+    if counts.added or to_update or counts.pruned or meta_changed:
+        _write_tags(conn, deck_id, deck, ids_by_key)
+    today = store.today()
+    for card in with_state:
+        cid = ids_by_key[card.key]
+        if card.state:
+            s = card.state
+            set_state(store, cid, SM2State.from_x100(s.repetitions, s.easiness_x100, s.interval),
+                      s.due, kind="import", reviews=s.reviews, lapses=s.lapses, conn=conn)
+        if card.suspended or card.buried:
+            conn.execute(update(state_t).where(state_t.c.card_id == cid).values(
+                suspended=card.suspended,
+                buried_until=today + timedelta(days=1) if card.buried else None,
+            ))
+    return counts
+
+
+def _write_tags(
+    conn: Connection, deck_id: int, deck: ParsedDeck, ids_by_key: dict[str, int]
+) -> None:
+    """Effective tags (the deck's and the card's) for every card of the deck, rewritten."""
+    conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(
+        select(card_t.c.id).where(card_t.c.deck_id == deck_id))))
+    rows = [
+        (ids_by_key[card.key], tag)
+        for card in deck.cards
+        for tag in dict.fromkeys([*deck.tags, *card.tags])
+    ]
+    driver.bulk_insert(conn, tag_t, ("card_id", "tag"), rows)

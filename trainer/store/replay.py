@@ -1,0 +1,157 @@
+"""The log is the truth: replay it into every card's state, rebuild the rollup from it, and
+load a history decided elsewhere (the benchmark's year of reviews).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+
+from trainer.rules import ANSWER_KINDS, STATE_KINDS, maturity
+from trainer.scheduler import sm2
+from trainer.store import driver
+from trainer.store.records import STATE_FIELDS, ReviewRow
+from trainer.store.schema import card_t, review_t, rollup_t, state_t
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+_ROLLUP_KEY = ("study_day", "hour", "maturity", "kind", "quality")
+
+
+def replayed_states(conn: Connection) -> dict[int, tuple[Any, ...]]:
+    """Every card's state as the log implies: (n, ef_x100, interval, due, reviews, lapses,
+    last_reviewed). Cards with no log rows are new."""
+    states: dict[int, list[Any]] = {
+        cid: [0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0, None]
+        for cid in conn.execute(select(card_t.c.id)).scalars()
+    }
+    rows = conn.execute(
+        select(
+            review_t.c.card_id, review_t.c.kind, review_t.c.quality, review_t.c.study_day,
+            review_t.c.reviewed_at, review_t.c.lapse_updates_easiness,
+            *[review_t.c[f"after_{f}"] for f in STATE_FIELDS],
+        ).order_by(review_t.c.id)
+    )
+    for cid, kind, quality, day, at, lapse_rule, *after in rows:
+        s = states[cid]
+        if kind == "scheduled":
+            new = sm2.review(sm2.SM2State.from_x100(s[0], s[1], s[2]), quality,
+                             lapse_updates_easiness=lapse_rule)
+            lapse = quality < 3 and s[0] >= 1
+            states[cid] = [new.repetitions, new.easiness_x100, new.interval,
+                           day + timedelta(days=new.interval), s[4] + 1, s[5] + lapse, at]
+        elif kind in STATE_KINDS:
+            states[cid] = [*after, s[6]]
+    return {cid: tuple(s) for cid, s in states.items()}
+
+
+def rebuild_states(store: Store) -> int:
+    """Recompute every card's state and the daily rollup from the log; returns changes."""
+    with store.transaction() as conn:
+        replayed = replayed_states(conn)
+        current = {
+            r[0]: tuple(r[1:])
+            for r in conn.execute(select(state_t.c.card_id, *[state_t.c[f] for f in STATE_FIELDS],
+                                         state_t.c.last_reviewed))
+        }
+        changed = [cid for cid, s in replayed.items() if current.get(cid) != s]
+        for cid in changed:
+            conn.execute(update(state_t).where(state_t.c.card_id == cid).values(
+                dict(zip((*STATE_FIELDS, "last_reviewed"), replayed[cid], strict=True))))
+        rebuild_rollup(conn)
+        return len(changed)
+
+
+def rebuild_rollup(conn: Connection) -> None:
+    """The daily rollup, recounted from the answers in the log."""
+    conn.execute(delete(rollup_t))
+    counts: dict[tuple[Any, ...], list[int]] = {}
+    rows = conn.execute(
+        select(
+            review_t.c.study_day, review_t.c.hour, review_t.c.kind, review_t.c.quality,
+            review_t.c.answer_ms, review_t.c.before_repetitions, review_t.c.before_interval,
+            review_t.c.before_reviews, review_t.c.before_due,
+        ).where(review_t.c.kind.in_(ANSWER_KINDS))
+    )
+    for day, hour, kind, quality, ms, reps, interval, reviews, due in rows:
+        key = (day, hour, maturity(reps, interval, reviews, due), kind, quality)
+        entry = counts.setdefault(key, [0, 0])
+        entry[0] += 1
+        entry[1] += ms
+    if counts:
+        conn.execute(insert(rollup_t), [
+            dict(zip(_ROLLUP_KEY, k, strict=True)) | {"count": v[0], "total_ms": v[1]}
+            for k, v in counts.items()
+        ])
+
+
+def rollup_rows(store: Store) -> list[tuple[Any, ...]]:
+    with store.reading() as conn:
+        return [tuple(r) for r in conn.execute(select(rollup_t).order_by(*rollup_t.c))]
+
+
+_REVIEW_COLUMNS = (
+    "card_id", "session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "answer_ms",
+    "lapse_updates_easiness", *[f"before_{f}" for f in STATE_FIELDS],
+    *[f"after_{f}" for f in STATE_FIELDS],
+)
+
+
+def _plain(value: object, sqlite: bool) -> object:
+    # the driver's cursor takes plain values: on SQLite, times and days as the store keeps them
+    if sqlite and isinstance(value, datetime):
+        return value.strftime(driver.SQLITE_DATETIME)
+    if sqlite and hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    return value
+
+
+def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
+    """Append answers whose outcome was decided elsewhere (each row's after-state is trusted):
+    the log rows, each card's latest after-state, and the rollup, in one transaction.
+
+    A year of history for 100,000 cards is a million rows: they go through the driver's
+    executemany, as an import's cards do."""
+    sqlite = store.dialect == "sqlite"
+    latest: dict[int, ReviewRow] = {}
+    last_scheduled: dict[int, datetime] = {}
+    cells: dict[tuple[Any, ...], list[int]] = {}
+    for r in rows:
+        latest[r.card_id] = r
+        if r.kind == "scheduled":
+            last_scheduled[r.card_id] = r.reviewed_at
+        if r.kind in ANSWER_KINDS:
+            key = (r.study_day, r.hour, maturity(r.before_repetitions, r.before_interval,
+                                                  r.before_reviews, r.before_due),
+                   r.kind, r.quality)
+            cell = cells.setdefault(key, [0, 0])
+            cell[0] += 1
+            cell[1] += r.answer_ms
+    from trainer.store.convert import utc
+    from trainer.store.reviews import rollup_upsert
+
+    with store.transaction() as conn:
+        driver.bulk_insert(conn, review_t, _REVIEW_COLUMNS, (
+            tuple(_plain(utc(r.reviewed_at) if c == "reviewed_at" else getattr(r, c), sqlite)
+                  for c in _REVIEW_COLUMNS)
+            for r in rows))
+        conn.execute(
+            update(state_t).where(state_t.c.card_id == bindparam("cid")).values(
+                {f: bindparam(f"s_{f}") for f in STATE_FIELDS}
+                | {"last_reviewed": func.coalesce(bindparam("s_last_reviewed"),
+                                                  state_t.c.last_reviewed)}),
+            [{"cid": cid, "s_last_reviewed": last_scheduled.get(cid)}
+             | {f"s_{f}": getattr(r, f"after_{f}") for f in STATE_FIELDS}
+             for cid, r in latest.items()],
+        )
+        if cells:
+            conn.execute(rollup_upsert(store.dialect), [
+                {"r_day": k[0], "r_hour": k[1], "r_maturity": k[2], "r_kind": k[3],
+                 "r_quality": k[4], "r_count": v[0], "r_ms": v[1]} for k, v in cells.items()])
+    with store.transaction() as conn:
+        # the planner's statistics, after a load that changed the tables' shape
+        conn.exec_driver_sql("ANALYZE")

@@ -1,0 +1,299 @@
+"""The statistics' queries: rows already aggregated in SQL, for trainer.stats to shape.
+
+For all decks the answer figures read the daily rollup (a few thousand rows, however long the
+log); for one deck or tag they read the review log through its indexes, grouped into rows of
+the rollup's shape, so that each figure is written once. Every method returns plain rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    Select,
+    Subquery,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
+
+from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS
+from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+Row = tuple[Any, ...]
+
+# rules.maturity, on a review's "before" columns, in SQL
+MATURITY_SQL = case(
+    (and_(review_t.c.before_due.is_(None), review_t.c.before_reviews == 0), literal("new")),
+    (review_t.c.before_repetitions < 2, literal("learning")),
+    (review_t.c.before_interval < MATURE_DAYS, literal("young")),
+    else_=literal("mature"),
+)
+
+
+@contextmanager
+def queries(store: Store, deck_id: int | None, tag: str | None) -> Iterator[StatsQueries]:
+    """The statistics' queries on one read snapshot, for all decks, one deck or one tag."""
+    with store.reading() as conn:
+        yield StatsQueries(conn, deck_id, tag)
+
+
+class StatsQueries:
+    def __init__(self, conn: Connection, deck_id: int | None, tag: str | None) -> None:
+        self.conn = conn
+        self.deck_id = deck_id
+        self.tag = tag
+
+    # -- the scope ---------------------------------------------------------------------------
+
+    def _cards(self, query: Select[Any], card_id_col: ColumnElement[int]) -> Select[Any]:
+        if self.deck_id is not None:
+            query = query.where(card_id_col.in_(
+                select(card_t.c.id).where(card_t.c.deck_id == self.deck_id)))
+        if self.tag is not None:
+            query = query.where(card_id_col.in_(
+                select(tag_t.c.card_id).where(tag_t.c.tag == self.tag)))
+        return query
+
+    def _answers(self, start: date | None, end: date) -> Subquery:
+        """Rollup-shaped rows (study_day, hour, maturity, kind, quality, count, total_ms)."""
+        if self.deck_id is None and self.tag is None:
+            query = select(rollup_t.c.study_day, rollup_t.c.hour, rollup_t.c.maturity,
+                           rollup_t.c.kind, rollup_t.c.quality, rollup_t.c.count,
+                           rollup_t.c.total_ms).where(rollup_t.c.study_day <= end)
+            if start is not None:
+                query = query.where(rollup_t.c.study_day >= start)
+            return query.subquery("answers")
+        maturity = MATURITY_SQL.label("maturity")
+        query = (
+            select(review_t.c.study_day, review_t.c.hour, maturity, review_t.c.kind,
+                   review_t.c.quality, func.count().label("count"),
+                   func.sum(review_t.c.answer_ms).label("total_ms"))
+            .where(review_t.c.kind.in_(ANSWER_KINDS), review_t.c.study_day <= end)
+            .group_by(review_t.c.study_day, review_t.c.hour, MATURITY_SQL, review_t.c.kind,
+                      review_t.c.quality)
+        )
+        if start is not None:
+            query = query.where(review_t.c.study_day >= start)
+        return self._cards(query, review_t.c.card_id).subquery("answers")
+
+    def _rows(self, query: Select[Any]) -> list[Row]:
+        return [tuple(r) for r in self.conn.execute(query)]
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def today_grades(self, today: date) -> list[Row]:
+        """(quality, maturity, kind, count, total_ms) of today's studied answers."""
+        src = self._answers(today, today)
+        return self._rows(
+            select(src.c.quality, src.c.maturity, src.c.kind, func.sum(src.c.count),
+                   func.sum(src.c.total_ms))
+            .where(src.c.kind.in_(("scheduled", "repeat")))
+            .group_by(src.c.quality, src.c.maturity, src.c.kind))
+
+    def history(self, start: date | None, today: date) -> list[Row]:
+        """(study_day, category, count, total_ms): category is the maturity, or "repeat"."""
+        src = self._answers(start, today)
+        category = case((src.c.kind == "repeat", literal("repeat")), else_=src.c.maturity)
+        return self._rows(
+            select(src.c.study_day, category, func.sum(src.c.count), func.sum(src.c.total_ms))
+            .where(src.c.kind.in_(("scheduled", "repeat")))
+            .group_by(src.c.study_day, category))
+
+    def answers_per_day(self, today: date) -> list[Row]:
+        """(study_day, answers) for every day up to ``today``."""
+        src = self._answers(None, today)
+        return self._rows(select(src.c.study_day, func.sum(src.c.count))
+                          .group_by(src.c.study_day))
+
+    def retention(self, today: date) -> list[Row]:
+        """(study_day, maturity, quality, count) of scheduled young and mature answers."""
+        src = self._answers(None, today)
+        return self._rows(
+            select(src.c.study_day, src.c.maturity, src.c.quality, func.sum(src.c.count))
+            .where(src.c.kind == "scheduled", src.c.maturity.in_(("young", "mature")))
+            .group_by(src.c.study_day, src.c.maturity, src.c.quality))
+
+    def grades_by_maturity(self, start: date | None, today: date) -> list[Row]:
+        """(maturity, quality, count) of scheduled answers."""
+        src = self._answers(start, today)
+        return self._rows(
+            select(src.c.maturity, src.c.quality, func.sum(src.c.count))
+            .where(src.c.kind == "scheduled").group_by(src.c.maturity, src.c.quality))
+
+    def hourly(self, start: date | None, today: date) -> list[Row]:
+        """(hour, answers, passed) of studied answers."""
+        src = self._answers(start, today)
+        return self._rows(
+            select(src.c.hour, func.sum(src.c.count),
+                   func.sum(case((src.c.quality >= PASS, src.c.count), else_=0)))
+            .where(src.c.kind.in_(("scheduled", "repeat")))
+            .group_by(src.c.hour))
+
+    def quizzes(self) -> list[Row]:
+        """(session_id, first study day, answers, right, first log id) per quiz."""
+        # by kind alone, so the (kind, session) index answers it; quizzes are few
+        query = (
+            select(review_t.c.session_id, func.min(review_t.c.study_day), func.count(),
+                   func.count().filter(review_t.c.quality >= 4), func.min(review_t.c.id))
+            .where(review_t.c.kind == "quiz")
+            .group_by(review_t.c.session_id)
+        )
+        return self._rows(self._cards(query, review_t.c.card_id))
+
+    # -- cards -------------------------------------------------------------------------------
+
+    def counts(self, today: date) -> Row:
+        """(total, suspended, new, learning, young, mature, buried, leeches)."""
+        s = state_t.c
+        active = s.suspended.is_(False)
+        query = select(
+            func.count(),
+            func.count().filter(s.suspended.is_(True)),
+            func.count().filter(and_(active, s.due.is_(None))),
+            func.count().filter(and_(active, s.due.is_not(None), s.repetitions < 2)),
+            func.count().filter(and_(active, s.repetitions >= 2, s.interval < MATURE_DAYS)),
+            func.count().filter(and_(active, s.repetitions >= 2, s.interval >= MATURE_DAYS)),
+            func.count().filter(and_(active, s.buried_until > today)),
+            func.count().filter(s.lapses >= LEECH_LAPSES),
+        )
+        return tuple(self.conn.execute(self._cards(query, s.card_id)).one())
+
+    def forecast(self, today: date, days: int) -> list[Row]:
+        """(day, due) for the next ``days`` days; overdue cards count as due today."""
+        s = state_t.c
+        last = today + timedelta(days=days - 1)
+        day = case((s.due < today, today), else_=s.due)
+        query = (
+            select(day, func.count())
+            .where(s.suspended.is_(False), s.due.is_not(None), s.due <= last)
+            .group_by(day)
+        )
+        return self._rows(self._cards(query, s.card_id))
+
+    def intervals(self) -> list[Row]:
+        """(interval, cards) of reviewed, unsuspended cards."""
+        s = state_t.c
+        reviewed = and_(s.suspended.is_(False), s.due.is_not(None))
+        return self._rows(self._cards(
+            select(s.interval, func.count()).where(reviewed).group_by(s.interval), s.card_id))
+
+    def easiness(self) -> list[Row]:
+        """(easiness_x100, cards) of reviewed, unsuspended cards."""
+        s = state_t.c
+        reviewed = and_(s.suspended.is_(False), s.due.is_not(None))
+        return self._rows(self._cards(
+            select(s.easiness_x100, func.count()).where(reviewed).group_by(s.easiness_x100),
+            s.card_id))
+
+    def hardest(self, limit: int) -> list[Row]:
+        """(deck key, card key, prompt, lapses, easiness_x100, reviews), hardest first."""
+        s = state_t.c
+        # The hardest from card_state alone, then their text: joining first would fetch the
+        # prompt of every card before the sort.
+        top = self._cards(
+            select(s.card_id, s.lapses, s.easiness_x100, s.reviews)
+            .where(or_(s.lapses > 0, s.easiness_x100 < 250), s.reviews > 0)
+            .order_by(s.lapses.desc(), s.easiness_x100, s.card_id)
+            .limit(limit), s.card_id,
+        ).subquery()
+        return self._rows(
+            select(deck_t.c.key, card_t.c.key, card_t.c.prompt, top.c.lapses,
+                   top.c.easiness_x100, top.c.reviews)
+            .select_from(top.join(card_t, card_t.c.id == top.c.card_id)
+                         .join(deck_t, deck_t.c.id == card_t.c.deck_id))
+            .order_by(top.c.lapses.desc(), top.c.easiness_x100, top.c.card_id))
+
+    # -- per deck and per tag ----------------------------------------------------------------
+
+    def _mature_card(self) -> ColumnElement[bool]:
+        s = state_t.c
+        return and_(s.repetitions >= 2, s.interval >= MATURE_DAYS, s.suspended.is_(False))
+
+    def decks(self) -> list[Row]:
+        """(deck id, key, name, cards, mature cards), by key."""
+        s = state_t.c
+        return self._rows(self._cards(
+            select(deck_t.c.id, deck_t.c.key, deck_t.c.name, func.count(s.card_id),
+                   func.count().filter(self._mature_card()))
+            .select_from(deck_t.join(card_t, card_t.c.deck_id == deck_t.c.id)
+                         .join(state_t, s.card_id == card_t.c.id))
+            .group_by(deck_t.c.id, deck_t.c.key, deck_t.c.name)
+            .order_by(deck_t.c.key), s.card_id))
+
+    def top_tags(self, limit: int) -> list[Row]:
+        """(tag, cards) of the ``limit`` biggest tags, from the tag index alone."""
+        return self._rows(self._cards(
+            select(tag_t.c.tag, func.count()).group_by(tag_t.c.tag)
+            .order_by(func.count().desc(), tag_t.c.tag).limit(limit), tag_t.c.card_id))
+
+    def mature_per_tag(self) -> list[Row]:
+        """(tag, mature cards): counted only for the cards that are mature."""
+        return self._rows(self._cards(
+            select(tag_t.c.tag, func.count())
+            .where(tag_t.c.card_id.in_(select(state_t.c.card_id).where(self._mature_card())))
+            .group_by(tag_t.c.tag), tag_t.c.card_id))
+
+    def retention_30d(self, tags: list[str], today: date) -> dict[tuple[str, object], Row]:
+        """(total, passed) young and mature scheduled answers of the last 30 days, keyed by
+        ("deck", id) and ("tag", name). The per-card counts are read once, from the covering
+        study-day index alone, into a temporary table that both groupings join: the few
+        recent cards, not the log."""
+        out: dict[tuple[str, object], Row] = {}
+        start = today - timedelta(days=29)
+        recent = Table(
+            "trainer_recent_30d", MetaData(),
+            Column("card_id", Integer, primary_key=True), Column("total", Integer),
+            Column("passed", Integer), prefixes=["TEMPORARY"],
+        )
+        conn = self.conn
+        recent.create(conn)
+        try:
+            conn.execute(insert(recent).from_select(
+                ["card_id", "total", "passed"],
+                select(review_t.c.card_id, func.count(),
+                       func.count().filter(review_t.c.quality >= PASS))
+                .where(review_t.c.study_day >= start, review_t.c.study_day <= today,
+                       review_t.c.kind == "scheduled", review_t.c.before_repetitions >= 2)
+                .group_by(review_t.c.card_id),
+            ))
+            by_deck = (
+                select(card_t.c.deck_id, func.sum(recent.c.total), func.sum(recent.c.passed))
+                .select_from(recent.join(card_t, card_t.c.id == recent.c.card_id))
+                .group_by(card_t.c.deck_id)
+            )
+            if self.deck_id is not None:
+                by_deck = by_deck.where(card_t.c.deck_id == self.deck_id)
+            for deck_id, t, p in conn.execute(by_deck):
+                out[("deck", deck_id)] = (t, p)
+            if tags:
+                # Every tag, filtered here: a condition on the tag makes SQLite walk the tag
+                # index and probe the recent cards 250,000 times instead of the other way round.
+                wanted = set(tags)
+                by_tag = (
+                    select(tag_t.c.tag, func.sum(recent.c.total), func.sum(recent.c.passed))
+                    .select_from(recent.join(tag_t, tag_t.c.card_id == recent.c.card_id))
+                    .group_by(tag_t.c.tag)
+                )
+                for tag, t, p in conn.execute(by_tag):
+                    if tag in wanted:
+                        out[("tag", tag)] = (t, p)
+        finally:
+            recent.drop(conn, checkfirst=True)
+        return out
