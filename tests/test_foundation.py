@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,17 +11,6 @@ from trainer.cli import main
 from trainer.settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def test_core_imports_without_textual_or_sqlalchemy():
-    code = (
-        "import sys, json; import trainer.scheduler, trainer.scheduler.sm2, trainer.studyday, "
-        "trainer.settings, trainer.paths; "
-        "print(json.dumps(sorted(m for m in sys.modules "
-        "if m.split('.')[0] in ('textual', 'sqlalchemy', 'sqlmodel', 'rich'))))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == []
 
 
 def test_version_and_help(capsys):
