@@ -244,3 +244,13 @@ def test_prefers_the_real_collection_over_the_dummy(tmp_path):
     dummy_db.write_bytes(dummy)
     with sqlite3.connect(dummy_db) as con:
         assert "Please update" in con.execute("SELECT flds FROM notes").fetchone()[0]
+
+
+def test_manual_reschedules_in_the_revlog_are_not_answers():
+    from trainer.formats.apkg import _streak
+
+    # (revlog id, ease, type): learned, then two passed reviews around a manual reschedule
+    # (type 4), whose ease must not read as a failure
+    history = [(1, 3, 0), (2, 3, 1), (3, 1, 4), (4, 3, 1)]
+    assert _streak(history) == 3
+    assert _streak([(1, 3, 0), (2, 3, 1), (3, 1, 1), (4, 3, 1)]) == 1  # a real failure

@@ -342,3 +342,23 @@ def test_deck_and_notetype_columns_split_rows_into_decks(tmp_path, _isolated_hom
         ("history", "cloze", "[...] met Stalin in 1949"),
         ("history", "basic", "Year the PRC was founded?"),
     ]
+
+
+def test_a_changed_explanation_is_a_changed_card(deck_file, _isolated_home, capsys):
+    assert run("import", str(deck_file)) == 0
+    capsys.readouterr()
+    deck_file.write_text(DECK.replace("At a country house outside Moscow.",
+                                      "At a dacha outside Moscow."))
+    assert run("import", str(deck_file)) == 0
+    assert "0 added, 1 updated, 4 unchanged" in capsys.readouterr().out
+    assert db_rows(_isolated_home, "SELECT explanation FROM card WHERE key = 'mao-waits'") == [
+        ("At a dacha outside Moscow.",)]
+
+
+def test_a_text_file_separated_by_pipes(tmp_path, _isolated_home, capsys):
+    path = tmp_path / "pipes.txt"
+    path.write_text("Capital of France?|Paris\nCapital of Italy, 1870?|Rome\n")
+    assert run("import", str(path), "--deck", "Pipes") == 0
+    assert "Pipes [pipes]: 2 added" in capsys.readouterr().out
+    assert db_rows(_isolated_home, "SELECT prompt, answer FROM card ORDER BY position") == [
+        ("Capital of France?", "Paris"), ("Capital of Italy, 1870?", "Rome")]

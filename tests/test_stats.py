@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 
@@ -158,3 +159,12 @@ def test_export_reviews_csv(tmp_path, capsys):
     assert len(rows) == 13
     assert rows[0]["deck"] == "d" and rows[0]["card"] == "a" and rows[0]["kind"] == "scheduled"
     assert {r["kind"] for r in rows} == {"scheduled", "repeat", "quiz"}
+
+
+def test_the_streak_counts_back_from_yesterday_until_today_is_studied(history):
+    store, _ = history
+    # 2 April was studied; on 3 April, with nothing answered yet, the streak still stands
+    s = compute(store, period="all", today=date(2026, 4, 3))
+    assert s["streak"] == {"current": 1, "longest": 2}
+    # a day missed ends it
+    assert compute(store, period="all", today=date(2026, 4, 4))["streak"]["current"] == 0

@@ -10,7 +10,7 @@ from tests.helpers import LONDON, Clock, basic_deck, import_bytes, make_store
 from trainer.errors import UserError
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import UNLIMITED, Limits, open_store
-from trainer.store.engine import MIGRATIONS, head_revision, known_revisions
+from trainer.store.engine import MIGRATIONS, head_revision, known_revisions, revision_chain
 from trainer.store.queue import due_statement
 from trainer.store.replay import replayed_states
 
@@ -297,3 +297,37 @@ def test_the_due_query_the_store_runs_is_the_indexed_one(tmp_path):
     assert "COVERING INDEX ix_card_state_queue" in details, details
     assert "TEMP B-TREE" not in details  # the index gives the order too
     store.close()
+
+
+def test_alembic_revision_writes_the_next_migration(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    config = Config()
+    config.set_main_option("script_location", str(scripts))
+    made = command.revision(config, message="a new column")
+    compile(Path(made.path).read_text(), made.path, "exec")
+    # start-up reads the new script's revision lines as it reads the others'
+    assert revision_chain(scripts / "versions") == (*known_revisions(), made.revision)
+
+
+def test_an_empty_deck_and_a_cards_history_read_as_records(store_ids, clock):
+    store, ids = store_ids
+    deck = store.create_deck("empty", "An empty deck", tags=("x",))
+    assert store.find_deck("An empty deck") == deck and deck.tags == ("x",)
+    summary = next(d for d in store.deck_summaries() if d.key == "empty")
+    assert (summary.cards, summary.new, summary.last_studied) == (0, 0, None)
+    store.record_review(ids[0], 5)
+    clock.advance(days=1)
+    store.record_review(ids[0], 2, "repeat")
+    store.reset_card(ids[0])
+    history = store.card_history(ids[0])
+    assert [(r.kind, r.quality, r.before_repetitions, r.after_repetitions) for r in history] == [
+        ("scheduled", 5, 0, 1), ("repeat", 2, 1, 1), ("reset", 0, 1, 0)]
+    assert history[0].reviewed_at.tzinfo is not None and history[0].after_due is not None
+    assert store.card_history(ids[1]) == []

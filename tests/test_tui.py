@@ -4,7 +4,7 @@ import sqlite3
 
 from textual.widgets import DataTable, Static
 
-from tests.helpers import Clock
+from tests.helpers import Clock, basic_deck, import_bytes
 from tests.tui_helpers import DATA, make_app, settle, store_with, type_text
 from trainer.tui.decks import DeckListScreen
 from trainer.tui.importer import ImportScreen
@@ -343,4 +343,30 @@ async def test_stats_screen_selectors(_isolated_home):
         assert "Cards  2:" in summary
         await pilot.press("escape")
         assert isinstance(app.screen, DeckListScreen)
+    store.close()
+
+
+async def test_last_studied_counts_study_days_not_utc_dates():
+    from datetime import UTC, datetime
+
+    from trainer.settings import Settings
+    from trainer.store import open_store
+
+    new_york = Settings(timezone="America/New_York")
+    clock = Clock(datetime(2026, 3, 2, 23, 0, tzinfo=UTC))  # 18:00 in New York
+    store = open_store(settings=new_york, clock=clock)
+    import_bytes(store, basic_deck("ny", 2))
+    store.record_review(store.deck_cards(store.find_deck("ny").id)[0].id, 5)
+
+    async def last_studied() -> str:
+        app = make_app(store, bundled=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(DataTable)
+            return str(table.get_cell("ny", "last"))
+
+    clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 21:00 the same evening there
+    assert await last_studied() == "today"
+    clock.now = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)  # 21:00 the next evening
+    assert await last_studied() == "yesterday"
     store.close()

@@ -21,7 +21,8 @@ from trainer.errors import UserError
 from trainer.paths import resolve_db_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-REVISION_LINE = re.compile(r'^(down_revision|revision) = (?:"([^"]*)"|None)$', re.MULTILINE)
+REVISION_LINE = re.compile(
+    r"""^(down_revision|revision) = (?:["']([^"']*)["']|None)$""", re.MULTILINE)
 TRAINER_TABLES = {"deck", "card", "card_state", "review"}
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,8 +35,12 @@ def known_revisions() -> tuple[str, ...]:
     Start-up compares the stored revision with the newest and imports Alembic only when they
     differ, so this reads the scripts' ``revision = "…"`` lines instead of asking Alembic (a
     test checks that Alembic sees the same single head)."""
+    return revision_chain(MIGRATIONS / "versions")
+
+
+def revision_chain(folder: Path) -> tuple[str, ...]:
     parents: dict[str, str | None] = {}
-    for script in (MIGRATIONS / "versions").glob("*.py"):
+    for script in folder.glob("*.py"):
         found = dict((m.group(1), m.group(2)) for m in REVISION_LINE.finditer(
             script.read_text(encoding="utf-8")))
         if found.get("revision"):
