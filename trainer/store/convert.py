@@ -52,15 +52,17 @@ def deck(row: schema.Deck | Mapping[str, Any]) -> Deck:
     )
 
 
-def card(row: schema.Card) -> Card:
-    assert row.id is not None
+def card(row: schema.Card | Mapping[str, Any]) -> Card:
+    get = row.__getitem__ if isinstance(row, Mapping) else row.__getattribute__
     return Card(
-        id=row.id, deck_id=row.deck_id, key=row.key, entry=row.entry, kind=row.kind,
-        prompt=row.prompt, answer=row.answer, accept=json_list(row.accept),
-        distractors=json_list(row.distractors), cloze_text=row.cloze_text,
-        cloze_number=row.cloze_number, explanation=row.explanation,
-        source_quote=row.source_quote, source_para=row.source_para, tags=words(row.tags),
-        content_hash=row.content_hash, position=row.position, shuffle_seed=row.shuffle_seed,
+        id=get("id"), deck_id=get("deck_id"), key=get("key"), entry=get("entry"),
+        kind=get("kind"), prompt=get("prompt"), answer=get("answer"),
+        accept=json_list(get("accept")), distractors=json_list(get("distractors")),
+        cloze_text=get("cloze_text"), cloze_number=get("cloze_number"),
+        explanation=get("explanation"), source_quote=get("source_quote"),
+        source_para=get("source_para"), tags=words(get("tags")),
+        content_hash=get("content_hash"), position=get("position"),
+        shuffle_seed=get("shuffle_seed"),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -13,6 +14,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 from trainer.rules import ANSWER_KINDS, STATE_KINDS, maturity
 from trainer.scheduler import sm2
 from trainer.store import driver
+from trainer.store.convert import utc
 from trainer.store.records import STATE_FIELDS, ReviewRow
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
 
@@ -101,13 +103,24 @@ _REVIEW_COLUMNS = (
 )
 
 
-def _plain(value: object, sqlite: bool) -> object:
-    # the driver's cursor takes plain values: on SQLite, times and days as the store keeps them
-    if sqlite and isinstance(value, datetime):
-        return value.strftime(driver.SQLITE_DATETIME)
-    if sqlite and hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
-    return value
+def _row_values(rows: Sequence[ReviewRow], sqlite: bool) -> list[tuple[Any, ...]]:
+    """Plain tuples for the driver's cursor: on SQLite, times and days as the store keeps
+    them (the driver's cursor converts nothing)."""
+    values = attrgetter(*_REVIEW_COLUMNS)
+    at, day = _REVIEW_COLUMNS.index("reviewed_at"), _REVIEW_COLUMNS.index("study_day")
+    dues = [i for i, c in enumerate(_REVIEW_COLUMNS) if c.endswith("_due")]
+    out = []
+    for r in rows:
+        row = list(values(r))
+        row[at] = utc(row[at])
+        if sqlite:
+            row[at] = row[at].strftime(driver.SQLITE_DATETIME)
+            row[day] = row[day].isoformat()
+            for i in dues:
+                if row[i] is not None:
+                    row[i] = row[i].isoformat()
+        out.append(tuple(row))
+    return out
 
 
 def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
@@ -131,14 +144,10 @@ def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
             cell = cells.setdefault(key, [0, 0])
             cell[0] += 1
             cell[1] += r.answer_ms
-    from trainer.store.convert import utc
     from trainer.store.reviews import rollup_upsert
 
     with store.transaction() as conn:
-        driver.bulk_insert(conn, review_t, _REVIEW_COLUMNS, (
-            tuple(_plain(utc(r.reviewed_at) if c == "reviewed_at" else getattr(r, c), sqlite)
-                  for c in _REVIEW_COLUMNS)
-            for r in rows))
+        driver.bulk_insert(conn, review_t, _REVIEW_COLUMNS, _row_values(rows, sqlite))
         conn.execute(
             update(state_t).where(state_t.c.card_id == bindparam("cid")).values(
                 {f: bindparam(f"s_{f}") for f in STATE_FIELDS}
