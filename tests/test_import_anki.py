@@ -254,3 +254,38 @@ def test_manual_reschedules_in_the_revlog_are_not_answers():
     history = [(1, 3, 0), (2, 3, 1), (3, 1, 4), (4, 3, 1)]
     assert _streak(history) == 3
     assert _streak([(1, 3, 0), (2, 3, 1), (3, 1, 1), (4, 3, 1)]) == 1  # a real failure
+
+
+def test_the_cards_of_one_note_share_it_and_older_databases_are_migrated(cfg, capsys):
+    import hashlib
+
+    assert run("import", str(DATA / "current.apkg")) == 0
+    db = cfg / "trainer.db"
+    cards = imported(db)
+    by_guid: dict[str, list[str]] = {}
+    for key, card in cards.items():
+        assert card["entry"] == key.rsplit(":", 1)[0]  # the note's guid
+        by_guid.setdefault(card["entry"], []).append(key)
+    assert any(len(keys) == 2 for keys in by_guid.values())  # a reversed note: siblings
+    # An older database stored entry = key and hashed that; revision 0007 mends both, so
+    # re-importing the same package changes nothing.
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT id, key, kind, prompt, answer, accept, distractors, cloze_text,"
+                       " cloze_number, explanation, source_quote, source_para, tags FROM card"
+                       ).fetchall()
+    for cid, key, kind, prompt, answer, accept, distr, cloze, number, expl, quote, para, tags \
+            in rows:
+        old = "\x1f".join((key, kind, prompt, answer, "\x1e".join(json.loads(accept)),
+                           "\x1e".join(json.loads(distr)), cloze, str(number), expl, quote,
+                           str(para), "\x1e".join(tags.split())))
+        con.execute("UPDATE card SET entry = key, content_hash = ? WHERE id = ?",
+                    (hashlib.blake2b(old.encode(), digest_size=16).hexdigest(), cid))
+    con.execute("UPDATE alembic_version SET version_num = '0006'")
+    con.commit()
+    con.close()
+    capsys.readouterr()
+    assert run("import", str(DATA / "current.apkg")) == 0
+    out = capsys.readouterr().out
+    assert " 0 added, 0 updated," in out
+    assert {k: c["entry"] for k, c in imported(db).items()} == {
+        k: c["entry"] for k, c in cards.items()}
