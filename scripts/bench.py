@@ -92,6 +92,7 @@ def write_corpus(path: Path, n: int) -> None:
 def build_history(store, today: date) -> int:
     """About 10 scheduled reviews a card over the last year, decided with sm2.review and
     written through the store's own bulk path (trainer.store.replay.append_decided)."""
+    from trainer import rules
     from trainer.scheduler import sm2
     from trainer.store.records import ReviewRow
     from trainer.store.replay import append_decided
@@ -124,7 +125,7 @@ def build_history(store, today: date) -> int:
         b_due, b_reviews, b_lapses = None, 0, 0
         for day, q, after in zip(days, grades, outcomes, strict=True):
             a_due = day + timedelta(days=after.interval)
-            lapse = q < 3 and before.repetitions >= 1
+            lapse = rules.lapse(q, before.repetitions)
             hour = rng.choice(session_hours[day])
             at = datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=UTC)
             reviews.append(ReviewRow(
@@ -172,7 +173,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
     if name == "import":
         # the CLI's own code path, in-process, its output discarded; its modules are loaded
         # first, as start-up is the launch figure's business
-        import trainer.formats.text
+        import trainer.formats.delimited
         import trainer.importer  # noqa: F401
         from trainer.cli import main as trainer_main
 
@@ -214,7 +215,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             out["due"] = sum(1 for q in queue if q.bucket == "review")
             out["queued"] = len(queue)
         elif name == "grade":
-            from trainer.study import StudySession
+            from trainer.sessions import StudySession
 
             session = StudySession(store, None)
             rng = random.Random(SEED)

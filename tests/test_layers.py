@@ -32,14 +32,14 @@ def test_every_top_level_module_has_exactly_one_layer():
     [
         # the pure core: no database, no screen
         ("trainer.scheduler trainer.rules trainer.studyday trainer.settings trainer.paths "
-         "trainer.answers trainer.formats.native trainer.formats.text trainer.formats.apkg",
+         "trainer.answers trainer.formats.native trainer.formats.delimited trainer.formats.apkg",
          (*DATABASE, *SCREEN, "zstandard")),
         # `trainer --version` and `--help` pay for no database and no screen
         ("trainer.cli", (*DATABASE, *SCREEN)),
         # the store: Alembic only when a migration is due
         ("trainer.store", (*SCREEN, "alembic")),
         # the workflows above the store draw nothing
-        ("trainer.study trainer.importer trainer.exporter trainer.stats trainer.stats_text "
+        ("trainer.sessions trainer.importer trainer.exporter trainer.stats trainer.render.report "
          "trainer.bundled", (*SCREEN, "alembic", "tomli_w")),
     ],
     ids=["core", "cli", "store", "workflows"],

@@ -9,7 +9,7 @@ SIZE = (100, 30)
 
 def snap_app(**kw):
     store = store_with(DATA / "snap.toml")
-    kw.setdefault("bundled", False)
+    kw.setdefault("load_bundled_decks", False)
     return make_app(store, **kw)
 
 
@@ -24,7 +24,7 @@ async def _wait(pilot) -> None:
 
 def test_deck_list(snap_compare):
     store = store_with(DATA / "snap.toml", *sorted((DATA / "session").glob("*.toml")))
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=_wait)
 
 
@@ -74,7 +74,7 @@ def test_summary(snap_compare):
 
 
 def test_quiz_result(snap_compare):
-    from trainer.tui.quiz import QuizScreen
+    from trainer.tui.screens.quiz import QuizScreen
 
     app = snap_app(start="quiz", deck_key="snap", quiz_size=4)
 
@@ -97,7 +97,7 @@ def _stats_app():
     from tests.stats_history import build
 
     store, _, _ = build()
-    return make_app(store, bundled=False, start="stats")
+    return make_app(store, load_bundled_decks=False, start="stats")
 
 
 def test_stats_overview(snap_compare):

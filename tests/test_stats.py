@@ -9,8 +9,8 @@ import pytest
 
 from tests.stats_history import build
 from trainer.cli import main
+from trainer.render.report import render
 from trainer.stats import compute
-from trainer.stats_text import render
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ from textual.widgets import DataTable, Static
 
 from tests.helpers import Clock, basic_deck, import_bytes
 from tests.tui_helpers import DATA, make_app, settle, store_with, type_text
-from trainer.tui.decks import DeckListScreen
-from trainer.tui.importer import ImportScreen
-from trainer.tui.quiz import QuizResultScreen, QuizScreen
-from trainer.tui.study import StudyScreen
-from trainer.tui.summary import SummaryScreen
-from trainer.tui.too_small import TooSmallScreen
+from trainer.tui.screens.deck_list import DeckListScreen
+from trainer.tui.screens.import_file import ImportScreen
+from trainer.tui.screens.quiz import QuizScreen
+from trainer.tui.screens.quiz_result import QuizResultScreen
+from trainer.tui.screens.study import StudyScreen
+from trainer.tui.screens.summary import SummaryScreen
+from trainer.tui.screens.too_small import TooSmallScreen
 
 
 def reviews(home, where: str = "1=1") -> list[tuple]:
@@ -42,7 +43,7 @@ SESSION_DECKS = sorted((DATA / "session").glob("*.toml"))
 async def test_a_whole_session_over_five_decks(_isolated_home):
     clock = Clock()
     store = store_with(*SESSION_DECKS, clock=clock)
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DeckListScreen)
@@ -159,7 +160,7 @@ async def test_a_whole_session_over_five_decks(_isolated_home):
     # reopen the same day: the answers are there and pending repeats come back
     store = store_with(clock=clock)
     assert reviews(_isolated_home) == before_quit
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -210,7 +211,7 @@ async def test_import_dialog_bad_then_good(_isolated_home, tmp_path):
     bad.write_text('schema_version = 1\n[deck]\nid = "x"\nname = "X"\n[[cards]]\nid = "a"\n'
                    'kind = "basic"\nprompt = "p"\n')
     store = store_with()
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("i")
@@ -238,7 +239,7 @@ async def test_import_dialog_bad_then_good(_isolated_home, tmp_path):
 
 async def test_path_completion(tmp_path, _isolated_home):
     (tmp_path / "history-deck.toml").write_text("x")
-    from trainer.tui.importer import PathSuggester
+    from trainer.tui.screens.import_file import PathSuggester
 
     suggester = PathSuggester()
     assert await suggester.get_suggestion(str(tmp_path / "hist")) == str(
@@ -247,7 +248,7 @@ async def test_path_completion(tmp_path, _isolated_home):
 
 async def test_markup_in_cards_and_names_is_shown_literally(_isolated_home):
     store = store_with(DATA / "snap.toml")
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(DataTable)
@@ -265,7 +266,7 @@ async def test_markup_in_cards_and_names_is_shown_literally(_isolated_home):
 
 async def test_too_small_terminal_says_so(_isolated_home):
     store = store_with(DATA / "snap.toml")
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TooSmallScreen)
@@ -278,12 +279,12 @@ async def test_too_small_terminal_says_so(_isolated_home):
 
 async def test_theme_is_remembered(_isolated_home):
     store = store_with()
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.theme = "nord"
         await settle(pilot)
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
@@ -292,7 +293,7 @@ async def test_theme_is_remembered(_isolated_home):
 
 async def test_footer_shows_only_keys_that_apply(_isolated_home):
     store = store_with(DATA / "snap.toml")
-    app = make_app(store, bundled=False, start="study", deck_key="snap")
+    app = make_app(store, load_bundled_decks=False, start="study", deck_key="snap")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         keys = {b.binding.id for b in app.active_bindings.values() if b.enabled}
@@ -307,7 +308,7 @@ def test_core_never_imports_textual():
     import subprocess
     import sys
 
-    code = ("import sys, trainer.study, trainer.store, trainer.importer, trainer.formats.apkg; "
+    code = ("import sys, trainer.sessions, trainer.store, trainer.importer, trainer.formats.apkg; "
             "print(any(m.startswith('textual') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -321,10 +322,10 @@ async def test_stats_screen_selectors(_isolated_home):
     from textual.widgets import Select
 
     from tests.stats_history import build
-    from trainer.tui.stats import StatsScreen
+    from trainer.tui.screens.statistics import StatsScreen
 
     store, _, _ = build()
-    app = make_app(store, bundled=False)
+    app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("s")
@@ -359,7 +360,7 @@ async def test_last_studied_counts_study_days_not_utc_dates():
     store.record_review(store.deck_cards(store.find_deck("ny").id)[0].id, 5)
 
     async def last_studied() -> str:
-        app = make_app(store, bundled=False)
+        app = make_app(store, load_bundled_decks=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             table = app.screen.query_one(DataTable)

@@ -7,6 +7,8 @@ import re
 import string
 import unicodedata
 
+from trainer.rules import Verdict
+
 PUNCTUATION = re.compile(rf"[{re.escape(string.punctuation)}\u2018\u2019\u201c\u201d\u2013\u2014]")
 DIGITS = re.compile(r"\d")
 
@@ -40,7 +42,7 @@ def _allowed_typos(answer: str) -> int:
     return 0 if n < 5 else 1 if n < 10 else 2
 
 
-def check_typed(given: str, answer: str, accept: list[str] | tuple[str, ...] = ()) -> str:
+def check_typed(given: str, answer: str, accept: list[str] | tuple[str, ...] = ()) -> Verdict:
     """'right', 'close' (a small typo) or 'wrong'. Numbers and years must match exactly."""
     said = normalise(given)
     if not said:
@@ -62,5 +64,3 @@ def choice_options(answer: str, distractors: list[str], seed: int) -> list[str]:
     random.Random(seed).shuffle(options)
     return options
 
-
-SUGGESTED = {"right": 4, "close": 3, "wrong": 1}

@@ -155,7 +155,7 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw:
 
             ensure_bundled(store)  # a first `trainer study DECK` may name a bundled deck
             key = store.find_deck(deck).key
-        app = TrainerApp(store, start=start, deck_key=key, bundled=not deck,
+        app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
         app.run()
     return app.return_code or 0
@@ -166,8 +166,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         raise UserError("give --deck or --tag, not both")
     if args.tui:
         return _launch(args, "stats")
+    from trainer.render.report import render
     from trainer.stats import compute
-    from trainer.stats_text import render
 
     with open_from_args(args) as store:
         deck = store.find_deck(args.deck) if args.deck else None

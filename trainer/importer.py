@@ -67,8 +67,8 @@ def detect_format(path: Path, forced: str | None) -> str:
 def parse_file(path: Path, fmt: str | None, deck_name: str | None,
                day_of: Callable[[datetime], date]) -> list[ParsedDeck]:
     from trainer.formats.apkg import parse_apkg
+    from trainer.formats.delimited import parse_text
     from trainer.formats.native import parse_native
-    from trainer.formats.text import parse_text
 
     kind = detect_format(path, fmt)
     origin = str(path)
@@ -92,7 +92,7 @@ def parse_file(path: Path, fmt: str | None, deck_name: str | None,
         decks = parse_text(data, origin, deck_name, "\t" if kind == "tsv" else None)
         deck_name = None  # already applied
     if deck_name:
-        from trainer.formats.text import slugify
+        from trainer.formats.delimited import slugify
 
         for deck in decks:
             deck.name, deck.key = deck_name, slugify(deck_name)

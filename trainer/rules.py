@@ -1,29 +1,61 @@
-"""The study rules every layer shares: card kinds, review kinds, maturity, the pass marks.
+"""The study rules every layer shares: card kinds, review kinds, maturity, the pass marks and
+the words for the grades.
 
 One copy of each rule, so that the store, the sessions, the statistics and the screens can
-never disagree about what "mature" or "passed" means.
+never disagree about what "mature", "passed" or a grade of 4 means.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Final, Literal, get_args
 
-CARD_KINDS = ("basic", "typed", "cloze", "choice")
-REVIEW_KINDS = ("scheduled", "repeat", "quiz", "import", "reset")
-ANSWER_KINDS = ("scheduled", "repeat", "quiz")  # the review kinds that are answers (rolled up)
-STATE_KINDS = ("import", "reset")  # review kinds that set a state outside SM-2
-MATURITIES = ("new", "learning", "young", "mature")
+CardKind = Literal["basic", "typed", "cloze", "choice"]
+ReviewKind = Literal["scheduled", "repeat", "quiz", "import", "reset"]
+Maturity = Literal["new", "learning", "young", "mature"]
+Bucket = Literal["review", "repeat", "new"]  # where a card sits in today's queue
+Verdict = Literal["right", "close", "wrong"]  # a typed or chosen answer, checked
 
-MATURE_DAYS = 21  # a card whose interval reaches three weeks is mature (as in Anki)
-PASS = 3  # a grade of 3 or more is a correct answer (SM-2)
-REPEAT_UNTIL = 4  # SM-2's same-day rule: repeat a card today until it is graded 4 or 5
-LEECH_LAPSES = 8  # a card with this many lapses is a leech
+CARD_KINDS: Final = get_args(CardKind)
+REVIEW_KINDS: Final = get_args(ReviewKind)
+MATURITIES: Final = get_args(Maturity)
+ANSWER_KINDS: Final[tuple[ReviewKind, ...]] = ("scheduled", "repeat", "quiz")  # rolled up
+STATE_KINDS: Final[tuple[ReviewKind, ...]] = ("import", "reset")  # set a state outside SM-2
+
+MATURE_DAYS: Final = 21  # a card whose interval reaches three weeks is mature (as in Anki)
+PASS: Final = 3  # a grade of 3 or more is a correct answer (SM-2); below it, a lapse
+REPEAT_UNTIL: Final = 4  # SM-2's same-day rule: repeat a card today until graded 4 or 5
+LEECH_LAPSES: Final = 8  # a card with this many lapses is a leech
+
+# SM-2's six grades, in the words every screen and `trainer stats` use.
+GRADE_WORDS: Final[dict[int, str]] = {
+    0: "blackout",
+    1: "wrong, recognised",
+    2: "wrong, easy once seen",
+    3: "right, with difficulty",
+    4: "right, after hesitation",
+    5: "perfect",
+}
+# The grade a checked answer suggests (enter accepts it), and a quiz's record of an answer.
+SUGGESTED: Final[dict[Verdict, int]] = {"right": 4, "close": 3, "wrong": 1}
+QUIZ_RIGHT: Final = 4
+QUIZ_WRONG: Final = 1
 
 
-def maturity(repetitions: int, interval: int, reviews: int, due: date | None) -> str:
+def maturity(repetitions: int, interval: int, reviews: int, due: date | None) -> Maturity:
     """A card's maturity before a review: new, learning, young or mature."""
     if due is None and reviews == 0:
         return "new"
     if repetitions < 2:
         return "learning"
     return "young" if interval < MATURE_DAYS else "mature"
+
+
+def passed(quality: int) -> bool:
+    return quality >= PASS
+
+
+def lapse(quality: int, repetitions_before: int) -> bool:
+    """A failed answer to a card that had been recalled before: a lapse (a first failure of a
+    new card is not one)."""
+    return quality < PASS and repetitions_before >= 1

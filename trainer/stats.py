@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, cast
 
-from trainer.rules import LEECH_LAPSES, MATURITIES, PASS
+from trainer.rules import LEECH_LAPSES, MATURITIES, PASS, Maturity
 from trainer.scheduler.sm2 import MAX_INTERVAL
 from trainer.store import Deck, Store
 from trainer.store.stats_sql import Row, StatsQueries, queries
@@ -29,6 +29,153 @@ INTERVAL_BUCKETS = [
     ("6-12mo", 180, 364), ("1-2y", 365, 729), ("2y+", 730, 10**9),
 ]
 
+
+# -- the figures' shapes, as docs/stats-json.md documents them ----------------------------------
+
+Grades = dict[str, int]  # "0"…"5" -> answers
+
+
+class Today(TypedDict):
+    answers: int
+    time_ms: int
+    grades: Grades
+    accuracy: float | None
+    new_learned: int
+
+
+class Counts(TypedDict):
+    total: int
+    suspended: int
+    new: int
+    learning: int
+    young: int
+    mature: int
+    buried: int
+
+
+class ForecastDay(TypedDict):
+    day: str
+    due: int
+
+
+class HistoryDay(TypedDict):
+    day: str
+    new: int
+    learning: int
+    young: int
+    mature: int
+    repeat: int
+    time_ms: int
+
+
+class HeatmapDay(TypedDict):
+    day: str
+    reviews: int
+
+
+class Streak(TypedDict):
+    current: int
+    longest: int
+
+
+class Rate(TypedDict):
+    passed: int
+    total: int
+    rate: float | None
+
+
+class Retention(TypedDict):
+    young: Rate
+    mature: Rate
+    all: Rate
+
+
+class IntervalBucket(TypedDict):
+    bucket: str
+    min: int
+    max: int
+    cards: int
+
+
+class EasinessBucket(TypedDict):
+    easiness: float
+    cards: int
+
+
+class Hour(TypedDict):
+    hour: int
+    reviews: int
+    passed: int
+    rate: float | None
+
+
+class HardCard(TypedDict):
+    deck: str
+    key: str
+    prompt: str
+    lapses: int
+    easiness: float
+    reviews: int
+    leech: bool
+
+
+class DeckFigures(TypedDict):
+    key: str
+    name: str
+    cards: int
+    mature: int
+    mature_share: float | None
+    retention_30d: float | None
+
+
+class TagFigures(TypedDict):
+    tag: str
+    cards: int
+    mature: int
+    mature_share: float | None
+    retention_30d: float | None
+
+
+class QuizFigures(TypedDict):
+    day: str
+    answered: int
+    right: int
+    score: float | None
+
+
+class Quizzes(TypedDict):
+    count: int
+    sessions: list[QuizFigures]
+
+
+# "from" is a keyword: the functional form
+ScopeFigures = TypedDict("ScopeFigures", {"deck": str | None, "tag": str | None,
+                                          "period": str, "from": str | None, "to": str})
+
+
+class Figures(TypedDict):
+    schema: int
+    study_day: str
+    scope: ScopeFigures
+    today: Today
+    counts: Counts
+    leeches: int
+    forecast: list[ForecastDay]
+    history: list[HistoryDay]
+    heatmap: list[HeatmapDay]
+    streak: Streak
+    retention: dict[str, Retention]  # by period: today, 7d, 30d, 1y, all
+    intervals: list[IntervalBucket]
+    easiness: list[EasinessBucket]
+    grades_by_maturity: dict[Maturity, Grades]
+    hourly: list[Hour]
+    hardest: list[HardCard]
+    decks: list[DeckFigures]
+    tags: list[TagFigures]
+    quizzes: Quizzes
+
+
+# -- computing them -----------------------------------------------------------------------------
 
 def period_start(period: str, today: date) -> date | None:
     if period not in PERIODS:
@@ -51,12 +198,16 @@ def compute(
     tag: str | None = None,
     period: str = "1y",
     today: date | None = None,
-) -> dict[str, Any]:
+) -> Figures:
     """Every statistics figure for all decks, one deck or one tag, over ``period``."""
     today = today or store.today()
     start = period_start(period, today)
     with queries(store, deck.id if deck else None, tag) as q:
-        out: dict[str, Any] = {
+        counts, leeches = _counts(q.counts(today))
+        heatmap, streak = _heatmap_and_streak(q.answers_per_day(today), today)
+        intervals, easiness = _distributions(q.intervals(), q.easiness())
+        decks, tags = _per_deck_and_tag(q, today)
+        figures: Figures = {
             "schema": SCHEMA,
             "study_day": today.isoformat(),
             "scope": {
@@ -66,21 +217,24 @@ def compute(
                 "from": start.isoformat() if start else None,
                 "to": today.isoformat(),
             },
+            "today": _today(q.today_grades(today)),
+            "counts": counts,
+            "leeches": leeches,
+            "forecast": _forecast(q.forecast(today, FORECAST_DAYS), today),
+            "history": _history(q.history(start, today)),
+            "heatmap": heatmap,
+            "streak": streak,
+            "retention": _retention(q.retention(today), today),
+            "intervals": intervals,
+            "easiness": easiness,
+            "grades_by_maturity": _grades_by_maturity(q.grades_by_maturity(start, today)),
+            "hourly": _hourly(q.hourly(start, today)),
+            "hardest": _hardest(q.hardest(HARDEST)),
+            "decks": decks,
+            "tags": tags,
+            "quizzes": _quizzes(q.quizzes(), start, today),
         }
-        out["today"] = _today(q.today_grades(today))
-        out["counts"] = _counts(q.counts(today))
-        out["leeches"] = out["counts"].pop("leeches")
-        out["forecast"] = _forecast(q.forecast(today, FORECAST_DAYS), today)
-        out["history"] = _history(q.history(start, today))
-        out["heatmap"], out["streak"] = _heatmap_and_streak(q.answers_per_day(today), today)
-        out["retention"] = _retention(q.retention(today), today)
-        out["intervals"], out["easiness"] = _distributions(q.intervals(), q.easiness())
-        out["grades_by_maturity"] = _grades_by_maturity(q.grades_by_maturity(start, today))
-        out["hourly"] = _hourly(q.hourly(start, today))
-        out["hardest"] = _hardest(q.hardest(HARDEST))
-        out["decks"], out["tags"] = _per_deck_and_tag(q, today)
-        out["quizzes"] = _quizzes(q.quizzes(), start, today)
-    return _plain(out)
+    return cast(Figures, _plain(figures))
 
 
 def _plain(value: Any) -> Any:
@@ -94,7 +248,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _today(rows: list[Row]) -> dict[str, Any]:
+def _today(rows: list[Row]) -> Today:
     grades = {str(q): 0 for q in range(6)}
     answers = time_ms = passed = new = 0
     for quality, maturity, kind, count, ms in rows:
@@ -107,33 +261,33 @@ def _today(rows: list[Row]) -> dict[str, Any]:
             "accuracy": _rate(passed, answers), "new_learned": new}
 
 
-def _counts(row: Row) -> dict[str, int]:
-    keys = ("total", "suspended", "new", "learning", "young", "mature", "buried", "leeches")
-    return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
+def _counts(row: Row) -> tuple[Counts, int]:
+    total, suspended, new, learning, young, mature, buried, leeches = (int(v or 0) for v in row)
+    return {"total": total, "suspended": suspended, "new": new, "learning": learning,
+            "young": young, "mature": mature, "buried": buried}, leeches
 
 
-def _forecast(rows: list[Row], today: date) -> list[dict[str, Any]]:
+def _forecast(rows: list[Row], today: date) -> list[ForecastDay]:
     counts = {_as_date(d): n for d, n in rows}
     return [{"day": (today + timedelta(days=i)).isoformat(),
              "due": counts.get(today + timedelta(days=i), 0)} for i in range(FORECAST_DAYS)]
 
 
-def _history(rows: list[Row]) -> list[dict[str, Any]]:
-    days: dict[date, dict[str, Any]] = {}
+def _history(rows: list[Row]) -> list[HistoryDay]:
+    days: dict[date, dict[str, int]] = {}
     for day, cat, count, ms in rows:
-        entry = days.setdefault(_as_date(day), {c: 0 for c in (*MATURITIES, "repeat")}
-                                | {"time_ms": 0})
+        entry = days.setdefault(_as_date(day), dict.fromkeys((*MATURITIES, "repeat",
+                                                               "time_ms"), 0))
         entry[cat] += count
         entry["time_ms"] += int(ms or 0)
-    return [{"day": d.isoformat(), **days[d]} for d in sorted(days)]
+    return [cast(HistoryDay, {"day": d.isoformat(), **days[d]}) for d in sorted(days)]
 
 
-def _heatmap_and_streak(rows: list[Row],
-                        today: date) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def _heatmap_and_streak(rows: list[Row], today: date) -> tuple[list[HeatmapDay], Streak]:
     per_day = {_as_date(d): int(n) for d, n in rows if n}
     first = today - timedelta(days=HEATMAP_DAYS - 1)
-    heatmap = [{"day": d.isoformat(), "reviews": per_day[d]}
-               for d in sorted(per_day) if d >= first]
+    heatmap: list[HeatmapDay] = [{"day": d.isoformat(), "reviews": per_day[d]}
+                                 for d in sorted(per_day) if d >= first]
     longest = run = 0
     previous = None
     for d in sorted(per_day):
@@ -148,8 +302,8 @@ def _heatmap_and_streak(rows: list[Row],
     return heatmap, {"current": current, "longest": longest}
 
 
-def _retention(rows: list[Row], today: date) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _retention(rows: list[Row], today: date) -> dict[str, Retention]:
+    out: dict[str, Retention] = {}
     for period in PERIODS:
         start = period_start(period, today)
         tally = {"young": [0, 0], "mature": [0, 0]}
@@ -159,43 +313,47 @@ def _retention(rows: list[Row], today: date) -> dict[str, Any]:
             tally[maturity][1] += count
             tally[maturity][0] += count if quality >= PASS else 0
         total = [tally["young"][0] + tally["mature"][0], tally["young"][1] + tally["mature"][1]]
-        out[period] = {
-            m: {"passed": p, "total": t, "rate": _rate(p, t)}
-            for m, (p, t) in (*tally.items(), ("all", total))
-        }
+        young, mature = tally["young"], tally["mature"]
+        out[period] = {"young": _passed(*young), "mature": _passed(*mature),
+                       "all": _passed(*total)}
     return out
 
 
+def _passed(passed: int, total: int) -> Rate:
+    return {"passed": passed, "total": total, "rate": _rate(passed, total)}
+
+
 def _distributions(interval_rows: list[Row],
-                   ease_rows: list[Row]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   ease_rows: list[Row]) -> tuple[list[IntervalBucket], list[EasinessBucket]]:
     intervals = dict(interval_rows)
     buckets: dict[int, int] = defaultdict(int)
     for ef, n in ease_rows:
         buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
-    interval_out = []
+    interval_out: list[IntervalBucket] = []
     for label, low, high in INTERVAL_BUCKETS:
         n = sum(c for i, c in intervals.items() if low <= i <= high)
         interval_out.append({"bucket": label, "min": low, "max": min(high, MAX_INTERVAL),
                              "cards": n})
-    ease_out = [{"easiness": b / 100, "cards": buckets[b]} for b in sorted(buckets)]
+    ease_out: list[EasinessBucket] = [{"easiness": b / 100, "cards": buckets[b]}
+                                      for b in sorted(buckets)]
     return interval_out, ease_out
 
 
-def _grades_by_maturity(rows: list[Row]) -> dict[str, dict[str, int]]:
-    out = {m: {str(q): 0 for q in range(6)} for m in MATURITIES}
+def _grades_by_maturity(rows: list[Row]) -> dict[Maturity, Grades]:
+    out: dict[Maturity, Grades] = {m: {str(q): 0 for q in range(6)} for m in MATURITIES}
     for maturity, quality, count in rows:
         out[maturity][str(quality)] += int(count)
     return out
 
 
-def _hourly(rows: list[Row]) -> list[dict[str, Any]]:
+def _hourly(rows: list[Row]) -> list[Hour]:
     by_hour = {h: (int(n), int(p)) for h, n, p in rows}
     return [{"hour": h, "reviews": by_hour.get(h, (0, 0))[0], "passed": by_hour.get(h, (0, 0))[1],
              "rate": _rate(by_hour.get(h, (0, 0))[1], by_hour.get(h, (0, 0))[0])}
             for h in range(24)]
 
 
-def _hardest(rows: list[Row]) -> list[dict[str, Any]]:
+def _hardest(rows: list[Row]) -> list[HardCard]:
     return [
         {"deck": dk, "key": ck, "prompt": prompt, "lapses": lapses, "easiness": ef / 100,
          "reviews": reviews, "leech": lapses >= LEECH_LAPSES}
@@ -204,20 +362,20 @@ def _hardest(rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def _per_deck_and_tag(q: StatsQueries,
-                      today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                      today: date) -> tuple[list[DeckFigures], list[TagFigures]]:
     decks = q.decks()
     totals = q.top_tags(TAG_LIMIT)
     tags = [t for t, _ in totals]
     mature = dict(q.mature_per_tag()) if tags else {}
     retention = {k: (int(t or 0), int(p or 0)) for k, (t, p) in
                  q.retention_30d(tags, today).items()}
-    deck_out = []
+    deck_out: list[DeckFigures] = []
     for deck_id, key, name, cards, mature_n in decks:
         total, passed = retention.get(("deck", deck_id), (0, 0))
         deck_out.append({"key": key, "name": name, "cards": cards, "mature": mature_n,
                          "mature_share": _rate(mature_n, cards),
                          "retention_30d": _rate(passed, total)})
-    tag_out = []
+    tag_out: list[TagFigures] = []
     for tag, cards in totals:
         total, passed = retention.get(("tag", tag), (0, 0))
         tag_out.append({"tag": tag, "cards": cards, "mature": mature.get(tag, 0),
@@ -226,9 +384,9 @@ def _per_deck_and_tag(q: StatsQueries,
     return deck_out, tag_out
 
 
-def _quizzes(rows: list[Row], start: date | None, today: date) -> dict[str, Any]:
+def _quizzes(rows: list[Row], start: date | None, today: date) -> Quizzes:
     ordered = sorted(rows, key=lambda r: (_as_date(r[1]), r[4]))
-    sessions = [
+    sessions: list[QuizFigures] = [
         {"day": _as_date(day).isoformat(), "answered": int(n), "right": int(right),
          "score": _rate(int(right), int(n))}
         for _sid, day, n, right, _first in ordered

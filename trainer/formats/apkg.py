@@ -20,10 +20,11 @@ from pathlib import Path, PurePosixPath
 
 from trainer.formats import protobuf
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
+from trainer.formats.delimited import slugify
 from trainer.formats.errors import DeckError
 from trainer.formats.html_text import html_to_text
 from trainer.formats.model import ImportedState, ParsedDeck, StudyCard
-from trainer.formats.text import slugify
+from trainer.scheduler.sm2 import INITIAL_EASINESS_X100, MAX_INTERVAL, MIN_EASINESS_X100
 
 MAX_MEMBER = 512 * 1024 * 1024
 MAX_RATIO = 200
@@ -183,8 +184,8 @@ def _state(card: sqlite3.Row, crt_day: date, revlog: list[tuple[int, int, int]],
     else:
         due_day = crt_day + timedelta(days=int(due))
     n = _streak(revlog)
-    easiness = max(130, round(factor / 10)) if factor else 250
-    interval = max(0, min(int(ivl), 36500))
+    easiness = max(MIN_EASINESS_X100, round(factor / 10)) if factor else INITIAL_EASINESS_X100
+    interval = max(0, min(int(ivl), MAX_INTERVAL))
     if ctype == 2:
         # A review card is past SM-2's first step; past the second too once its interval has
         # reached 6 days, so that the next pass grows the interval instead of resetting it.

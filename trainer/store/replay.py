@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from trainer.rules import ANSWER_KINDS, STATE_KINDS, maturity
+from trainer.rules import ANSWER_KINDS, STATE_KINDS, lapse, maturity
 from trainer.scheduler import sm2
 from trainer.store import driver
 from trainer.store.convert import utc
@@ -43,9 +43,9 @@ def replayed_states(conn: Connection) -> dict[int, tuple[Any, ...]]:
         if kind == "scheduled":
             new = sm2.review(sm2.SM2State.from_x100(s[0], s[1], s[2]), quality,
                              lapse_updates_easiness=lapse_rule)
-            lapse = quality < 3 and s[0] >= 1
             states[cid] = [new.repetitions, new.easiness_x100, new.interval,
-                           day + timedelta(days=new.interval), s[4] + 1, s[5] + lapse, at]
+                           day + timedelta(days=new.interval), s[4] + 1,
+                           s[5] + lapse(quality, s[0]), at]
         elif kind in STATE_KINDS:
             states[cid] = [*after, s[6]]
     return {cid: tuple(s) for cid, s in states.items()}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
-from trainer.rules import ANSWER_KINDS, STATE_KINDS, maturity
+from trainer.rules import ANSWER_KINDS, STATE_KINDS, lapse, maturity
 from trainer.scheduler import sm2
 from trainer.store import convert
 from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
@@ -124,7 +124,7 @@ def record_review(
                 before, repetitions=new.repetitions, easiness_x100=new.easiness_x100,
                 interval=new.interval, due=day + timedelta(days=new.interval),
                 reviews=before.reviews + 1,
-                lapses=before.lapses + (quality < 3 and before.repetitions >= 1),
+                lapses=before.lapses + lapse(quality, before.repetitions),
                 last_reviewed=convert.utc(answered_at),
             )
             _statements(store, conn).update_state.execute(conn, _state_params(after)).close()

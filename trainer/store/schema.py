@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
+
 
 class Deck(SQLModel, table=True):
     __tablename__ = "deck"
@@ -76,7 +78,7 @@ class CardState(SQLModel, table=True):
 
     card_id: int = Field(foreign_key="card.id", primary_key=True, ondelete="CASCADE")
     repetitions: int = 0
-    easiness_x100: int = 250
+    easiness_x100: int = INITIAL_EASINESS_X100
     interval: int = 0
     due: date | None = None  # None: a new card
     lapses: int = 0

@@ -30,7 +30,8 @@ from sqlalchemy import (
     select,
 )
 
-from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS
+from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS, QUIZ_RIGHT
+from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class StatsQueries:
         # by kind alone, so the (kind, session) index answers it; quizzes are few
         query = (
             select(review_t.c.session_id, func.min(review_t.c.study_day), func.count(),
-                   func.count().filter(review_t.c.quality >= 4), func.min(review_t.c.id))
+                   func.count().filter(review_t.c.quality >= QUIZ_RIGHT), func.min(review_t.c.id))
             .where(review_t.c.kind == "quiz")
             .group_by(review_t.c.session_id)
         )
@@ -209,7 +210,7 @@ class StatsQueries:
         # prompt of every card before the sort.
         top = self._cards(
             select(s.card_id, s.lapses, s.easiness_x100, s.reviews)
-            .where(or_(s.lapses > 0, s.easiness_x100 < 250), s.reviews > 0)
+            .where(or_(s.lapses > 0, s.easiness_x100 < INITIAL_EASINESS_X100), s.reviews > 0)
             .order_by(s.lapses.desc(), s.easiness_x100, s.card_id)
             .limit(limit), s.card_id,
         ).subquery()

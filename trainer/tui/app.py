@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.events import Resize
 
 from trainer import heap
+from trainer.sessions import QuizResult, QuizSession, StudySession
 from trainer.store import Deck, Store
-from trainer.study import QuizResult, QuizSession, StudySession
 from trainer.tui.prefs import load_prefs, save_prefs
-from trainer.tui.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 
 class TrainerApp(App[int]):
@@ -30,7 +30,7 @@ class TrainerApp(App[int]):
         deck_key: str | None = None,
         quiz_size: int = 20,
         seed: int | None = None,
-        bundled: bool = True,
+        load_bundled_decks: bool = True,
         exit_after_mount: bool = False,
         cursor_blink: bool = True,
     ) -> None:
@@ -40,7 +40,7 @@ class TrainerApp(App[int]):
         self.deck_key = deck_key
         self.quiz_size = quiz_size
         self.seed = seed
-        self.bundled = bundled
+        self.load_bundled_decks = load_bundled_decks
         self.exit_after_mount = exit_after_mount
         self.cursor_blink = cursor_blink
         self._too_small: TooSmallScreen | None = None
@@ -53,7 +53,7 @@ class TrainerApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, lambda t: save_prefs(theme=t.name))
-        if self.bundled:
+        if self.load_bundled_decks:
             self.prepare()
         else:
             self._route()
@@ -66,7 +66,7 @@ class TrainerApp(App[int]):
         self.call_from_thread(self._route)
 
     def _route(self) -> None:
-        from trainer.tui.decks import DeckListScreen
+        from trainer.tui.screens.deck_list import DeckListScreen
 
         self.push_screen(DeckListScreen())
         if self.start == "study":
@@ -88,7 +88,7 @@ class TrainerApp(App[int]):
         return deck, deck.name
 
     def start_study(self, key: str | None) -> None:
-        from trainer.tui.study import StudyScreen
+        from trainer.tui.screens.study import StudyScreen
 
         deck, title = self._deck(key)
         session = StudySession(self.store, deck)
@@ -98,7 +98,7 @@ class TrainerApp(App[int]):
         self.push_screen(StudyScreen(session, title))
 
     def start_quiz(self, key: str | None) -> None:
-        from trainer.tui.quiz import QuizScreen
+        from trainer.tui.screens.quiz import QuizScreen
 
         deck, title = self._deck(key)
         quiz = QuizSession(self.store, deck, self.quiz_size, self.seed)
@@ -108,28 +108,28 @@ class TrainerApp(App[int]):
         self.push_screen(QuizScreen(quiz, title))
 
     def open_stats(self) -> None:
-        from trainer.tui.stats import StatsScreen
+        from trainer.tui.screens.statistics import StatsScreen
 
         self.push_screen(StatsScreen())
 
     def show_summary(self, session: StudySession, title: str) -> None:
-        from trainer.tui.summary import SummaryScreen
+        from trainer.tui.screens.summary import SummaryScreen
 
         self.switch_screen(SummaryScreen(session.summary(), title))
 
     def show_quiz_result(self, result: QuizResult, title: str) -> None:
-        from trainer.tui.quiz import QuizResultScreen
+        from trainer.tui.screens.quiz_result import QuizResultScreen
 
         self.switch_screen(QuizResultScreen(result, title))
 
     def back_to_decks(self) -> None:
-        from trainer.tui.decks import DeckListScreen
+        from trainer.tui.screens.deck_list import DeckListScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DeckListScreen):
             self.pop_screen()
 
     def action_help(self) -> None:
-        from trainer.tui.help import HelpScreen
+        from trainer.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -8,36 +8,24 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, ProgressBar, Static
 
-from trainer.study import CardView, StudySession
-from trainer.tui.cardtext import answer_text, options_text
-from trainer.tui.text import duration, joined, plain
+from trainer.render.words import clock
+from trainer.rules import GRADE_WORDS, Verdict
+from trainer.sessions import CardView, StudySession
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.card import CardPanel
+from trainer.tui.widgets.grade_button import GradeButton
 
-MEANINGS = {
-    0: "blackout",
-    1: "wrong; knew it once seen",
-    2: "wrong; easy once seen",
-    3: "right, with difficulty",
-    4: "right, hesitated",
-    5: "perfect",
-}
-VERDICT_STYLE = {"right": ("✓ right", "bold green"), "close": ("≈ close", "bold yellow"),
-                 "wrong": ("✗ wrong", "bold red")}
+KIND_LABELS = {"basic": "Question", "typed": "Type the answer", "cloze": "Fill the gap",
+               "choice": "Choose one"}
+BUCKET_LABELS = {"new": "new", "review": "review", "repeat": "again today"}
 
 
-class GradeButton(Button, can_focus=False):
-    """A grade: clickable, but never takes focus from the keyboard flow."""
-
-    def __init__(self, quality: int) -> None:
-        super().__init__(str(quality), id=f"grade-{quality}", compact=True)
-        self.quality = quality
-
-
-class StudyScreen(Screen):
+class StudyScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer", id="study.reveal"),
         Binding("enter", "reveal", "Show answer", id="study.reveal_enter", show=False),
@@ -60,7 +48,7 @@ class StudyScreen(Screen):
         super().__init__()
         self.session = session
         self.title_text = title
-        self.verdict: str | None = None
+        self.verdict: Verdict | None = None
         self.given = ""
         self.shown_at = time.monotonic()
 
@@ -70,15 +58,7 @@ class StudyScreen(Screen):
         with Vertical(id="study-top"):
             yield Static(id="study-header")
             yield ProgressBar(id="study-progress", show_eta=False, show_percentage=False)
-        with VerticalScroll(id="card"):
-            yield Static(id="card-kind")
-            yield Static(id="prompt")
-            yield Static(id="options")
-            yield Input(id="typed", placeholder="Type your answer, then enter")
-            yield Static(id="verdict")
-            yield Static(id="answer")
-            yield Static(id="explanation")
-            yield Static(id="source")
+        yield CardPanel()
         with Vertical(id="grades"):
             for q in range(6):
                 yield GradeButton(q)
@@ -86,7 +66,7 @@ class StudyScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = self.app.cursor_blink
+        self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         self.set_interval(1, self._update_header)
         self.show_card()
 
@@ -98,43 +78,28 @@ class StudyScreen(Screen):
 
     def _update_header(self) -> None:
         counts = self.session.counts()
-        elapsed = (self.app.store.now() - self.session.started).total_seconds()
+        elapsed = (self.trainer.store.now() - self.session.started).total_seconds()
         self.query_one("#study-header", Static).update(joined(
             (self.title_text, "bold"), "   ",
             (f"new {counts['new']}", "blue"), " · ",
             (f"review {counts['review']}", "green"), " · ",
             (f"repeat {counts['repeat']}", "red"), "   ",
-            (duration(max(0.0, elapsed)), "dim"),
+            (clock(max(0.0, elapsed)), "dim"),
         ))
         done = len(self.session.history)
         bar = self.query_one(ProgressBar)
         bar.update(total=max(1, done + len(self.session.queue)), progress=done)
 
     def show_card(self) -> None:
-        if self.session.finished:
-            self.app.show_summary(self.session, self.title_text)
+        item = self.session.current
+        if item is None:
+            self.trainer.show_summary(self.session, self.title_text)
             return
         self.verdict = None
         self.given = ""
         view = self.view
-        item = self.session.current
-        label = {"basic": "Question", "typed": "Type the answer", "cloze": "Fill the gap",
-                 "choice": "Choose one"}[view.kind]
-        tag = {"new": "new", "review": "review", "repeat": "again today"}[item.bucket]
-        self.query_one("#card-kind", Static).update(joined((label, "bold"), "  ", (tag, "dim")))
-        self.query_one("#prompt", Static).update(plain(view.prompt))
-        options = self.query_one("#options", Static)
-        if view.kind == "choice":
-            options.update(options_text(view, None))
-            options.display = True
-        else:
-            options.display = False
-        typed = self.query_one(Input)
-        typed.value = ""
-        typed.display = view.kind == "typed"
-        typed.disabled = view.kind != "typed"
-        for wid in ("#verdict", "#answer", "#explanation", "#source"):
-            self.query_one(wid, Static).display = False
+        self.query_one(CardPanel).show_question(view, joined(
+            (KIND_LABELS[view.kind], "bold"), "  ", (BUCKET_LABELS[item.bucket], "dim")))
         self.query_one("#grades").display = False
         self.mode = "answering"
         self.shown_at = time.monotonic()
@@ -148,40 +113,16 @@ class StudyScreen(Screen):
             hint += " · ctrl+z: undo the last grade"
         self.query_one("#hint", Static).update(plain(hint, "dim"))
         self._update_header()
-        if view.kind == "typed":
-            typed.focus()
-        else:
-            self.set_focus(None)
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
-    def reveal(self, verdict: str | None = None) -> None:
+    def reveal(self, verdict: Verdict | None = None) -> None:
         view = self.view
         self.verdict = verdict
-        verdict_w = self.query_one("#verdict", Static)
+        panel = self.query_one(CardPanel)
         if verdict is not None:
-            word, style = VERDICT_STYLE[verdict]
-            line = joined((word, style))
-            if view.kind == "typed":
-                line.append("   you typed: ", style="dim")
-                line.append(self.given or "(nothing)")
-            verdict_w.update(line)
-            verdict_w.display = True
-        answer = self.query_one("#answer", Static)
-        if view.kind == "choice":
-            self.query_one("#options", Static).update(options_text(view, self.given))
-            answer.display = False
-        else:
-            answer.update(answer_text(view))
-            answer.display = True
-        expl = self.query_one("#explanation", Static)
-        expl.update(plain(view.explanation, "italic"))
-        expl.display = bool(view.explanation)
-        typed = self.query_one(Input)
-        typed.disabled = True
-        typed.display = False  # the verdict line repeats what was typed
+            panel.show_verdict(view, verdict, self.given)
+        panel.show_answer(view, self.given if view.kind == "choice" else None)
         self._show_grades()
         self.mode = "grading"
-        self.set_focus(None)
 
     def _show_grades(self) -> None:
         preview = self.session.preview()
@@ -189,7 +130,7 @@ class StudyScreen(Screen):
         for button in self.query(GradeButton):
             q = button.quality
             label = Text(f" {q}  ", style="bold")
-            label.append(f"{MEANINGS[q]:<26}")
+            label.append(f"{GRADE_WORDS[q]:<26}")
             label.append(f"{preview.get(q, ''):>6} ", style="bold" if q == suggested else "")
             if q == suggested:
                 label.append(" ← suggested", style="italic")
@@ -198,7 +139,7 @@ class StudyScreen(Screen):
         self.query_one("#grades").display = True
         hint = "0-5: grade"
         if suggested is not None:
-            hint += f" · enter: accept {suggested} ({MEANINGS[suggested]})"
+            hint += f" · enter: accept {suggested} ({GRADE_WORDS[suggested]})"
         self.query_one("#hint", Static).update(plain(hint, "dim"))
 
     # -- modes and keys ---------------------------------------------------------------------
@@ -276,22 +217,10 @@ class StudyScreen(Screen):
         self.show_card()
 
     def action_source(self) -> None:
-        source = self.query_one("#source", Static)
-        view = self.view
-        if view.source_quote:
-            text = joined(("Source", "bold"))
-            if view.source_para:
-                text.append(f" (paragraph {view.source_para})", style="dim")
-            text.append(": “")
-            text.append(view.source_quote, style="italic")
-            text.append("”")
-        else:
-            text = plain("This card has no source quote.", "dim")
-        source.update(text)
-        source.display = not source.display
+        self.query_one(CardPanel).toggle_source(self.view)
 
     def action_end(self) -> None:
         if self.session.history:
-            self.app.show_summary(self.session, self.title_text)
+            self.trainer.show_summary(self.session, self.title_text)
         else:
-            self.app.pop_screen()
+            self.trainer.pop_screen()

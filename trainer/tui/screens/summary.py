@@ -5,16 +5,19 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.study import Summary
-from trainer.tui.text import duration, joined, plain
+from trainer.render.charts import bar
+from trainer.render.words import clock
+from trainer.rules import GRADE_WORDS, passed
+from trainer.sessions import Summary
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerScreen
 
-GRADE_NAMES = {0: "blackout", 1: "wrong", 2: "wrong, easy", 3: "hard", 4: "good", 5: "perfect"}
+WORD_WIDTH = max(len(w) for w in GRADE_WORDS.values())
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("enter", "done", "Back to decks", id="summary.done"),
         Binding("escape", "done", "Back to decks", id="summary.back", show=False),
@@ -35,7 +38,7 @@ class SummaryScreen(Screen):
                 ("Answers         ", "dim"), str(s.answers), "\n",
                 ("Accuracy        ", "dim"),
                 f"{s.accuracy:.0%}" if s.accuracy is not None else "-", "\n",
-                ("Time            ", "dim"), duration(s.seconds), "\n",
+                ("Time            ", "dim"), clock(s.seconds), "\n",
                 ("Next due        ", "dim"),
                 s.next_due.isoformat() if s.next_due else "nothing scheduled", "\n",
                 ("Due tomorrow    ", "dim"), str(s.due_tomorrow),
@@ -45,12 +48,12 @@ class SummaryScreen(Screen):
             chart = joined(("Grades", "bold"))
             for q in range(6):
                 n = s.grades[q]
-                chart.append(f"\n{q} {GRADE_NAMES[q]:<12}", style="dim")
-                chart.append("█" * round(20 * n / peak), style="green" if q >= 3 else "red")
+                chart.append(f"\n{q} {GRADE_WORDS[q]:<{WORD_WIDTH}} ", style="dim")
+                chart.append(bar(n, peak, 20), style="green" if passed(q) else "red")
                 chart.append(f" {n}")
             yield Static(chart, id="summary-grades")
             yield Static(plain("enter: back to your decks", "dim"))
         yield Footer()
 
     def action_done(self) -> None:
-        self.app.back_to_decks()
+        self.trainer.back_to_decks()

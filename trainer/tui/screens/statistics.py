@@ -9,27 +9,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
-from trainer.stats import PERIODS, compute
-from trainer.stats_text import count
-from trainer.tui.charts import columns, hbars, heatmap
-from trainer.tui.text import joined, plain
+from trainer.render.words import minutes, pct, plural
+from trainer.rules import LEECH_LAPSES
+from trainer.stats import PERIODS, Figures, compute
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
 
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "1y": "1 year",
                  "all": "All time"}
 
 
-def _pct(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate:.0%}"
-
-
-def _minutes(ms: int) -> str:
-    return f"{ms // 60000}m {ms // 1000 % 60:02d}s"
-
-
-class StatsScreen(Screen):
+class StatsScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="stats.back"),
         Binding("1", "tab('overview')", "Overview", id="stats.tab1"),
@@ -45,9 +38,9 @@ class StatsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         options = [("All decks", "all")]
-        for deck in self.app.store.deck_summaries():
+        for deck in self.trainer.store.deck_summaries():
             options.append((deck.name, f"deck:{deck.key}"))
-        for tag in self.app.store.tags():
+        for tag in self.trainer.store.tags():
             options.append((f"tag: {tag}", f"tag:{tag}"))
         with Horizontal(id="stats-controls"):
             yield Select(options, value="all", allow_blank=False, id="stats-scope")
@@ -82,39 +75,40 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
-        store = self.app.store
+        store = self.trainer.store
         deck = tag = None
         if self.scope_value.startswith("deck:"):
             deck = store.find_deck(self.scope_value[5:])
         elif self.scope_value.startswith("tag:"):
             tag = self.scope_value[4:]
         figures = compute(store, deck, tag, self.period)
-        self.app.call_from_thread(self._show, figures)
+        self.trainer.call_from_thread(self._show, figures)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.trainer.pop_screen()
 
     # -- drawing ----------------------------------------------------------------------------
 
-    def _show(self, s: dict) -> None:
+    def _show(self, s: Figures) -> None:
         t, c, streak = s["today"], s["counts"], s["streak"]
         summary = joined(
-            ("Today  ", "bold"), f"{count(t['answers'], 'answer')} in {_minutes(t['time_ms'])}, "
-            f"accuracy {_pct(t['accuracy'])}, {count(t['new_learned'], 'new card')} learned\n",
+            ("Today  ", "bold"), f"{plural(t['answers'], 'answer')} in {minutes(t['time_ms'])}, "
+            f"accuracy {pct(t['accuracy'])}, {plural(t['new_learned'], 'new card')} learned\n",
             ("Cards  ", "bold"), f"{c['total']}: ",
             (f"{c['new']} new", "blue"), " · ", (f"{c['learning']} learning", "red"), " · ",
             (f"{c['young']} young", "green"), " · ", (f"{c['mature']} mature", "bold green"),
             " · ", (f"{c['suspended']} suspended", "dim"), f" ({c['buried']} buried)\n",
-            ("Streak ", "bold"), f"{count(streak['current'], 'day')} now, "
-            f"longest {count(streak['longest'], 'day')}\n",
-            ("Quiz   ", "bold"), f"{count(s['quizzes']['count'], 'quiz', 'quizzes')} in the period",
+            ("Streak ", "bold"), f"{plural(streak['current'], 'day')} now, "
+            f"longest {plural(streak['longest'], 'day')}\n",
+            ("Quiz   ", "bold"),
+            f"{plural(s['quizzes']['count'], 'quiz', 'quizzes')} in the period",
         )
         if s["quizzes"]["sessions"]:
             summary.append(", latest scores " + ", ".join(
-                _pct(q["score"]) for q in s["quizzes"]["sessions"][-6:]))
+                pct(q["score"]) for q in s["quizzes"]["sessions"][-6:]))
         self.query_one("#stats-summary", Static).update(summary)
 
         retention = Text("\nTrue retention (scheduled reviews passed)\n", style="bold")
@@ -124,7 +118,7 @@ class StatsScreen(Screen):
             retention.append(f"{PERIOD_LABELS[period]:<10}")
             for key in ("young", "mature", "all"):
                 cell = row[key]
-                retention.append(f"{_pct(cell['rate']):>6}", style="bold" if cell["total"] else
+                retention.append(f"{pct(cell['rate']):>6}", style="bold" if cell["total"] else
                                  "dim")
                 retention.append(f" {cell['total']:>3}" if cell["total"] else "    ", style="dim")
             retention.append("\n")
@@ -147,14 +141,14 @@ class StatsScreen(Screen):
         kinds = ("new", "learning", "young", "mature", "repeat")
         totals = [sum(d[k] for k in kinds) for d in history]
         text = joined(("\nReview history", "bold"),
-                      f"  ({count(len(s['history']), 'study day')} in the period; "
+                      f"  ({plural(len(s['history']), 'study day')} in the period; "
                       "last 60 shown)\n")
         if history:
             text.append_text(columns(totals, 6, "blue", (history[0]["day"], history[-1]["day"])))
             sums = {k: sum(d[k] for d in s["history"]) for k in kinds}
             time_ms = sum(d["time_ms"] for d in s["history"])
             text.append("\n" + " · ".join(f"{k} {v}" for k, v in sums.items()) +
-                        f" · time {_minutes(time_ms)}", style="dim")
+                        f" · time {minutes(time_ms)}", style="dim")
         else:
             text.append("No reviews in this period.", style="dim")
         self.query_one("#stats-history", Static).update(text)
@@ -168,9 +162,8 @@ class StatsScreen(Screen):
         hours = s["hourly"]
         text = joined(("\nReviews by hour", "bold"), "  (local time; success rate below)\n")
         text.append_text(columns([h["reviews"] for h in hours], 4, "blue", ("00", "23")))
-        text.append("\n" + "".join(
-            " " if h["rate"] is None else "█▇▆▅▄▃▂▁"[min(7, int((1 - h["rate"]) * 8))]
-            for h in hours), style="green")
+        text.append("\n")
+        text.append_text(falling([h["rate"] for h in hours]))
         self.query_one("#stats-hourly", Static).update(text)
 
         text = joined(("Intervals", "bold"), "\n")
@@ -182,7 +175,9 @@ class StatsScreen(Screen):
                                    "magenta"))
         self.query_one("#stats-intervals", Static).update(text)
 
-        text = joined(("\nHardest cards", "bold"), f"  ({s['leeches']} leeches: 8+ lapses)\n")
+        text = joined(("\nHardest cards", "bold"),
+                      f"  ({plural(s['leeches'], 'leech', 'leeches')}: "
+                      f"{LEECH_LAPSES}+ lapses)\n")
         if not s["hardest"]:
             text.append("None yet.", style="dim")
         for h in s["hardest"]:
@@ -197,12 +192,12 @@ class StatsScreen(Screen):
         text.append(f"{'':<42}{'cards':>7}{'mature':>8}{'ret. 30d':>10}\n", style="dim")
         for d in s["decks"]:
             text.append(f"{d['name'][:41]:<42}")
-            text.append(f"{d['cards']:>7}{_pct(d['mature_share']):>8}"
-                        f"{_pct(d['retention_30d']):>10}\n")
+            text.append(f"{d['cards']:>7}{pct(d['mature_share']):>8}"
+                        f"{pct(d['retention_30d']):>10}\n")
         if s["tags"]:
             text.append("\nTags\n", style="bold")
             for tg in s["tags"][:15]:
                 text.append(f"{tg['tag'][:41]:<42}")
-                text.append(f"{tg['cards']:>7}{_pct(tg['mature_share']):>8}"
-                            f"{_pct(tg['retention_30d']):>10}\n")
+                text.append(f"{tg['cards']:>7}{pct(tg['mature_share']):>8}"
+                            f"{pct(tg['retention_30d']):>10}\n")
         self.query_one("#stats-decks", Static).update(text)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from trainer.tui.text import joined
+from trainer.rules import GRADE_WORDS, REPEAT_UNTIL
+from trainer.tui.literal import joined
+from trainer.tui.screens.base import TrainerModal
 
 HELP = [
     ("Deck list", [
@@ -22,20 +23,19 @@ HELP = [
         ("ctrl+z", "undo the last grade"), ("escape", "end the session"),
     ]),
     ("Grading", [
-        ("0-5", "grade: 0 blackout … 5 perfect"), ("enter", "accept the suggested grade"),
+        ("0-5", f"grade: 0 {GRADE_WORDS[0]} … 5 {GRADE_WORDS[5]}"),
+        ("enter", "accept the suggested grade"),
         ("u / ctrl+z", "undo the last grade"), ("!", "suspend the card"),
         ("-", "bury the card until tomorrow"), ("e", "show the source quote"),
     ]),
     ("SM-2 grades", [
-        ("5", "perfect"), ("4", "correct after hesitation"),
-        ("3", "correct with serious difficulty"), ("2", "wrong, but easy once seen"),
-        ("1", "wrong, remembered once seen"), ("0", "complete blackout"),
-        ("", "below 4: the card comes back later in the session"),
+        *[(str(q), GRADE_WORDS[q]) for q in range(5, -1, -1)],
+        ("", f"below {REPEAT_UNTIL}: the card comes back later in the session"),
     ]),
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TrainerModal[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="help.close"),
         Binding("question_mark", "close", "Close", id="help.toggle", show=False),

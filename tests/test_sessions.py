@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 from tests.helpers import Clock, basic_deck, import_bytes
+from trainer.sessions import QuizSession, StudySession
 from trainer.settings import Settings
 from trainer.store import open_store
-from trainer.study import QuizSession, StudySession
 
 
 def deck_store(clock=None):

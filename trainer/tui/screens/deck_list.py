@@ -9,14 +9,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from trainer.settings import Settings
 from trainer.store import DeckSummary
 from trainer.studyday import study_day
-from trainer.tui.text import joined, plain
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.deck_table import DeckTable
 
 TOTAL_KEY = "__total__"
 
@@ -34,13 +35,7 @@ def _ago(moment: datetime | None, today: date, settings: Settings) -> str:
     return f"{days} days ago"
 
 
-class DeckTable(DataTable):
-    """The deck table; enter studies the selected deck, and the footer says so."""
-
-    BINDINGS = [Binding("enter", "select_cursor", "Study", id="decks.select")]
-
-
-class DeckListScreen(Screen):
+class DeckListScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("a", "study_all", "Study all", id="decks.study_all"),
         Binding("q", "quiz", "Quiz", id="decks.quiz"),
@@ -68,8 +63,8 @@ class DeckListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="deck-list")
     def load(self) -> None:
-        overview = self.app.store.deck_summaries()
-        self.app.call_from_thread(self._show, overview)
+        overview = self.trainer.store.deck_summaries()
+        self.trainer.call_from_thread(self._show, overview)
 
     def _show(self, overview: list[DeckSummary]) -> None:
         table = self.query_one(DataTable)
@@ -80,7 +75,7 @@ class DeckListScreen(Screen):
             except CellDoesNotExist:
                 selected = None
         table.clear()
-        store = self.app.store
+        store = self.trainer.store
         today = store.today()
         totals = {"new": 0, "due": 0, "repeat": 0, "cards": 0}
         for deck in sorted(overview, key=lambda d: (d.name.casefold(), d.key)):
@@ -117,8 +112,8 @@ class DeckListScreen(Screen):
                 f"{left} cards to study today" if left else "All done for today. Well done!"
             ))
         table.focus()
-        if self.app.exit_after_mount:  # the benchmark's launch figure ends here
-            self.app.call_after_refresh(self.app.exit, 0)
+        if self.trainer.exit_after_mount:  # the benchmark's launch figure ends here
+            self.trainer.call_after_refresh(self.trainer.exit, 0)
 
     def _selected_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -134,21 +129,21 @@ class DeckListScreen(Screen):
         key = self._selected_key()
         if key is None:
             return
-        self.app.start_study(None if key == TOTAL_KEY else key)
+        self.trainer.start_study(None if key == TOTAL_KEY else key)
 
     def action_study_all(self) -> None:
-        self.app.start_study(None)
+        self.trainer.start_study(None)
 
     def action_quiz(self) -> None:
         key = self._selected_key()
         if key is None:
             return
-        self.app.start_quiz(None if key == TOTAL_KEY else key)
+        self.trainer.start_quiz(None if key == TOTAL_KEY else key)
 
     def action_stats(self) -> None:
-        self.app.open_stats()
+        self.trainer.open_stats()
 
     def action_import_file(self) -> None:
-        from trainer.tui.importer import ImportScreen
+        from trainer.tui.screens.import_file import ImportScreen
 
-        self.app.push_screen(ImportScreen(), lambda changed: self.load() if changed else None)
+        self.trainer.push_screen(ImportScreen(), lambda changed: self.load() if changed else None)

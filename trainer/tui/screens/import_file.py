@@ -10,14 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
 from trainer.errors import UserError
 from trainer.importer import EXTENSIONS, day_function, import_decks, load
-from trainer.tui.text import joined, plain
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerModal
 
 
 class PathSuggester(Suggester):
@@ -57,7 +57,7 @@ class DeckPath(Validator):
         return self.success()
 
 
-class ImportScreen(ModalScreen[bool]):
+class ImportScreen(TrainerModal[bool]):
     BINDINGS = [Binding("escape", "close", "Close", id="import.close")]
 
     def __init__(self) -> None:
@@ -75,7 +75,7 @@ class ImportScreen(ModalScreen[bool]):
             yield Static(plain("enter: import · tab/→: complete · escape: close", "dim"))
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = self.app.cursor_blink
+        self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#import-path")
@@ -89,14 +89,14 @@ class ImportScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path) -> None:
-        store = self.app.store
+        store = self.trainer.store
         try:
             decks = load([path], None, None, day_function(store))
             reports = import_decks(store, decks)
         except UserError as exc:
-            self.app.call_from_thread(self._failed, exc.lines)
+            self.trainer.call_from_thread(self._failed, exc.lines)
             return
-        self.app.call_from_thread(self._done, [r.line() for r in reports] +
+        self.trainer.call_from_thread(self._done, [r.line() for r in reports] +
                                   [n for r in reports for n in r.notes])
 
     def _failed(self, lines: list[str]) -> None:

@@ -19,9 +19,3 @@ def joined(*parts: tuple[str, str] | str) -> Text:
             out.append(part)
     return out
 
-
-def duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds >= 3600:
-        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return f"{seconds // 60}:{seconds % 60:02d}"

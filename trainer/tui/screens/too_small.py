@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from trainer.tui.text import plain
+from trainer.tui.literal import plain
+from trainer.tui.screens.base import TrainerModal
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(TrainerModal[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="too-small")
 
@@ -20,7 +20,7 @@ class TooSmallScreen(ModalScreen[None]):
 
     def update_size(self, w: int | None = None, h: int | None = None) -> None:
         if w is None or h is None:
-            w, h = self.app.size
+            w, h = self.trainer.size
         self.query_one(Static).update(plain(
             f"The terminal is too small ({w}×{h}).\n"
             f"trainer needs at least {MIN_WIDTH}×{MIN_HEIGHT}; enlarge the window to go on.\n"

@@ -12,9 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from trainer.answers import SUGGESTED, check_typed, choice_options
+from trainer.answers import check_typed, choice_options
 from trainer.formats.cloze import cloze_full
-from trainer.rules import PASS, REPEAT_UNTIL
+from trainer.render.words import interval
+from trainer.rules import PASS, QUIZ_RIGHT, QUIZ_WRONG, REPEAT_UNTIL, SUGGESTED
 from trainer.scheduler import sm2
 from trainer.store import Card, Deck, QueueItem, Store
 
@@ -61,7 +62,7 @@ class CardView:
         if verdict is None:
             return None
         if self.kind == "choice":
-            return 4 if verdict == "right" else 1
+            return SUGGESTED["right" if verdict == "right" else "wrong"]
         return SUGGESTED[verdict]
 
 
@@ -132,7 +133,7 @@ class StudySession:
         outcomes = sm2.preview(
             state, lapse_updates_easiness=self.store.settings.lapse_updates_easiness
         )
-        return {q: _days(s.interval) for q, s in outcomes.items()}
+        return {q: interval(s.interval) for q, s in outcomes.items()}
 
     @property
     def finished(self) -> bool:
@@ -207,14 +208,6 @@ class StudySession:
         )
 
 
-def _days(interval: int) -> str:
-    if interval < 30:
-        return f"{interval}d"
-    if interval < 365:
-        return f"{interval / 30:.1f}mo".replace(".0mo", "mo")
-    return f"{interval / 365:.1f}y".replace(".0y", "y")
-
-
 @dataclass
 class QuizResult:
     total: int
@@ -254,8 +247,8 @@ class QuizSession:
 
     def answer(self, correct: bool, given: str = "", answer_ms: int = 0) -> None:
         view = self.view()
-        self.store.record_review(view.card_id, 4 if correct else 1, "quiz", answer_ms=answer_ms,
-                                 session_id=self.session_id)
+        self.store.record_review(view.card_id, QUIZ_RIGHT if correct else QUIZ_WRONG, "quiz",
+                                 answer_ms=answer_ms, session_id=self.session_id)
         if correct:
             self.right += 1
         else:

@@ -2,57 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from trainer.render.charts import bar, spark
+from trainer.render.words import clip, minutes, pct, plural
+from trainer.rules import GRADE_WORDS, LEECH_LAPSES
+from trainer.stats import Figures
 
 WIDTH = 80
-SPARKS = " ▁▂▃▄▅▆▇█"
+STUDIED = ("new", "learning", "young", "mature", "repeat")
 
 
-def spark(values: list[int]) -> str:
-    peak = max(values, default=0)
-    if not peak:
-        return SPARKS[0] * len(values)
-    return "".join(SPARKS[0] if not v else SPARKS[max(1, round(8 * v / peak))] for v in values)
-
-
-def bar(value: int, peak: int, width: int = 30) -> str:
-    return "█" * (round(width * value / peak) if peak else 0)
-
-
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """'1 answer', '2 answers'."""
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
-def pct(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate:.0%}"
-
-
-def minutes(ms: int) -> str:
-    seconds = ms // 1000
-    return f"{seconds // 60}m {seconds % 60:02d}s"
-
-
-def clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def render(stats: dict[str, Any]) -> str:
+def render(stats: Figures) -> str:
+    """Every figure as text that fits 80 columns."""
     scope = stats["scope"]
     what = f"deck {scope['deck']}" if scope["deck"] else f"tag {scope['tag']}" if scope[
         "tag"] else "all decks"
     lines = [f"trainer statistics: {what}, period {scope['period']} "
              f"(study day {stats['study_day']})", ""]
     t = stats["today"]
-    grades = " ".join(f"{q}:{n}" for q, n in t["grades"].items())
     lines += [
         "Today",
-        f"  {count(t['answers'], 'answer')} in {minutes(t['time_ms'])}, "
-        f"accuracy {pct(t['accuracy'])}, {count(t['new_learned'], 'new card')} learned",
-        f"  grades {grades}",
-        "",
+        f"  {plural(t['answers'], 'answer')} in {minutes(t['time_ms'])}, "
+        f"accuracy {pct(t['accuracy'])}, {plural(t['new_learned'], 'new card')} learned",
     ]
+    lines += [f"  {q} {GRADE_WORDS[q]:<24}{t['grades'][str(q)]:>5}" for q in range(6)]
+    lines.append("")
     c = stats["counts"]
     lines += [
         "Cards",
@@ -69,20 +42,20 @@ def render(stats: dict[str, Any]) -> str:
     ]
     history = stats["history"]
     if history:
-        per_day = [sum(d[k] for k in ("new", "learning", "young", "mature", "repeat"))
-                   for d in history[-60:]]
-        total = sum(sum(d[k] for k in ("new", "learning", "young", "mature", "repeat"))
-                    for d in history)
+        per_day = [sum(d[k] for k in STUDIED) for d in history[-60:]]  # type: ignore[literal-required]
+        total = sum(sum(d[k] for k in STUDIED) for d in history)  # type: ignore[literal-required]
         time_ms = sum(d["time_ms"] for d in history)
         lines += [
             "Review history (days studied in the period)",
             f"  {spark(per_day)}",
-            f"  {total} answers on {len(history)} days, {minutes(time_ms)} in all",
+            f"  {plural(total, 'answer')} on {plural(len(history), 'day')}, "
+            f"{minutes(time_ms)} in all",
             "",
         ]
     s = stats["streak"]
-    lines += [f"Streak: {count(s['current'], 'day')} now, longest {count(s['longest'], 'day')}; "
-              f"{count(len(stats['heatmap']), 'study day')} in the last year", ""]
+    lines += [f"Streak: {plural(s['current'], 'day')} now, longest "
+              f"{plural(s['longest'], 'day')}; {plural(len(stats['heatmap']), 'study day')} "
+              "in the last year", ""]
     r = stats["retention"]
     lines.append("True retention (scheduled reviews passed)   young   mature   all")
     for period in ("today", "7d", "30d", "1y", "all"):
@@ -100,10 +73,11 @@ def render(stats: dict[str, Any]) -> str:
     hourly = stats["hourly"]
     lines += ["Reviews by hour (00-23)", f"  {spark([h['reviews'] for h in hourly])}", ""]
     if stats["hardest"]:
-        lines.append(f"Hardest cards ({stats['leeches']} leeches, 8+ lapses)")
+        lines.append(f"Hardest cards ({plural(stats['leeches'], 'leech', 'leeches')}: "
+                     f"{LEECH_LAPSES}+ lapses)")
         for h in stats["hardest"][:5]:
             flag = " LEECH" if h["leech"] else ""
-            lines.append(f"  {h['lapses']:>2} lapses  EF {h['easiness']:.2f}  "
+            lines.append(f"  {plural(h['lapses'], 'lapse'):>9}  EF {h['easiness']:.2f}  "
                          f"{clip(h['prompt'], 50)}{flag}")
         lines.append("")
     if stats["decks"]:
@@ -115,5 +89,10 @@ def render(stats: dict[str, Any]) -> str:
     q = stats["quizzes"]
     if q["count"]:
         scores = ", ".join(pct(s["score"]) for s in q["sessions"][-8:])
-        lines += [f"Quizzes: {q['count']} in the period; latest scores {scores}", ""]
-    return "\n".join(line[:WIDTH] for line in lines).rstrip() + "\n"
+        lines += [f"Quizzes: {plural(q['count'], 'quiz', 'quizzes')} in the period; "
+                  f"latest scores {scores}", ""]
+    return "\n".join(clip_line(line) for line in lines).rstrip() + "\n"
+
+
+def clip_line(line: str) -> str:
+    return line if len(line) <= WIDTH else line[: WIDTH - 1] + "…"

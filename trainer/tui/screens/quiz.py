@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import time
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from trainer.study import CardView, QuizResult, QuizSession
-from trainer.tui.cardtext import answer_text, options_text
-from trainer.tui.text import joined, plain
+from trainer.sessions import CardView, QuizSession
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.card import CardPanel
 
-VERDICTS = {True: ("✓ right", "bold green"), False: ("✗ wrong", "bold red")}
 
-
-class QuizScreen(Screen):
+class QuizScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer", id="quiz.reveal"),
         Binding("enter", "reveal", "Show answer", id="quiz.reveal_enter", show=False),
@@ -44,17 +40,12 @@ class QuizScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="quiz-header")
-        with VerticalScroll(id="card"):
-            yield Static(id="prompt")
-            yield Static(id="options")
-            yield Input(id="typed", placeholder="Type your answer, then enter")
-            yield Static(id="verdict")
-            yield Static(id="answer")
+        yield CardPanel()
         yield Static(id="hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = self.app.cursor_blink
+        self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         self.show_question()
 
     @property
@@ -63,7 +54,7 @@ class QuizScreen(Screen):
 
     def show_question(self) -> None:
         if self.quiz.finished:
-            self.app.show_quiz_result(self.quiz.result(), self.title_text)
+            self.trainer.show_quiz_result(self.quiz.result(), self.title_text)
             return
         self.correct, self.given = None, ""
         view = self.view
@@ -72,17 +63,7 @@ class QuizScreen(Screen):
             f"question {self.quiz.index + 1} of {self.quiz.total}", "   ",
             (f"score {self.quiz.right}", "green"),
         ))
-        self.query_one("#prompt", Static).update(plain(view.prompt))
-        options = self.query_one("#options", Static)
-        options.display = view.kind == "choice"
-        if view.kind == "choice":
-            options.update(options_text(view, None))
-        typed = self.query_one(Input)
-        typed.value = ""
-        typed.display = view.kind == "typed"
-        typed.disabled = view.kind != "typed"
-        self.query_one("#verdict", Static).display = False
-        self.query_one("#answer", Static).display = False
+        self.query_one(CardPanel).show_question(view)
         self.mode = "answering"
         self.shown_at = time.monotonic()
         hint = {"basic": "space or enter: show the answer, then mark yourself",
@@ -90,31 +71,16 @@ class QuizScreen(Screen):
                 "typed": "type the answer, then enter",
                 "choice": f"1-{len(view.options)}: choose"}[view.kind]
         self.query_one("#hint", Static).update(plain(hint, "dim"))
-        if view.kind == "typed":
-            typed.focus()
-        else:
-            self.set_focus(None)
 
     def _show_answer(self) -> None:
         view = self.view
-        answer = self.query_one("#answer", Static)
-        answer.update(answer_text(view))
-        answer.display = view.kind != "choice"
-        typed = self.query_one(Input)
-        typed.disabled = True
-        typed.display = False  # the verdict line repeats what was typed
-        self.set_focus(None)
+        self.query_one(CardPanel).show_answer(
+            view, self.given if view.kind == "choice" else None, explanation=False)
 
     def _checked(self, correct: bool) -> None:
         self.correct = correct
-        word, style = VERDICTS[correct]
-        verdict = joined((word, style))
-        if self.view.kind == "typed":
-            verdict.append("   you typed: ", style="dim")
-            verdict.append(self.given or "(nothing)")
-        w = self.query_one("#verdict", Static)
-        w.update(verdict)
-        w.display = True
+        self.query_one(CardPanel).show_verdict(self.view, "right" if correct else "wrong",
+                                               self.given)
         self._show_answer()
         self.mode = "checked"
         self.query_one("#hint", Static).update(plain("enter: next question", "dim"))
@@ -144,7 +110,6 @@ class QuizScreen(Screen):
 
     def action_pick(self, n: int) -> None:
         self.given = self.view.options[n - 1]
-        self.query_one("#options", Static).update(options_text(self.view, self.given))
         self._checked(self.given == self.view.answer)
 
     @on(Input.Submitted, "#typed")
@@ -168,49 +133,6 @@ class QuizScreen(Screen):
 
     def action_end(self) -> None:
         if self.quiz.index:
-            self.app.show_quiz_result(self.quiz.result(), self.title_text)
+            self.trainer.show_quiz_result(self.quiz.result(), self.title_text)
         else:
-            self.app.pop_screen()
-
-
-class QuizResultScreen(Screen):
-    BINDINGS = [
-        Binding("enter", "done", "Back to decks", id="quizresult.done"),
-        Binding("escape", "done", "Back to decks", id="quizresult.back", show=False),
-    ]
-
-    def __init__(self, result: QuizResult, title: str) -> None:
-        super().__init__()
-        self.result = result
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        r = self.result
-        answered = r.right + len(r.misses)
-        with Vertical(id="quiz-result"):
-            score = joined(("Quiz finished", "bold"), "  ", (self.title_text, "dim"), "\n\n",
-                           ("Score  ", "dim"), (f"{r.right} / {answered}", "bold"))
-            if answered:
-                score.append(f"  ({r.right / answered:.0%})")
-            yield Static(score, id="quiz-score")
-            misses = Text()
-            if r.misses:
-                misses.append("Missed\n", style="bold")
-                for view, given in r.misses:
-                    misses.append("• ")
-                    misses.append(view.prompt)
-                    misses.append("\n  answer: ", style="dim")
-                    misses.append(view.answer, style="bold")
-                    if given:
-                        misses.append("   you said: ", style="dim")
-                        misses.append(given)
-                    misses.append("\n")
-            else:
-                misses.append("No misses.", style="green")
-            with VerticalScroll(id="quiz-misses"):
-                yield Static(misses)
-            yield Static(plain("enter: back to your decks", "dim"))
-        yield Footer()
-
-    def action_done(self) -> None:
-        self.app.back_to_decks()
+            self.trainer.pop_screen()
