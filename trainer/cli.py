@@ -64,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     heap.settle()
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except (UserError, SettingsError) as exc:
         lines = exc.lines if isinstance(exc, UserError) else str(exc).splitlines()
         for line in lines:

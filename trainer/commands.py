@@ -140,7 +140,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw: object) -> int:
+def _launch(args: argparse.Namespace, start: str, deck: str | None = None,
+            quiz_size: int = 20) -> int:
     import os
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TRAINER_FORCE_TUI"):
@@ -156,7 +157,8 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None, **kw:
             ensure_bundled(store)  # a first `trainer study DECK` may name a bundled deck
             key = store.find_deck(deck).key
         app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
-                         exit_after_mount=getattr(args, "exit_after_mount", False), **kw)
+                         exit_after_mount=getattr(args, "exit_after_mount", False),
+                         quiz_size=quiz_size)
         app.run()
     return app.return_code or 0
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from trainer.answers import check_typed, choice_options
 from trainer.formats.cloze import cloze_full
 from trainer.render.words import interval
-from trainer.rules import PASS, QUIZ_RIGHT, QUIZ_WRONG, REPEAT_UNTIL, SUGGESTED
+from trainer.rules import PASS, QUIZ_RIGHT, QUIZ_WRONG, REPEAT_UNTIL, SUGGESTED, Verdict
 from trainer.scheduler import sm2
 from trainer.store import Card, Deck, QueueItem, Store
 
@@ -52,18 +52,14 @@ class CardView:
             deck_id=card.deck_id,
         )
 
-    def check(self, given: str) -> str:
+    def check(self, given: str) -> Verdict:
         """Typed: 'right', 'close' or 'wrong'. Choice: ``given`` is the chosen option."""
         if self.kind == "choice":
             return "right" if given == self.answer else "wrong"
         return check_typed(given, self.answer, self.accept)
 
-    def suggested(self, verdict: str | None) -> int | None:
-        if verdict is None:
-            return None
-        if self.kind == "choice":
-            return SUGGESTED["right" if verdict == "right" else "wrong"]
-        return SUGGESTED[verdict]
+    def suggested(self, verdict: Verdict | None) -> int | None:
+        return None if verdict is None else SUGGESTED[verdict]
 
 
 @dataclass
@@ -93,7 +89,7 @@ class StudySession:
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     queue: list[QueueItem] = field(default_factory=list)
     history: list[Answered] = field(default_factory=list)
-    started: datetime | None = None
+    started: datetime = field(init=False)
 
     def __post_init__(self) -> None:
         self.started = self.store.now()
@@ -196,7 +192,7 @@ class StudySession:
         scheduled = [a for a in self.history if a.bucket != "repeat"]
         passed = sum(1 for a in scheduled if a.quality >= PASS)
         next_due, tomorrow = self.store.next_due(self.deck)
-        elapsed = (self.store.now() - self.started).total_seconds() if self.started else 0.0
+        elapsed = (self.store.now() - self.started).total_seconds()
         return Summary(
             studied=len({a.card_id for a in self.history}),
             answers=len(self.history),

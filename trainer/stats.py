@@ -175,6 +175,11 @@ class Figures(TypedDict):
     quizzes: Quizzes
 
 
+def studied(day: HistoryDay) -> int:
+    """A history day's study answers: scheduled ones of every maturity, and repeats."""
+    return day["new"] + day["learning"] + day["young"] + day["mature"] + day["repeat"]
+
+
 # -- computing them -----------------------------------------------------------------------------
 
 def period_start(period: str, today: date) -> date | None:
@@ -325,7 +330,7 @@ def _passed(passed: int, total: int) -> Rate:
 
 def _distributions(interval_rows: list[Row],
                    ease_rows: list[Row]) -> tuple[list[IntervalBucket], list[EasinessBucket]]:
-    intervals = dict(interval_rows)
+    intervals: dict[int, int] = dict(interval_rows)
     buckets: dict[int, int] = defaultdict(int)
     for ef, n in ease_rows:
         buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
@@ -366,7 +371,7 @@ def _per_deck_and_tag(q: StatsQueries,
     decks = q.decks()
     totals = q.top_tags(TAG_LIMIT)
     tags = [t for t, _ in totals]
-    mature = dict(q.mature_per_tag()) if tags else {}
+    mature: dict[str, int] = dict(q.mature_per_tag()) if tags else {}
     retention = {k: (int(t or 0), int(p or 0)) for k, (t, p) in
                  q.retention_30d(tags, today).items()}
     deck_out: list[DeckFigures] = []

@@ -68,7 +68,8 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
     else:
         card_lines = _json_card_lines(text, raw)
         deck_line = 0
-    cards_raw = raw.get("cards") if isinstance(raw.get("cards"), list) else []
+    found = raw.get("cards")
+    cards_raw: list[Any] = found if isinstance(found, list) else []
 
     def card_id(index: int) -> str:
         card = cards_raw[index] if index < len(cards_raw) else None
@@ -119,7 +120,7 @@ def to_parsed(deck_file: DeckFile, origin: str = "") -> ParsedDeck:
     meta = deck_file.deck
     cards: list[StudyCard] = []
     for card in deck_file.cards:
-        common = {
+        common: dict[str, Any] = {
             "entry": card.id,
             "kind": card.kind,
             "explanation": card.explanation,
@@ -148,7 +149,7 @@ def to_parsed(deck_file: DeckFile, origin: str = "") -> ParsedDeck:
     )
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema of a native deck file, for editors."""
     schema = DeckFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from trainer.render.charts import bar, spark
 from trainer.render.words import clip, minutes, pct, plural
 from trainer.rules import GRADE_WORDS, LEECH_LAPSES
-from trainer.stats import Figures
+from trainer.stats import Figures, studied
 
 WIDTH = 80
-STUDIED = ("new", "learning", "young", "mature", "repeat")
 
 
 def render(stats: Figures) -> str:
@@ -42,8 +41,8 @@ def render(stats: Figures) -> str:
     ]
     history = stats["history"]
     if history:
-        per_day = [sum(d[k] for k in STUDIED) for d in history[-60:]]  # type: ignore[literal-required]
-        total = sum(sum(d[k] for k in STUDIED) for d in history)  # type: ignore[literal-required]
+        per_day = [studied(d) for d in history[-60:]]
+        total = sum(studied(d) for d in history)
         time_ms = sum(d["time_ms"] for d in history)
         lines += [
             "Review history (days studied in the period)",

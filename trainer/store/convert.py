@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+
+from sqlalchemy import RowMapping
 
 from trainer.store import schema
 from trainer.store.records import Card, Deck, ReviewRow
@@ -42,8 +42,8 @@ def to_json_list(values: list[str] | tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False) if values else "[]"
 
 
-def deck(row: schema.Deck | Mapping[str, Any]) -> Deck:
-    get = row.__getitem__ if isinstance(row, Mapping) else row.__getattribute__
+def deck(row: schema.Deck | RowMapping) -> Deck:
+    get = row.__getitem__ if isinstance(row, RowMapping) else row.__getattribute__
     return Deck(
         id=get("id"), key=get("key"), name=get("name"), description=get("description"),
         source=get("source"), tags=words(get("tags")), created_at=aware(get("created_at")),
@@ -52,8 +52,8 @@ def deck(row: schema.Deck | Mapping[str, Any]) -> Deck:
     )
 
 
-def card(row: schema.Card | Mapping[str, Any]) -> Card:
-    get = row.__getitem__ if isinstance(row, Mapping) else row.__getattribute__
+def card(row: schema.Card | RowMapping) -> Card:
+    get = row.__getitem__ if isinstance(row, RowMapping) else row.__getattribute__
     return Card(
         id=get("id"), deck_id=get("deck_id"), key=get("key"), entry=get("entry"),
         kind=get("kind"), prompt=get("prompt"), answer=get("answer"),

@@ -39,10 +39,12 @@ def create_deck(
     """A new, empty deck."""
     now = convert.utc(store.now())
     with store.transaction() as conn:
-        deck_id = conn.execute(schema.deck_t.insert().values(
+        inserted = conn.execute(schema.deck_t.insert().values(
             key=key, name=name, description=description, source=source, tags=" ".join(tags),
             created_at=now, updated_at=now,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key
+        assert inserted is not None
+        deck_id = inserted[0]
     return Deck(id=int(deck_id), key=key, name=name, description=description, source=source,
                 tags=tuple(tags), created_at=now, updated_at=now)
 

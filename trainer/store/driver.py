@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Select, Table
+from sqlalchemy import ClauseElement, Connection, Select, Table
+from sqlalchemy.sql.compiler import SQLCompiler
 
+AnySelect = Select[*tuple[Any, ...]]  # a select of any columns
 MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}", "named": ":p{}"}
 
 
@@ -30,24 +33,31 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
     preparer = conn.dialect.identifier_preparer
     names = ", ".join(preparer.quote(c) for c in columns)
     sql = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({markers})"
-    rows = list(rows)
-    if not rows:
+    batch: list[Any] = list(rows)
+    if not batch:
         return
     if style == "named":
-        rows = [{f"p{i + 1}": v for i, v in enumerate(r)} for r in rows]
-    cursor = conn.connection.driver_connection.cursor()
+        batch = [{f"p{i + 1}": v for i, v in enumerate(r)} for r in batch]
+    cursor = _cursor(conn)
     try:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, batch)
     finally:
         cursor.close()
 
 
-def fetch_column(conn: Connection, stmt: Select) -> list:
+def _cursor(conn: Connection) -> Any:
+    """A DB-API cursor on the connection's own driver connection."""
+    driver_connection = conn.connection.driver_connection
+    assert driver_connection is not None, "the connection is closed"
+    return driver_connection.cursor()
+
+
+def fetch_column(conn: Connection, stmt: AnySelect) -> list[Any]:
     """The first column of every row of ``stmt``."""
     return [row[0] for row in fetch_rows(conn, stmt)]
 
 
-def fetch_rows(conn: Connection, stmt: Select) -> list[tuple]:
+def fetch_rows(conn: Connection, stmt: AnySelect) -> list[tuple[Any, ...]]:
     """Every row of ``stmt`` as plain tuples, fetched by the DB-API cursor directly.
 
     SQLAlchemy's result rows cost about a microsecond each; today's queue at 100,000 cards is
@@ -62,10 +72,11 @@ def fetch_rows(conn: Connection, stmt: Select) -> list[tuple]:
         tuple(params[name] for name in compiled.positiontup or ())
         if compiled.positional else params
     )
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = _cursor(conn)
     try:
         cursor.execute(str(compiled), args)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
     finally:
         cursor.close()
 
@@ -78,8 +89,8 @@ class DriverStatement:
     them: on SQLite, dates as ISO text and aware datetimes as naive UTC text (the format
     SQLAlchemy writes); other drivers take Python values as they are."""
 
-    def __init__(self, conn: Connection, stmt: Executable) -> None:
-        compiled = stmt.compile(dialect=conn.dialect)
+    def __init__(self, conn: Connection, stmt: ClauseElement) -> None:
+        compiled = cast(SQLCompiler, stmt.compile(dialect=conn.dialect))
         self.sql = str(compiled)
         self.names = list(compiled.positiontup or ()) if compiled.positional else None
         self.sqlite = conn.dialect.name == "sqlite"
@@ -93,10 +104,11 @@ class DriverStatement:
                 return value.isoformat()
         return value
 
-    def execute(self, conn: Connection, params: dict[str, object]):
+    def execute(self, conn: Connection, params: dict[str, object]) -> Any:
+        """Run with ``params``; returns the open DB-API cursor (the caller closes it)."""
         values = {k: self._value(v) for k, v in (self.defaults | params).items()}
         args = tuple(values[n] for n in self.names) if self.names is not None else values
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = _cursor(conn)
         cursor.execute(self.sql, args)
         return cursor
 

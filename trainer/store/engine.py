@@ -12,8 +12,9 @@ import sqlite3
 import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,9 +46,9 @@ def revision_chain(folder: Path) -> tuple[str, ...]:
             script.read_text(encoding="utf-8")))
         if found.get("revision"):
             parents[str(found["revision"])] = found.get("down_revision")
-    children = {parent: rev for rev, parent in parents.items()}
+    children: dict[str | None, str] = {parent: rev for rev, parent in parents.items()}
     chain: list[str] = []
-    current = children.get(None)  # type: ignore[call-overload]
+    current = children.get(None)
     while current is not None:
         chain.append(current)
         current = children.get(current)
@@ -126,7 +127,7 @@ def _read_revision_readonly(path: Path) -> tuple[str | None, set[str]]:
         ) from None
 
 
-def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # The driver's own transaction handling would begin lazily and as DEFERRED; we begin
     # ourselves (see _begin) so that writes take the lock up front.
     dbapi_connection.isolation_level = None
@@ -144,7 +145,7 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin(conn) -> None:
+def _begin(conn: Connection) -> None:
     # BEGIN IMMEDIATE takes the write lock at once, so a lock upgrade mid-transaction can never
     # fail with "database is locked"; the busy timeout makes a second writer wait its turn.
     if conn.get_execution_options().get("immediate", True):
@@ -211,7 +212,8 @@ def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
     name = str(path) if path else make_url(url).render_as_string(hide_password=True)
     if path is not None:
         _check_sqlite_file(path)
-        revision, tables = None, set()
+        revision: str | None = None
+        tables: set[str] = set()
         if path.exists() and path.stat().st_size:
             revision, tables = _read_revision_readonly(path)
     engine = create_store_engine(url)

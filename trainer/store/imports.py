@@ -94,9 +94,11 @@ def _write_one(
             "tags": " ".join(deck.tags)}
     existing_deck = conn.execute(select(deck_t).where(deck_t.c.key == deck.key)).mappings().first()
     if existing_deck is None:
-        deck_id = int(conn.execute(
+        inserted = conn.execute(
             insert(deck_t).values(key=deck.key, created_at=now, updated_at=now, **meta)
-        ).inserted_primary_key[0])
+        ).inserted_primary_key
+        assert inserted is not None
+        deck_id = int(inserted[0])
         counts = ImportCounts(deck_id, new_deck=True)
         meta_changed = True
     else:
@@ -153,7 +155,8 @@ def _write_one(
                                       ~card_t.c.id.in_(select(state_t.c.card_id))),
         ))
     if to_update:
-        fields = {k: bindparam(k) for k in to_update[0] if k not in ("b_id", "deck_id")}
+        fields: dict[str, Any] = {k: bindparam(k) for k in to_update[0]
+                                  if k not in ("b_id", "deck_id")}
         conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(fields),
                      to_update)
     if to_move:

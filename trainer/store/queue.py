@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from trainer.rules import REPEAT_UNTIL
 from trainer.store import convert, driver
+from trainer.store.driver import AnySelect
 from trainer.store.records import Deck, DeckSummary, Limits, QueueItem
 from trainer.store.schema import card_t, deck_t, review_t, state_t
 
@@ -76,7 +77,7 @@ def pending_repeats(conn: Connection, deck_id: int | None, day: date) -> list[in
     return list(conn.execute(query).scalars())
 
 
-def due_statement(day: date, limit: int) -> Select:
+def due_statement(day: date, limit: int) -> AnySelect:
     """Due reviews, most overdue first, then hardest (lowest easiness)."""
     return (
         select(state_t.c.card_id)

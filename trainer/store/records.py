@@ -84,7 +84,7 @@ class Limits:
 UNLIMITED = Limits(10**9, 10**9)
 
 
-class QueueItem(tuple):
+class QueueItem(tuple[int, str]):
     """One card in today's queue: (card_id, bucket), bucket being "review", "repeat" or "new".
 
     A bare tuple subclass, built from (card_id, bucket) pairs without any Python-level

@@ -31,11 +31,10 @@ _STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_r
 
 def rollup_upsert(dialect: str) -> Any:
     """Add one answer to its (day, hour, maturity, kind, quality) cell of the daily rollup."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(rollup_t).values(
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(rollup_t)
+    stmt = stmt.values(
         study_day=bindparam("r_day"), hour=bindparam("r_hour"),
         maturity=bindparam("r_maturity"), kind=bindparam("r_kind"),
         quality=bindparam("r_quality"), count=bindparam("r_count"), total_ms=bindparam("r_ms"),
@@ -52,7 +51,8 @@ class _Statements:
 
     def __init__(self, conn: Connection) -> None:
         self.sqlite = conn.dialect.name == "sqlite"
-        columns = {c.name: bindparam(c.name) for c in review_t.c if c.name != "id"}
+        columns: dict[str, Any] = {c.name: bindparam(c.name) for c in review_t.c
+                                   if c.name != "id"}
         insert_review = insert(review_t).values(columns)
         if not self.sqlite:
             insert_review = insert_review.returning(review_t.c.id)

@@ -147,10 +147,10 @@ class AppMeta(SQLModel, table=True):
 
 
 # The tables as SQLAlchemy Core sees them, for the statements of the hot paths.
-deck_t = Deck.__table__
-card_t = Card.__table__
-tag_t = CardTag.__table__
-state_t = CardState.__table__
-review_t = Review.__table__
-rollup_t = DailyRollup.__table__
-meta_t = AppMeta.__table__
+deck_t = SQLModel.metadata.tables["deck"]
+card_t = SQLModel.metadata.tables["card"]
+tag_t = SQLModel.metadata.tables["card_tag"]
+state_t = SQLModel.metadata.tables["card_state"]
+review_t = SQLModel.metadata.tables["review"]
+rollup_t = SQLModel.metadata.tables["daily_rollup"]
+meta_t = SQLModel.metadata.tables["app_meta"]

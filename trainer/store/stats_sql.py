@@ -18,7 +18,6 @@ from sqlalchemy import (
     Connection,
     Integer,
     MetaData,
-    Select,
     Subquery,
     Table,
     and_,
@@ -32,6 +31,7 @@ from sqlalchemy import (
 
 from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS, QUIZ_RIGHT
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
+from trainer.store.driver import AnySelect
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class StatsQueries:
 
     # -- the scope ---------------------------------------------------------------------------
 
-    def _cards(self, query: Select[Any], card_id_col: ColumnElement[int]) -> Select[Any]:
+    def _cards(self, query: AnySelect, card_id_col: ColumnElement[int]) -> AnySelect:
         if self.deck_id is not None:
             query = query.where(card_id_col.in_(
                 select(card_t.c.id).where(card_t.c.deck_id == self.deck_id)))
@@ -94,7 +94,7 @@ class StatsQueries:
             query = query.where(review_t.c.study_day >= start)
         return self._cards(query, review_t.c.card_id).subquery("answers")
 
-    def _rows(self, query: Select[Any]) -> list[Row]:
+    def _rows(self, query: AnySelect) -> list[Row]:
         return [tuple(r) for r in self.conn.execute(query)]
 
     # -- answers -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ def prefs_path() -> Path:
     return paths.data_dir() / "ui.json"
 
 
-def load_prefs() -> dict:
+def load_prefs() -> dict[str, object]:
     try:
         data = json.loads(prefs_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -146,4 +146,8 @@ class DeckListScreen(TrainerScreen[None]):
     def action_import_file(self) -> None:
         from trainer.tui.screens.import_file import ImportScreen
 
-        self.trainer.push_screen(ImportScreen(), lambda changed: self.load() if changed else None)
+        self.trainer.push_screen(ImportScreen(), self._imported)
+
+    def _imported(self, changed: bool | None) -> None:
+        if changed:
+            self.load()

@@ -95,8 +95,8 @@ class QuizScreen(TrainerScreen[None]):
         if action == "reveal":
             return self.mode == "answering" and kind in ("basic", "cloze")
         if action == "pick":
-            return self.mode == "answering" and kind == "choice" and int(parameters[0]) <= len(
-                self.view.options)
+            return self.mode == "answering" and kind == "choice" and int(
+                str(parameters[0])) <= len(self.view.options)
         if action == "mark":
             return self.mode == "revealed"
         if action == "next":

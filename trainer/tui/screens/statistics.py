@@ -13,7 +13,7 @@ from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
 from trainer.render.words import minutes, pct, plural
 from trainer.rules import LEECH_LAPSES
-from trainer.stats import PERIODS, Figures, compute
+from trainer.stats import PERIODS, Figures, compute, studied
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
@@ -138,14 +138,18 @@ class StatsScreen(TrainerScreen[None]):
         self.query_one("#stats-forecast", Static).update(text)
 
         history = s["history"][-60:]
-        kinds = ("new", "learning", "young", "mature", "repeat")
-        totals = [sum(d[k] for k in kinds) for d in history]
+        totals = [studied(d) for d in history]
         text = joined(("\nReview history", "bold"),
                       f"  ({plural(len(s['history']), 'study day')} in the period; "
                       "last 60 shown)\n")
         if history:
             text.append_text(columns(totals, 6, "blue", (history[0]["day"], history[-1]["day"])))
-            sums = {k: sum(d[k] for d in s["history"]) for k in kinds}
+            every = s["history"]
+            sums = {"new": sum(d["new"] for d in every),
+                    "learning": sum(d["learning"] for d in every),
+                    "young": sum(d["young"] for d in every),
+                    "mature": sum(d["mature"] for d in every),
+                    "repeat": sum(d["repeat"] for d in every)}
             time_ms = sum(d["time_ms"] for d in s["history"])
             text.append("\n" + " · ".join(f"{k} {v}" for k, v in sums.items()) +
                         f" · time {minutes(time_ms)}", style="dim")

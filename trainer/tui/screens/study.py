@@ -155,7 +155,7 @@ class StudyScreen(TrainerScreen[None]):
         if action == "reveal":
             return answering and kind in ("basic", "cloze")
         if action == "pick":
-            return answering and kind == "choice" and int(parameters[0]) <= len(
+            return answering and kind == "choice" and int(str(parameters[0])) <= len(
                 self.view.options)
         if action == "accept":
             return not answering and self.view.suggested(self.verdict) is not None
