@@ -5,7 +5,8 @@ from __future__ import annotations
 from trainer.render.charts import bar, spark
 from trainer.render.words import clip, minutes, pct, plural
 from trainer.rules import GRADE_WORDS, LEECH_LAPSES
-from trainer.stats import Figures, studied
+from trainer.stats import studied
+from trainer.stats.figures import Figures
 
 WIDTH = 80
 

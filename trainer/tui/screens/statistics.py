@@ -13,7 +13,8 @@ from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
 from trainer.render.words import minutes, pct, plural
 from trainer.rules import LEECH_LAPSES
-from trainer.stats import PERIODS, Figures, compute, studied
+from trainer.stats import PERIODS, compute, studied
+from trainer.stats.figures import Figures
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
