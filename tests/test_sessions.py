@@ -97,3 +97,25 @@ def test_quiz_logs_quiz_rows_and_changes_no_schedule():
     assert {cid: store.state(cid) for cid in quiz.card_ids} == states
     assert store.rebuild_states() == 0
     store.close()
+
+
+async def test_a_quiz_reads_each_question_once_however_many_keys_are_pressed():
+    from tests.tui_helpers import make_app, settle
+
+    store = deck_store()
+    reads: list[int] = []
+    real = store.card
+
+    def counting(card_id: int):
+        reads.append(card_id)
+        return real(card_id)
+
+    store.card = counting  # type: ignore[method-assign]
+    app = make_app(store, load_bundled_decks=False, start="quiz", deck_key="s", quiz_size=3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("space", "y")
+        await settle(pilot)
+    assert len(reads) == len(set(reads)) == 3
+    store.close()
