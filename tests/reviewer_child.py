@@ -19,7 +19,7 @@ def main() -> None:
     for i in range(count):
         rid = store.record_review(ids[i % len(ids)], (i * 7) % 6, session_id=sys.argv[3:4][0]
                                   if len(sys.argv) > 3 else "child")
-        print(rid, flush=True)
+        print(rid.review_id, flush=True)
     store.close()
 
 

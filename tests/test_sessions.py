@@ -21,19 +21,22 @@ def test_session_grades_repeats_and_undo():
     s = StudySession(store, deck)
     assert s.counts() == {"new": 20, "review": 0, "repeat": 0}
     first = s.current.card_id
-    assert s.preview() == {0: "1d", 1: "1d", 2: "1d", 3: "1d", 4: "1d", 5: "1d"}
-    s.grade(2)  # below 4: comes back after REPEAT_GAP cards as a repeat
-    assert [q.bucket for q in s.queue[:4]] == ["new", "new", "new", "repeat"]
-    assert s.queue[3].card_id == first
-    for q in (5, 4, 5):
-        s.grade(q)
+    # below 4 the card comes back today; a 3 also schedules it
+    assert s.preview() == {0: "again today", 1: "again today", 2: "again today",
+                           3: "1d, again today", 4: "1d", 5: "1d"}
+    s.grade(2)  # below 4: comes back after ten other cards, as a repeat
+    assert [q.bucket for q in s.queue[:11]] == ["new"] * 10 + ["repeat"]
+    assert s.queue[10].card_id == first
+    for _ in range(10):
+        s.grade(5)
     assert s.current.card_id == first and s.current.bucket == "repeat"
-    assert s.preview()[3] == "again" and s.preview()[4] == "done"
+    assert s.preview()[3] == "again today" and s.preview()[4] == "done"
     s.grade(4, answer_ms=1500)  # repeat passed: gone
     assert first not in {q.card_id for q in s.queue}
-    # undo back through the repeat and two more grades
+    # undo back through the repeat and nine more grades
     assert s.undo() and s.current.card_id == first and s.current.bucket == "repeat"
-    assert s.undo() and s.undo()
+    for _ in range(9):
+        assert s.undo()
     assert s.counts()["repeat"] == 1
     summary = s.summary()
     assert summary.answers == 2 and summary.grades[2] == 1 and summary.grades[5] == 1

@@ -64,12 +64,12 @@ def test_choice_before(snap_compare):
 
 
 def test_choice_after(snap_compare):
-    press = [*CLOZE_DONE, "2"]
+    press = [*CLOZE_DONE, "3"]  # the right option, this showing
     assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
 
 
 def test_summary(snap_compare):
-    press = [*CLOZE_DONE, "2", "5"]
+    press = [*CLOZE_DONE, "3", "5"]
     assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
 
 

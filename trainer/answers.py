@@ -58,9 +58,11 @@ def check_typed(given: str, answer: str, accept: list[str] | tuple[str, ...] = (
     return "wrong"
 
 
-def choice_options(answer: str, distractors: list[str], seed: int) -> list[str]:
-    """The answer and distractors in an order fixed by the card's seed."""
-    options = [answer, *distractors]
-    random.Random(seed).shuffle(options)
+def choice_options(answer: str, distractors: list[str], seed: int, showing: int = 0) -> list[str]:
+    """The options for a card's ``showing``-th showing: the distractors in a new order each
+    time, and the answer one place further on each time, so its position is never learnt."""
+    options = list(distractors)
+    random.Random(seed * 7919 + showing).shuffle(options)
+    options.insert((seed + showing) % (len(options) + 1), answer)
     return options
 

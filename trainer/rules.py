@@ -11,7 +11,8 @@ from datetime import date
 from typing import Final, Literal, get_args
 
 CardKind = Literal["basic", "typed", "cloze", "choice"]
-ReviewKind = Literal["scheduled", "repeat", "quiz", "import", "reset"]
+ReviewKind = Literal["scheduled", "repeat", "quiz", "import", "reset", "suspend", "unsuspend",
+                     "bury", "unbury", "leech"]
 Maturity = Literal["new", "learning", "young", "mature"]
 Bucket = Literal["review", "repeat", "new"]  # where a card sits in today's queue
 Verdict = Literal["right", "close", "wrong"]  # a typed or chosen answer, checked
@@ -21,10 +22,15 @@ REVIEW_KINDS: Final = get_args(ReviewKind)
 MATURITIES: Final = get_args(Maturity)
 ANSWER_KINDS: Final[tuple[ReviewKind, ...]] = ("scheduled", "repeat", "quiz")  # rolled up
 STATE_KINDS: Final[tuple[ReviewKind, ...]] = ("import", "reset")  # set a state outside SM-2
+# change a card's flags (suspended, buried until), or mark it a leech
+FLAG_KINDS: Final[tuple[ReviewKind, ...]] = ("suspend", "unsuspend", "bury", "unbury", "leech")
+LeechAction = Literal["suspend", "tag"]
+LEECH_TAG: Final = "leech"
 
 MATURE_DAYS: Final = 21  # a card whose interval reaches three weeks is mature (as in Anki)
 PASS: Final = 3  # a grade of 3 or more is a correct answer (SM-2); below it, a lapse
 REPEAT_UNTIL: Final = 4  # SM-2's same-day rule: repeat a card today until graded 4 or 5
+REPEAT_GAP: Final = 10  # a same-day repeat comes back after this many other cards
 LEECH_LAPSES: Final = 8  # a card with this many lapses is a leech
 
 # SM-2's six grades, in the words every screen and `trainer stats` use.

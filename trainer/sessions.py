@@ -11,15 +11,24 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 from trainer.answers import check_typed, choice_options
 from trainer.formats.cloze import cloze_full
 from trainer.render.words import interval
-from trainer.rules import PASS, QUIZ_RIGHT, QUIZ_WRONG, REPEAT_UNTIL, SUGGESTED, Verdict
+from trainer.rules import (
+    PASS,
+    QUIZ_RIGHT,
+    QUIZ_WRONG,
+    REPEAT_GAP,
+    REPEAT_UNTIL,
+    SUGGESTED,
+    Verdict,
+)
 from trainer.scheduler import sm2
-from trainer.store import Card, Deck, QueueItem, Store
+from trainer.store import Card, Deck, Graded, QueueItem, Store, UndoneReview
 
-REPEAT_GAP = 3  # a card graded below 4 comes back after this many other cards
+AGAIN = "again today"
 
 
 @dataclass(frozen=True)
@@ -39,9 +48,10 @@ class CardView:
     deck_id: int
 
     @classmethod
-    def of(cls, card: Card) -> CardView:
+    def of(cls, card: Card, showing: int = 0) -> CardView:
+        """The card at its ``showing``-th showing (choice options move between showings)."""
         options = (
-            choice_options(card.answer, list(card.distractors), card.shuffle_seed)
+            choice_options(card.answer, list(card.distractors), card.shuffle_seed, showing)
             if card.kind == "choice" else []
         )
         return cls(
@@ -63,12 +73,16 @@ class CardView:
 
 
 @dataclass
-class Answered:
-    card_id: int
-    bucket: str
-    quality: int
-    answer_ms: int
-    requeued: bool
+class Action:
+    """One key press of a session, as undo needs it: what was showing, and the queue entries
+    it took out (index, entry), in the order it took them."""
+
+    kind: Literal["grade", "suspend", "bury"]
+    item: QueueItem
+    removed: list[tuple[int, QueueItem]] = field(default_factory=list)
+    quality: int | None = None
+    answer_ms: int = 0
+    requeued: int | None = None  # where a same-day repeat went
 
 
 @dataclass
@@ -88,7 +102,7 @@ class StudySession:
     deck: Deck | None = None
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     queue: list[QueueItem] = field(default_factory=list)
-    history: list[Answered] = field(default_factory=list)
+    history: list[Action] = field(default_factory=list)
     started: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,7 +111,10 @@ class StudySession:
 
     def reload(self) -> None:
         self.queue = self.store.due_queue(self.deck)
-        self._views: dict[int, CardView] = {}
+        self.notes = self.store.siblings({item.card_id for item in self.queue})
+        self._cards: dict[int, Card] = {}
+        self._showings: dict[int, int] = {}
+        self._requeued_at: dict[int, int] = {}  # card -> answers given when it was requeued
 
     # -- what is showing --------------------------------------------------------------------
 
@@ -106,30 +123,36 @@ class StudySession:
         return self.queue[0] if self.queue else None
 
     def view(self, item: QueueItem | None = None) -> CardView:
+        """The card as it shows now: a choice card's options move between showings."""
         item = item or self.current
         if item is None:
             raise LookupError("the session is finished")
-        if item.card_id not in self._views:
-            self._views[item.card_id] = CardView.of(self.store.card(item.card_id))
-        return self._views[item.card_id]
+        cid = item.card_id
+        if cid not in self._cards:
+            self._cards[cid] = self.store.card(cid)
+            self._showings[cid] = self.store.answer_count(cid)
+        return CardView.of(self._cards[cid], self._showings[cid])
 
     def counts(self) -> dict[str, int]:
         c = Counter(item.bucket for item in self.queue)
         return {"new": c["new"], "review": c["review"], "repeat": c["repeat"]}
 
     def preview(self) -> dict[int, str]:
-        """Each grade's outcome for the current card, for the grade keys."""
+        """Each grade's outcome for the current card, for the grade keys: below 4 the card
+        comes back today (SM-2's same-day rule), and a 3 also moves its schedule."""
         item = self.current
         if item is None:
             return {}
         if item.bucket == "repeat":
-            # SM-2's same-day repeats leave the schedule alone: below 4 means "again today".
-            return {q: ("again" if q < REPEAT_UNTIL else "done") for q in range(6)}
+            # SM-2's same-day repeats leave the schedule alone.
+            return {q: (AGAIN if q < REPEAT_UNTIL else "done") for q in range(6)}
         state = self.store.state(item.card_id).sm2
         outcomes = sm2.preview(
             state, lapse_updates_easiness=self.store.settings.lapse_updates_easiness
         )
-        return {q: interval(s.interval) for q, s in outcomes.items()}
+        return {q: (AGAIN if q < PASS else f"{interval(s.interval)}, {AGAIN}"
+                    if q < REPEAT_UNTIL else interval(s.interval))
+                for q, s in outcomes.items()}
 
     @property
     def finished(self) -> bool:
@@ -137,67 +160,135 @@ class StudySession:
 
     # -- acting -----------------------------------------------------------------------------
 
-    def grade(self, quality: int, answer_ms: int = 0) -> int:
-        """Record the current card's grade (committed), then move on. Returns the log id."""
-        item = self.current
-        if item is None:
-            raise LookupError("the session is finished")
+    def grade(self, quality: int, answer_ms: int = 0) -> Graded:
+        """Record the current card's grade (committed), then move on. Siblings it buried and a
+        card the leech action suspended leave the queue."""
+        item = self._front()
         kind = "repeat" if item.bucket == "repeat" else "scheduled"
-        review_id = self.store.record_review(
+        graded = self.store.record_review(
             item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id
         )
         self.queue.pop(0)
-        requeued = quality < REPEAT_UNTIL
-        if requeued:
-            gap = min(REPEAT_GAP, len(self.queue))
-            self.queue.insert(gap, QueueItem.of(item.card_id, "repeat"))
-        self.history.append(Answered(item.card_id, item.bucket, quality, answer_ms, requeued))
-        return review_id
+        self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
+        action = Action("grade", item, quality=quality, answer_ms=answer_ms)
+        for sibling in graded.buried:
+            action.removed += self._take_out(sibling)
+        if graded.suspended:
+            action.removed += self._take_out(item.card_id)
+        elif quality < REPEAT_UNTIL:
+            action.requeued = self._requeue(item.card_id)
+        self.history.append(action)
+        if quality < REPEAT_UNTIL:
+            self._requeued_at[item.card_id] = self._answers()
+        self._settle()
+        return graded
 
-    def undo(self) -> bool:
-        """Take back the last grade of this session: the card shows again, as it was."""
-        if not self.history:
-            return False
-        last = self.history.pop()
-        undone = self.store.undo_last_review(self.session_id)
-        if undone is None:  # the log no longer has it (undone elsewhere): keep in step
-            return False
-        if last.requeued:
-            for i, item in enumerate(self.queue):
-                if item.card_id == last.card_id and item.bucket == "repeat":
-                    del self.queue[i]
-                    break
-        self.queue.insert(0, QueueItem.of(last.card_id, last.bucket))
-        return True
+    def _answers(self) -> int:
+        return sum(1 for a in self.history if a.kind == "grade")
 
-    def suspend(self) -> None:
-        item = self._drop_current()
-        self.store.suspend(item.card_id)
+    def _settle(self) -> None:
+        """Keep every same-day repeat at least ten answers after its failure (at the end when
+        fewer cards remain): burying and suspending take cards out in front of it."""
+        answers = self._answers()
+        waiting: list[tuple[int, int, QueueItem]] = []
+        out: list[QueueItem] = []
+        for i, item in enumerate(self.queue):
+            since = self._requeued_at.get(item.card_id) if item.bucket == "repeat" else None
+            needed = REPEAT_GAP - (answers - since) if since is not None else 0
+            if needed > 0:
+                waiting.append((i, needed, item))
+            else:
+                out.append(item)
+        for i, needed, item in waiting:
+            out.insert(min(max(i, needed), len(out)), item)
+        self.queue = out
 
-    def bury(self) -> None:
-        item = self._drop_current()
-        self.store.bury_until_tomorrow(item.card_id)
+    def _requeue(self, card_id: int) -> int:
+        """Put a same-day repeat ten cards on (at the end when fewer remain), not next to a
+        card of its own note when it can be helped."""
+        at = min(REPEAT_GAP, len(self.queue))
+        note = self.notes.get(card_id)
+        while note is not None and at < len(self.queue) and (
+                self.notes.get(self.queue[at - 1].card_id) == note if at else False):
+            at += 1
+        self.queue.insert(at, QueueItem.of(card_id, "repeat"))
+        return at
 
-    def _drop_current(self) -> QueueItem:
+    def _take_out(self, card_id: int) -> list[tuple[int, QueueItem]]:
+        taken = []
+        i = 0
+        while i < len(self.queue):
+            if self.queue[i].card_id == card_id:
+                taken.append((i, self.queue.pop(i)))
+            else:
+                i += 1
+        return taken
+
+    def _front(self) -> QueueItem:
         item = self.current
         if item is None:
             raise LookupError("the session is finished")
-        self.queue = [q for q in self.queue if q.card_id != item.card_id]
         return item
+
+    def suspend(self) -> None:
+        self._flag("suspend")
+
+    def bury(self) -> None:
+        self._flag("bury")
+
+    def _flag(self, kind: Literal["suspend", "bury"]) -> None:
+        item = self._front()
+        if kind == "suspend":
+            self.store.suspend(item.card_id, session_id=self.session_id)
+        else:
+            self.store.bury_until_tomorrow(item.card_id, session_id=self.session_id)
+        self.queue.pop(0)
+        self.history.append(Action(kind, item, self._take_out(item.card_id)))
+        self._settle()
+
+    def undo(self) -> UndoneReview | None:
+        """Take back this session's last action, whatever it was: the card shows again as it
+        was, and whatever the action took out of the queue comes back."""
+        if not self.history:
+            return None
+        undone = self.store.undo_last_review(self.session_id)
+        if undone is None:  # the log no longer has it (undone elsewhere)
+            self.history.clear()
+            return None
+        action = self.history.pop()
+        if action.requeued is not None:
+            at = action.requeued
+            if at < len(self.queue) and self.queue[at].card_id == action.item.card_id:
+                del self.queue[at]
+            else:
+                self._take_out_repeat(action.item.card_id)
+        for index, entry in reversed(action.removed):
+            self.queue.insert(index, entry)
+        self.queue.insert(0, action.item)
+        if action.kind == "grade":
+            self._showings[action.item.card_id] -= 1
+        return undone
+
+    def _take_out_repeat(self, card_id: int) -> None:
+        for i, entry in enumerate(self.queue):
+            if entry.card_id == card_id and entry.bucket == "repeat":
+                del self.queue[i]
+                return
 
     # -- the end ----------------------------------------------------------------------------
 
     def summary(self) -> Summary:
-        grades = Counter(a.quality for a in self.history)
-        scheduled = [a for a in self.history if a.bucket != "repeat"]
-        passed = sum(1 for a in scheduled if a.quality >= PASS)
+        answers = [a for a in self.history if a.kind == "grade"]
+        grades = Counter(a.quality for a in answers)
+        first = [a for a in answers if a.item.bucket != "repeat"]
+        passed = sum(1 for a in first if a.quality is not None and a.quality >= PASS)
         next_due, tomorrow = self.store.next_due(self.deck)
         elapsed = (self.store.now() - self.started).total_seconds()
         return Summary(
-            studied=len({a.card_id for a in self.history}),
-            answers=len(self.history),
+            studied=len({a.item.card_id for a in answers}),
+            answers=len(answers),
             grades={q: grades.get(q, 0) for q in range(6)},
-            accuracy=passed / len(scheduled) if scheduled else None,
+            accuracy=passed / len(first) if first else None,
             seconds=max(0.0, elapsed),
             next_due=next_due,
             due_tomorrow=tomorrow,
@@ -238,7 +329,7 @@ class QuizSession:
         """The current question, read once (the screen asks for it on every key)."""
         card_id = self.card_ids[self.index]
         if self._view is None or self._view.card_id != card_id:
-            self._view = CardView.of(self.store.card(card_id))
+            self._view = CardView.of(self.store.card(card_id), self.store.answer_count(card_id))
         return self._view
 
     def answer(self, correct: bool, given: str = "", answer_ms: int = 0) -> None:

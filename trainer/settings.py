@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -16,14 +16,36 @@ class SettingsError(ValueError):
     """A config file that cannot be used; the message is one line per problem."""
 
 
+Limit = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class DeckSettings(BaseModel):
+    """``[decks.KEY]`` in config.toml: one deck's options (the app's own settings win)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    new_per_day: Limit | None = None
+    reviews_per_day: Limit | None = None
+    bury_new_siblings: bool | None = None
+    bury_review_siblings: bool | None = None
+    leech_lapses: Annotated[int, Field(ge=1, le=1000)] | None = None
+    leech_action: Literal["suspend", "tag"] | None = None
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     day_start_hour: Annotated[int, Field(ge=0, le=23)] = 4
     timezone: str | None = None
-    new_per_day: Annotated[int, Field(ge=0)] = 20
-    reviews_per_day: Annotated[int, Field(ge=0)] = 200
+    new_per_day: Limit = 20
+    reviews_per_day: Limit = 200
+    max_per_day: Limit | None = None  # all decks together, new cards and reviews
+    bury_new_siblings: bool = True
+    bury_review_siblings: bool = True
+    leech_lapses: Annotated[int, Field(ge=1, le=1000)] = 8
+    leech_action: Literal["suspend", "tag"] = "suspend"
     lapse_updates_easiness: bool = False
+    decks: dict[str, DeckSettings] = {}
 
     @field_validator("timezone")
     @classmethod

@@ -15,19 +15,21 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
-from trainer.store import cards, decks, queue, replay, reviews
+from trainer.store import cards, decks, flags, log, options, queue, replay, reviews, undo
 from trainer.store.engine import prepare_engine
 from trainer.store.records import (
     UNLIMITED,
     Card,
     CardState,
     Deck,
+    DeckOptions,
     DeckSummary,
     Limits,
     QueueItem,
     ReviewRow,
     UndoneReview,
 )
+from trainer.store.reviews import Graded
 from trainer.studyday import study_day
 
 
@@ -111,14 +113,20 @@ class Store:
     due_queue = queue.due_queue
     card_ids = queue.card_ids
     next_due = queue.next_due
-    state = reviews.state
+    siblings = queue.siblings
+    answer_count = cards.answer_count
+    state = log.state
     record_review = reviews.record_review
     set_state = reviews.set_state
     reset_card = reviews.reset_card
-    undo_last_review = reviews.undo_last_review
-    suspend = reviews.suspend
-    unsuspend = reviews.unsuspend
-    bury_until_tomorrow = reviews.bury_until_tomorrow
+    undo_last_review = undo.undo_last_review
+    suspend = flags.suspend
+    unsuspend = flags.unsuspend
+    bury_until_tomorrow = flags.bury_until_tomorrow
+    unbury = flags.unbury
+    deck_options = options.deck_options
+    set_deck_options = options.set_deck_options
+    study_more = options.study_more
     rebuild_states = replay.rebuild_states
     rollup_rows = replay.rollup_rows
 
@@ -135,6 +143,6 @@ def open_store(
 
 
 __all__ = [
-    "UNLIMITED", "Card", "CardState", "Deck", "DeckSummary", "Limits", "QueueItem", "ReviewRow",
-    "Store", "UndoneReview", "open_store",
+    "UNLIMITED", "Card", "CardState", "Deck", "DeckOptions", "DeckSummary", "Graded", "Limits",
+    "QueueItem", "ReviewRow", "Store", "UndoneReview", "open_store",
 ]

@@ -29,6 +29,19 @@ def card(store: Store, card_id: int) -> Card:
     return convert.card(row)
 
 
+def answer_count(store: Store, card_id: int) -> int:
+    """How many times a card has been answered (studied, repeated or quizzed): its showings
+    so far."""
+    from sqlalchemy import func
+
+    from trainer.rules import ANSWER_KINDS
+
+    review_t = schema.review_t
+    with store.reading() as conn:
+        return int(conn.execute(core_select(func.count()).where(
+            review_t.c.card_id == card_id, review_t.c.kind.in_(ANSWER_KINDS))).scalar_one())
+
+
 def deck_cards(store: Store, deck_id: int) -> list[Card]:
     """A deck's cards in deck order."""
     with store.session() as session:

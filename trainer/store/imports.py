@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from trainer.formats.model import ParsedDeck, StudyCard
+from trainer.rules import LEECH_TAG
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import convert, driver
 from trainer.store.records import ImportCounts
@@ -176,30 +177,30 @@ def _write_one(
         conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id)))
     if counts.added or to_update or counts.pruned or meta_changed:
         _write_tags(conn, deck_id, deck, ids_by_key)
-    today = store.today()
+    tomorrow = store.today() + timedelta(days=1)
     for card in with_state:
-        cid = ids_by_key[card.key]
-        if card.state:
-            s = card.state
-            set_state(store, cid, SM2State.from_x100(s.repetitions, s.easiness_x100, s.interval),
-                      s.due, kind="import", reviews=s.reviews, lapses=s.lapses, conn=conn)
-        if card.suspended or card.buried:
-            conn.execute(update(state_t).where(state_t.c.card_id == cid).values(
-                suspended=card.suspended,
-                buried_until=today + timedelta(days=1) if card.buried else None,
-            ))
+        s = card.state
+        set_state(store, ids_by_key[card.key],
+                  SM2State.from_x100(s.repetitions, s.easiness_x100, s.interval) if s
+                  else SM2State(), s.due if s else None, kind="import",
+                  reviews=s.reviews if s else 0, lapses=s.lapses if s else 0,
+                  suspended=card.suspended, buried_until=tomorrow if card.buried else None,
+                  conn=conn)
     return counts
 
 
 def _write_tags(
     conn: Connection, deck_id: int, deck: ParsedDeck, ids_by_key: dict[str, int]
 ) -> None:
-    """Effective tags (the deck's and the card's) for every card of the deck, rewritten."""
-    conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(
-        select(card_t.c.id).where(card_t.c.deck_id == deck_id))))
-    rows = [
-        (ids_by_key[card.key], tag)
-        for card in deck.cards
-        for tag in dict.fromkeys([*deck.tags, *card.tags])
-    ]
+    """Effective tags (the deck's and the card's) for every card of the deck, rewritten; the
+    leech tag trainer gave a card stays."""
+    in_deck = select(card_t.c.id).where(card_t.c.deck_id == deck_id)
+    leeches = set(conn.execute(select(tag_t.c.card_id).where(
+        tag_t.c.tag == LEECH_TAG, tag_t.c.card_id.in_(in_deck))).scalars())
+    conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(in_deck), tag_t.c.tag != LEECH_TAG))
+    rows = []
+    for card in deck.cards:
+        cid = ids_by_key[card.key]
+        rows += [(cid, tag) for tag in dict.fromkeys([*deck.tags, *card.tags])
+                 if tag != LEECH_TAG or cid not in leeches]
     driver.bulk_insert(conn, tag_t, ("card_id", "tag"), rows)

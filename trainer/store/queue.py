@@ -1,61 +1,66 @@
-"""Today's queue and the deck list's counts: due reviews, pending same-day repeats, new cards.
+"""Today's plan: what each deck has to study today, within its own limits, as one queue.
 
-On the launch path and hot (40,000 due cards at 100,000), so SQLAlchemy Core, with the due ids
-read by the driver's cursor (trainer.store.driver.fetch_column).
+The deck list's counts and every study session come from ``plan``: each deck's due reviews
+(most overdue first) up to its review limit, its new cards (in deck order) up to its new limit,
+and its pending same-day repeats; then the overall ``max_per_day``, if set. A session orders
+them: repeats first, new cards spread evenly through the reviews, never two cards of one note
+side by side. On the launch path and hot (36,000 due cards at 100,000), so Core, with the rows
+read by the driver's cursor.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from trainer.rules import REPEAT_UNTIL
-from trainer.store import convert, driver
+from trainer.store import convert, driver, options
 from trainer.store.driver import AnySelect
-from trainer.store.records import Deck, DeckSummary, Limits, QueueItem
+from trainer.store.records import Deck, DeckSummary, Limits, Overview, QueueItem
 from trainer.store.schema import card_t, deck_t, review_t, state_t
 
 if TYPE_CHECKING:
     from trainer.store import Store
 
 
-def _items(ids: list[int], bucket: str) -> list[QueueItem]:
-    return list(map(QueueItem, zip(ids, repeat(bucket))))
+@dataclass(slots=True)
+class DeckPlan:
+    """One deck's part of today's plan: card ids, in the order they should come."""
+
+    deck_id: int
+    reviews: list[int] = field(default_factory=list)
+    new: list[int] = field(default_factory=list)
+    repeats: list[int] = field(default_factory=list)
 
 
 def limits_for(store: Store, deck: Deck | None) -> Limits:
-    """A deck's daily limits: its own where set, else the settings'."""
-    new = store.settings.new_per_day
-    reviews = store.settings.reviews_per_day
-    if deck is not None:
-        new = deck.new_per_day if deck.new_per_day is not None else new
-        reviews = deck.reviews_per_day if deck.reviews_per_day is not None else reviews
-    return Limits(new, reviews)
+    """A deck's daily limits as its options resolve them (the settings' for all decks)."""
+    if deck is None:
+        return Limits(store.settings.new_per_day, store.settings.reviews_per_day)
+    found = store.deck_options(deck.id)
+    return Limits(found.new_per_day, found.reviews_per_day)
 
 
 def _not_buried(day: date) -> ColumnElement[bool]:
     return or_(state_t.c.buried_until.is_(None), state_t.c.buried_until <= day)
 
 
-def studied_today(conn: Connection, deck_id: int | None, day: date) -> tuple[int, int]:
-    """(new cards introduced, reviews done) by scheduled answers on ``day``."""
+def _studied_today(conn: Connection, day: date) -> dict[int, tuple[int, int]]:
+    """(new cards introduced, reviews done) by scheduled answers on ``day``, per deck."""
     is_new = and_(review_t.c.before_due.is_(None), review_t.c.before_reviews == 0)
-    query = select(
-        func.count().filter(is_new), func.count().filter(~is_new)
-    ).where(review_t.c.study_day == day, review_t.c.kind == "scheduled")
-    if deck_id is not None:
-        query = query.join(card_t, card_t.c.id == review_t.c.card_id).where(
-            card_t.c.deck_id == deck_id
-        )
-    new, reviews = conn.execute(query).one()
-    return int(new or 0), int(reviews or 0)
+    return {deck_id: (int(new or 0), int(reviews or 0)) for deck_id, new, reviews in
+            conn.execute(select(card_t.c.deck_id, func.count().filter(is_new),
+                                func.count().filter(~is_new))
+                         .join(card_t, card_t.c.id == review_t.c.card_id)
+                         .where(review_t.c.study_day == day, review_t.c.kind == "scheduled")
+                         .group_by(card_t.c.deck_id))}
 
 
-def pending_repeats(conn: Connection, deck_id: int | None, day: date) -> list[int]:
-    """Cards whose latest answer today was below 4: SM-2 repeats them until 4 or 5."""
+def pending_repeats(conn: Connection, deck_id: int | None, day: date) -> list[tuple[int, int]]:
+    """(card, deck) of cards whose latest answer today was below 4: SM-2 repeats them."""
     latest = (
         select(func.max(review_t.c.id).label("rid"))
         .where(review_t.c.study_day == day, review_t.c.kind.in_(("scheduled", "repeat")))
@@ -63,124 +68,184 @@ def pending_repeats(conn: Connection, deck_id: int | None, day: date) -> list[in
         .subquery()
     )
     query = (
-        select(review_t.c.card_id)
+        select(review_t.c.card_id, card_t.c.deck_id)
         .join(latest, latest.c.rid == review_t.c.id)
         .join(state_t, state_t.c.card_id == review_t.c.card_id)
+        .join(card_t, card_t.c.id == review_t.c.card_id)
         .where(review_t.c.quality < REPEAT_UNTIL, state_t.c.suspended.is_(False),
                _not_buried(day))
         .order_by(review_t.c.id)
     )
     if deck_id is not None:
-        query = query.join(card_t, card_t.c.id == review_t.c.card_id).where(
-            card_t.c.deck_id == deck_id
-        )
-    return list(conn.execute(query).scalars())
+        query = query.where(card_t.c.deck_id == deck_id)
+    return [(cid, did) for cid, did in conn.execute(query)]
 
 
-def due_statement(day: date, limit: int) -> AnySelect:
-    """Due reviews, most overdue first, then hardest (lowest easiness)."""
+def due_statement(day: date) -> AnySelect:
+    """Due reviews with their decks, most overdue first, then hardest (lowest easiness): the
+    queue index gives the order."""
     return (
-        select(state_t.c.card_id)
+        select(state_t.c.card_id, card_t.c.deck_id)
+        .join(card_t, card_t.c.id == state_t.c.card_id)
         .where(state_t.c.suspended.is_(False), state_t.c.due <= day)
         .order_by(state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id)
-        .limit(limit)
     )
 
 
-def due_queue(
-    store: Store, deck: Deck | None, day: date | None = None, limits: Limits | None = None
-) -> list[QueueItem]:
-    """Due reviews (most overdue first, then hardest), pending repeats, then new cards."""
+def plan(store: Store, deck: Deck | None, day: date | None = None,
+         limits: Limits | None = None) -> list[DeckPlan]:
+    """Every deck's part of today's plan (one deck's, given one); ``limits`` overrides every
+    deck's own (the benchmark lifts them)."""
     day = day or store.today()
-    limits = limits or limits_for(store, deck)
-    deck_id = deck.id if deck else None
     with store.reading() as conn:
-        new_done, reviews_done = studied_today(conn, deck_id, day)
-        review_room = max(0, limits.reviews_per_day - reviews_done)
-        new_room = max(0, limits.new_per_day - new_done)
-        # Buried cards are few: leaving them out in Python lets the index alone answer the
-        # due query (no table lookup for 30,000 rows).
-        buried = set(conn.execute(
-            select(state_t.c.card_id).where(state_t.c.buried_until > day)).scalars())
-        due = due_statement(day, review_room + len(buried))
-        new = (
-            select(state_t.c.card_id)
-            .join(card_t, card_t.c.id == state_t.c.card_id)
-            .where(state_t.c.suspended.is_(False), state_t.c.due.is_(None), _not_buried(day))
-            .order_by(card_t.c.deck_id, card_t.c.position, card_t.c.id)
-            .limit(new_room)
-        )
-        if deck_id is not None:
-            due = due.join(card_t, card_t.c.id == state_t.c.card_id).where(
-                card_t.c.deck_id == deck_id
-            )
-            new = new.where(card_t.c.deck_id == deck_id)
-        due_ids = driver.fetch_column(conn, due) if review_room else []
-        if buried:
-            due_ids = [cid for cid in due_ids if cid not in buried][:review_room]
-        repeats = pending_repeats(conn, deck_id, day)
-        new_ids = list(conn.execute(new).scalars()) if new_room else []
-    queued = set(due_ids)
-    items = _items(due_ids, "review")
-    items += _items([cid for cid in repeats if cid not in queued], "repeat")
-    items += _items(new_ids, "new")
-    return items
+        plans, left = _plan(store, conn, deck.id if deck else None, day, limits)
+    return _capped(plans, left)
 
 
-def deck_summaries(store: Store, day: date | None = None) -> list[DeckSummary]:
-    """Every deck, sorted by key, with card counts and today's new / due / repeat counts
-    (new and due within the daily limits)."""
+def _plan(store: Store, conn: Connection, deck_id: int | None, day: date,
+          limits: Limits | None) -> tuple[list[DeckPlan], int | None]:
+    """Each deck's plan within its own limits, and what the overall limit leaves (None when
+    there is none)."""
+    per_deck = options.all_options(store, conn)
+    if deck_id is not None:
+        per_deck = {deck_id: per_deck[deck_id]}
+    extra = options.extra_today(conn, day)
+    done = _studied_today(conn, day)
+    room: dict[int, list[int]] = {}
+    for did, found in per_deck.items():
+        new_done, reviews_done = done.get(did, (0, 0))
+        more_new, more_reviews = extra.get(did, (0, 0))
+        new = limits.new_per_day if limits else found.new_per_day + more_new
+        reviews = limits.reviews_per_day if limits else found.reviews_per_day + more_reviews
+        room[did] = [max(0, new - new_done), max(0, reviews - reviews_done)]
+    plans = {did: DeckPlan(did) for did in per_deck}
+    # Buried cards are few: leaving them out here lets the queue index answer the due query.
+    buried = set(conn.execute(
+        select(state_t.c.card_id).where(state_t.c.buried_until > day)).scalars())
+    due = due_statement(day)
+    if deck_id is not None:
+        due = due.where(card_t.c.deck_id == deck_id)
+    if any(r[1] for r in room.values()):
+        for cid, did in driver.fetch_rows(conn, due):
+            if cid in buried or did not in room or not room[did][1]:
+                continue
+            plans[did].reviews.append(cid)
+            room[did][1] -= 1
+    queued = {cid for p in plans.values() for cid in p.reviews}
+    for cid, did in pending_repeats(conn, deck_id, day):
+        if did in plans and cid not in queued:
+            plans[did].repeats.append(cid)
+    for did, (new_room, _) in room.items():
+        if new_room:
+            plans[did].new = list(conn.execute(
+                select(state_t.c.card_id).join(card_t, card_t.c.id == state_t.c.card_id)
+                .where(card_t.c.deck_id == did, state_t.c.suspended.is_(False),
+                       state_t.c.due.is_(None), _not_buried(day))
+                .order_by(card_t.c.position, card_t.c.id).limit(new_room)).scalars())
+    cap = store.settings.max_per_day
+    left = None if cap is None or limits else max(0, cap - sum(sum(d) for d in done.values()))
+    return list(plans.values()), left
+
+
+def _capped(plans: list[DeckPlan], left: int | None) -> list[DeckPlan]:
+    """The overall limit, last: reviews before new cards, deck by deck."""
+    if left is None:
+        return plans
+    out = [DeckPlan(p.deck_id, list(p.reviews), list(p.new), list(p.repeats)) for p in plans]
+    for part in ("reviews", "new"):
+        for p in out:
+            ids: list[int] = getattr(p, part)
+            del ids[left:]
+            left -= len(ids)
+    return out
+
+
+def siblings(store: Store, card_ids: set[int]) -> dict[int, tuple[int, str]]:
+    """The note of every card in ``card_ids`` that has siblings, from the note index."""
+    notes = select(card_t.c.deck_id, card_t.c.entry).group_by(
+        card_t.c.deck_id, card_t.c.entry).having(func.count() > 1).subquery()
+    query = select(card_t.c.id, card_t.c.deck_id, card_t.c.entry).join(
+        notes, and_(notes.c.deck_id == card_t.c.deck_id, notes.c.entry == card_t.c.entry))
+    with store.reading() as conn:
+        return {cid: (did, entry) for cid, did, entry in driver.fetch_rows(conn, query)
+                if cid in card_ids}
+
+
+def order(plans: list[DeckPlan], notes: dict[int, tuple[int, str]]) -> list[QueueItem]:
+    """One session's queue: repeats, then the reviews with the new cards spread evenly
+    among them; a card is never next to a card of its own note when another can go there."""
+    repeats = [QueueItem.of(c, "repeat") for p in plans for c in p.repeats]
+    reviews = [c for p in plans for c in p.reviews]
+    new = [c for p in plans for c in p.new]
+    mixed = sorted(
+        [((i + 0.5) / len(reviews), 0, QueueItem.of(c, "review")) for i, c in enumerate(reviews)]
+        + [((i + 0.5) / len(new), 1, QueueItem.of(c, "new")) for i, c in enumerate(new)],
+        key=lambda t: (t[0], t[1]))
+    return apart([*repeats, *(item for *_, item in mixed)], notes)
+
+
+def apart(items: list[QueueItem], notes: dict[int, tuple[int, str]]) -> list[QueueItem]:
+    """Move a card that follows a card of its own note to the next place where it does not."""
+    if not notes:
+        return items
+    out: list[QueueItem] = []
+    waiting: list[QueueItem] = []
+    for item in items:
+        waiting.append(item)
+        progress = True
+        while waiting and progress:
+            progress = False
+            for i, candidate in enumerate(waiting):
+                if not out or not _same_note(out[-1], candidate, notes):
+                    out.append(waiting.pop(i))
+                    progress = True
+                    break
+    return out + waiting
+
+
+def _same_note(a: QueueItem, b: QueueItem, notes: dict[int, tuple[int, str]]) -> bool:
+    note = notes.get(a.card_id)
+    return note is not None and note == notes.get(b.card_id)
+
+
+def due_queue(store: Store, deck: Deck | None, day: date | None = None,
+              limits: Limits | None = None) -> list[QueueItem]:
+    """Today's queue for one deck or all, as a session shows it."""
+    plans = plan(store, deck, day, limits)
+    ids = {c for p in plans for c in (*p.reviews, *p.new, *p.repeats)}
+    return order(plans, siblings(store, ids) if ids else {})
+
+
+def deck_summaries(store: Store, day: date | None = None) -> Overview:
+    """Every deck, sorted by key, with its cards and what is left of today's plan when it is
+    studied alone; and all decks together, as "study all" studies them."""
     day = day or store.today()
-    usable = and_(state_t.c.suspended.is_(False), _not_buried(day))
     with store.reading() as conn:
         decks = [convert.deck(r) for r in conn.execute(
             select(deck_t).order_by(deck_t.c.key)).mappings()]
+        every, left = _plan(store, conn, None, day, None)
+        plans = {p.deck_id: _capped([p], left)[0] for p in every}
         per_deck = {
             row[0]: row[1:]
             for row in conn.execute(
-                select(
-                    card_t.c.deck_id,
-                    func.count(),
-                    func.count().filter(and_(usable, state_t.c.due.is_(None))),
-                    func.count().filter(and_(usable, state_t.c.due <= day)),
-                    func.count().filter(state_t.c.suspended.is_(True)),
-                    func.max(state_t.c.last_reviewed),
-                )
+                select(card_t.c.deck_id, func.count(),
+                       func.count().filter(state_t.c.suspended.is_(True)),
+                       func.max(state_t.c.last_reviewed))
                 .join(state_t, state_t.c.card_id == card_t.c.id)
-                .group_by(card_t.c.deck_id)
-            )
+                .group_by(card_t.c.deck_id))
         }
-        is_new = and_(review_t.c.before_due.is_(None), review_t.c.before_reviews == 0)
-        done = {
-            row[0]: row[1:]
-            for row in conn.execute(
-                select(card_t.c.deck_id, func.count().filter(is_new),
-                       func.count().filter(~is_new))
-                .join(card_t, card_t.c.id == review_t.c.card_id)
-                .where(review_t.c.study_day == day, review_t.c.kind == "scheduled")
-                .group_by(card_t.c.deck_id)
-            )
-        }
-        repeat_ids = pending_repeats(conn, None, day)
-        repeats: dict[int, int] = {}
-        if repeat_ids:
-            for deck_id in conn.execute(
-                select(card_t.c.deck_id).where(card_t.c.id.in_(repeat_ids))
-            ).scalars():
-                repeats[deck_id] = repeats.get(deck_id, 0) + 1
     out = []
     for deck in decks:
-        cards, new_avail, due_avail, suspended, last = per_deck.get(deck.id, (0, 0, 0, 0, None))
-        new_done, reviews_done = done.get(deck.id, (0, 0))
-        limits = limits_for(store, deck)
+        cards, suspended, last = per_deck.get(deck.id, (0, 0, None))
+        p = plans.get(deck.id, DeckPlan(deck.id))
         out.append(DeckSummary(
-            id=deck.id, key=deck.key, name=deck.name, cards=cards,
-            new=max(0, min(new_avail, limits.new_per_day - new_done)),
-            due=max(0, min(due_avail, limits.reviews_per_day - reviews_done)),
-            repeat=repeats.get(deck.id, 0), suspended=suspended,
-            last_studied=convert.aware(last),
-        ))
-    return out
+            id=deck.id, key=deck.key, name=deck.name, cards=cards, new=len(p.new),
+            due=len(p.reviews), repeat=len(p.repeats), suspended=suspended,
+            last_studied=convert.aware(last)))
+    together = _capped(every, left)
+    return Overview(out, sum(len(p.new) for p in together),
+                    sum(len(p.reviews) for p in together),
+                    sum(len(p.repeats) for p in together))
 
 
 def card_ids(store: Store, deck_id: int | None) -> list[int]:
@@ -209,3 +274,5 @@ def next_due(store: Store, deck: Deck | None, day: date | None = None) -> tuple[
     with store.reading() as conn:
         first, tomorrow = conn.execute(query).one()
     return first, int(tomorrow or 0)
+
+

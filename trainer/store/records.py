@@ -71,8 +71,10 @@ class CardState:
         return sm2.SM2State.from_x100(self.repetitions, self.easiness_x100, self.interval)
 
 
-# The six fields a review row keeps before and after: what undo restores and replay rebuilds.
+# The fields a review row keeps before and after: what undo restores and replay rebuilds.
 STATE_FIELDS = ("repetitions", "easiness_x100", "interval", "due", "reviews", "lapses")
+FLAG_FIELDS = ("suspended", "buried_until")
+LOGGED_FIELDS = (*STATE_FIELDS, *FLAG_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,17 @@ class DeckSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Overview:
+    """The deck list: each deck alone, and all decks together as "study all" studies them
+    (the overall daily limit can make that less than the decks' sum)."""
+
+    decks: list[DeckSummary]
+    new: int
+    due: int
+    repeat: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewRow:
     """One row of the review log: an answer, an import or a reset, with the state around it."""
 
@@ -139,6 +152,11 @@ class ReviewRow:
     after_due: date | None = None
     after_reviews: int = 0
     after_lapses: int = 0
+    before_suspended: bool = False
+    before_buried_until: date | None = None
+    after_suspended: bool = False
+    after_buried_until: date | None = None
+    action_id: int | None = None
     session_id: str = ""
     answer_ms: int = 0
     lapse_updates_easiness: bool = False
@@ -147,11 +165,29 @@ class ReviewRow:
 
 @dataclass(frozen=True, slots=True)
 class UndoneReview:
+    """What undo took back: the action's first row, and what came with it."""
+
     review_id: int
     card_id: int
     kind: str
     quality: int
     session_id: str
+    unburied: tuple[int, ...] = ()  # siblings the grade had buried
+    leech_undone: bool = False  # the leech action the grade had triggered
+
+
+@dataclass(frozen=True, slots=True)
+class DeckOptions:
+    """A deck's options as they apply: set in the app, else config.toml [decks.KEY], else the
+    deck file, else the default (``origin`` says which, per option, for the options dialog)."""
+
+    new_per_day: int
+    reviews_per_day: int
+    bury_new_siblings: bool
+    bury_review_siblings: bool
+    leech_lapses: int
+    leech_action: str
+    origin: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(slots=True)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from trainer.rules import ANSWER_KINDS, STATE_KINDS, lapse, maturity
+from trainer.rules import ANSWER_KINDS, FLAG_KINDS, STATE_KINDS, lapse, maturity
 from trainer.scheduler import sm2
 from trainer.store import driver
 from trainer.store.convert import utc
-from trainer.store.records import STATE_FIELDS, ReviewRow
+from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, ReviewRow
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
 
 if TYPE_CHECKING:
@@ -24,18 +24,21 @@ if TYPE_CHECKING:
 _ROLLUP_KEY = ("study_day", "hour", "maturity", "kind", "quality")
 
 
+REPLAYED = (*LOGGED_FIELDS, "last_reviewed")
+
+
 def replayed_states(conn: Connection) -> dict[int, tuple[Any, ...]]:
-    """Every card's state as the log implies: (n, ef_x100, interval, due, reviews, lapses,
-    last_reviewed). Cards with no log rows are new."""
+    """Every card's state as the log implies, fields in the order of ``REPLAYED``. Cards with
+    no log rows are new, unsuspended and unburied."""
     states: dict[int, list[Any]] = {
-        cid: [0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0, None]
+        cid: [0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0, False, None, None]
         for cid in conn.execute(select(card_t.c.id)).scalars()
     }
     rows = conn.execute(
         select(
             review_t.c.card_id, review_t.c.kind, review_t.c.quality, review_t.c.study_day,
             review_t.c.reviewed_at, review_t.c.lapse_updates_easiness,
-            *[review_t.c[f"after_{f}"] for f in STATE_FIELDS],
+            *[review_t.c[f"after_{f}"] for f in LOGGED_FIELDS],
         ).order_by(review_t.c.id)
     )
     for cid, kind, quality, day, at, lapse_rule, *after in rows:
@@ -45,9 +48,9 @@ def replayed_states(conn: Connection) -> dict[int, tuple[Any, ...]]:
                              lapse_updates_easiness=lapse_rule)
             states[cid] = [new.repetitions, new.easiness_x100, new.interval,
                            day + timedelta(days=new.interval), s[4] + 1,
-                           s[5] + lapse(quality, s[0]), at]
-        elif kind in STATE_KINDS:
-            states[cid] = [*after, s[6]]
+                           s[5] + lapse(quality, s[0]), s[6], s[7], at]
+        elif kind in STATE_KINDS or kind in FLAG_KINDS:
+            states[cid] = [*after, s[8]]
     return {cid: tuple(s) for cid, s in states.items()}
 
 
@@ -57,13 +60,12 @@ def rebuild_states(store: Store) -> int:
         replayed = replayed_states(conn)
         current = {
             r[0]: tuple(r[1:])
-            for r in conn.execute(select(state_t.c.card_id, *[state_t.c[f] for f in STATE_FIELDS],
-                                         state_t.c.last_reviewed))
+            for r in conn.execute(select(state_t.c.card_id, *[state_t.c[f] for f in REPLAYED]))
         }
         changed = [cid for cid, s in replayed.items() if current.get(cid) != s]
         for cid in changed:
             conn.execute(update(state_t).where(state_t.c.card_id == cid).values(
-                dict(zip((*STATE_FIELDS, "last_reviewed"), replayed[cid], strict=True))))
+                dict(zip(REPLAYED, replayed[cid], strict=True))))
         rebuild_rollup(conn)
         return len(changed)
 
@@ -144,7 +146,7 @@ def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
             cell = cells.setdefault(key, [0, 0])
             cell[0] += 1
             cell[1] += r.answer_ms
-    from trainer.store.reviews import rollup_upsert
+    from trainer.store.log import rollup_upsert
 
     with store.transaction() as conn:
         driver.bulk_insert(conn, review_t, _REVIEW_COLUMNS, _row_values(rows, sqlite))

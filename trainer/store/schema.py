@@ -36,6 +36,7 @@ class Card(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("deck_id", "key", name="uq_card_deck_key"),
         Index("ix_card_deck_position", "deck_id", "position"),
+        Index("ix_card_note", "deck_id", "entry"),  # siblings: the cards of one note
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -121,6 +122,41 @@ class Review(SQLModel, table=True):
     after_due: date | None = None
     after_reviews: int = 0
     after_lapses: int = 0
+    # the flags, so that replaying the log gives them too
+    before_suspended: bool = False
+    before_buried_until: date | None = None
+    after_suspended: bool = False
+    after_buried_until: date | None = None
+    # One key press can write several rows (a grade, the siblings it buries, the leech
+    # action it triggers): they carry the first row's id here, and undo takes them together.
+    # For a "leech" row, quality 1 means it added the card's leech tag.
+    action_id: int | None = None
+
+
+class DeckOption(SQLModel, table=True):
+    """A deck's options as set in the app or by `trainer deck options`; NULL means unset, so
+    config.toml's [decks.KEY], then the deck file, then the default decide."""
+
+    __tablename__ = "deck_option"
+
+    deck_id: int = Field(foreign_key="deck.id", primary_key=True, ondelete="CASCADE")
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+    bury_new_siblings: bool | None = None
+    bury_review_siblings: bool | None = None
+    leech_lapses: int | None = None
+    leech_action: str | None = None
+
+
+class StudyMore(SQLModel, table=True):
+    """"Study more today": extra new cards and reviews for one deck on one study day."""
+
+    __tablename__ = "study_more"
+
+    deck_id: int = Field(foreign_key="deck.id", primary_key=True, ondelete="CASCADE")
+    study_day: date = Field(primary_key=True)
+    new: int = 0
+    reviews: int = 0
 
 
 class DailyRollup(SQLModel, table=True):
@@ -154,3 +190,5 @@ state_t = SQLModel.metadata.tables["card_state"]
 review_t = SQLModel.metadata.tables["review"]
 rollup_t = SQLModel.metadata.tables["daily_rollup"]
 meta_t = SQLModel.metadata.tables["app_meta"]
+option_t = SQLModel.metadata.tables["deck_option"]
+more_t = SQLModel.metadata.tables["study_more"]

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from trainer.settings import Settings
-from trainer.store import DeckSummary
+from trainer.store.records import Overview
 from trainer.studyday import study_day
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
@@ -66,7 +66,7 @@ class DeckListScreen(TrainerScreen[None]):
         overview = self.trainer.store.deck_summaries()
         self.trainer.call_from_thread(self._show, overview)
 
-    def _show(self, overview: list[DeckSummary]) -> None:
+    def _show(self, overview: Overview) -> None:
         table = self.query_one(DataTable)
         selected = None
         if table.row_count:
@@ -77,12 +77,13 @@ class DeckListScreen(TrainerScreen[None]):
         table.clear()
         store = self.trainer.store
         today = store.today()
-        totals = {"new": 0, "due": 0, "repeat": 0, "cards": 0}
-        for deck in sorted(overview, key=lambda d: (d.name.casefold(), d.key)):
+        # "All decks" is what studying all of them gives, not the rows' sum: the overall daily
+        # limit may cut it
+        totals = {"new": overview.new, "due": overview.due, "repeat": overview.repeat,
+                  "cards": sum(d.cards for d in overview.decks)}
+        for deck in sorted(overview.decks, key=lambda d: (d.name.casefold(), d.key)):
             counts = {"new": deck.new, "due": deck.due, "repeat": deck.repeat,
                       "cards": deck.cards}
-            for k in totals:
-                totals[k] += counts[k]
             table.add_row(
                 plain(deck.name),
                 *[Text(str(counts[k]), justify="right", style=style) for k, style in
@@ -93,7 +94,7 @@ class DeckListScreen(TrainerScreen[None]):
                 plain(_ago(deck.last_studied, today, store.settings)),
                 key=deck.key,
             )
-        if overview:
+        if overview.decks:
             table.add_row(
                 plain("All decks", "bold"),
                 *[Text(str(totals[k]), justify="right", style="bold")
@@ -104,7 +105,7 @@ class DeckListScreen(TrainerScreen[None]):
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         status = self.query_one("#decks-status", Static)
-        if not overview:
+        if not overview.decks:
             status.update(plain("No decks yet. Press i to import a deck file."))
         else:
             left = totals["new"] + totals["due"] + totals["repeat"]

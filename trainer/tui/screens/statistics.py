@@ -39,7 +39,7 @@ class StatsScreen(TrainerScreen[None]):
 
     def compose(self) -> ComposeResult:
         options = [("All decks", "all")]
-        for deck in self.trainer.store.deck_summaries():
+        for deck in self.trainer.store.deck_summaries().decks:
             options.append((deck.name, f"deck:{deck.key}"))
         for tag in self.trainer.store.tags():
             options.append((f"tag: {tag}", f"tag:{tag}"))

@@ -130,8 +130,8 @@ class StudyScreen(TrainerScreen[None]):
         for button in self.query(GradeButton):
             q = button.quality
             label = Text(f" {q}  ", style="bold")
-            label.append(f"{GRADE_WORDS[q]:<26}")
-            label.append(f"{preview.get(q, ''):>6} ", style="bold" if q == suggested else "")
+            label.append(f"{GRADE_WORDS[q]:<24}")
+            label.append(f"{preview.get(q, ''):>15} ", style="bold" if q == suggested else "")
             if q == suggested:
                 label.append(" ← suggested", style="italic")
             button.label = label
@@ -159,7 +159,10 @@ class StudyScreen(TrainerScreen[None]):
                 self.view.options)
         if action == "accept":
             return not answering and self.view.suggested(self.verdict) is not None
-        if action in ("grade", "undo", "suspend", "bury", "source"):
+        if action in ("suspend", "bury"):
+            # on both sides; only while an answer is being typed are ! and - its text
+            return not answering or kind != "typed"
+        if action in ("grade", "undo", "source"):
             if action == "undo":
                 return not answering and bool(self.session.history)
             return not answering
@@ -190,7 +193,11 @@ class StudyScreen(TrainerScreen[None]):
         if self.mode != "grading":
             return
         answer_ms = int((time.monotonic() - self.shown_at) * 1000)
-        self.session.grade(quality, answer_ms)  # committed before the next card shows
+        graded = self.session.grade(quality, answer_ms)  # committed before the next card shows
+        if graded.leech:
+            self.notify("This card is a leech: it keeps being forgotten. " + (
+                "Suspended and tagged leech; rewrite it, then unsuspend it (u takes it back)."
+                if graded.suspended else "Tagged leech."), timeout=6)
         self.show_card()
 
     @on(Button.Pressed, "GradeButton")
@@ -199,9 +206,20 @@ class StudyScreen(TrainerScreen[None]):
         self.action_grade(event.button.quality)
 
     def action_undo(self) -> None:
-        if self.session.undo():
-            self.notify("Took back the last grade", timeout=2)
-            self.show_card()
+        undone = self.session.undo()
+        if undone is None:
+            return
+        what = {"scheduled": f"the grade {undone.quality}", "repeat": f"the grade {undone.quality}",
+                "suspend": "the suspension", "bury": "the burying"}.get(undone.kind, "it")
+        extra = []
+        if undone.unburied:
+            extra.append(f"{len(undone.unburied)} sibling{'s' if len(undone.unburied) > 1 else ''}"
+                         " unburied")
+        if undone.leech_undone:
+            extra.append("the leech action reverted")
+        self.notify(f"Took back {what}" + (f" ({', '.join(extra)})" if extra else ""),
+                    timeout=3)
+        self.show_card()
 
     def action_undo_key(self) -> None:
         self.action_undo()

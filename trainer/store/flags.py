@@ -1,0 +1,63 @@
+"""A card's flags (suspended, buried until tomorrow) and its tags, changed outside grading."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from trainer.store.log import log_change, read_state
+from trainer.store.schema import card_t, tag_t
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+
+def _flag(store: Store, card_id: int, kind: str, session_id: str, **values: Any) -> int | None:
+    """Change a card's flags with a log row; None when they already are so."""
+    with store.transaction() as conn:
+        before = read_state(store, conn, card_id)
+        after = replace(before, **values)
+        if after == before:
+            return None
+        return log_change(store, conn, before, after, kind, store.now(), session_id=session_id)
+
+
+def suspend(store: Store, card_id: int, session_id: str = "") -> int | None:
+    return _flag(store, card_id, "suspend", session_id, suspended=True)
+
+
+def unsuspend(store: Store, card_id: int, session_id: str = "") -> int | None:
+    return _flag(store, card_id, "unsuspend", session_id, suspended=False)
+
+
+def bury_until_tomorrow(store: Store, card_id: int, day: date | None = None,
+                        session_id: str = "") -> int | None:
+    until = (day or store.today()) + timedelta(days=1)
+    return _flag(store, card_id, "bury", session_id, buried_until=until)
+
+
+def unbury(store: Store, card_id: int, session_id: str = "") -> int | None:
+    return _flag(store, card_id, "unbury", session_id, buried_until=None)
+
+
+def add_tag(conn: Connection, card_id: int, tag: str) -> bool:
+    tags = conn.execute(select(card_t.c.tags).where(card_t.c.id == card_id)).scalar_one()
+    if tag in tags.split():
+        return False
+    conn.execute(update(card_t).where(card_t.c.id == card_id).values(
+        tags=f"{tags} {tag}".strip()))
+    exists = conn.execute(select(tag_t.c.card_id).where(
+        tag_t.c.card_id == card_id, tag_t.c.tag == tag)).first()
+    if not exists:
+        conn.execute(insert(tag_t).values(card_id=card_id, tag=tag))
+    return True
+
+
+def remove_tag(conn: Connection, card_id: int, tag: str) -> None:
+    tags = conn.execute(select(card_t.c.tags).where(card_t.c.id == card_id)).scalar_one()
+    conn.execute(update(card_t).where(card_t.c.id == card_id).values(
+        tags=" ".join(t for t in tags.split() if t != tag)))
+    conn.execute(delete(tag_t).where(tag_t.c.card_id == card_id, tag_t.c.tag == tag))

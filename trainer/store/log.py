@@ -1,0 +1,143 @@
+"""The log writer: every change to a card's state is written with its log row, here.
+
+The statements are compiled once per store and run on the driver's cursor inside the caller's
+transaction on the held connection: through SQLAlchemy's execution machinery the grading path
+cost about half a millisecond more than the 0.41 ms a synchronous=FULL WAL commit itself takes
+on this project's machine.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
+
+from trainer.rules import ANSWER_KINDS, maturity
+from trainer.store import convert
+from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
+from trainer.store.errors import NotFound
+from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, CardState
+from trainer.store.schema import card_t, review_t, rollup_t, state_t
+from trainer.studyday import study_day
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+_STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")
+_SET = (*LOGGED_FIELDS, "last_reviewed")
+
+
+def rollup_upsert(dialect: str) -> Any:
+    """Add answers to their (day, hour, maturity, kind, quality) cell of the daily rollup."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(rollup_t)
+    stmt = stmt.values(
+        study_day=bindparam("r_day"), hour=bindparam("r_hour"),
+        maturity=bindparam("r_maturity"), kind=bindparam("r_kind"),
+        quality=bindparam("r_quality"), count=bindparam("r_count"), total_ms=bindparam("r_ms"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["study_day", "hour", "maturity", "kind", "quality"],
+        set_={"count": rollup_t.c.count + stmt.excluded.count,
+              "total_ms": rollup_t.c.total_ms + stmt.excluded.total_ms},
+    )
+
+
+class _Statements:
+    """The grading path's statements, compiled once for the store's dialect."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        columns: dict[str, Any] = {c.name: bindparam(c.name) for c in review_t.c
+                                   if c.name != "id"}
+        insert_review = insert(review_t).values(columns)
+        if not self.sqlite:
+            insert_review = insert_review.returning(review_t.c.id)
+        state = [state_t.c[f] for f in _STATE_COLUMNS]
+        self.select_state = DriverStatement(conn, select(*state).where(
+            state_t.c.card_id == bindparam("cid")))
+        self.update_state = DriverStatement(conn, update(state_t).where(
+            state_t.c.card_id == bindparam("cid")).values(
+            {f: bindparam(f"s_{f}") for f in _SET}))
+        self.insert_review = DriverStatement(conn, insert_review)
+        self.upsert_rollup = DriverStatement(conn, rollup_upsert(conn.dialect.name))
+        # the other cards of the card's note, with their states
+        me, sibling = card_t.alias("me"), card_t.alias("sibling")
+        self.select_siblings = DriverStatement(conn, select(*state).select_from(
+            me.join(sibling, and_(sibling.c.deck_id == me.c.deck_id,
+                                  sibling.c.entry == me.c.entry, sibling.c.id != me.c.id))
+            .join(state_t, state_t.c.card_id == sibling.c.id)).where(
+            me.c.id == bindparam("cid")).order_by(sibling.c.id))
+
+
+def statements(store: Store, conn: Connection) -> _Statements:
+    found = store.cache.get("grading")
+    if found is None:
+        found = store.cache["grading"] = _Statements(conn)
+    assert isinstance(found, _Statements)
+    return found
+
+
+def state_of(row: tuple[Any, ...]) -> CardState:
+    cid, reps, ef, interval, due, reviews, lapses, suspended, buried, last = row
+    return CardState(cid, reps, ef, interval, sqlite_date(due), reviews, lapses,
+                     bool(suspended), sqlite_date(buried), sqlite_datetime(last))
+
+
+def read_state(store: Store, conn: Connection, card_id: int) -> CardState:
+    cursor = statements(store, conn).select_state.execute(conn, {"cid": card_id})
+    try:
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
+        raise NotFound(f"no card with id {card_id}")
+    return state_of(row)
+
+
+def state(store: Store, card_id: int) -> CardState:
+    with store.reading() as conn:
+        return read_state(store, conn, card_id)
+
+
+def _write_state(store: Store, conn: Connection, s: CardState) -> None:
+    params: dict[str, object] = {f"s_{f}": getattr(s, f) for f in _SET}
+    params["cid"] = s.card_id
+    statements(store, conn).update_state.execute(conn, params).close()
+
+
+def log_change(
+    store: Store, conn: Connection, before: CardState, after: CardState, kind: str,
+    at: datetime, *, quality: int = 0, answer_ms: int = 0, session_id: str = "",
+    action_id: int | None = None,
+) -> int:
+    """Write the state and its log row; answers go to the daily rollup too."""
+    _write_state(store, conn, after)
+    day = study_day(at, store.settings)
+    hour = store.hour_of(at)
+    row: dict[str, object] = {
+        "card_id": before.card_id, "session_id": session_id, "reviewed_at": convert.utc(at),
+        "study_day": day, "hour": hour, "quality": quality, "kind": kind,
+        "answer_ms": max(0, int(answer_ms)),
+        "lapse_updates_easiness": store.settings.lapse_updates_easiness,
+        "action_id": action_id,
+    }
+    for f in LOGGED_FIELDS:
+        row[f"before_{f}"] = getattr(before, f)
+        row[f"after_{f}"] = getattr(after, f)
+    compiled = statements(store, conn)
+    cursor = compiled.insert_review.execute(conn, row)
+    try:
+        review_id = cursor.lastrowid if compiled.sqlite else cursor.fetchone()[0]
+    finally:
+        cursor.close()
+    if kind in ANSWER_KINDS:
+        compiled.upsert_rollup.execute(conn, {
+            "r_day": day, "r_hour": hour,
+            "r_maturity": maturity(before.repetitions, before.interval, before.reviews,
+                                   before.due),
+            "r_kind": kind, "r_quality": quality, "r_count": 1, "r_ms": row["answer_ms"],
+        }).close()
+    return int(review_id)

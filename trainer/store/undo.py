@@ -1,0 +1,72 @@
+"""Undo: take back the newest action, every row of it, restoring each row's before-state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, delete, func, select, update
+
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, maturity
+from trainer.store.flags import remove_tag
+from trainer.store.records import LOGGED_FIELDS, UndoneReview
+from trainer.store.schema import review_t, rollup_t, state_t
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+
+def undo_last_review(store: Store, session_id: str | None = None) -> UndoneReview | None:
+    """Take back the newest action (of ``session_id`` if given): delete its log rows, newest
+    first, and restore each row's before-state; an answer leaves the rollup too."""
+    with store.transaction() as conn:
+        query = select(review_t.c.id, review_t.c.action_id).order_by(
+            review_t.c.id.desc()).limit(1)
+        if session_id is not None:
+            query = query.where(review_t.c.session_id == session_id)
+        last = conn.execute(query).first()
+        if last is None:
+            return None
+        first_id = last[1] if last[1] is not None else last[0]
+        rows = conn.execute(
+            select(review_t).where(review_t.c.id >= first_id,
+                                   (review_t.c.id == first_id) | (review_t.c.action_id ==
+                                                                  first_id))
+            .order_by(review_t.c.id.desc())).mappings().all()
+        unburied: list[int] = []
+        leech_undone = False
+        for row in rows:
+            _undo_row(conn, row)
+            if row["kind"] == "bury" and row["id"] != first_id:
+                unburied.append(row["card_id"])
+            if row["kind"] == "leech":
+                leech_undone = True
+        head = rows[-1]
+        return UndoneReview(head["id"], head["card_id"], head["kind"], head["quality"],
+                            head["session_id"], tuple(reversed(unburied)), leech_undone)
+
+
+def _undo_row(conn: Connection, row: Any) -> None:
+    cid = row["card_id"]
+    conn.execute(delete(review_t).where(review_t.c.id == row["id"]))
+    if row["kind"] not in ("repeat", "quiz"):
+        values = {f: row[f"before_{f}"] for f in LOGGED_FIELDS}
+        if row["kind"] == "scheduled":
+            values["last_reviewed"] = conn.execute(select(func.max(review_t.c.reviewed_at))
+                                                   .where(review_t.c.card_id == cid,
+                                                          review_t.c.kind == "scheduled")
+                                                   ).scalar()
+        conn.execute(update(state_t).where(state_t.c.card_id == cid).values(values))
+    if row["kind"] == "leech" and row["quality"]:
+        remove_tag(conn, cid, LEECH_TAG)
+    if row["kind"] in ANSWER_KINDS:
+        key = and_(
+            rollup_t.c.study_day == row["study_day"],
+            rollup_t.c.hour == row["hour"],
+            rollup_t.c.maturity == maturity(row["before_repetitions"], row["before_interval"],
+                                            row["before_reviews"], row["before_due"]),
+            rollup_t.c.kind == row["kind"],
+            rollup_t.c.quality == row["quality"],
+        )
+        conn.execute(update(rollup_t).where(key).values(
+            count=rollup_t.c.count - 1, total_ms=rollup_t.c.total_ms - row["answer_ms"]))
+        conn.execute(delete(rollup_t).where(key, rollup_t.c.count <= 0))
