@@ -59,6 +59,73 @@ def register(add: AddCommand) -> None:
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
     p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
 
+    p = add("deck", cmd_deck, "a deck's options, and studying more of it today")
+    deck = p.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
+    o = deck.add_parser("options", help="show or set a deck's options",
+                        description="Show a deck's options and where each comes from; set "
+                        "them (they win over config.toml and the deck file).")
+    o.add_argument("deck", metavar="DECK", help="deck key or name")
+    o.add_argument("--new-per-day", type=_count, metavar="N")
+    o.add_argument("--reviews-per-day", type=_count, metavar="N")
+    o.add_argument("--bury-new-siblings", type=_switch, metavar="on|off")
+    o.add_argument("--bury-review-siblings", type=_switch, metavar="on|off")
+    o.add_argument("--leech-lapses", type=_count, metavar="N")
+    o.add_argument("--leech-action", choices=("suspend", "tag"))
+    o.add_argument("--unset", action="append", default=[], metavar="OPTION",
+                   help="forget the value set here (repeatable), e.g. --unset new_per_day")
+    m = deck.add_parser("more", help="study more of a deck today (Anki's custom study)",
+                        description="Raise today's new-card or review limit of one deck.")
+    m.add_argument("deck", metavar="DECK", help="deck key or name")
+    m.add_argument("--new", type=_count, default=0, metavar="N", help="N more new cards today")
+    m.add_argument("--reviews", type=_count, default=0, metavar="N",
+                   help="N more reviews today")
+    for sub in (o, m):
+        sub.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                         help="database (as for every command)")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1,000,000, not {value}")
+    return value
+
+
+def _switch(text: str) -> bool:
+    if text.lower() in ("on", "yes", "true", "1"):
+        return True
+    if text.lower() in ("off", "no", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"say on or off, not {text!r}")
+
+
+def cmd_deck(args: argparse.Namespace) -> int:
+    from trainer.store.options import OPTIONS
+
+    with open_from_args(args) as store:
+        deck = store.find_deck(args.deck)
+        if args.deck_command == "more":
+            new, reviews = store.study_more(deck.id, new=args.new, reviews=args.reviews)
+            print(f"{deck.name} [{deck.key}]: today {new} more new cards and {reviews} more "
+                  "reviews than its limits")
+            return 0
+        unknown = [o for o in args.unset if o not in OPTIONS]
+        if unknown:
+            raise UserError(f"no deck option {unknown[0]!r}; options: {', '.join(OPTIONS)}")
+        values = {o: getattr(args, o) for o in OPTIONS if getattr(args, o) is not None}
+        values |= dict.fromkeys(args.unset)
+        found = store.set_deck_options(deck.id, **values) if values else store.deck_options(
+            deck.id)
+    print(f"{deck.name} [{deck.key}]")
+    for option in OPTIONS:
+        value = getattr(found, option)
+        shown = ("on" if value else "off") if isinstance(value, bool) else value
+        print(f"  {option:<22} {shown!s:<10} ({found.origin[option]})")
+    return 0
+
 
 def open_from_args(args: argparse.Namespace) -> Store:
     from trainer import heap

@@ -43,6 +43,9 @@ def native_document(deck: Deck, cards: list[Card]) -> dict[str, Any]:
         meta["source"] = deck.source
     if deck.tags:
         meta["tags"] = list(deck.tags)
+    for limit in ("new_per_day", "reviews_per_day"):
+        if getattr(deck, limit) is not None:
+            meta[limit] = getattr(deck, limit)
     return {"schema_version": 1, "deck": meta, "cards": _entries(cards)}
 
 

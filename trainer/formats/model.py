@@ -35,12 +35,18 @@ class Source(_Strict):
     para: Annotated[int, Field(ge=1)]
 
 
+Limit = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
 class DeckMeta(_Strict):
     id: Slug
     name: Text
     description: str = ""
     source: str = ""
     tags: list[Tag] = []
+    # the author's suggested daily limits; the student's own settings win
+    new_per_day: Limit | None = None
+    reviews_per_day: Limit | None = None
 
 
 class _CardBase(_Strict):
@@ -155,5 +161,7 @@ class ParsedDeck:
     source: str = ""
     tags: list[str] = field(default_factory=list)
     cards: list[StudyCard] = field(default_factory=list)
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
     origin: str = ""  # the file it came from, for messages
     notes: list[str] = field(default_factory=list)  # for the report (media, skipped rows)

@@ -145,7 +145,8 @@ def to_parsed(deck_file: DeckFile, origin: str = "") -> ParsedDeck:
                                **extra, **common))
     return ParsedDeck(
         key=meta.id, name=meta.name, description=meta.description, source=meta.source,
-        tags=list(meta.tags), cards=cards, origin=origin,
+        tags=list(meta.tags), cards=cards, new_per_day=meta.new_per_day,
+        reviews_per_day=meta.reviews_per_day, origin=origin,
     )
 
 

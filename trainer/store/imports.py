@@ -92,7 +92,8 @@ def _write_one(
 ) -> ImportCounts:
     now = convert.utc(store.now())
     meta = {"name": deck.name, "description": deck.description, "source": deck.source,
-            "tags": " ".join(deck.tags)}
+            "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
+            "reviews_per_day": deck.reviews_per_day}
     existing_deck = conn.execute(select(deck_t).where(deck_t.c.key == deck.key)).mappings().first()
     if existing_deck is None:
         inserted = conn.execute(

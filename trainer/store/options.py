@@ -31,8 +31,8 @@ def resolve(store: Store, key: str, app: dict[str, Any], file: dict[str, Any]) -
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for name in OPTIONS:
-        for where, value in (("app", app.get(name)),
-                             ("config", getattr(configured, name, None)),
+        for where, value in (("set in trainer", app.get(name)),
+                             ("config.toml", getattr(configured, name, None)),
                              ("deck file", file.get(name)),
                              ("default", getattr(store.settings, name))):
             if value is not None:

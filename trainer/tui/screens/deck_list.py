@@ -41,6 +41,7 @@ class DeckListScreen(TrainerScreen[None]):
         Binding("q", "quiz", "Quiz", id="decks.quiz"),
         Binding("s", "stats", "Statistics", id="decks.stats"),
         Binding("i", "import_file", "Import", id="decks.import"),
+        Binding("o", "options", "Options", id="decks.options"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -143,6 +144,18 @@ class DeckListScreen(TrainerScreen[None]):
 
     def action_stats(self) -> None:
         self.trainer.open_stats()
+
+    def action_options(self) -> None:
+        from trainer.tui.screens.deck_options import DeckOptionsScreen
+
+        key = self._selected_key()
+        if key is None:
+            return
+        if key == TOTAL_KEY:
+            self.notify("Options belong to one deck: select it first.", timeout=3)
+            return
+        deck = self.trainer.store.find_deck(key)
+        self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
 
     def action_import_file(self) -> None:
         from trainer.tui.screens.import_file import ImportScreen

@@ -1,0 +1,353 @@
+"""Study every day: one plan for the deck list and the session, siblings, undo of every
+action, per-deck options, leeches. Each test names the problem a student met."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual.widgets import DataTable
+
+from tests.helpers import Clock, basic_deck, import_bytes, import_files
+from tests.tui_helpers import make_app, settle
+from trainer.answers import choice_options
+from trainer.sessions import StudySession
+from trainer.settings import DeckSettings, Settings
+from trainer.store import open_store
+from trainer.store.replay import replayed_states
+from trainer.tui.screens.study import StudyScreen
+
+UTC = Settings(timezone="UTC")
+ANKI = Path(__file__).parent / "data" / "anki" / "current.apkg"
+
+CLOZES = b"""schema_version = 1
+[deck]
+id = "c"
+name = "Clozes"
+
+[[cards]]
+id = "three"
+kind = "cloze"
+text = "{{c1::Mao}} met {{c2::Stalin}} in {{c3::1949}}."
+
+[[cards]]
+id = "two"
+kind = "cloze"
+text = "The {{c1::Amur}} and the {{c2::Ussuri}} mark the border."
+""" + b"".join(
+    f'\n[[cards]]\nid = "b{i}"\nkind = "basic"\nprompt = "q{i}"\nanswer = "a{i}"\n'.encode()
+    for i in range(4))
+
+
+def two_decks(clock: Clock | None = None, settings: Settings = UTC):
+    store = open_store(settings=settings, clock=clock or Clock())
+    import_bytes(store, basic_deck("one", 25, "Deck one"))
+    import_bytes(store, basic_deck("two", 25, "Deck two"))
+    return store
+
+
+def row(table: DataTable, key: str) -> list[str]:
+    return [str(cell) for cell in table.get_row(key)]
+
+
+# -- 1. "Study all" studies what the list promises -------------------------------------------
+
+async def test_study_all_studies_exactly_what_the_all_decks_row_says():
+    store = two_decks()
+    session = StudySession(store, store.find_deck("one"))
+    for _ in range(20):
+        session.grade(5)
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert row(table, "one")[1] == "0" and row(table, "two")[1] == "20"
+        assert row(table, "__total__")[1] == "20"  # it said 100 on day one, then 20 of 40
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert app.screen.session.counts() == {"new": 20, "review": 0, "repeat": 0}
+    store.close()
+
+
+def test_the_list_and_the_session_agree_after_buries_suspends_and_study_more():
+    store = two_decks()
+    one = store.find_deck("one")
+    session = StudySession(store, one)
+    session.bury()
+    session.suspend()
+    session.grade(5)
+    store.study_more(one.id, new=3)
+    overview = store.deck_summaries()
+    for deck in overview.decks:
+        counts = StudySession(store, store.find_deck(deck.key)).counts()
+        assert counts == {"new": deck.new, "review": deck.due, "repeat": deck.repeat}
+    together = StudySession(store, None).counts()
+    assert together == {"new": overview.new, "review": overview.due, "repeat": overview.repeat}
+    assert overview.decks[0].new == 20 + 3 - 1  # limit, more today, one introduced
+    store.close()
+
+
+def test_a_day_never_introduces_more_new_cards_than_the_limit():
+    store = two_decks()
+    one = store.find_deck("one")
+    session = StudySession(store, one)
+    while not session.finished:
+        session.bury() if len(session.history) % 5 == 4 else session.grade(5)
+        if len(session.history) % 7 == 6:
+            session.suspend() if not session.finished else None
+    for _ in range(3):  # reopening the deck the same day
+        session = StudySession(store, one)
+        while not session.finished:
+            session.grade(5)
+    with store.reading() as conn:
+        from sqlalchemy import text
+
+        new_today = conn.execute(text(
+            "SELECT COUNT(*) FROM review WHERE kind = 'scheduled' AND before_reviews = 0"
+        )).scalar()
+    untouched = sum(1 for c in store.deck_cards(one.id) if store.state(c.id).due is None and
+                    not store.state(c.id).suspended and store.state(c.id).buried_until is None)
+    assert new_today == 20 or (new_today < 20 and untouched == 0)  # the limit, or every card
+    assert new_today <= 20
+    store.close()
+
+
+def test_the_overall_limit_applies_last():
+    capped = Settings(timezone="UTC", max_per_day=30)
+    store = two_decks(settings=capped)
+    overview = store.deck_summaries()
+    assert [d.new for d in overview.decks] == [20, 20]  # each deck alone
+    assert overview.new == 30  # both together
+    assert StudySession(store, None).counts()["new"] == 30
+    store.close()
+
+
+# -- 2. siblings ---------------------------------------------------------------------------
+
+def test_siblings_never_follow_each_other_and_answering_one_buries_the_others():
+    clock = Clock()
+    store = open_store(settings=UTC, clock=clock)
+    import_bytes(store, CLOZES)
+    session = StudySession(store, store.find_deck("c"))
+    keys = {c.id: c.key for c in store.deck_cards(store.find_deck("c").id)}
+    order = [keys[q.card_id].split("#")[0] for q in session.queue]
+    assert all(a != b for a, b in itertools.pairwise(order)), order
+    first = session.current
+    graded = session.grade(5)
+    note = keys[first.card_id].split("#")[0]
+    siblings = [cid for cid, key in keys.items() if key.startswith(note + "#")
+                and cid != first.card_id]
+    assert set(graded.buried) == set(siblings)
+    assert not {q.card_id for q in session.queue} & set(siblings)
+    assert all(store.state(cid).buried_until is not None for cid in siblings)
+    clock.advance(days=1)
+    assert set(siblings) <= {q.card_id for q in store.due_queue(store.find_deck("c"))}
+    store.close()
+
+
+def test_both_directions_of_an_anki_note_are_siblings(_isolated_home):
+    store = open_store(settings=UTC, clock=Clock())
+    import_files(store, ANKI)
+    cards = [c for d in ("geography", "geography-capitals", "history")
+             for c in store.deck_cards(store.find_deck(d).id)]
+    notes: dict[str, list[int]] = {}
+    for card in cards:
+        notes.setdefault(card.entry, []).append(card.id)
+    pair = next(ids for ids in notes.values() if len(ids) == 2)
+    assert store.siblings(set(pair)) == {pair[0]: store.siblings(set(pair))[pair[0]],
+                                         pair[1]: store.siblings(set(pair))[pair[0]]}
+    store.close()
+
+
+def test_burying_siblings_follows_the_deck_options():
+    store = open_store(settings=UTC, clock=Clock())
+    import_bytes(store, CLOZES)
+    deck = store.find_deck("c")
+    store.set_deck_options(deck.id, bury_new_siblings=False)
+    session = StudySession(store, deck)
+    assert session.grade(5).buried == ()
+    store.close()
+
+
+# -- 3. undo of every action ---------------------------------------------------------------
+
+async def test_suspend_and_bury_work_on_the_question_side_and_undo_takes_them_back():
+    store = open_store(settings=UTC, clock=Clock())
+    import_bytes(store, basic_deck("u", 5))
+    app = make_app(store, load_bundled_decks=False, start="study", deck_key="u")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.mode == "answering"
+        first = screen.session.current.card_id
+        await pilot.press("exclamation_mark")
+        assert store.state(first).suspended and screen.session.current.card_id != first
+        second = screen.session.current.card_id
+        await pilot.press("minus")
+        assert store.state(second).buried_until is not None
+        await pilot.press("ctrl+z")
+        assert store.state(second).buried_until is None
+        assert screen.session.current.card_id == second
+        assert any("Took back the burying" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+z")
+        assert not store.state(first).suspended
+        assert screen.session.current.card_id == first
+        assert any("Took back the suspension" in str(n.message) for n in app._notifications)
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+# -- 4. choices and repeats ----------------------------------------------------------------
+
+def test_the_right_option_moves_between_showings():
+    positions = [choice_options("Amur", ["Volga", "Yangtze", "Moskva"], 12345, showing)
+                 .index("Amur") for showing in range(8)]
+    assert all(a != b for a, b in itertools.pairwise(positions))
+    assert sorted(set(positions)) == [0, 1, 2, 3]
+
+
+def test_a_failed_card_comes_back_ten_cards_later_or_last():
+    store = open_store(settings=UTC, clock=Clock())
+    import_bytes(store, basic_deck("r", 25))
+    session = StudySession(store, store.find_deck("r"))
+    failed = session.current.card_id
+    session.grade(1)
+    shown = 0
+    while session.current.card_id != failed:
+        session.grade(5)
+        shown += 1
+    assert shown == 10
+    session.grade(2)
+    while len(session.queue) > 1:
+        assert session.current.card_id != failed
+        session.grade(5)
+    assert session.current.card_id == failed  # fewer than ten left: at the end
+    store.close()
+
+
+# -- per-deck options ----------------------------------------------------------------------
+
+def test_deck_options_come_from_the_app_then_config_then_the_file_then_the_default():
+    with_config = Settings(timezone="UTC", decks={"p": DeckSettings(new_per_day=7)})
+    store = open_store(settings=with_config, clock=Clock())
+    file = basic_deck("p", 30).replace(b'name = "Deck p"', b'name = "Deck p"\nnew_per_day = 10')
+    import_bytes(store, file)
+    deck = store.find_deck("p")
+    options = store.deck_options(deck.id)
+    assert (options.new_per_day, options.origin["new_per_day"]) == (7, "config.toml")
+    store.settings = UTC
+    assert store.deck_options(deck.id).new_per_day == 10  # the deck file's
+    store.set_deck_options(deck.id, new_per_day=5)
+    import_bytes(store, file.replace(b"new_per_day = 10", b"new_per_day = 12"))
+    assert store.deck_options(deck.id).new_per_day == 5  # re-importing never overrides it
+    assert StudySession(store, deck).counts()["new"] == 5
+    store.close()
+
+
+async def test_the_options_dialog_saves_what_changed_and_study_more_raises_today():
+    store = two_decks()
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        new = app.screen.query_one("#new_per_day")
+        new.value = "abc"
+        await pilot.press("ctrl+s")
+        assert "whole number" in str(app.screen.query_one("#options-problem").render())
+        new.value = "4"
+        app.screen.query_one("#more_reviews").value = "0"
+        app.screen.query_one("#more_new").value = "2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert row(table, "one")[1] == "6"  # 4 a day, 2 more today
+    options = store.deck_options(store.find_deck("one").id)
+    assert options.origin["new_per_day"] == "set in trainer"
+    assert options.origin["reviews_per_day"] == "default"  # untouched: not saved
+    store.close()
+
+
+# -- leeches -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["suspend", "tag"])
+def test_a_leech_is_tagged_and_suspended_and_undo_reverts_it(action):
+    clock = Clock()
+    store = open_store(settings=UTC, clock=clock)
+    import_bytes(store, basic_deck("l", 1))
+    deck = store.find_deck("l")
+    store.set_deck_options(deck.id, leech_lapses=2, leech_action=action)
+    cid = store.deck_cards(deck.id)[0].id
+    for _ in range(2):
+        store.record_review(cid, 5)
+        clock.advance(days=2)
+        graded = store.record_review(cid, 1)
+        clock.advance(days=1)
+    assert graded.leech and graded.suspended == (action == "suspend")
+    assert store.state(cid).suspended == (action == "suspend")
+    assert "leech" in store.card(cid).tags and "leech" in store.tags()
+    undone = store.undo_last_review()
+    assert undone is not None and undone.leech_undone
+    assert not store.state(cid).suspended and "leech" not in store.card(cid).tags
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+# -- the log rebuilds every state ----------------------------------------------------------
+
+ACTIONS = st.lists(st.tuples(st.sampled_from(["grade", "grade", "grade", "suspend", "bury",
+                                              "unsuspend", "unbury", "undo", "day"]),
+                             st.integers(0, 7), st.integers(0, 5)), min_size=1, max_size=60)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ACTIONS)
+def test_replaying_the_log_gives_the_stored_states(tmp_path_factory, actions):
+    clock = Clock()
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('h') / 't.db'}", settings=UTC,
+                       clock=clock)
+    import_bytes(store, CLOZES)
+    deck = store.find_deck("c")
+    store.set_deck_options(deck.id, leech_lapses=2)
+    ids = [c.id for c in store.deck_cards(deck.id)]
+    for kind, which, quality in actions:
+        cid = ids[which % len(ids)]
+        if kind == "grade":
+            store.record_review(cid, quality, session_id="s")
+        elif kind == "undo":
+            store.undo_last_review("s")
+        elif kind == "day":
+            clock.advance(days=1)
+        else:
+            getattr(store, {"suspend": "suspend", "bury": "bury_until_tomorrow",
+                            "unsuspend": "unsuspend", "unbury": "unbury"}[kind])(
+                cid, session_id="s")
+        clock.advance(minutes=7)
+    stored = {c: store.state(c) for c in ids}
+    with store.reading() as conn:
+        replayed = replayed_states(conn)
+    for c in ids:
+        s = stored[c]
+        assert replayed[c][:8] == (s.repetitions, s.easiness_x100, s.interval, s.due,
+                                   s.reviews, s.lapses, s.suspended, s.buried_until)
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+def test_the_next_day_the_buried_come_back(tmp_path):
+    clock = Clock()
+    store = open_store(settings=UTC, clock=clock)
+    import_bytes(store, basic_deck("n", 3))
+    session = StudySession(store, store.find_deck("n"))
+    buried = session.current.card_id
+    session.bury()
+    assert buried not in {q.card_id for q in store.due_queue(None)}
+    clock.advance(days=1, hours=1)
+    assert buried in {q.card_id for q in store.due_queue(None)}
+    assert timedelta(days=1)
+    store.close()

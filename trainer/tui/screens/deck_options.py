@@ -1,0 +1,103 @@
+"""A deck's options, and "study more today", from the deck list (o)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.validation import Integer
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from trainer.store import Deck, DeckOptions
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerModal
+
+NUMBERS = ("new_per_day", "reviews_per_day", "leech_lapses")
+SWITCHES = ("bury_new_siblings", "bury_review_siblings")
+LABELS = {
+    "new_per_day": "New cards a day", "reviews_per_day": "Reviews a day",
+    "bury_new_siblings": "Bury new siblings", "bury_review_siblings": "Bury review siblings",
+    "leech_lapses": "Leech at lapses", "leech_action": "Leech action",
+    "more_new": "More new cards today", "more_reviews": "More reviews today",
+}
+
+
+class DeckOptionsScreen(TrainerModal[bool]):
+    """Changed values are saved as the deck's own (they win over config.toml and the deck
+    file); a value left as shown stays where it came from."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="options.save", priority=True),
+        Binding("escape", "close", "Cancel", id="options.close"),
+    ]
+
+    def __init__(self, deck: Deck) -> None:
+        super().__init__()
+        self.deck = deck
+        self.current: DeckOptions | None = None
+
+    def compose(self) -> ComposeResult:
+        found = self.current = self.trainer.store.deck_options(self.deck.id)
+        with Vertical(id="options-dialog"):
+            yield Static(joined(("Options: ", "bold"), self.deck.name), id="options-title")
+            for name in (*NUMBERS[:2], *SWITCHES, NUMBERS[2], "leech_action"):
+                with Horizontal(classes="option-row"):
+                    yield Label(LABELS[name], classes="option-label")
+                    value = getattr(found, name)
+                    if name in NUMBERS:
+                        yield Input(str(value), id=name, classes="option-value", compact=True,
+                                    validators=[Integer(0, 1_000_000)], type="integer")
+                    elif name in SWITCHES:
+                        yield Checkbox(value=value, id=name, compact=True)
+                    else:
+                        yield Select([("suspend it", "suspend"), ("only tag it", "tag")],
+                                     value=value, allow_blank=False, id=name, compact=True)
+                    yield Label(f"({found.origin[name]})", classes="option-origin")
+            yield Static(plain("Study more today", "bold"), id="options-more-title")
+            for name in ("more_new", "more_reviews"):
+                with Horizontal(classes="option-row"):
+                    yield Label(LABELS[name], classes="option-label")
+                    yield Input("0", id=name, classes="option-value", compact=True,
+                                validators=[Integer(0, 1_000_000)], type="integer")
+            yield Static(id="options-problem")
+            yield Static(plain("ctrl+s: save · escape: cancel · tab: next field", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#new_per_day", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        assert self.current is not None
+        values: dict[str, object] = {}
+        for name in (*NUMBERS, "more_new", "more_reviews"):
+            field = self.query_one(f"#{name}", Input)
+            result = field.validate(field.value)
+            if result is not None and not result.is_valid:
+                self.query_one("#options-problem", Static).update(plain(
+                    f"{LABELS[name]}: a whole number from 0 to 1,000,000", "red"))
+                field.focus()
+                return
+            values[name] = int(field.value)
+        for name in SWITCHES:
+            values[name] = self.query_one(f"#{name}", Checkbox).value
+        values["leech_action"] = self.query_one("#leech_action", Select).value
+        if values["leech_lapses"] == 0:
+            self.query_one("#options-problem", Static).update(plain(
+                "Leech at lapses: at least 1", "red"))
+            return
+        more_new, more_reviews = values.pop("more_new"), values.pop("more_reviews")
+        assert isinstance(more_new, int) and isinstance(more_reviews, int)
+        changed = {k: v for k, v in values.items() if v != getattr(self.current, k)}
+        store = self.trainer.store
+        if changed:
+            store.set_deck_options(self.deck.id, **changed)
+        if more_new or more_reviews:
+            store.study_more(self.deck.id, new=more_new, reviews=more_reviews)
+        self.dismiss(bool(changed) or bool(more_new or more_reviews))
+
+    def action_close(self) -> None:
+        self.dismiss(False)
