@@ -81,6 +81,15 @@ def test_the_list_and_the_session_agree_after_buries_suspends_and_study_more():
     session.bury()
     session.suspend()
     session.grade(5)
+    # the session that buried and suspended says what the deck list says (it said 2 fewer)
+    row_one = store.deck_summaries().decks[0]
+    assert session.counts() == {"new": row_one.new, "review": row_one.due,
+                                "repeat": row_one.repeat} == {"new": 19, "review": 0,
+                                                               "repeat": 0}
+    session.undo()  # the grade
+    session.undo()  # the suspension: the card is back, and the plan is 20 again
+    assert session.counts()["new"] == store.deck_summaries().decks[0].new == 20
+    session.grade(5)
     store.study_more(one.id, new=3)
     overview = store.deck_summaries()
     for deck in overview.decks:

@@ -180,8 +180,26 @@ class StudySession:
         self.history.append(action)
         if quality < REPEAT_UNTIL:
             self._requeued_at[item.card_id] = self._answers()
+        if graded.buried or graded.suspended:
+            self._sync()
         self._settle()
         return graded
+
+    def _sync(self) -> None:
+        """Match the day's plan again after cards left or came back without an answer (a
+        burying, a suspension, their undo): a buried new card was never introduced, so
+        another takes its place, as the deck list counts it."""
+        plans = self.store.plan(self.deck)
+        reviews = [c for p in plans for c in p.reviews]
+        new = [c for p in plans for c in p.new]
+        wanted = set(reviews) | set(new)
+        kept = [q for q in self.queue if q.bucket == "repeat" or q.card_id in wanted]
+        present = {q.card_id for q in kept if q.bucket != "repeat"}
+        kept += [QueueItem.of(c, "review") for c in reviews if c not in present]
+        kept += [QueueItem.of(c, "new") for c in new if c not in present]
+        if kept != self.queue:
+            self.queue = kept
+            self.notes |= self.store.siblings({q.card_id for q in kept} - set(self.notes))
 
     def _answers(self) -> int:
         return sum(1 for a in self.history if a.kind == "grade")
@@ -244,6 +262,7 @@ class StudySession:
             self.store.bury_until_tomorrow(item.card_id, session_id=self.session_id)
         self.queue.pop(0)
         self.history.append(Action(kind, item, self._take_out(item.card_id)))
+        self._sync()
         self._settle()
 
     def undo(self) -> UndoneReview | None:
@@ -267,6 +286,10 @@ class StudySession:
         self.queue.insert(0, action.item)
         if action.kind == "grade":
             self._showings[action.item.card_id] -= 1
+        if action.removed or action.kind != "grade":
+            self._sync()
+            if self.queue and self.queue[0] != action.item:  # the card shows again first
+                self.queue = [action.item, *[q for q in self.queue if q != action.item]]
         return undone
 
     def _take_out_repeat(self, card_id: int) -> None:

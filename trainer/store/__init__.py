@@ -111,6 +111,7 @@ class Store:
     limits_for = queue.limits_for
     deck_summaries = queue.deck_summaries
     due_queue = queue.due_queue
+    plan = queue.plan
     card_ids = queue.card_ids
     next_due = queue.next_due
     siblings = queue.siblings
