@@ -26,7 +26,8 @@ from trainer.rules import (
     Verdict,
 )
 from trainer.scheduler import sm2
-from trainer.store import Card, Deck, Graded, QueueItem, Store, UndoneReview
+from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
+from trainer.store.errors import GradedElsewhere, NotFound
 
 AGAIN = "again today"
 
@@ -115,6 +116,7 @@ class StudySession:
         self._cards: dict[int, Card] = {}
         self._showings: dict[int, int] = {}
         self._requeued_at: dict[int, int] = {}  # card -> answers given when it was requeued
+        self._shown: dict[int, CardState] = {}  # the state each showing card was shown in
 
     # -- what is showing --------------------------------------------------------------------
 
@@ -129,8 +131,14 @@ class StudySession:
             raise LookupError("the session is finished")
         cid = item.card_id
         if cid not in self._cards:
-            self._cards[cid] = self.store.card(cid)
+            try:
+                self._cards[cid] = self.store.card(cid)
+            except NotFound:  # an import removed it since the queue was built
+                self._take_out(cid)
+                return self.view()
             self._showings[cid] = self.store.answer_count(cid)
+        if item is self.current and cid not in self._shown:
+            self._shown[cid] = self.store.state(cid)  # what the answer will be given to
         return CardView.of(self._cards[cid], self._showings[cid])
 
     def counts(self) -> dict[str, int]:
@@ -165,9 +173,16 @@ class StudySession:
         card the leech action suspended leave the queue."""
         item = self._front()
         kind = "repeat" if item.bucket == "repeat" else "scheduled"
-        graded = self.store.record_review(
-            item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id
-        )
+        try:
+            graded = self.store.record_review(
+                item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id,
+                shown=self._shown.pop(item.card_id, None),
+            )
+        except (GradedElsewhere, NotFound):
+            # another window graded it, or an import removed it: nothing was recorded here
+            self._take_out(item.card_id)
+            self._cards.pop(item.card_id, None)
+            raise
         self.queue.pop(0)
         self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
         action = Action("grade", item, quality=quality, answer_ms=answer_ms)
@@ -256,6 +271,7 @@ class StudySession:
 
     def _flag(self, kind: Literal["suspend", "bury"]) -> None:
         item = self._front()
+        self._shown.pop(item.card_id, None)
         if kind == "suspend":
             self.store.suspend(item.card_id, session_id=self.session_id)
         else:

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
 from trainer.store import cards, decks, flags, log, options, queue, replay, reviews, undo
-from trainer.store.engine import prepare_engine
+from trainer.store.engine import prepare_engine, sqlite_path
+from trainer.store.lock import StudyLock
 from trainer.store.records import (
     UNLIMITED,
     Card,
@@ -96,6 +97,11 @@ class Store:
 
     def today(self) -> date:
         return study_day(self.now(), self.settings)
+
+    def study_lock(self) -> StudyLock:
+        """The lock one study window holds on this database (none on a server database)."""
+        path = sqlite_path(self.engine.url.render_as_string(hide_password=False))
+        return StudyLock(path.with_name(path.name + ".lock") if path else None)
 
     def hour_of(self, moment: datetime) -> int:
         """The local hour of ``moment`` in the configured zone."""

@@ -59,7 +59,7 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return None
@@ -208,7 +208,7 @@ def _stored_revision(engine: Engine) -> tuple[str | None, set[str]]:
 def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
     """Check, back up and migrate the database; return its engine and any backup's path."""
     url = resolve_db_url(url)
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     name = str(path) if path else make_url(url).render_as_string(hide_password=True)
     if path is not None:
         _check_sqlite_file(path)

@@ -13,6 +13,14 @@ class NotFound(StoreError):
     """No deck or card by that reference."""
 
 
+class GradedElsewhere(StoreError):
+    """The card changed since it was shown (another window graded it): nothing recorded."""
+
+
+class UndoRefused(StoreError):
+    """Undoing would break the log: a later change to the card depends on the one undone."""
+
+
 def database_problem(exc: BaseException) -> str | None:
     """One line for a database that broke mid-command (a damaged page, a full disk, a lost
     server), or None when ``exc`` is not a database error."""

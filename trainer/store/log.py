@@ -56,8 +56,12 @@ class _Statements:
         if not self.sqlite:
             insert_review = insert_review.returning(review_t.c.id)
         state = [state_t.c[f] for f in _STATE_COLUMNS]
-        self.select_state = DriverStatement(conn, select(*state).where(
-            state_t.c.card_id == bindparam("cid")))
+        read = select(*state).where(state_t.c.card_id == bindparam("cid"))
+        if not self.sqlite:
+            # the row stays locked until the grade commits: two writers cannot both read the
+            # same before-state (SQLite's BEGIN IMMEDIATE already serialises them)
+            read = read.with_for_update()
+        self.select_state = DriverStatement(conn, read)
         self.update_state = DriverStatement(conn, update(state_t).where(
             state_t.c.card_id == bindparam("cid")).values(
             {f: bindparam(f"s_{f}") for f in _SET}))

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, lapse
 from trainer.scheduler import sm2
 from trainer.store import convert
+from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_state, state_of, statements
 from trainer.store.records import CardState, DeckOptions
@@ -45,9 +46,13 @@ def record_review(
     answered_at: datetime | None = None,
     answer_ms: int = 0,
     session_id: str = "",
+    shown: CardState | None = None,
 ) -> Graded:
     """Log an answer; a scheduled one also applies SM-2, buries the card's siblings and
-    takes the leech action. Committed when this returns."""
+    takes the leech action. Committed when this returns.
+
+    ``shown`` is the state the answer was given to: if the card has changed since (another
+    window graded it), nothing is recorded and GradedElsewhere says so."""
     if kind not in ANSWER_KINDS:
         raise ValueError(f"kind must be one of {ANSWER_KINDS}, not {kind!r}")
     if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
@@ -56,6 +61,8 @@ def record_review(
     day = study_day(at, store.settings)
     with store.transaction() as conn:
         before = read_state(store, conn, card_id)
+        if shown is not None and _schedule(before) != _schedule(shown):
+            raise GradedElsewhere("graded elsewhere; showing the next card")
         if kind != "scheduled":
             return Graded(log_change(store, conn, before, before, kind, at, quality=quality,
                                      answer_ms=answer_ms, session_id=session_id))
@@ -74,6 +81,11 @@ def record_review(
             leech, suspended = _leech(store, conn, after, at, session_id, review_id)
             return Graded(review_id, buried, leech, suspended)
         return Graded(review_id, buried)
+
+
+def _schedule(s: CardState) -> tuple[object, ...]:
+    return (s.repetitions, s.easiness_x100, s.interval, s.due, s.reviews, s.lapses,
+            s.suspended)
 
 
 def _bury_siblings(store: Store, conn: Connection, card_id: int, day: date, at: datetime,

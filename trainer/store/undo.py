@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, delete, func, select, update
 
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, maturity
+from trainer.store.errors import UndoRefused
 from trainer.store.flags import remove_tag
 from trainer.store.records import LOGGED_FIELDS, UndoneReview
 from trainer.store.schema import review_t, rollup_t, state_t
@@ -32,6 +33,7 @@ def undo_last_review(store: Store, session_id: str | None = None) -> UndoneRevie
                                    (review_t.c.id == first_id) | (review_t.c.action_id ==
                                                                   first_id))
             .order_by(review_t.c.id.desc())).mappings().all()
+        _check_nothing_depends_on(conn, rows)
         unburied: list[int] = []
         leech_undone = False
         for row in rows:
@@ -43,6 +45,21 @@ def undo_last_review(store: Store, session_id: str | None = None) -> UndoneRevie
         head = rows[-1]
         return UndoneReview(head["id"], head["card_id"], head["kind"], head["quality"],
                             head["session_id"], tuple(reversed(unburied)), leech_undone)
+
+
+def _check_nothing_depends_on(conn: Connection, rows: Any) -> None:
+    """A row may be taken back only while it is its card's latest change: a later one (from
+    another window) started from its after-state, and undoing under it would break replay."""
+    own = {row["id"] for row in rows}
+    for row in rows:
+        if row["kind"] in ("repeat", "quiz"):
+            continue  # they change no state
+        later = conn.execute(select(review_t.c.id).where(
+            review_t.c.card_id == row["card_id"], review_t.c.id > row["id"],
+            review_t.c.kind.not_in(("repeat", "quiz"))).limit(5)).scalars().all()
+        if set(later) - own:
+            raise UndoRefused("cannot undo: the card was changed after it (in another window "
+                              "or command), and that change depends on this one")
 
 
 def _undo_row(conn: Connection, row: Any) -> None:

@@ -19,6 +19,8 @@ class TrainerApp(App[int]):
     TITLE = "trainer"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # ctrl+c ends the app cleanly too: every grade is already committed
+        Binding("ctrl+c", "quit", "Quit", id="app.interrupt", priority=True, show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
@@ -45,8 +47,23 @@ class TrainerApp(App[int]):
         self.cursor_blink = cursor_blink
         self._too_small: TooSmallScreen | None = None
         self._routed = False  # the size check waits until the first screens are up
+        # One study window per database; a second one can browse and read statistics.
+        self._lock = store.study_lock()
+        self.holder = self._lock.acquire()
+        self.read_only = self.holder is not None
 
     # -- start-up ---------------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        self._lock.release()
+
+    def writable(self, what: str) -> bool:
+        """False, with a message, in a read-only window."""
+        if self.holder is not None:
+            self.notify(f"Cannot {what} here: another trainer window ({self.holder.describe()}) "
+                        "is studying this database; this one is read-only.",
+                        severity="warning", timeout=5)
+        return self.holder is None
 
     def on_mount(self) -> None:
         theme = load_prefs().get("theme")
@@ -90,6 +107,8 @@ class TrainerApp(App[int]):
     def start_study(self, key: str | None) -> None:
         from trainer.tui.screens.study import StudyScreen
 
+        if not self.writable("study"):
+            return
         deck, title = self._deck(key)
         session = StudySession(self.store, deck)
         if session.finished:
@@ -100,6 +119,8 @@ class TrainerApp(App[int]):
     def start_quiz(self, key: str | None) -> None:
         from trainer.tui.screens.quiz import QuizScreen
 
+        if not self.writable("take a quiz"):
+            return
         deck, title = self._deck(key)
         quiz = QuizSession(self.store, deck, self.quiz_size, self.seed)
         if quiz.finished:

@@ -46,7 +46,12 @@ class DeckListScreen(TrainerScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decks-body"):
-            yield Static(joined(("trainer", "bold"), "  your decks for today"), id="decks-title")
+            title = joined(("trainer", "bold"), "  your decks for today")
+            holder = self.trainer.holder
+            if holder is not None:
+                title.append(f"\nread-only: another window ({holder.describe()}) is studying "
+                             "this database", style="bold yellow")
+            yield Static(title, id="decks-title")
             table = DeckTable(id="deck-table", cursor_type="row", zebra_stripes=True)
             table.add_column("Deck", key="name", width=40)
             for label in ("New", "Due", "Repeat", "Cards"):
@@ -154,12 +159,16 @@ class DeckListScreen(TrainerScreen[None]):
         if key == TOTAL_KEY:
             self.notify("Options belong to one deck: select it first.", timeout=3)
             return
+        if not self.trainer.writable("change options"):
+            return
         deck = self.trainer.store.find_deck(key)
         self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
 
     def action_import_file(self) -> None:
         from trainer.tui.screens.import_file import ImportScreen
 
+        if not self.trainer.writable("import"):
+            return
         self.trainer.push_screen(ImportScreen(), self._imported)
 
     def _imported(self, changed: bool | None) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, ProgressBar, Static
 from trainer.render.words import clock
 from trainer.rules import GRADE_WORDS, Verdict
 from trainer.sessions import CardView, StudySession
+from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
@@ -193,7 +194,12 @@ class StudyScreen(TrainerScreen[None]):
         if self.mode != "grading":
             return
         answer_ms = int((time.monotonic() - self.shown_at) * 1000)
-        graded = self.session.grade(quality, answer_ms)  # committed before the next card shows
+        try:
+            graded = self.session.grade(quality, answer_ms)  # committed before the next card
+        except StoreError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            self.show_card()
+            return
         if graded.leech:
             self.notify("This card is a leech: it keeps being forgotten. " + (
                 "Suspended and tagged leech; rewrite it, then unsuspend it (u takes it back)."
@@ -206,7 +212,11 @@ class StudyScreen(TrainerScreen[None]):
         self.action_grade(event.button.quality)
 
     def action_undo(self) -> None:
-        undone = self.session.undo()
+        try:
+            undone = self.session.undo()
+        except StoreError as exc:
+            self.notify(str(exc), severity="warning", timeout=5)
+            return
         if undone is None:
             return
         what = {"scheduled": f"the grade {undone.quality}", "repeat": f"the grade {undone.quality}",
