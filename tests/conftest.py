@@ -25,7 +25,29 @@ if os.environ.get("TRAINER_TEST_DB_URL"):
 def db_url(request, tmp_path):
     if request.param is None:
         return f"sqlite:///{tmp_path / 'trainer.db'}"
-    url = request.param
+    reset_external(request.param)
+    return request.param
+
+
+def empty_external(url: str) -> None:
+    """The external server's trainer tables emptied (faster than dropping them)."""
+    from sqlalchemy import create_engine
+
+    from trainer.store.schema import SQLModel
+
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        present = set(inspect(conn).get_table_names())
+        names = ", ".join(t.name for t in SQLModel.metadata.sorted_tables if t.name in present)
+        if names:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def reset_external(url: str) -> None:
+    """An empty database on the external server: every trainer table dropped."""
     from sqlalchemy import create_engine
 
     from trainer.store.schema import SQLModel
@@ -35,6 +57,5 @@ def db_url(request, tmp_path):
         SQLModel.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
-    return url
 
 

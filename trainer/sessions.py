@@ -136,6 +136,7 @@ class StudySession:
             except NotFound:  # an import removed it since the queue was built
                 self._take_out(cid)
                 return self.view()
+        if cid not in self._showings:
             self._showings[cid] = self.store.answer_count(cid)
         if item is self.current and cid not in self._shown:
             self._shown[cid] = self.store.state(cid)  # what the answer will be given to
@@ -176,7 +177,7 @@ class StudySession:
         try:
             graded = self.store.record_review(
                 item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id,
-                shown=self._shown.pop(item.card_id, None),
+                shown=self._shown.pop(item.card_id, None), require_due=True,
             )
         except (GradedElsewhere, NotFound):
             # another window graded it, or an import removed it: nothing was recorded here
@@ -301,7 +302,7 @@ class StudySession:
             self.queue.insert(index, entry)
         self.queue.insert(0, action.item)
         if action.kind == "grade":
-            self._showings[action.item.card_id] -= 1
+            self._showings.pop(action.item.card_id, None)  # read again when it shows
         if action.removed or action.kind != "grade":
             self._sync()
             if self.queue and self.queue[0] != action.item:  # the card shows again first

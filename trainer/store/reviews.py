@@ -47,12 +47,15 @@ def record_review(
     answer_ms: int = 0,
     session_id: str = "",
     shown: CardState | None = None,
+    require_due: bool = False,
 ) -> Graded:
     """Log an answer; a scheduled one also applies SM-2, buries the card's siblings and
     takes the leech action. Committed when this returns.
 
     ``shown`` is the state the answer was given to: if the card has changed since (another
-    window graded it), nothing is recorded and GradedElsewhere says so."""
+    window graded it), nothing is recorded and GradedElsewhere says so. With
+    ``require_due`` (a study session's grade) a card that is no longer due today is refused
+    the same way, so that no card gets two scheduled reviews in one study day."""
     if kind not in ANSWER_KINDS:
         raise ValueError(f"kind must be one of {ANSWER_KINDS}, not {kind!r}")
     if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
@@ -61,7 +64,10 @@ def record_review(
     day = study_day(at, store.settings)
     with store.transaction() as conn:
         before = read_state(store, conn, card_id)
-        if shown is not None and _schedule(before) != _schedule(shown):
+        stale = shown is not None and _schedule(before) != _schedule(shown)
+        not_due = (require_due and kind == "scheduled" and before.due is not None
+                   and before.due > day)
+        if stale or not_due or (require_due and before.suspended):
             raise GradedElsewhere("graded elsewhere; showing the next card")
         if kind != "scheduled":
             return Graded(log_change(store, conn, before, before, kind, at, quality=quality,

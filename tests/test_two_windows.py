@@ -1,0 +1,150 @@
+"""Two windows on one database: one studies, the other reads; whatever interleaves, the log
+stays the truth and no card is scheduled twice in a day."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+from textual.widgets import Static
+
+from tests.helpers import Clock, basic_deck, import_bytes
+from tests.tui_helpers import make_app, settle
+from trainer.sessions import StudySession
+from trainer.settings import Settings
+from trainer.store import open_store
+from trainer.store.errors import GradedElsewhere, UndoRefused
+from trainer.tui.screens.deck_list import DeckListScreen
+from trainer.tui.screens.study import StudyScreen
+
+UTC = Settings(timezone="UTC")
+
+
+def two_sessions(url: str | None = None):
+    clock = Clock()
+    first = open_store(url, settings=UTC, clock=clock)
+    import_bytes(first, basic_deck("w", 6))
+    second = open_store(url, settings=UTC, clock=clock)
+    deck = first.find_deck("w")
+    return first, second, StudySession(first, deck), StudySession(second, deck), clock
+
+
+def scheduled_twice_a_day(store) -> int:
+    with store.reading() as conn:
+        return conn.execute(text(
+            "SELECT COUNT(*) FROM (SELECT card_id, study_day FROM review WHERE kind = "
+            "'scheduled' GROUP BY card_id, study_day HAVING COUNT(*) > 1) AS twice")).scalar()
+
+
+def test_the_same_card_graded_in_two_windows_is_recorded_once(db_url):
+    first, second, a, b, _ = two_sessions(db_url)
+    assert a.view().card_id == b.view().card_id  # both show the first new card
+    a.grade(5)
+    with pytest.raises(GradedElsewhere, match="graded elsewhere; showing the next card"):
+        b.grade(5)
+    assert b.current is not None and b.current.card_id != a.history[0].item.card_id
+    assert scheduled_twice_a_day(first) == 0 and first.rebuild_states() == 0
+    first.close()
+    second.close()
+
+
+def test_undo_never_reverts_a_review_a_later_one_depends_on(db_url):
+    first, second, a, b, clock = two_sessions(db_url)
+    card = a.view().card_id
+    a.grade(2)  # new card failed: it stays new-ish, due tomorrow
+    clock.advance(days=1)
+    b.reload()
+    while b.current.card_id != card:
+        b.queue.pop(0)
+    b.view()
+    b.grade(5)  # the next day, the other window grades it again, from a's after-state
+    with pytest.raises(UndoRefused, match="cannot undo"):
+        a.undo()
+    assert first.rebuild_states() == 0
+    first.close()
+    second.close()
+
+
+async def test_a_second_window_names_the_first_and_cannot_grade(_isolated_home):
+    store = open_store(settings=UTC, clock=Clock())
+    import_bytes(store, basic_deck("w", 3))
+    first = make_app(store, load_bundled_decks=False)
+    async with first.run_test(size=(100, 30)) as pilot_one:
+        await settle(pilot_one)
+        assert not first.read_only
+        other = open_store(settings=UTC, clock=Clock())
+        second = make_app(other, load_bundled_decks=False)
+        async with second.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert second.read_only
+            title = str(second.screen.query_one("#decks-title", Static).render())
+            assert "read-only: another window (process" in title
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(second.screen, DeckListScreen)  # no study screen
+            assert any("Cannot study here" in str(n.message) for n in second._notifications)
+        other.close()
+        await pilot_one.press("enter")
+        await settle(pilot_one)
+        assert isinstance(first.screen, StudyScreen)
+    # once the first window is gone, a new one studies
+    third = make_app(store, load_bundled_decks=False)
+    async with third.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert not third.read_only
+    store.close()
+
+
+ACTION = st.tuples(st.sampled_from(["a", "b"]),
+                   st.sampled_from(["grade", "grade", "grade", "suspend", "bury", "undo", "day"]),
+                   st.integers(0, 5))
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(ACTION, min_size=1, max_size=40))
+def test_two_sessions_interleaving_keep_the_log_the_truth(db_url, actions):
+    if not db_url.startswith("sqlite"):
+        from tests.conftest import empty_external
+
+        empty_external(db_url)
+    else:
+        import os
+
+        path = db_url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    first, second, a, b, clock = two_sessions(db_url)
+    try:
+        _interleave({"a": a, "b": b}, actions, clock)
+        assert scheduled_twice_a_day(first) == 0
+        assert first.rebuild_states() == 0
+    finally:
+        first.close()
+        second.close()
+
+
+def _interleave(sessions, actions, clock) -> None:
+    for who, what, quality in actions:
+        session = sessions[who]
+        try:
+            if what == "day":
+                clock.advance(days=1)
+                for s in sessions.values():
+                    s.reload()
+            elif session.finished:
+                continue
+            elif what == "grade":
+                session.view()
+                session.grade(quality)
+            elif what == "suspend":
+                session.suspend()
+            elif what == "bury":
+                session.bury()
+            else:
+                session.undo()
+        except (GradedElsewhere, UndoRefused):
+            pass
+        clock.advance(minutes=3)
