@@ -31,11 +31,9 @@ def db_url(request, tmp_path):
 
 def empty_external(url: str) -> None:
     """The external server's trainer tables emptied (faster than dropping them)."""
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, inspect
 
     from trainer.store.schema import SQLModel
-
-    from sqlalchemy import inspect
 
     engine = create_engine(url)
     with engine.begin() as conn:
