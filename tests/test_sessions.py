@@ -40,7 +40,7 @@ def test_session_grades_repeats_and_undo():
     assert s.counts()["repeat"] == 1
     summary = s.summary()
     assert summary.answers == 2 and summary.grades[2] == 1 and summary.grades[5] == 1
-    assert summary.accuracy == 0.5  # scheduled answers: 2 (fail) and 5 (pass)
+    assert summary.right_first_time == 0.5  # first answers: 2 (fail) and 5 (pass)
     store.close()
 
 

@@ -159,7 +159,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_decks(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
-        overview = store.deck_summaries().decks
+        overview = sorted(store.deck_summaries().decks,
+                          key=lambda d: (d.name.casefold(), d.key))  # as the deck list
     if args.json:
         print(json.dumps(
             [{"key": d.key, "name": d.name, "cards": d.cards, "new": d.new, "due": d.due}

@@ -91,7 +91,7 @@ class Summary:
     studied: int
     answers: int
     grades: dict[int, int]
-    accuracy: float | None
+    right_first_time: float | None  # the share of first answers graded 3 or more
     seconds: float
     next_due: date | None
     due_tomorrow: int
@@ -328,7 +328,7 @@ class StudySession:
             studied=len({a.item.card_id for a in answers}),
             answers=len(answers),
             grades={q: grades.get(q, 0) for q in range(6)},
-            accuracy=passed / len(first) if first else None,
+            right_first_time=passed / len(first) if first else None,
             seconds=max(0.0, elapsed),
             next_due=next_due,
             due_tomorrow=tomorrow,

@@ -250,7 +250,9 @@ def _per_deck_and_tag(q: StatsQueries,
     retention = {k: (int(t or 0), int(p or 0)) for k, (t, p) in
                  q.retention_30d(tags, today).items()}
     deck_out: list[DeckFigures] = []
-    for deck_id, key, name, cards, mature_n in decks:
+    # by name, as the deck list shows them
+    for deck_id, key, name, cards, mature_n in sorted(decks, key=lambda d: (d[2].casefold(),
+                                                                              d[1])):
         total, passed = retention.get(("deck", deck_id), (0, 0))
         deck_out.append({"key": key, "name": name, "cards": cards, "mature": mature_n,
                          "mature_share": _rate(mature_n, cards),

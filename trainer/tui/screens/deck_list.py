@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
+from trainer.render.words import clip
 from trainer.settings import Settings
 from trainer.store.records import Overview
 from trainer.studyday import study_day
@@ -20,6 +21,9 @@ from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.deck_table import DeckTable
 
 TOTAL_KEY = "__total__"
+# four count columns of 6 and "Last studied" of 12, one cell of padding each side of every
+# column, the body's padding and the scrollbar
+FIXED_COLUMNS = 4 * 8 + 14 + 2 + 4
 
 
 def _ago(moment: datetime | None, today: date, settings: Settings) -> str:
@@ -53,13 +57,25 @@ class DeckListScreen(TrainerScreen[None]):
                              "this database", style="bold yellow")
             yield Static(title, id="decks-title")
             table = DeckTable(id="deck-table", cursor_type="row", zebra_stripes=True)
-            table.add_column("Deck", key="name", width=40)
+            table.add_column("Deck", key="name", width=self._name_width())
             for label in ("New", "Due", "Repeat", "Cards"):
-                table.add_column(Text(label, justify="right"), key=label.lower(), width=7)
-            table.add_column("Last studied", key="last", width=13)
+                table.add_column(Text(label, justify="right"), key=label.lower(), width=6)
+            table.add_column("Last studied", key="last", width=12)
             yield table
             yield Static(plain("Loading decks…"), id="decks-status")
         yield Footer()
+
+    def _name_width(self) -> int:
+        """What the other columns leave of the terminal's width (every column shows at 80)."""
+        return max(16, min(40, self.trainer.size.width - FIXED_COLUMNS))
+
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        column = table.columns[ColumnKey("name")]
+        if column.width != self._name_width():
+            column.width = self._name_width()
+            if self._overview is not None:  # the names are cut to the width again
+                self._show(self._overview)
 
     def on_mount(self) -> None:
         self.load()
@@ -72,7 +88,10 @@ class DeckListScreen(TrainerScreen[None]):
         overview = self.trainer.store.deck_summaries()
         self.trainer.call_from_thread(self._show, overview)
 
+    _overview: Overview | None = None
+
     def _show(self, overview: Overview) -> None:
+        self._overview = overview
         table = self.query_one(DataTable)
         selected = None
         if table.row_count:
@@ -91,7 +110,7 @@ class DeckListScreen(TrainerScreen[None]):
             counts = {"new": deck.new, "due": deck.due, "repeat": deck.repeat,
                       "cards": deck.cards}
             table.add_row(
-                plain(deck.name),
+                plain(clip(deck.name, self._name_width())),
                 *[Text(str(counts[k]), justify="right", style=style) for k, style in
                   (("new", "bold blue" if deck.new else "dim"),
                    ("due", "bold green" if deck.due else "dim"),

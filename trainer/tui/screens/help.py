@@ -28,6 +28,19 @@ HELP = [
         ("u / ctrl+z", "undo the last grade"), ("!", "suspend the card"),
         ("-", "bury the card until tomorrow"), ("e", "show the source quote"),
     ]),
+    ("Quiz", [
+        ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),
+        ("1-9", "pick a choice"), ("enter", "next question"), ("escape", "end the quiz"),
+    ]),
+    ("Statistics", [
+        ("1-4", "overview, forecast, calendar, cards"), ("pgdn / pgup", "scroll"),
+        ("home / end", "top / bottom"), ("tab", "deck or tag, then period"),
+        ("escape", "back to the decks"),
+    ]),
+    ("Import a file (i), deck options (o)", [
+        ("tab / →", "complete the path"), ("enter", "import, or save the options"),
+        ("ctrl+s", "save the options"), ("escape", "close"),
+    ]),
     ("SM-2 grades", [
         *[(str(q), GRADE_WORDS[q]) for q in range(5, -1, -1)],
         ("", f"below {REPEAT_UNTIL}: the card comes back later in the session"),
@@ -42,7 +55,7 @@ class HelpScreen(TrainerModal[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        text = joined(("trainer: keys", "bold"))
+        text = joined(("trainer: keys", "bold"), ("   escape or ? closes this help", "dim"))
         for section, keys in HELP:
             text.append(f"\n\n{section}", style="bold underline")
             for key, what in keys:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from trainer.errors import UserError
 from trainer.importer import EXTENSIONS, day_function, import_decks, load
+from trainer.render.words import clip
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerModal
 
@@ -43,13 +44,21 @@ class PathSuggester(Suggester):
         return None
 
 
+def typed_path(value: str) -> Path:
+    """The path as typed or pasted: a file manager pastes it in quotes."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return Path(os.path.expanduser(value))
+
+
 class DeckPath(Validator):
     def validate(self, value: str) -> ValidationResult:
-        path = Path(os.path.expanduser(value.strip()))
+        path = typed_path(value)
         if not value.strip():
             return self.failure("Type the path of a deck file")
         if not path.exists():
-            return self.failure("No such file")
+            return self.failure(f"No such file: {clip(str(path), 60)}")
         if path.is_dir():
             return self.failure("That is a folder; choose a deck file")
         if path.suffix.lower() not in EXTENSIONS:
@@ -58,7 +67,11 @@ class DeckPath(Validator):
 
 
 class ImportScreen(TrainerModal[bool]):
-    BINDINGS = [Binding("escape", "close", "Close", id="import.close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="import.close"),
+        # the hint says tab completes, as in a shell
+        Binding("tab", "complete", "Complete", id="import.complete", priority=True, show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,7 +98,7 @@ class ImportScreen(TrainerModal[bool]):
             result.update(plain(" ".join(event.validation_result.failure_descriptions), "red"))
             return
         result.update(plain("Importing…", "dim"))
-        self.run_import(Path(os.path.expanduser(event.value.strip())))
+        self.run_import(typed_path(event.value))
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path) -> None:
@@ -117,6 +130,11 @@ class ImportScreen(TrainerModal[bool]):
             text.append(line, style="green" if i == 0 else "")
         self.query_one("#import-result", Static).update(text)
         self.query_one(Input).value = ""
+
+    def action_complete(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_position = len(field.value)
+        field.action_cursor_right()  # at the end, this accepts the suggestion
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
-from trainer.render.words import minutes, pct, plural
+from trainer.render.words import clip, minutes, pct, plural
 from trainer.rules import LEECH_LAPSES
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
@@ -30,6 +30,15 @@ class StatsScreen(TrainerScreen[None]):
         Binding("2", "tab('forecast')", "Forecast", id="stats.tab2"),
         Binding("3", "tab('calendar')", "Calendar", id="stats.tab3"),
         Binding("4", "tab('cards')", "Cards", id="stats.tab4"),
+        # the page keys scroll the figures at once, wherever the focus is
+        Binding("pagedown", "scroll('scroll_page_down')", "Page down", show=False, priority=True,
+                id="stats.pagedown"),
+        Binding("pageup", "scroll('scroll_page_up')", "Page up", show=False, priority=True,
+                id="stats.pageup"),
+        Binding("end", "scroll('scroll_end')", "End", show=False, priority=True,
+                id="stats.end"),
+        Binding("home", "scroll('scroll_home')", "Home", show=False, priority=True,
+                id="stats.home"),
     ]
 
     def __init__(self) -> None:
@@ -84,6 +93,11 @@ class StatsScreen(TrainerScreen[None]):
             tag = self.scope_value[4:]
         figures = compute(store, deck, tag, self.period)
         self.trainer.call_from_thread(self._show, figures)
+
+    def action_scroll(self, how: str) -> None:
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is not None:
+            getattr(pane.query_one(VerticalScroll), how)(animate=False)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -187,7 +201,7 @@ class StatsScreen(TrainerScreen[None]):
             text.append("None yet.", style="dim")
         for h in s["hardest"]:
             text.append(f"{h['lapses']:>3} lapses  EF {h['easiness']:.2f}  ", style="dim")
-            text.append(" ".join(h["prompt"].split())[:60])
+            text.append(clip(h["prompt"], 60))
             if h["leech"]:
                 text.append("  LEECH", style="bold red")
             text.append("\n")
@@ -196,13 +210,13 @@ class StatsScreen(TrainerScreen[None]):
         text = joined(("\nDecks", "bold"), "\n")
         text.append(f"{'':<42}{'cards':>7}{'mature':>8}{'ret. 30d':>10}\n", style="dim")
         for d in s["decks"]:
-            text.append(f"{d['name'][:41]:<42}")
+            text.append(f"{clip(d['name'], 41):<42}")
             text.append(f"{d['cards']:>7}{pct(d['mature_share']):>8}"
                         f"{pct(d['retention_30d']):>10}\n")
         if s["tags"]:
             text.append("\nTags\n", style="bold")
             for tg in s["tags"][:15]:
-                text.append(f"{tg['tag'][:41]:<42}")
+                text.append(f"{clip(tg['tag'], 41):<42}")
                 text.append(f"{tg['cards']:>7}{pct(tg['mature_share']):>8}"
                             f"{pct(tg['retention_30d']):>10}\n")
         self.query_one("#stats-decks", Static).update(text)

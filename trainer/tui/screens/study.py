@@ -31,6 +31,7 @@ class StudyScreen(TrainerScreen[None]):
         Binding("space", "reveal", "Show answer", id="study.reveal"),
         Binding("enter", "reveal", "Show answer", id="study.reveal_enter", show=False),
         Binding("enter", "accept", "Accept grade", id="study.accept"),
+        Binding("enter", "expect_grade", "Grade 0-5", id="study.expect", show=False),
         *[Binding(str(n), f"pick({n})", f"Choose {n}", show=False, id=f"study.pick{n}")
           for n in range(1, 10)],
         *[Binding(str(q), f"grade({q})", f"Grade {q}", show=False, id=f"study.grade{q}")
@@ -160,6 +161,8 @@ class StudyScreen(TrainerScreen[None]):
                 self.view.options)
         if action == "accept":
             return not answering and self.view.suggested(self.verdict) is not None
+        if action == "expect_grade":
+            return not answering and self.view.suggested(self.verdict) is None
         if action in ("suspend", "bury"):
             # on both sides; only while an answer is being typed are ! and - its text
             return not answering or kind != "typed"
@@ -189,6 +192,10 @@ class StudyScreen(TrainerScreen[None]):
         suggested = self.view.suggested(self.verdict)
         if suggested is not None:
             self.action_grade(suggested)
+
+    def action_expect_grade(self) -> None:
+        self.notify("Grade yourself with 0-5: enter only accepts the grade suggested after "
+                    "a typed or chosen answer.", timeout=4)
 
     def action_grade(self, quality: int) -> None:
         if self.mode != "grading":

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from trainer.render.charts import bar
-from trainer.render.words import clock
+from trainer.render.words import clock, pct
 from trainer.rules import GRADE_WORDS, passed
 from trainer.sessions import Summary
 from trainer.tui.literal import joined, plain
@@ -36,8 +36,7 @@ class SummaryScreen(TrainerScreen[None]):
             lines = joined(
                 ("Cards studied   ", "dim"), str(s.studied), "\n",
                 ("Answers         ", "dim"), str(s.answers), "\n",
-                ("Accuracy        ", "dim"),
-                f"{s.accuracy:.0%}" if s.accuracy is not None else "-", "\n",
+                ("Right 1st time  ", "dim"), pct(s.right_first_time), "\n",
                 ("Time            ", "dim"), clock(s.seconds), "\n",
                 ("Next due        ", "dim"),
                 s.next_due.isoformat() if s.next_due else "nothing scheduled", "\n",

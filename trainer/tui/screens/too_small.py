@@ -8,7 +8,7 @@ from textual.widgets import Static
 from trainer.tui.literal import plain
 from trainer.tui.screens.base import TrainerModal
 
-MIN_WIDTH, MIN_HEIGHT = 80, 24
+MIN_WIDTH, MIN_HEIGHT = 80, 22
 
 
 class TooSmallScreen(TrainerModal[None]):

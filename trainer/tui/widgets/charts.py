@@ -25,8 +25,11 @@ def columns(values: list[int], height: int = 6, style: str = "green",
         out.append("\n")
     if labels:
         left, right = labels
-        gap = max(1, len(values) - len(left) - len(right))
-        out.append(left + " " * gap + right, style="dim")
+        if left == right:  # one day: one label
+            out.append(left, style="dim")
+        else:
+            gap = max(1, len(values) - len(left) - len(right))
+            out.append(left + " " * gap + right, style="dim")
     return out
 
 
