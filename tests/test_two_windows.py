@@ -148,3 +148,22 @@ def _interleave(sessions, actions, clock) -> None:
         except (GradedElsewhere, UndoRefused):
             pass
         clock.advance(minutes=3)
+
+
+def test_a_session_skips_a_card_an_import_removed(_isolated_home, tmp_path):
+    from trainer.store.errors import StoreError
+
+    first, second, a, _b, _ = two_sessions()
+    removed = a.view().card_id
+    smaller = tmp_path / "w.toml"
+    smaller.write_bytes(basic_deck("w", 6).replace(b'[[cards]]\nid = "w0"', b'[[cards]]\nid = "x0"'))
+    from trainer.cli import main
+
+    assert main(["import", str(smaller), "--prune"]) == 0  # w0 is gone
+    with pytest.raises(StoreError, match="removed"):
+        a.grade(5)
+    assert removed not in {q.card_id for q in a.queue}
+    a.view()
+    a.grade(5)  # the next card is graded as usual
+    first.close()
+    second.close()

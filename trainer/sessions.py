@@ -27,7 +27,7 @@ from trainer.rules import (
 )
 from trainer.scheduler import sm2
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
-from trainer.store.errors import GradedElsewhere, NotFound
+from trainer.store.errors import GradedElsewhere, NotFound, StoreError
 
 AGAIN = "again today"
 
@@ -179,10 +179,13 @@ class StudySession:
                 item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id,
                 shown=self._shown.pop(item.card_id, None), require_due=True,
             )
-        except (GradedElsewhere, NotFound):
+        except (GradedElsewhere, NotFound) as exc:
             # another window graded it, or an import removed it: nothing was recorded here
             self._take_out(item.card_id)
             self._cards.pop(item.card_id, None)
+            if isinstance(exc, NotFound):
+                raise StoreError("this card was removed (by an import); showing the next "
+                                 "card") from None
             raise
         self.queue.pop(0)
         self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
