@@ -156,7 +156,7 @@ def test_a_session_skips_a_card_an_import_removed(_isolated_home, tmp_path):
     first, second, a, _b, _ = two_sessions()
     removed = a.view().card_id
     smaller = tmp_path / "w.toml"
-    smaller.write_bytes(basic_deck("w", 6).replace(b'[[cards]]\nid = "w0"', b'[[cards]]\nid = "x0"'))
+    smaller.write_bytes(basic_deck("w", 6).replace(b'id = "w0"', b'id = "x0"'))
     from trainer.cli import main
 
     assert main(["import", str(smaller), "--prune"]) == 0  # w0 is gone
