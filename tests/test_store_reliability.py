@@ -172,6 +172,8 @@ def test_upgrade_from_a_committed_v1_database_keeps_history(tmp_path):
     assert store.backup_path is not None
     backup = Path(store.backup_path)
     assert backup.exists() and backup.parent == tmp_path
+    assert backup.stat().st_mode & 0o777 == 0o600  # private, like the database
+    assert not list(tmp_path.glob("*.partial"))
     con = sqlite3.connect(backup)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     con.close()
@@ -193,3 +195,21 @@ def test_upgrade_from_a_committed_v1_database_keeps_history(tmp_path):
     store = open_store(str(path))
     assert store.backup_path is None
     store.close()
+
+
+def test_what_trainer_creates_is_private_and_it_never_changes_an_existing_folder(tmp_path):
+    fresh = tmp_path / "new" / "home"
+    store, _ = make_store(f"sqlite:///{fresh / 'trainer.db'}", 2)
+    store.record_review(_[0], 5)
+    assert fresh.stat().st_mode & 0o777 == 0o700
+    assert (fresh.parent.stat().st_mode & 0o777) == 0o700
+    for name in ("trainer.db", "trainer.db-wal"):
+        assert (fresh / name).stat().st_mode & 0o777 == 0o600, name
+    store.close()
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    store, _ = make_store(f"sqlite:///{shared / 'trainer.db'}", 1)
+    store.close()
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert (shared / "trainer.db").stat().st_mode & 0o777 == 0o600

@@ -75,11 +75,22 @@ def _check_sqlite_file(path: Path) -> None:
     if not path.exists():
         if not where.exists():
             try:
-                where.mkdir(parents=True)
+                # a student's history is theirs: every folder trainer makes is private
+                missing = [where, *(p for p in where.parents if not p.exists())]
+                for folder in reversed(missing):
+                    folder.mkdir(mode=0o700, exist_ok=True)
             except OSError as exc:
                 raise UserError(f"{path}: cannot create its folder: {exc.strerror}") from None
         if not os.access(where, os.W_OK | os.X_OK):
             raise UserError(f"{path}: cannot create the database: folder {where} is read-only")
+        # created private before SQLite opens it; SQLite gives its -wal and -shm files the
+        # database file's permissions
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise UserError(f"{path}: cannot create the database: {exc.strerror}") from None
         return
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a database file")
@@ -170,17 +181,32 @@ def create_store_engine(url: str) -> Engine:
 
 
 def _backup(path: Path, revision: str) -> Path:
+    """A private copy (0600), written under a temporary name, checked, then renamed: a kill or
+    a full disk midway never leaves a file that looks like a backup but is not one."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.backup-{revision}-{stamp}")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    partial = target.with_name(target.name + ".partial")
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
-        dst = sqlite3.connect(target)
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise UserError(f"{path}: the backup before upgrading did not check out")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"{path}: cannot write a backup before upgrading ({exc}); nothing was "
+                        "changed") from None
+    except UserError:
+        partial.unlink(missing_ok=True)
+        raise
     return target
 
 
