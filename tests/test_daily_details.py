@@ -175,3 +175,29 @@ def test_one_day_is_one_day_and_one_days_history_has_one_label():
     assert "Streak: 1 day now" in text and "1 days" not in text
     assert str(columns([3], 2, labels=("2026-04-02", "2026-04-02"))).count("2026-04-02") == 1
     store.close()
+
+
+async def test_a_grade_that_cannot_be_saved_is_a_message_and_the_card_stays():
+    store = store_with(DATA / "snap.toml")
+    with store.transaction() as conn:  # the disk fills up
+        conn.exec_driver_sql(
+            "CREATE TRIGGER full BEFORE INSERT ON review "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    app = make_app(store, load_bundled_decks=False, start="study", deck_key="snap")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        card = screen.session.current.card_id
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert app.is_running and screen.session.current.card_id == card
+        assert screen.mode == "grading"
+        assert any("could not save: the disk is full" in str(n.message)
+                   for n in app._notifications)
+        with store.transaction() as conn:  # room again
+            conn.exec_driver_sql("DROP TRIGGER full")
+        await pilot.press("4")
+        await pilot.pause()
+        assert screen.session.current is None or screen.session.current.card_id != card
+    assert store.state(card).reviews == 1 and store.rebuild_states() == 0
+    store.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from trainer.settings import Settings, load_settings
 from trainer.store import cards, decks, flags, log, options, queue, replay, reviews, undo
 from trainer.store.engine import prepare_engine, sqlite_path
+from trainer.store.errors import CouldNotSave, StoreError, database_problem, plain_reason
 from trainer.store.lock import StudyLock
 from trainer.store.records import (
     UNLIMITED,
@@ -77,10 +78,22 @@ class Store:
             try:
                 with conn.begin():
                     yield conn
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction():
                     conn.rollback()
-                raise
+                detail = database_problem(exc) if isinstance(exc, Exception) else None
+                if detail is None or isinstance(exc, StoreError):
+                    raise
+                # a full disk, a lock held too long, a lost server: nothing was kept, and
+                # the caller says so in one line (a session keeps the card on screen)
+                self._forget_connection()
+                raise CouldNotSave(f"could not save: {plain_reason(detail)}") from exc
+
+    def _forget_connection(self) -> None:
+        if self._conn is not None:
+            with suppress(Exception):
+                self._conn.close()
+            self._conn = None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -21,6 +21,29 @@ class UndoRefused(StoreError):
     """Undoing would break the log: a later change to the card depends on the one undone."""
 
 
+class CouldNotSave(StoreError):
+    """A write that the database refused (a full disk, a lock held too long, a lost server);
+    it was rolled back, and may be tried again."""
+
+
+REASONS = (
+    ("database or disk is full", "the disk is full"),
+    ("disk i/o error", "the disk failed to write"),
+    ("database is locked", "another program held the database for more than 10 seconds"),
+    ("readonly database", "the database file is read-only"),
+    ("no such table", "the database file was replaced or emptied"),
+    ("server closed the connection", "the connection to the database server was lost"),
+    ("terminating connection", "the database server ended the connection"),
+    ("connection refused", "the database server refused the connection"),
+)
+
+
+def plain_reason(detail: str) -> str:
+    """The reason a database gave, in the words a student reads."""
+    lowered = detail.lower()
+    return next((words for key, words in REASONS if key in lowered), detail)
+
+
 def database_problem(exc: BaseException) -> str | None:
     """One line for a database that broke mid-command (a damaged page, a full disk, a lost
     server), or None when ``exc`` is not a database error."""

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Input, Static
 
 from trainer.sessions import CardView, QuizSession
+from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
@@ -128,7 +129,12 @@ class QuizScreen(TrainerScreen[None]):
 
     def _record(self, correct: bool) -> None:
         answer_ms = int((time.monotonic() - self.shown_at) * 1000)
-        self.quiz.answer(correct, self.given, answer_ms)  # committed before the next question
+        try:
+            self.quiz.answer(correct, self.given, answer_ms)  # committed before the next one
+        except StoreError as exc:  # nothing was kept: the question stays, to try again
+            self.notify(f"{exc}. Press enter to try again, or escape to end.",
+                        severity="error", timeout=8)
+            return
         self.show_question()
 
     def action_end(self) -> None:

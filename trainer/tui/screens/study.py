@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -15,7 +16,7 @@ from textual.widgets import Button, Footer, Input, ProgressBar, Static
 from trainer.render.words import clock
 from trainer.rules import GRADE_WORDS, Verdict
 from trainer.sessions import CardView, StudySession
-from trainer.store.errors import StoreError
+from trainer.store.errors import CouldNotSave, StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
@@ -203,6 +204,10 @@ class StudyScreen(TrainerScreen[None]):
         answer_ms = int((time.monotonic() - self.shown_at) * 1000)
         try:
             graded = self.session.grade(quality, answer_ms)  # committed before the next card
+        except CouldNotSave as exc:  # nothing was kept: the card stays, to grade again
+            self.notify(f"{exc}. The card stays: grade it again, or escape to end (nothing "
+                        "saved before is lost).", severity="error", timeout=10)
+            return
         except StoreError as exc:
             self.notify(str(exc), severity="warning", timeout=4)
             self.show_card()
@@ -242,13 +247,19 @@ class StudyScreen(TrainerScreen[None]):
         self.action_undo()
 
     def action_suspend(self) -> None:
-        self.session.suspend()
-        self.notify("Card suspended: it will not be shown until unsuspended", timeout=3)
-        self.show_card()
+        self._flag(self.session.suspend, "Card suspended: it will not be shown until "
+                   "unsuspended (ctrl+z takes it back)")
 
     def action_bury(self) -> None:
-        self.session.bury()
-        self.notify("Card buried until tomorrow", timeout=3)
+        self._flag(self.session.bury, "Card buried until tomorrow (ctrl+z takes it back)")
+
+    def _flag(self, act: Callable[[], None], done: str) -> None:
+        try:
+            act()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(done, timeout=3)
         self.show_card()
 
     def action_source(self) -> None:
