@@ -12,9 +12,11 @@ from collections.abc import Callable, Sequence
 
 from trainer import __version__
 from trainer.errors import UserError
+from trainer.render.words import echo
 from trainer.settings import SettingsError
 
 Handler = Callable[[argparse.Namespace], int]
+LINE = 300  # an error line's most characters: a 10 MB id is not echoed whole
 
 
 def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -69,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, SettingsError) as exc:
         lines = exc.lines if isinstance(exc, UserError) else str(exc).splitlines()
         for line in lines:
-            print(f"trainer: {line}", file=sys.stderr)
+            print(f"trainer: {echo(line, LINE)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("trainer: interrupted", file=sys.stderr)
@@ -82,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = database_problem(exc)
         if detail is None:
             raise
-        print(f"trainer: database error: {detail}", file=sys.stderr)
+        print(f"trainer: database error: {echo(detail, LINE)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

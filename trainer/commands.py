@@ -10,11 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.errors import UserError
+from trainer.render.words import clip, visible
 
 if TYPE_CHECKING:
     from trainer.store import Store
 
 AddCommand = Callable[..., argparse.ArgumentParser]
+
+
+def say(text: str) -> None:
+    """A line for a person: deck names, keys and paths shown, never obeyed by the terminal."""
+    print(visible(text))
 
 
 def register(add: AddCommand) -> None:
@@ -109,7 +115,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
         deck = store.find_deck(args.deck)
         if args.deck_command == "more":
             new, reviews = store.study_more(deck.id, new=args.new, reviews=args.reviews)
-            print(f"{deck.name} [{deck.key}]: today {new} more new cards and {reviews} more "
+            say(f"{deck.name} [{deck.key}]: today {new} more new cards and {reviews} more "
                   "reviews than its limits")
             return 0
         unknown = [o for o in args.unset if o not in OPTIONS]
@@ -119,7 +125,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
         values |= dict.fromkeys(args.unset)
         found = store.set_deck_options(deck.id, **values) if values else store.deck_options(
             deck.id)
-    print(f"{deck.name} [{deck.key}]")
+    say(f"{deck.name} [{deck.key}]")
     for option in OPTIONS:
         value = getattr(found, option)
         shown = ("on" if value else "off") if isinstance(value, bool) else value
@@ -145,11 +151,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                                progress=stderr_progress())
     prefix = "would import" if args.dry_run else "imported"
     for report in reports:
-        print(f"{prefix} {report.line()}")
+        say(f"{prefix} {report.line()}")
         for note in report.notes:
-            print(f"  {note}")
+            say(f"  {note}")
         for key in report.missing[:20]:
-            print(f"  not in the file: {key}")
+            say(f"  not in the file: {key}")
         if len(report.missing) > 20:
             print(f"  ... and {len(report.missing) - 20} more not in the file")
     if args.dry_run:
@@ -174,8 +180,8 @@ def cmd_decks(args: argparse.Namespace) -> int:
     width = min(40, max(len(d.name) for d in overview))
     print(f"{'KEY':<24} {'NAME':<{width}} {'CARDS':>6} {'NEW':>5} {'DUE':>5}")
     for d in overview:
-        name = d.name if len(d.name) <= width else d.name[: width - 1] + "…"
-        print(f"{d.key[:24]:<24} {name:<{width}} {d.cards:>6} {d.new:>5} {d.due:>5}")
+        name = clip(visible(d.name), width)
+        say(f"{d.key[:24]:<24} {name:<{width}} {d.cards:>6} {d.new:>5} {d.due:>5}")
     return 0
 
 
@@ -197,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
-    print(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
+    say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
     return 0
 
 
@@ -245,7 +251,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(render(figures))
+        sys.stdout.write(visible(render(figures)))
     return 0
 
 
@@ -265,7 +271,7 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
         if args.output:
             out.close()
     if args.output:
-        print(f"wrote {len(rows)} reviews to {args.output}")
+        say(f"wrote {len(rows)} reviews to {args.output}")
     return 0
 
 

@@ -40,3 +40,21 @@ def clip(text: str, width: int) -> str:
     """One line of at most ``width`` characters; cut text ends with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# Control characters other than newline and tab, shown as themselves instead of obeyed: a deck
+# named with an escape sequence must not retitle the terminal, write the clipboard or clear
+# the screen. C0 become the Unicode control pictures (ESC -> ␛), DEL ␡, C1 their hex.
+_VISIBLE = ({c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
+            | {0x7F: "\u2421"} | {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+
+
+def visible(text: str) -> str:
+    """Text safe to put on a terminal: every control character but newline and tab made
+    visible. (--json and export files stay byte-exact; they are data, not display.)"""
+    return text.translate(_VISIBLE)
+
+
+def echo(value: str, width: int = 80) -> str:
+    """A user's value inside a message: visible, on one line, at most ``width`` long."""
+    return clip(visible(value).replace("\n", "\u2424").replace("\t", " "), width)

@@ -6,8 +6,10 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 
 from trainer import heap
+from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession
 from trainer.store import Deck, Store
 from trainer.tui.prefs import load_prefs, save_prefs
@@ -56,6 +58,13 @@ class TrainerApp(App[int]):
 
     def on_unmount(self) -> None:
         self._lock.release()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every message literally: deck names and card text in it are never markup and never
+        reach the terminal raw."""
+        super().notify(visible(message), title=visible(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def writable(self, what: str) -> bool:
         """False, with a message, in a read-only window."""

@@ -1,12 +1,15 @@
-"""User text is always shown literally: these helpers build Rich Text, never markup."""
+"""User text is always shown literally: these helpers build Rich Text, never markup, with
+every control character made visible (trainer.render.words.visible)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
+from trainer.render.words import visible
+
 
 def plain(value: object, style: str = "") -> Text:
-    return Text(str(value), style=style)
+    return Text(visible(str(value)), style=style)
 
 
 def joined(*parts: tuple[str, str] | str) -> Text:
@@ -14,8 +17,8 @@ def joined(*parts: tuple[str, str] | str) -> Text:
     out = Text()
     for part in parts:
         if isinstance(part, tuple):
-            out.append(part[0], style=part[1])
+            out.append(visible(part[0]), style=part[1])
         else:
-            out.append(part)
+            out.append(visible(part))
     return out
 

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from trainer.errors import UserError
 from trainer.importer import EXTENSIONS, day_function, import_decks, load
-from trainer.render.words import clip
+from trainer.render.words import clip, visible
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerModal
 
@@ -116,7 +116,7 @@ class ImportScreen(TrainerModal[bool]):
         text = joined(("Nothing was imported:", "bold red"))
         for line in lines[:12]:
             text.append("\n")
-            text.append(line, style="red")
+            text.append(visible(line), style="red")
         if len(lines) > 12:
             text.append(f"\n… and {len(lines) - 12} more problems", style="red")
         self.query_one("#import-result", Static).update(text)
@@ -127,7 +127,7 @@ class ImportScreen(TrainerModal[bool]):
         for i, line in enumerate(lines[:12]):
             if i:
                 text.append("\n")
-            text.append(line, style="green" if i == 0 else "")
+            text.append(visible(line), style="green" if i == 0 else "")
         self.query_one("#import-result", Static).update(text)
         self.query_one(Input).value = ""
 

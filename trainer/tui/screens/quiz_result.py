@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
+from trainer.render.words import visible
 from trainer.sessions import QuizResult
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
@@ -38,12 +39,12 @@ class QuizResultScreen(TrainerScreen[None]):
                 misses.append("Missed\n", style="bold")
                 for view, given in r.misses:
                     misses.append("• ")
-                    misses.append(view.prompt)
+                    misses.append(visible(view.prompt))
                     misses.append("\n  answer: ", style="dim")
-                    misses.append(view.answer, style="bold")
+                    misses.append(visible(view.answer), style="bold")
                     if given:
                         misses.append("   you said: ", style="dim")
-                        misses.append(given)
+                        misses.append(visible(given))
                     misses.append("\n")
             else:
                 misses.append("No misses.", style="green")

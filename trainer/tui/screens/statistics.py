@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
-from trainer.render.words import clip, minutes, pct, plural
+from trainer.render.words import clip, minutes, pct, plural, visible
 from trainer.rules import LEECH_LAPSES
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
@@ -47,11 +47,11 @@ class StatsScreen(TrainerScreen[None]):
         self.period = "1y"
 
     def compose(self) -> ComposeResult:
-        options = [("All decks", "all")]
+        options: list[tuple[Text | str, str]] = [("All decks", "all")]
         for deck in self.trainer.store.deck_summaries().decks:
-            options.append((deck.name, f"deck:{deck.key}"))
+            options.append((plain(deck.name), f"deck:{deck.key}"))
         for tag in self.trainer.store.tags():
-            options.append((f"tag: {tag}", f"tag:{tag}"))
+            options.append((plain(f"tag: {tag}"), f"tag:{tag}"))
         with Horizontal(id="stats-controls"):
             yield Select(options, value="all", allow_blank=False, id="stats-scope")
             yield Select([(label, key) for key, label in PERIOD_LABELS.items()], value="1y",
@@ -201,7 +201,7 @@ class StatsScreen(TrainerScreen[None]):
             text.append("None yet.", style="dim")
         for h in s["hardest"]:
             text.append(f"{h['lapses']:>3} lapses  EF {h['easiness']:.2f}  ", style="dim")
-            text.append(clip(h["prompt"], 60))
+            text.append(clip(visible(h["prompt"]), 60))
             if h["leech"]:
                 text.append("  LEECH", style="bold red")
             text.append("\n")
@@ -210,13 +210,13 @@ class StatsScreen(TrainerScreen[None]):
         text = joined(("\nDecks", "bold"), "\n")
         text.append(f"{'':<42}{'cards':>7}{'mature':>8}{'ret. 30d':>10}\n", style="dim")
         for d in s["decks"]:
-            text.append(f"{clip(d['name'], 41):<42}")
+            text.append(f"{clip(visible(d['name']), 41):<42}")
             text.append(f"{d['cards']:>7}{pct(d['mature_share']):>8}"
                         f"{pct(d['retention_30d']):>10}\n")
         if s["tags"]:
             text.append("\nTags\n", style="bold")
             for tg in s["tags"][:15]:
-                text.append(f"{clip(tg['tag'], 41):<42}")
+                text.append(f"{clip(visible(tg['tag']), 41):<42}")
                 text.append(f"{tg['cards']:>7}{pct(tg['mature_share']):>8}"
                             f"{pct(tg['retention_30d']):>10}\n")
         self.query_one("#stats-decks", Static).update(text)

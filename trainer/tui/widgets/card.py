@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
+from trainer.render.words import visible
 from trainer.rules import Verdict
 from trainer.sessions import CardView
 from trainer.tui.literal import joined, plain
@@ -33,7 +34,7 @@ def options_text(view: CardView, picked: str | None) -> Text:
             else:
                 style = "dim"
         out.append(f"{mark}{n}. ", style=style or "bold")
-        out.append(option, style=style)
+        out.append(visible(option), style=style)
     return out
 
 

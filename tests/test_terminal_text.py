@@ -1,0 +1,103 @@
+"""Text reaches the terminal only as text: a shared deck cannot retitle the terminal, write the
+clipboard or clear the screen, from the TUI or the CLI; --json stays byte-exact."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.tui_helpers import make_app, settle, store_with
+from trainer.cli import main
+from trainer.render.words import echo, visible
+
+ROOT = Path(__file__).resolve().parent.parent
+EVIL_NAME = "Evil \x1b]0;pwned\x07 \x1b]52;c;aGk=\x07 deck"
+EVIL = f"""schema_version = 1
+[deck]
+id = "evil"
+name = {json.dumps(EVIL_NAME)}
+
+[[cards]]
+id = "e1"
+kind = "basic"
+prompt = "Clear \\u001b[2J\\u001b[H the screen?"
+answer = "no \\u009b31m"
+"""
+
+
+@pytest.fixture
+def evil(tmp_path):
+    path = tmp_path / "evil.toml"
+    path.write_text(EVIL)
+    return path
+
+
+def test_control_characters_are_made_visible_and_echoes_cut():
+    assert visible("a\x1b[2Jb\x07\x7f\x9b\tc\n") == "a␛[2Jb␇␡\\x9b\tc\n"
+    assert echo("id\nwith a newline" + "x" * 500, 80).count("\n") == 0
+    assert len(echo("x" * 10_000_000, 80)) == 80
+
+
+def test_the_cli_shows_names_and_errors_without_obeying_them(evil, capsys):
+    assert main(["import", str(evil)]) == 0
+    assert main(["decks"]) == 0
+    assert main(["stats", "--deck", "evil"]) == 0
+    assert main(["export", "evil\ntrainer: forged line"]) == 1
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "\x07" not in out + err and "\x9b" not in out + err
+    assert "Evil ␛]0;pwned␇" in out
+    assert err.count("\n") == 1  # one line: the id's newline forges nothing
+    assert main(["decks", "--json"]) == 0  # data stays exact
+    assert json.loads(capsys.readouterr().out)[0]["name"] == EVIL_NAME
+
+
+async def test_the_tui_shows_them_as_text(evil):
+    store = store_with(evil)
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        cell = str(app.screen.query_one(DataTable).get_row("evil")[0])
+        assert "\x1b" not in cell and "␛" in cell
+        await pilot.press("enter")
+        await settle(pilot)
+        prompt = str(app.screen.query_one("#prompt").render())
+        assert prompt == "Clear ␛[2J␛[H the screen?"
+    store.close()
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_in_a_real_terminal_the_title_and_clipboard_stay_unchanged(evil, tmp_path):
+    socket = f"trainer-test-{os.getpid()}"
+    tmux = ["tmux", "-L", socket]
+    env = os.environ | {"TRAINER_HOME": str(tmp_path / "home")}
+    trainer = [sys.executable, "-m", "trainer"]
+    subprocess.run([*trainer, "import", str(evil)], env=env, check=True, capture_output=True,
+                   cwd=ROOT)
+    command = " ".join([*trainer, "decks", ";", *trainer, "stats", "--deck", "evil", ";",
+                        "sleep", "5"])
+    try:
+        subprocess.run([*tmux, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y",
+                        "30", "-e", f"TRAINER_HOME={env['TRAINER_HOME']}", "-c", str(ROOT),
+                        command], check=True, env=env)
+        subprocess.run([*tmux, "set-option", "-g", "set-clipboard", "on"], check=True)
+        subprocess.run([*tmux, "set-option", "-g", "allow-rename", "on"], check=True)
+        time.sleep(3)
+        title = subprocess.run([*tmux, "display-message", "-p", "#{pane_title}"],
+                               capture_output=True, text=True, check=True).stdout
+        buffers = subprocess.run([*tmux, "list-buffers"], capture_output=True,
+                                 text=True).stdout
+        screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True,
+                                check=True).stdout
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    assert "pwned" not in title
+    assert "hi" not in buffers and not buffers.strip()
+    assert "Evil ␛]0;pwned␇" in screen  # still on screen: nothing cleared it
