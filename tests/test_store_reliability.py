@@ -213,3 +213,45 @@ def test_what_trainer_creates_is_private_and_it_never_changes_an_existing_folder
     store.close()
     assert shared.stat().st_mode & 0o777 == 0o755
     assert (shared / "trainer.db").stat().st_mode & 0o777 == 0o600
+
+
+def _wal_page_one(wal: Path, page_size: int) -> bytes:
+    """The newest copy of page 1 in a WAL file."""
+    data = wal.read_bytes()
+    found = b""
+    for at in range(32, len(data) - 24 - page_size + 1, 24 + page_size):
+        if int.from_bytes(data[at:at + 4], "big") == 1:
+            found = data[at + 24:at + 24 + page_size]
+    return found
+
+
+def test_a_database_killed_mid_checkpoint_opens_with_everything_in_it(tmp_path):
+    # A process killed while it checkpointed: page 1 (whose header counts the pages) already
+    # copied into the main file, the pages after it still only in the WAL.
+    live = tmp_path / "live.db"
+    store, ids = make_store(f"sqlite:///{live}", 300)
+    store.close()
+    con = sqlite3.connect(live)
+    con.execute("PRAGMA wal_autocheckpoint = 0")
+    con.execute("CREATE TABLE filler (x BLOB)")
+    con.executemany("INSERT INTO filler VALUES (?)", [(b"x" * 3000,) for _ in range(400)])
+    con.commit()
+    crashed = tmp_path / "crashed.db"
+    shutil.copy(live, crashed)  # copied before the connection checkpoints on close
+    shutil.copy(live.with_name("live.db-wal"), crashed.with_name("crashed.db-wal"))
+    con.close()
+    page_size = int.from_bytes(crashed.read_bytes()[16:18], "big")
+    page_one = _wal_page_one(crashed.with_name("crashed.db-wal"), page_size)
+    assert page_one, "the WAL should hold page 1"
+    with crashed.open("r+b") as fh:
+        fh.write(page_one)
+    header = crashed.read_bytes()[:100]
+    assert crashed.stat().st_size < int.from_bytes(header[28:32], "big") * page_size
+    store = open_store(str(crashed))  # it was refused as "truncated ... restore a backup"
+    assert len(store.deck_cards(store.find_deck("d").id)) == 300
+    assert store.rebuild_states() == 0
+    store.close()
+    con = sqlite3.connect(crashed)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT COUNT(*) FROM filler").fetchone()[0] == 400
+    con.close()

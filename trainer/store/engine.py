@@ -110,13 +110,31 @@ def _check_sqlite_file(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     size_valid = header[92:96] == header[24:28]
-    if size_valid and size < pages * page_size:
+    wal = path.with_name(path.name + "-wal")
+    # A process killed while it checkpointed its WAL leaves a main file whose header counts
+    # pages still only in the WAL: SQLite replays the WAL on open. Only a file SQLite itself
+    # cannot read is called truncated, so that nobody is told to restore an older backup
+    # over a healthy database.
+    if (size_valid and size < pages * page_size
+            and not (wal.exists() and wal.stat().st_size) and not _reads_ok(path)):
         raise UserError(
             f"{path}: the database is truncated ({size} of {pages * page_size} bytes); "
             "restore it from a backup"
         )
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(where, os.W_OK | os.X_OK):
         raise UserError(f"{path}: the database or its folder is read-only; trainer needs to write")
+
+
+def _reads_ok(path: Path) -> bool:
+    """SQLite's own judgement of a file, read-only: its quick check passes."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(con.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
 
 
 def _read_revision_readonly(path: Path) -> tuple[str | None, set[str]]:
