@@ -229,7 +229,7 @@ def test_a_database_killed_mid_checkpoint_opens_with_everything_in_it(tmp_path):
     # A process killed while it checkpointed: page 1 (whose header counts the pages) already
     # copied into the main file, the pages after it still only in the WAL.
     live = tmp_path / "live.db"
-    store, ids = make_store(f"sqlite:///{live}", 300)
+    store, _ids = make_store(f"sqlite:///{live}", 300)
     store.close()
     con = sqlite3.connect(live)
     con.execute("PRAGMA wal_autocheckpoint = 0")
