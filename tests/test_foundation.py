@@ -101,3 +101,38 @@ def test_a_damaged_database_is_one_line_not_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("trainer: database error:") and "card_tag" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://x/y", "trainer works with SQLite and PostgreSQL databases only"),
+        ("postgresql://u@h:notaport/db", "not a database URL"),
+        ("postgresql+psycopg://nobody@/nodb?host=/nonexistent",
+         'cannot open the database: connection is bad: connection to server on socket '
+         '"/nonexistent/.s.PGSQL.5432" failed'),
+        ("postgresql+nodriver://x/y", "install trainer[postgresql]"),
+    ],
+)
+def test_a_url_trainer_cannot_use_is_one_line_saying_why(url, message, capsys):
+    assert main(["decks", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('timezone = "America"\n', "timezone: unknown time zone 'America'"),
+        ("day_start_hour = true\n", "day_start_hour: Input should be a valid integer"),
+        ("new_per_day = 100000000000000000000\n", "new_per_day:"),
+        ("[decks.x]\nbury_new_siblings = 1\n", "decks.x.bury_new_siblings:"),
+    ],
+)
+def test_settings_are_strict_and_name_the_key(tmp_path, text, message, capsys,
+                                              monkeypatch):
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path))
+    (tmp_path / "config.toml").write_text(text)
+    assert main(["decks"]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "database error" not in err

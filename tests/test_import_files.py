@@ -362,3 +362,11 @@ def test_a_text_file_separated_by_pipes(tmp_path, _isolated_home, capsys):
     assert "Pipes [pipes]: 2 added" in capsys.readouterr().out
     assert db_rows(_isolated_home, "SELECT prompt, answer FROM card ORDER BY position") == [
         ("Capital of France?", "Paris"), ("Capital of Italy, 1870?", "Rome")]
+
+
+def test_more_than_twenty_notes_of_a_deck_are_counted_not_listed(tmp_path, capsys):
+    path = tmp_path / "dups.tsv"
+    path.write_text("same front\tback\n" * 30)
+    assert run("import", str(path), "--deck", "Dups") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 22 and out[-1] == "  ... and 9 more notes like these"

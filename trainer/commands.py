@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 AddCommand = Callable[..., argparse.ArgumentParser]
 
 
+NOTES = 20  # notes printed per deck; the rest are counted
+
+
 def say(text: str) -> None:
     """A line for a person: deck names, keys and paths shown, never obeyed by the terminal."""
     print(visible(text))
@@ -152,8 +155,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     prefix = "would import" if args.dry_run else "imported"
     for report in reports:
         say(f"{prefix} {report.line()}")
-        for note in report.notes:
+        for note in report.notes[:NOTES]:
             say(f"  {note}")
+        if len(report.notes) > NOTES:  # an .apkg whose cards lost their notes: 11,012 lines
+            say(f"  ... and {len(report.notes) - NOTES} more notes like these")
         for key in report.missing[:20]:
             say(f"  not in the file: {key}")
         if len(report.missing) > 20:

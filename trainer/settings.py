@@ -22,7 +22,8 @@ Limit = Annotated[int, Field(ge=0, le=1_000_000)]
 class DeckSettings(BaseModel):
     """``[decks.KEY]`` in config.toml: one deck's options (the app's own settings win)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real booleans and integers, so `true` is never an hour
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     new_per_day: Limit | None = None
     reviews_per_day: Limit | None = None
@@ -33,7 +34,7 @@ class DeckSettings(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     day_start_hour: Annotated[int, Field(ge=0, le=23)] = 4
     timezone: str | None = None
@@ -54,7 +55,7 @@ class Settings(BaseModel):
             return None
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "America" is a folder
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
@@ -84,6 +85,7 @@ def load_settings(path: Path | None = None) -> Settings:
         lines = []
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            reason = ("unknown key" if err["type"] == "extra_forbidden"
+                      else err["msg"].removeprefix("Value error, "))
             lines.append(f"{path}: {key}: {reason}")
         raise SettingsError("\n".join(lines)) from None

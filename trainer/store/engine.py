@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from trainer.errors import UserError
 from trainer.paths import resolve_db_url
@@ -252,21 +252,34 @@ def _stored_revision(engine: Engine) -> tuple[str | None, set[str]]:
 def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
     """Check, back up and migrate the database; return its engine and any backup's path."""
     url = resolve_db_url(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise UserError(f"{url!r}: not a database URL; use a file path or a URL such as "
+                        "postgresql+psycopg://user@host/trainer") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise UserError(f"{parsed.render_as_string(hide_password=True)}: trainer works with "
+                        "SQLite and PostgreSQL databases only")
     path = sqlite_path(url)
-    name = str(path) if path else make_url(url).render_as_string(hide_password=True)
+    name = str(path) if path else parsed.render_as_string(hide_password=True)
     if path is not None:
         _check_sqlite_file(path)
         revision: str | None = None
         tables: set[str] = set()
         if path.exists() and path.stat().st_size:
             revision, tables = _read_revision_readonly(path)
-    engine = create_store_engine(url)
+    try:
+        engine = create_store_engine(url)
+    except (ArgumentError, ImportError) as exc:  # a driver that is not installed
+        raise UserError(f"{name}: cannot open the database: {exc}; for PostgreSQL, install "
+                        "trainer[postgresql]") from None
     if path is None:
         try:
             revision, tables = _stored_revision(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise UserError(f"{name}: cannot open the database: {exc.__class__.__name__}") from None
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise UserError(f"{name}: cannot open the database: {reason}") from None
     user_tables = {t for t in tables if not t.startswith("sqlite_")}
     if revision is None and user_tables:
         engine.dispose()
