@@ -64,8 +64,8 @@ def test_sigkill_never_loses_a_committed_review(tmp_path):
     store.close()
 
 
-def test_two_processes_recording_at_once_lose_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 't.db'}"
+def test_two_processes_recording_at_once_lose_nothing(db_url):
+    url = db_url
     store, _ = make_store(url, 10)
     store.close()
     procs = [child(url, 300, tag) for tag in ("a", "b")]
@@ -255,3 +255,24 @@ def test_a_database_killed_mid_checkpoint_opens_with_everything_in_it(tmp_path):
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT COUNT(*) FROM filler").fetchone()[0] == 400
     con.close()
+
+
+def test_two_imports_into_one_deck_at_once_serialise(db_url, tmp_path):
+    store, _ = make_store(db_url, 1, deck_key="big")
+    store.close()
+    deck = tmp_path / "big.toml"
+    from tests.helpers import basic_deck
+
+    deck.write_bytes(basic_deck("big", 3000))
+    env = os.environ | {"TRAINER_DB": db_url, "TRAINER_HOME": str(tmp_path)}
+    procs = [subprocess.Popen([sys.executable, "-m", "trainer", "import", str(deck)], cwd=ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (_out, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0 and "Traceback" not in err, err
+    added = sorted(int(out.split(" added")[0].split()[-1]) for out, _ in results)
+    assert added == [0, 2999]  # one imported the new cards, the other found them there
+    store = open_store(db_url)
+    assert len(store.deck_cards(store.find_deck("big").id)) == 3000
+    store.close()

@@ -33,6 +33,7 @@ CARD_COLUMNS = (
     "position", "shuffle_seed",
 )
 Progress = Callable[[int, int], None]
+IMPORT_LOCK = 0x7472_6169  # "trai": the advisory lock imports take on PostgreSQL
 
 
 class _DryRun(Exception):
@@ -70,6 +71,10 @@ def write_decks(
     done = 0
     try:
         with store.transaction() as conn:
+            if store.dialect == "postgresql":
+                # one import at a time, as SQLite's write lock makes them: two at once into
+                # one deck would both insert its new cards
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
             for deck in decks:
                 step = None
                 if progress:
