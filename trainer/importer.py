@@ -82,21 +82,96 @@ def parse_file(path: Path, fmt: str | None, deck_name: str | None,
         raise UserError(f"{path}: is a folder, not a deck file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read: {exc.strerror}") from None
-    if kind in ("toml", "json"):
-        decks = [parse_native(data, origin, kind)]
-    elif kind == "apkg":
-        if not data:
-            raise DeckError(f"{origin}: the file is empty")
-        decks = parse_apkg(data, origin, day_of)
-    else:
-        decks = parse_text(data, origin, deck_name, "\t" if kind == "tsv" else None)
-        deck_name = None  # already applied
+    try:
+        if kind in ("toml", "json"):
+            decks = [parse_native(data, origin, kind)]
+        elif kind == "apkg":
+            if not data:
+                raise DeckError(f"{origin}: the file is empty")
+            decks = parse_apkg(data, origin, day_of)
+        else:
+            decks = parse_text(data, origin, deck_name, "\t" if kind == "tsv" else None)
+            deck_name = None  # already applied
+    except UserError:
+        raise
+    except RecursionError:
+        raise DeckError(f"{origin}: nested too deeply to be a deck") from None
+    except MemoryError:
+        raise DeckError(f"{origin}: too large to import") from None
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise DeckError(f"{origin}: cannot be read as a {kind} deck ({reason[:120]})") from None
+    check_limits(decks)
     if deck_name:
         from trainer.formats.delimited import slugify
 
         for deck in decks:
             deck.name, deck.key = deck_name, slugify(deck_name)
     return decks
+
+
+MAX_TEXT = 100_000  # characters in one field
+MAX_TAG = 200
+MAX_NUMBER = 1_000_000  # a paragraph or a cloze number: what both databases store as integers
+MAX_GAPS = 200  # cloze gaps in one note: each is a card holding the whole text
+SUMMARY = 20  # problems of one kind listed before the rest are counted
+
+
+def check_limits(decks: list[ParsedDeck]) -> None:
+    """What a database and a screen can hold: no NUL or lone surrogate in any text (PostgreSQL
+    and UTF-8 refuse them), bounded text, tags, numbers and cloze gaps; every problem named."""
+    problems: dict[str, list[str]] = {}
+
+    def problem(kind: str, line: str) -> None:
+        problems.setdefault(kind, []).append(line)
+
+    for deck in decks:
+        for label, value in (("deck name", deck.name), ("deck description", deck.description)):
+            _check_text(deck.origin, f"deck {deck.key}", label, value, problem)
+        gaps: dict[str, int] = {}
+        for card in deck.cards:
+            where = f"card {card.key[:60]}"
+            for name in ("prompt", "answer", "cloze_text", "explanation", "source_quote"):
+                _check_text(deck.origin, where, name, getattr(card, name), problem)
+            for name, values in (("accept", card.accept), ("distractors", card.distractors)):
+                for value in values:
+                    _check_text(deck.origin, where, name, value, problem)
+            for tag in card.tags:
+                _check_text(deck.origin, where, "tags", tag, problem)
+                if len(tag) > MAX_TAG:
+                    problem("tag", f"{deck.origin}: {where}: tags: a tag over {MAX_TAG} "
+                            "characters")
+            for name, number in (("cloze number", card.cloze_number),
+                                 ("source paragraph", card.source_para)):
+                if number is not None and not 0 <= number <= MAX_NUMBER:
+                    problem("number", f"{deck.origin}: {where}: {name}: must be from 0 to "
+                            f"{MAX_NUMBER:,}")
+            if card.kind == "cloze":
+                gaps[card.entry] = gaps.get(card.entry, 0) + 1
+        for entry, n in gaps.items():
+            if n > MAX_GAPS:
+                problem("gaps", f"{deck.origin}: card {entry[:60]}: text: {n} cloze gaps; at "
+                        f"most {MAX_GAPS} in one note")
+    lines: list[str] = []
+    for found in problems.values():
+        lines += found[:SUMMARY]
+        if len(found) > SUMMARY:
+            lines.append(f"... and {len(found) - SUMMARY} more like these")
+    if lines:
+        raise DeckError(*lines)
+
+
+def _check_text(origin: str, where: str, field: str, value: str,
+                problem: Callable[[str, str], None]) -> None:
+    if "\x00" in value:
+        problem("nul", f"{origin}: {where}: {field}: contains a NUL character")
+    if len(value) > MAX_TEXT:
+        problem("size", f"{origin}: {where}: {field}: longer than {MAX_TEXT:,} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        problem("surrogate", f"{origin}: {where}: {field}: contains a lone surrogate (not "
+                "text)")
 
 
 def load(paths: Sequence[Path], fmt: str | None, deck_name: str | None,

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from trainer.formats import protobuf
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
@@ -59,19 +58,22 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 def _zstd(data: bytes, origin: str) -> bytes:
     import zstandard
 
+    # Read a chunk at a time and stop at the first past the limit: a 19 KB package once
+    # expanded to 588 MB before the ratio was checked.
+    limit = min(MAX_MEMBER, max(len(data), 1) * MAX_RATIO)
+    out = bytearray()
     try:
         reader = zstandard.ZstdDecompressor().stream_reader(data)
-        out = reader.read(MAX_MEMBER + 1)
         while True:
-            chunk = reader.read(MAX_MEMBER + 1 - len(out))
-            if not chunk or len(out) > MAX_MEMBER:
+            chunk = reader.read(1 << 20)
+            if not chunk:
                 break
             out += chunk
+            if len(out) > limit:
+                raise DeckError(f"{origin}: the collection expands too much to import safely")
     except zstandard.ZstdError as exc:
         raise DeckError(f"{origin}: the collection is not valid zstd data ({exc})") from None
-    if len(out) > MAX_MEMBER or (data and len(out) / len(data) > MAX_RATIO):
-        raise DeckError(f"{origin}: the collection expands too much to import safely")
-    return out
+    return bytes(out)
 
 
 def _choose(archive: zipfile.ZipFile, origin: str) -> tuple[zipfile.ZipInfo, bool]:
@@ -209,21 +211,22 @@ def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
         raw = _read_member(archive, info)
     if zstd:
         raw = _zstd(raw, origin)
-    with tempfile.TemporaryDirectory(prefix="trainer-apkg-") as tmp:
-        path = Path(tmp) / "collection.sqlite"
-        path.write_bytes(raw)
+    # In memory: a kill mid-import leaves no extracted collection behind in $TMPDIR.
+    if raw[18:20] == b"\x02\x02":  # a WAL database: in memory there is no WAL to read
+        raw = raw[:18] + b"\x01\x01" + raw[20:]
+    con = sqlite3.connect(":memory:")
+    try:
         try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            con.deserialize(raw)
         except sqlite3.Error as exc:
             raise DeckError(f"{origin}: the collection cannot be opened ({exc})") from None
-        try:
-            con.create_collation("unicase", _unicase)
-            con.row_factory = sqlite3.Row
-            return _read_collection(con, origin, day_of)
-        except sqlite3.DatabaseError as exc:
-            raise DeckError(f"{origin}: not a readable Anki collection ({exc})") from None
-        finally:
-            con.close()
+        con.create_collation("unicase", _unicase)
+        con.row_factory = sqlite3.Row
+        return _read_collection(con, origin, day_of)
+    except sqlite3.DatabaseError as exc:
+        raise DeckError(f"{origin}: not a readable Anki collection ({exc})") from None
+    finally:
+        con.close()
 
 
 def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> list[ParsedDeck]:

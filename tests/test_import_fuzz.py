@@ -1,0 +1,144 @@
+"""Every import problem is one line: whatever the bytes, a reader either parses them or says
+why in DeckError lines; the CLI exits 0 or 1 without a traceback and a failed import changes
+nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import basic_deck
+from trainer.cli import main
+from trainer.errors import UserError
+from trainer.importer import load
+
+DATA = Path(__file__).parent / "data"
+ANKI = (DATA / "anki" / "current.apkg").read_bytes()
+TOML = (DATA / "snap.toml").read_bytes()
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+
+
+def parses_or_says_why(path: Path) -> None:
+    try:
+        load([path], None, "Fuzz" if path.suffix in (".csv", ".tsv") else None,
+             lambda moment: moment.date())
+    except UserError as exc:
+        assert exc.lines and all(isinstance(line, str) and line for line in exc.lines)
+
+
+def flipped(data: bytes, changes: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data)
+    for at, value in changes:
+        out[at % len(out)] = value
+    return bytes(out)
+
+
+CHANGES = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1,
+                   max_size=8)
+
+
+@FUZZ
+@given(CHANGES, st.integers(0, len(TOML)))
+def test_a_damaged_toml_deck(tmp_path, changes, cut):
+    path = tmp_path / "d.toml"
+    path.write_bytes(flipped(TOML, changes)[:cut or None])
+    parses_or_says_why(path)
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["schema_version", "deck", "cards", "id", "kind", "prompt", "answer",
+                         "text", "source", "para", "quote", "tags", "name", "x"]), children,
+        max_size=5),
+    max_leaves=25)
+
+
+@FUZZ
+@given(JSONISH)
+def test_any_json_value_as_a_deck(tmp_path, value):
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"schema_version": 1, "deck": {"id": "j", "name": "J"},
+                                "cards": value}))
+    parses_or_says_why(path)
+
+
+@FUZZ
+@given(st.text(max_size=400), st.sampled_from([".csv", ".tsv", ".txt"]))
+def test_any_text_as_a_spreadsheet(tmp_path, text, suffix):
+    path = tmp_path / f"d{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    parses_or_says_why(path)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(CHANGES)
+def test_a_bit_flipped_anki_package(tmp_path, changes):
+    path = tmp_path / "d.apkg"
+    path.write_bytes(flipped(ANKI, changes))
+    parses_or_says_why(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("para.toml", basic_deck("p", 1).decode() + '\nsource = { quote = "q", para = '
+         + "9" * 30 + " }\n", "para"),
+        ("nul.json", json.dumps({"schema_version": 1, "deck": {"id": "n", "name": "N"},
+                                 "cards": [{"id": "c", "kind": "basic", "prompt": "a\x00b",
+                                            "answer": "x"}]}), "contains a NUL character"),
+        ("surrogate.json", '{"schema_version": 1, "deck": {"id": "s", "name": "S"}, "cards": '
+         '[{"id": "c", "kind": "basic", "prompt": "\\ud800", "answer": "x"}]}',
+         "card c: prompt:"),
+        ("digits.toml", 'schema_version = 1\n[deck]\nid = "d"\nname = "D"\n[[cards]]\n'
+         'id = "c"\nkind = "basic"\nprompt = "p"\nanswer = "a"\n'
+         'source = { quote = "q", para = ' + "9" * 5000 + " }\n", "cannot be read"),
+        ("digits.json", '{"schema_version": 1, "deck": {"id": "d", "name": "D"}, "cards": '
+         '[{"id": "c", "kind": "basic", "prompt": "p", "answer": "a", "source": '
+         '{"quote": "q", "para": ' + "9" * 5000 + "}}]}", "d"),
+        ("gaps.toml", 'schema_version = 1\n[deck]\nid = "g"\nname = "G"\n[[cards]]\n'
+         'id = "many"\nkind = "cloze"\ntext = "' + " ".join(
+             f"{{{{c{i}::w{i}}}}}" for i in range(1, 402)) + '"\n', "cloze gaps"),
+    ],
+)
+def test_what_would_break_a_database_is_one_line_and_nothing_is_imported(
+        tmp_path, capsys, name, content, message, _isolated_home):
+    good = tmp_path / "good.toml"
+    good.write_bytes(basic_deck("good", 2))
+    assert main(["import", str(good)]) == 0
+    db = _isolated_home / "trainer.db"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8", errors="surrogatepass")
+    capsys.readouterr()
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.splitlines()) <= 21
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_package_whose_collection_is_damaged_inside_the_zip(tmp_path, capsys):
+    import zipfile
+
+    damaged = tmp_path / "damaged.apkg"
+    with zipfile.ZipFile(DATA / "anki" / "current.apkg") as src, \
+            zipfile.ZipFile(damaged, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info.filename))
+    data = bytearray(damaged.read_bytes())
+    start = data.find(b"collection.anki21b") + 200  # inside the compressed member
+    data[start:start + 64] = bytes(64)
+    damaged.write_bytes(bytes(data))
+    assert main(["import", str(damaged)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"trainer: {damaged}") and "Traceback" not in err
