@@ -136,3 +136,39 @@ def test_settings_are_strict_and_name_the_key(tmp_path, text, message, capsys,
     assert main(["decks"]) == 1
     err = capsys.readouterr().err
     assert message in err and "database error" not in err
+
+
+def test_a_damaged_stored_time_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path))
+    deck = tmp_path / "d.toml"
+    from tests.helpers import basic_deck
+
+    deck.write_bytes(basic_deck("d", 2))
+    assert main(["import", str(deck)]) == 0
+    con = sqlite3.connect(tmp_path / "trainer.db")
+    con.execute("UPDATE card_state SET last_reviewed = 'garbage'")
+    con.commit()
+    con.close()
+    capsys.readouterr()
+    assert main(["decks"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot read" in err and err.count("\n") == 1
+
+
+def test_an_interrupted_report_of_a_committed_import_is_a_success(tmp_path, capsys,
+                                                                   monkeypatch):
+    from tests.helpers import basic_deck
+    from trainer import commands
+
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path))
+    deck = tmp_path / "d.toml"
+    deck.write_bytes(basic_deck("d", 2))
+
+    def interrupted(*_a: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "_report_import", interrupted)
+    assert main(["import", str(deck)]) == 0
+    assert "imported; the report was interrupted" in capsys.readouterr().out

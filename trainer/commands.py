@@ -13,6 +13,7 @@ from trainer.errors import UserError
 from trainer.render.words import clip, visible
 
 if TYPE_CHECKING:
+    from trainer.importer import DeckReport
     from trainer.store import Store
 
 AddCommand = Callable[..., argparse.ArgumentParser]
@@ -152,6 +153,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         decks = load(args.paths, args.format, args.deck, day_function(store))
         reports = import_decks(store, decks, prune=args.prune, dry_run=args.dry_run,
                                progress=stderr_progress())
+    try:
+        _report_import(args, reports)
+    except KeyboardInterrupt:  # the import is committed: it succeeded, whatever the report
+        say("imported; the report was interrupted")
+    return 0
+
+
+def _report_import(args: argparse.Namespace, reports: list[DeckReport]) -> None:
     prefix = "would import" if args.dry_run else "imported"
     for report in reports:
         say(f"{prefix} {report.line()}")
@@ -165,7 +174,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  ... and {len(report.missing) - 20} more not in the file")
     if args.dry_run:
         print("dry run: nothing was changed")
-    return 0
 
 
 def cmd_decks(args: argparse.Namespace) -> int:

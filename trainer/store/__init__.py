@@ -98,8 +98,12 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read-only snapshot on a pooled connection (never takes the write lock)."""
-        with self._read_engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self._read_engine.connect() as conn, conn.begin():
+                yield conn
+        except ValueError as exc:  # a stored date or time that is not one
+            raise StoreError(f"the database holds a value trainer cannot read ({exc}); it may "
+                             "be damaged: restore a backup or export what you can") from exc
 
     def session(self) -> Session:
         """An ORM session for the ordinary reads; like ``reading``, it never takes the lock."""

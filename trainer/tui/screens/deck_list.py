@@ -14,6 +14,7 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from trainer.render.words import clip
 from trainer.settings import Settings
+from trainer.store.errors import StoreError
 from trainer.store.records import Overview
 from trainer.studyday import study_day
 from trainer.tui.literal import joined, plain
@@ -85,7 +86,12 @@ class DeckListScreen(TrainerScreen[None]):
 
     @work(thread=True, exclusive=True, group="deck-list")
     def load(self) -> None:
-        overview = self.trainer.store.deck_summaries()
+        try:
+            overview = self.trainer.store.deck_summaries()
+        except StoreError as exc:
+            self.trainer.call_from_thread(
+                self.query_one("#decks-status", Static).update, plain(str(exc), "bold red"))
+            return
         self.trainer.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
