@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 
 from trainer.store.errors import NotFound
 from trainer.store.records import DeckOptions
-from trainer.store.schema import deck_t, more_t, option_t
+from trainer.store.schema import card_t, deck_t, more_t, option_t
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -60,6 +60,13 @@ def all_options(store: Store, conn: Connection) -> dict[int, DeckOptions]:
     """Every deck's options, by deck id."""
     return {deck_id: resolve(store, key, app, file)
             for deck_id, (key, app, file) in _read(conn, None).items()}
+
+
+def options_of_card(store: Store, conn: Connection, card_id: int) -> DeckOptions:
+    """The options of a card's deck, inside the caller's transaction."""
+    deck_id = conn.execute(select(card_t.c.deck_id).where(card_t.c.id == card_id)).scalar_one()
+    key, app, file = _read(conn, [deck_id])[deck_id]
+    return resolve(store, key, app, file)
 
 
 def deck_options(store: Store, deck_id: int) -> DeckOptions:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, lapse
 from trainer.scheduler import sm2
@@ -19,8 +19,8 @@ from trainer.store import convert
 from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_state, state_of, statements
-from trainer.store.records import CardState, DeckOptions
-from trainer.store.schema import card_t
+from trainer.store.options import options_of_card
+from trainer.store.records import CardState
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _bury_siblings(store: Store, conn: Connection, card_id: int, day: date, at: 
         cursor.close()
     if not siblings:
         return ()
-    options = _options_of(store, conn, card_id)
+    options = options_of_card(store, conn, card_id)
     tomorrow = day + timedelta(days=1)
     buried = []
     for s in siblings:
@@ -119,19 +119,11 @@ def _bury_siblings(store: Store, conn: Connection, card_id: int, day: date, at: 
     return tuple(buried)
 
 
-def _options_of(store: Store, conn: Connection, card_id: int) -> DeckOptions:
-    from trainer.store.options import _read, resolve
-
-    deck_id = conn.execute(select(card_t.c.deck_id).where(card_t.c.id == card_id)).scalar_one()
-    key, app, file = _read(conn, [deck_id])[deck_id]
-    return resolve(store, key, app, file)
-
-
 def _leech(store: Store, conn: Connection, after: CardState, at: datetime, session_id: str,
            action_id: int) -> tuple[bool, bool]:
     """At ``leech_lapses`` lapses, and every half of that after, a card is a leech: tagged,
     and suspended unless the deck's leech action is only to tag it."""
-    options = _options_of(store, conn, after.card_id)
+    options = options_of_card(store, conn, after.card_id)
     threshold = options.leech_lapses
     if after.lapses < threshold or (after.lapses - threshold) % max(1, threshold // 2):
         return False, False
