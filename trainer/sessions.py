@@ -306,6 +306,7 @@ class StudySession:
         self.queue.insert(0, action.item)
         if action.kind == "grade":
             self._showings.pop(action.item.card_id, None)  # read again when it shows
+            self._requeued_at.pop(action.item.card_id, None)
         if action.removed or action.kind != "grade":
             self._sync()
             if self.queue and self.queue[0] != action.item:  # the card shows again first
