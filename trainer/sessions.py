@@ -199,7 +199,7 @@ class StudySession:
         self.history.append(action)
         if quality < REPEAT_UNTIL:
             self._requeued_at[item.card_id] = self._answers()
-        if graded.buried or graded.suspended:
+        if graded.buried:  # a buried new sibling was never introduced: another takes its place
             self._sync()
         self._settle()
         return graded

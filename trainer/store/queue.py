@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
@@ -125,7 +126,15 @@ def _plan(store: Store, conn: Connection, deck_id: int | None, day: date,
     due = due_statement(day)
     if deck_id is not None:
         due = due.where(card_t.c.deck_id == deck_id)
-    if any(r[1] for r in room.values()):
+    if len(room) == 1 and deck_id is None and any(r[1] for r in room.values()):
+        # One deck in all: its due cards need no deck, so the queue index alone answers
+        # (the join to card cost 20 of 70 ms for 36,000 due cards at 100,000 here)
+        (only,) = room
+        ids = driver.fetch_column(conn, select(state_t.c.card_id).where(
+            state_t.c.suspended.is_(False), state_t.c.due <= day).order_by(
+            state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id))
+        plans[only].reviews = [c for c in ids if c not in buried][:room[only][1]]
+    elif any(r[1] for r in room.values()):
         for cid, did in driver.fetch_rows(conn, due):
             if cid in buried or did not in room or not room[did][1]:
                 continue
@@ -174,14 +183,19 @@ def siblings(store: Store, card_ids: set[int]) -> dict[int, tuple[int, str]]:
 def order(plans: list[DeckPlan], notes: dict[int, tuple[int, str]]) -> list[QueueItem]:
     """One session's queue: repeats, then the reviews with the new cards spread evenly
     among them; a card is never next to a card of its own note when another can go there."""
-    repeats = [QueueItem.of(c, "repeat") for p in plans for c in p.repeats]
-    reviews = [c for p in plans for c in p.reviews]
+    items = _items([c for p in plans for c in p.repeats], "repeat")
+    reviews = _items([c for p in plans for c in p.reviews], "review")
     new = [c for p in plans for c in p.new]
-    mixed = sorted(
-        [((i + 0.5) / len(reviews), 0, QueueItem.of(c, "review")) for i, c in enumerate(reviews)]
-        + [((i + 0.5) / len(new), 1, QueueItem.of(c, "new")) for i, c in enumerate(new)],
-        key=lambda t: (t[0], t[1]))
-    return apart([*repeats, *(item for *_, item in mixed)], notes)
+    # the i-th new card at the middle of its share of the session: 40,000 reviews are built
+    # by map without a per-item constructor, and only the few new cards are placed one by one
+    total = len(reviews) + len(new)
+    for i, cid in enumerate(new):
+        reviews.insert(int((i + 0.5) * total / len(new)), QueueItem.of(cid, "new"))
+    return apart(items + reviews, notes)
+
+
+def _items(ids: list[int], bucket: str) -> list[QueueItem]:
+    return list(map(QueueItem, zip(ids, repeat(bucket))))
 
 
 def apart(items: list[QueueItem], notes: dict[int, tuple[int, str]]) -> list[QueueItem]:
