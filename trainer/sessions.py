@@ -28,6 +28,7 @@ from trainer.rules import (
 from trainer.scheduler import sm2
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
 from trainer.store.errors import GradedElsewhere, NotFound, StoreError
+from trainer.store.queue import order
 
 AGAIN = "again today"
 
@@ -111,8 +112,11 @@ class StudySession:
         self.reload()
 
     def reload(self) -> None:
-        self.queue = self.store.due_queue(self.deck)
-        self.notes = self.store.siblings({item.card_id for item in self.queue})
+        plans = self.store.plan(self.deck)
+        self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
+                                                               *p.repeats)}
+        self.notes = self.store.siblings(set(self._deck_of))
+        self.queue = order(plans, self.notes)
         self._cards: dict[int, Card] = {}
         self._showings: dict[int, int] = {}
         self._requeued_at: dict[int, int] = {}  # card -> answers given when it was requeued
@@ -200,25 +204,33 @@ class StudySession:
         if quality < REPEAT_UNTIL:
             self._requeued_at[item.card_id] = self._answers()
         if graded.buried:  # a buried new sibling was never introduced: another takes its place
-            self._sync()
+            self._sync(item.card_id)
         self._settle()
         return graded
 
-    def _sync(self) -> None:
-        """Match the day's plan again after cards left or came back without an answer (a
-        burying, a suspension, their undo): a buried new card was never introduced, so
-        another takes its place, as the deck list counts it."""
-        plans = self.store.plan(self.deck)
+    def _sync(self, card_id: int) -> None:
+        """Match the day's plan again, for the deck of ``card_id``, after cards left or came
+        back without an answer (a burying, a suspension, their undo): a buried new card was
+        never introduced, so another takes its place, as the deck list counts it. Only that
+        deck is planned again: all of them took 80 ms at 100,000 cards."""
+        deck_id = self._deck_of.get(card_id)
+        if deck_id is None:
+            return
+        plans = self.store.plan(None, deck_id=deck_id)
         reviews = [c for p in plans for c in p.reviews]
         new = [c for p in plans for c in p.new]
         wanted = set(reviews) | set(new)
-        kept = [q for q in self.queue if q.bucket == "repeat" or q.card_id in wanted]
+        kept = [q for q in self.queue if q.bucket == "repeat" or q.card_id in wanted
+                or self._deck_of.get(q.card_id) != deck_id]
         present = {q.card_id for q in kept if q.bucket != "repeat"}
+        added = [c for c in (*reviews, *new) if c not in present]
         kept += [QueueItem.of(c, "review") for c in reviews if c not in present]
         kept += [QueueItem.of(c, "new") for c in new if c not in present]
         if kept != self.queue:
             self.queue = kept
-            self.notes |= self.store.siblings({q.card_id for q in kept} - set(self.notes))
+            self._deck_of.update(dict.fromkeys(added, deck_id))
+            if added:
+                self.notes |= self.store.siblings(set(added))
 
     def _answers(self) -> int:
         return sum(1 for a in self.history if a.kind == "grade")
@@ -282,7 +294,7 @@ class StudySession:
             self.store.bury_until_tomorrow(item.card_id, session_id=self.session_id)
         self.queue.pop(0)
         self.history.append(Action(kind, item, self._take_out(item.card_id)))
-        self._sync()
+        self._sync(item.card_id)
         self._settle()
 
     def undo(self) -> UndoneReview | None:
@@ -308,7 +320,7 @@ class StudySession:
             self._showings.pop(action.item.card_id, None)  # read again when it shows
             self._requeued_at.pop(action.item.card_id, None)
         if action.removed or action.kind != "grade":
-            self._sync()
+            self._sync(action.item.card_id)
             if self.queue and self.queue[0] != action.item:  # the card shows again first
                 self.queue = [action.item, *[q for q in self.queue if q != action.item]]
         return undone
