@@ -167,3 +167,43 @@ def test_a_session_skips_a_card_an_import_removed(_isolated_home, tmp_path):
     a.grade(5)  # the next card is graded as usual
     first.close()
     second.close()
+
+
+def test_a_database_file_deleted_or_replaced_under_a_session_is_noticed(tmp_path):
+    import shutil
+
+    from trainer.store.errors import CouldNotSave
+
+    db = tmp_path / "t.db"
+    store = open_store(str(db), settings=UTC, clock=Clock())
+    import_bytes(store, basic_deck("f", 3))
+    session = StudySession(store, store.find_deck("f"))
+    session.view()
+    session.grade(5)
+    shutil.copy(db, tmp_path / "copy.db")
+    db.unlink()  # answers would go to a file nobody can open again
+    session.view()
+    with pytest.raises(CouldNotSave, match="moved, deleted or replaced"):
+        session.grade(5)
+    shutil.copy(tmp_path / "copy.db", db)  # a different file under the same name
+    with pytest.raises(CouldNotSave, match="moved, deleted or replaced"):
+        session.grade(5)
+    store.close()
+
+
+def test_a_lost_server_connection_is_retried_once(db_url):
+    if db_url.startswith("sqlite"):
+        pytest.skip("a server connection: PostgreSQL only")
+    first, second, a, _b, _ = two_sessions(db_url)
+    a.view()
+    a.grade(5)
+    with second.transaction() as conn:  # the server drops the first window's connection
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    a.view()
+    a.grade(4)  # no message: retried on a fresh connection
+    assert len([x for x in a.history if x.kind == "grade"]) == 2
+    assert first.rebuild_states() == 0
+    first.close()
+    second.close()

@@ -27,7 +27,7 @@ from trainer.rules import (
 )
 from trainer.scheduler import sm2
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
-from trainer.store.errors import GradedElsewhere, NotFound, StoreError
+from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreError
 from trainer.store.queue import order
 
 AGAIN = "again today"
@@ -178,11 +178,22 @@ class StudySession:
         card the leech action suspended leave the queue."""
         item = self._front()
         kind = "repeat" if item.bucket == "repeat" else "scheduled"
+        shown = self._shown.pop(item.card_id, None)
         try:
-            graded = self.store.record_review(
-                item.card_id, quality, kind, answer_ms=answer_ms, session_id=self.session_id,
-                shown=self._shown.pop(item.card_id, None), require_due=True,
-            )
+            try:
+                graded = self.store.record_review(
+                    item.card_id, quality, kind, answer_ms=answer_ms,
+                    session_id=self.session_id, shown=shown, require_due=True)
+            except CouldNotSave:
+                # once more, on a fresh connection: a database server that restarted answers
+                # now; a full disk refuses again, and the card stays on screen
+                graded = self.store.record_review(
+                    item.card_id, quality, kind, answer_ms=answer_ms,
+                    session_id=self.session_id, shown=shown, require_due=True)
+        except CouldNotSave:
+            if shown is not None:  # the card stays on screen, as it was shown
+                self._shown[item.card_id] = shown
+            raise
         except (GradedElsewhere, NotFound) as exc:
             # another window graded it, or an import removed it: nothing was recorded here
             self._take_out(item.card_id)

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
@@ -54,6 +55,15 @@ class Store:
         self._lock = threading.RLock()
         self._conn: Connection | None = None
         self._read_engine = engine.execution_options(immediate=False)
+        self._path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        self._identity = _identity(self._path)
+
+    def _check_file(self) -> None:
+        """The database file is the one opened: a file deleted or replaced under a running
+        window would otherwise take its answers into the void."""
+        if self._path is not None and _identity(self._path) != self._identity:
+            raise CouldNotSave("could not save: the database file was moved, deleted or "
+                               "replaced since trainer opened it; restart trainer")
 
     def close(self) -> None:
         with self._lock:
@@ -76,6 +86,7 @@ class Store:
                 self._conn = self.engine.connect()
             conn = self._conn
             try:
+                self._check_file()
                 with conn.begin():
                     yield conn
             except BaseException as exc:
@@ -153,6 +164,13 @@ class Store:
     study_more = options.study_more
     rebuild_states = replay.rebuild_states
     rollup_rows = replay.rollup_rows
+
+
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    try:
+        return None if path is None else (path.stat().st_dev, path.stat().st_ino)
+    except OSError:
+        return None
 
 
 def open_store(
