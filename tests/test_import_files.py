@@ -370,3 +370,19 @@ def test_more_than_twenty_notes_of_a_deck_are_counted_not_listed(tmp_path, capsy
     assert run("import", str(path), "--deck", "Dups") == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 22 and out[-1] == "  ... and 9 more notes like these"
+
+
+def test_reimport_through_the_store_on_every_backend(db_url):
+    from tests.helpers import basic_deck, import_bytes
+    from trainer.settings import Settings
+    from trainer.store import open_store
+
+    store = open_store(db_url, settings=Settings(timezone="UTC"))
+    import_bytes(store, basic_deck("r", 5))
+    card = store.deck_cards(store.find_deck("r").id)[1]
+    store.record_review(card.id, 5)
+    state = store.state(card.id)
+    import_bytes(store, basic_deck("r", 5).replace(b'"a1"', b'"a1, edited"'))
+    assert store.card(card.id).answer == "a1, edited" and store.state(card.id) == state
+    assert store.rebuild_states() == 0
+    store.close()

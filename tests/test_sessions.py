@@ -8,15 +8,15 @@ from trainer.settings import Settings
 from trainer.store import open_store
 
 
-def deck_store(clock=None):
+def deck_store(clock=None, url=None):
     """A store with one deck of 25 new cards (more than a day's 20 new)."""
-    store = open_store(settings=Settings(timezone="UTC"), clock=clock or Clock())
+    store = open_store(url, settings=Settings(timezone="UTC"), clock=clock or Clock())
     import_bytes(store, basic_deck("s", 25))
     return store
 
 
-def test_session_grades_repeats_and_undo():
-    store = deck_store()
+def test_session_grades_repeats_and_undo(db_url):
+    store = deck_store(url=db_url)
     deck = store.find_deck("s")
     s = StudySession(store, deck)
     assert s.counts() == {"new": 20, "review": 0, "repeat": 0}

@@ -276,3 +276,59 @@ def test_two_imports_into_one_deck_at_once_serialise(db_url, tmp_path):
     store = open_store(db_url)
     assert len(store.deck_cards(store.find_deck("big").id)) == 3000
     store.close()
+
+
+def test_a_disk_that_fills_up_while_grading_loses_nothing_and_says_so(tmp_path):
+    db = tmp_path / "t.db"
+    url = f"sqlite:///{db}"
+    store, _ = make_store(url, 3000)
+    store.close()
+    limit = db.stat().st_size + 300_000  # room for a few hundred grades in the WAL
+    done = subprocess.run([sys.executable, "-m", "tests.full_disk_child", url, str(limit)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stdout.split()
+    assert "FULL:" in done.stdout and "could not save" in done.stdout, done.stdout[-300:]
+    printed = {int(x) for x in lines if x.isdigit()}
+    assert len(printed) > 10
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = {r[0] for r in con.execute("SELECT id FROM review")}
+    con.close()
+    assert printed <= stored  # every grade reported as saved is there
+    store = open_store(url)
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+def test_killed_while_checkpointing_after_an_import_the_database_opens(tmp_path):
+    import textwrap
+
+    deck = tmp_path / "big.tsv"
+    deck.write_text("".join(f"front {i} {'x' * 80}\tback {i}\n" for i in range(20_000)))
+    child = textwrap.dedent(f"""
+        import sys
+        from trainer.importer import day_function, import_decks, load
+        from trainer.store import open_store
+        store = open_store("sqlite:///{tmp_path / 'k.db'}")
+        import_decks(store, load([{str(deck)!r}], None, "Big", day_function(store)))
+        print("imported", flush=True)
+        store.close()  # checkpoints the WAL into the main file
+        print("closed", flush=True)
+    """)
+    rng = random.Random(11)
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-c", child], cwd=ROOT, stdout=subprocess.PIPE,
+                                text=True)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "imported"
+        time.sleep(rng.uniform(0, 0.05))
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        store = open_store(str(tmp_path / "k.db"))  # never "truncated … restore a backup"
+        assert len(store.deck_cards(store.find_deck("big").id)) == 20_000
+        store.close()
+        (tmp_path / "k.db").unlink()
+        for suffix in ("-wal", "-shm", ".lock"):
+            (tmp_path / f"k.db{suffix}").unlink(missing_ok=True)

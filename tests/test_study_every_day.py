@@ -43,8 +43,8 @@ text = "The {{c1::Amur}} and the {{c2::Ussuri}} mark the border."
     for i in range(4))
 
 
-def two_decks(clock: Clock | None = None, settings: Settings = UTC):
-    store = open_store(settings=settings, clock=clock or Clock())
+def two_decks(clock: Clock | None = None, settings: Settings = UTC, url: str | None = None):
+    store = open_store(url, settings=settings, clock=clock or Clock())
     import_bytes(store, basic_deck("one", 25, "Deck one"))
     import_bytes(store, basic_deck("two", 25, "Deck two"))
     return store
@@ -74,8 +74,8 @@ async def test_study_all_studies_exactly_what_the_all_decks_row_says():
     store.close()
 
 
-def test_the_list_and_the_session_agree_after_buries_suspends_and_study_more():
-    store = two_decks()
+def test_the_list_and_the_session_agree_after_buries_suspends_and_study_more(db_url):
+    store = two_decks(url=db_url)
     one = store.find_deck("one")
     session = StudySession(store, one)
     session.bury()
@@ -138,9 +138,9 @@ def test_the_overall_limit_applies_last():
 
 # -- 2. siblings ---------------------------------------------------------------------------
 
-def test_siblings_never_follow_each_other_and_answering_one_buries_the_others():
+def test_siblings_never_follow_each_other_and_answering_one_buries_the_others(db_url):
     clock = Clock()
-    store = open_store(settings=UTC, clock=clock)
+    store = open_store(db_url, settings=UTC, clock=clock)
     import_bytes(store, CLOZES)
     session = StudySession(store, store.find_deck("c"))
     keys = {c.id: c.key for c in store.deck_cards(store.find_deck("c").id)}
@@ -285,9 +285,9 @@ async def test_the_options_dialog_saves_what_changed_and_study_more_raises_today
 # -- leeches -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("action", ["suspend", "tag"])
-def test_a_leech_is_tagged_and_suspended_and_undo_reverts_it(action):
+def test_a_leech_is_tagged_and_suspended_and_undo_reverts_it(action, db_url):
     clock = Clock()
-    store = open_store(settings=UTC, clock=clock)
+    store = open_store(db_url, settings=UTC, clock=clock)
     import_bytes(store, basic_deck("l", 1))
     deck = store.find_deck("l")
     store.set_deck_options(deck.id, leech_lapses=2, leech_action=action)
