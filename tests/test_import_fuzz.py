@@ -142,3 +142,45 @@ def test_a_package_whose_collection_is_damaged_inside_the_zip(tmp_path, capsys):
     assert main(["import", str(damaged)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"trainer: {damaged}") and "Traceback" not in err
+
+
+def test_an_id_is_echoed_cut_and_on_one_line(tmp_path, capsys):
+    bad = tmp_path / "long.json"
+    long_id = "x" * 5000 + "\ntrainer: forged"
+    bad.write_text(json.dumps({"schema_version": 1, "deck": {"id": "l", "name": "L"},
+                               "cards": [{"id": long_id, "kind": "basic", "prompt": "p",
+                                          "answer": "a"}]}))
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("trainer:") == 1 and "x" * 80 not in err
+
+
+def test_two_cards_for_one_note_and_template_are_one_skipped_line(tmp_path, capsys):
+    import io
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(DATA / "anki" / "legacy.apkg") as src:
+        names = src.namelist()
+        member = next(n for n in ("collection.anki21", "collection.anki2") if n in names)
+        raw = src.read(member)
+        others = {n: src.read(n) for n in names if n != member}
+    db = tmp_path / "col.db"
+    db.write_bytes(raw)
+    con = sqlite3.connect(db)
+    cid = con.execute("SELECT id FROM cards LIMIT 1").fetchone()[0]
+    columns = [r[1] for r in con.execute("PRAGMA table_info(cards)")]
+    row = list(con.execute("SELECT * FROM cards WHERE id = ?", (cid,)).fetchone())
+    row[columns.index("id")] = cid + 1_000_000
+    con.execute(f"INSERT INTO cards VALUES ({','.join('?' * len(row))})", row)
+    con.commit()
+    con.close()
+    package = tmp_path / "dup.apkg"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr(member, db.read_bytes())
+        for name, data in others.items():
+            out.writestr(name, data)
+    package.write_bytes(buffer.getvalue())
+    assert main(["import", str(package)]) == 0
+    assert "a second card for the same note and template" in capsys.readouterr().out

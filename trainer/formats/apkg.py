@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from trainer.formats import protobuf
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
 from trainer.formats.delimited import slugify
-from trainer.formats.errors import DeckError
+from trainer.formats.errors import DeckError, shown
 from trainer.formats.html_text import html_to_text
 from trainer.formats.model import ImportedState, ParsedDeck, StudyCard
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100, MAX_INTERVAL, MIN_EASINESS_X100
@@ -48,11 +48,17 @@ def _check_member(info: zipfile.ZipInfo, origin: str) -> None:
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member read a megabyte at a time, stopping at the first past what it may expand to
+    (its stated size, the ratio and the cap), whatever its header claims."""
+    limit = min(MAX_MEMBER, max(info.compress_size, 1) * MAX_RATIO)
+    out = bytearray()
     with archive.open(info) as fh:
-        data = fh.read(MAX_MEMBER + 1)
-    if len(data) > MAX_MEMBER:
-        raise DeckError(f"archive member {info.filename!r} is larger than it claims")
-    return data
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            if len(out) > limit:
+                raise DeckError(f"archive member {info.filename!r} expands too much to "
+                                "import safely")
+    return bytes(out)
 
 
 def _zstd(data: bytes, origin: str) -> bytes:
@@ -248,6 +254,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
     decks: dict[int, ParsedDeck] = {}
     media: set[str] = set()
     skipped: list[str] = []
+    seen: set[str] = set()
     rows = con.execute(
         "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odid, odue "
         "FROM cards ORDER BY nid, ord"
@@ -271,6 +278,11 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         deck = decks.setdefault(did, ParsedDeck(key=slugify(name), name=name, origin=origin))
         tags = note["tags"].split()
         key = f"{note['guid']}:{card['ord']}"
+        if key in seen:  # a damaged collection: two cards for one note and template
+            skipped.append(f"note {shown(note['guid'])}: card {card['ord'] + 1}: skipped: a "
+                           "second card for the same note and template")
+            continue
+        seen.add(key)
         common = {"key": key, "entry": note["guid"], "tags": tags,
                   "state": _state(card, crt_day, revlog.get(card["id"], []), day_of),
                   "suspended": card["queue"] == -1, "buried": card["queue"] in (-2, -3)}
@@ -280,11 +292,12 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
             text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
             number = card["ord"] + 1
             if "image-occlusion:" in text:
-                skipped.append(f"note {note['guid']}: skipped: an image occlusion note needs "
-                               "its image, which trainer cannot show")
+                skipped.append(f"note {shown(note['guid'])}: skipped: an image occlusion note "
+                               "needs its image, which trainer cannot show")
                 continue
             if number not in cloze_numbers(text):
-                skipped.append(f"note {note['guid']}: cloze {number}: skipped: no such cloze")
+                skipped.append(f"note {shown(note['guid'])}: cloze {number}: skipped: no such "
+                               "cloze")
                 continue
             extra = [plain(by_name.get(f, "")) for m, f in _refs(afmt)
                      if f != cloze_field and m != "cloze"]
@@ -304,7 +317,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         else:
             answer = "\n".join(t for t in (plain(by_name.get(f, "")) for f in a_fields) if t)
         if not prompt or not answer:
-            skipped.append(f"note {note['guid']}: card {card['ord'] + 1}: skipped: "
+            skipped.append(f"note {shown(note['guid'])}: card {card['ord'] + 1}: skipped: "
                            "empty prompt or answer")
             continue
         deck.cards.append(StudyCard(kind="typed" if typed else "basic", prompt=prompt,

@@ -9,6 +9,13 @@ class DeckError(UserError):
     """A file that cannot be imported; ``lines`` name file, line, card, field and reason."""
 
 
+def shown(value: object, width: int = 80) -> str:
+    """A value from a file inside a message: one line, at most ``width`` characters (a 10 MB
+    id is not echoed whole, and a newline in it forges no second line)."""
+    text = str(value).replace("\n", "\u2424").replace("\r", "\u240d")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def decode_text(data: bytes, origin: str) -> str:
     """Bytes of a text file as str: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
     if not data.strip():

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
-from trainer.formats.errors import DeckError, decode_text
+from trainer.formats.errors import DeckError, decode_text, shown
 from trainer.formats.model import (
     ChoiceCard,
     ClozeCard,
@@ -79,7 +79,8 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
 
     def card_id(index: int) -> str:
         card = cards_raw[index] if index < len(cards_raw) else None
-        return str(card.get("id")) if isinstance(card, dict) and card.get("id") else f"#{index + 1}"
+        return shown(card.get("id")) if isinstance(card, dict) and card.get("id") else \
+            f"#{index + 1}"
 
     problems: list[str] = []
     seen: dict[str, int] = {}
@@ -90,7 +91,7 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
         if cid in seen:
             line = card_lines[index] if index < len(card_lines) else 0
             problems.append(
-                f"{_where(origin, line)}: card {cid}: id: duplicate card id "
+                f"{_where(origin, line)}: card {shown(cid)}: id: duplicate card id "
                 f"(also card #{seen[cid] + 1})"
             )
         seen.setdefault(cid, index)
