@@ -184,3 +184,60 @@ def test_two_cards_for_one_note_and_template_are_one_skipped_line(tmp_path, caps
     package.write_bytes(buffer.getvalue())
     assert main(["import", str(package)]) == 0
     assert "a second card for the same note and template" in capsys.readouterr().out
+
+
+def _damaged_package(tmp_path: Path, sql: str) -> Path:
+    import io
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(DATA / "anki" / "legacy.apkg") as src:
+        names = src.namelist()
+        member = next(n for n in ("collection.anki21", "collection.anki2") if n in names)
+        raw = src.read(member)
+        others = {n: src.read(n) for n in names if n != member}
+    db = tmp_path / "col.db"
+    db.write_bytes(raw)
+    con = sqlite3.connect(db)
+    con.executescript(sql)
+    con.commit()
+    con.close()
+    package = tmp_path / "damaged.apkg"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr(member, db.read_bytes())
+        for name, data in others.items():
+            out.writestr(name, data)
+    package.write_bytes(buffer.getvalue())
+    return package
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE col SET crt = 'x'",
+    "UPDATE cards SET ivl = X'00ff'",
+    "UPDATE cards SET due = 100000000000000000, type = 2, queue = 2",
+    "UPDATE cards SET due = 99999999999999, type = 1, queue = 1",
+    "UPDATE col SET models = '{not json'",
+    "UPDATE col SET decks = '[1, 2'",
+    "UPDATE notes SET tags = ' ' || char(0) || ' t'",
+    "UPDATE notes SET tags = ' ' || hex(randomblob(400)) || ' '",
+    "UPDATE cards SET factor = 'x', reps = -5",
+    "DELETE FROM notes",
+], ids=["crt-text", "ivl-blob", "due-far", "due-stamp-far", "models-json", "decks-json",
+        "tag-nul", "tag-huge", "factor-text", "no-notes"])
+def test_an_anki_collection_with_wrong_types_or_absurd_values(tmp_path, capsys, sql,
+                                                              _isolated_home):
+    good = tmp_path / "good.toml"
+    good.write_bytes(basic_deck("good", 2))
+    assert main(["import", str(good)]) == 0
+    db = _isolated_home / "trainer.db"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    capsys.readouterr()
+    code = main(["import", str(_damaged_package(tmp_path, sql))])
+    out, err = capsys.readouterr()
+    assert code in (0, 1) and "Traceback" not in err
+    if code == 1:
+        assert err.startswith("trainer: ") and len(err.splitlines()) <= 21
+        assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    else:
+        assert len(out.splitlines()) <= 30
