@@ -1,77 +1,24 @@
-"""Study and quiz sessions: the queue, SM-2's same-day repeats, undo and the summary.
-
-No Textual here: the TUI drives these objects, and tests drive them directly. Every answer is
-written by ``Store.record_review`` (committed) before the session moves to the next card.
-"""
+"""A study session: today's plan as a queue, SM-2's same-day repeats, siblings, undo of
+every action, and the summary. Every answer is committed (Store.record_review) before the
+session moves on."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from trainer.answers import check_typed, choice_options
-from trainer.formats.cloze import cloze_full
 from trainer.render.words import interval
-from trainer.rules import (
-    PASS,
-    QUIZ_RIGHT,
-    QUIZ_WRONG,
-    REPEAT_GAP,
-    REPEAT_UNTIL,
-    SUGGESTED,
-    Verdict,
-)
+from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL
 from trainer.scheduler import sm2
+from trainer.sessions.card_view import CardView
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
 from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreError
 from trainer.store.queue import order
 
 AGAIN = "again today"
-
-
-@dataclass(frozen=True)
-class CardView:
-    """What the screen shows of a card."""
-
-    card_id: int
-    kind: str
-    prompt: str
-    answer: str
-    full_text: str  # for cloze: the text with every gap filled
-    accept: tuple[str, ...]
-    options: list[str]  # choice: shuffled, answer included
-    explanation: str
-    source_quote: str
-    source_para: int | None
-    deck_id: int
-
-    @classmethod
-    def of(cls, card: Card, showing: int = 0) -> CardView:
-        """The card at its ``showing``-th showing (choice options move between showings)."""
-        options = (
-            choice_options(card.answer, list(card.distractors), card.shuffle_seed, showing)
-            if card.kind == "choice" else []
-        )
-        return cls(
-            card_id=card.id, kind=card.kind, prompt=card.prompt, answer=card.answer,
-            full_text=cloze_full(card.cloze_text) if card.kind == "cloze" else "",
-            accept=card.accept, options=options, explanation=card.explanation,
-            source_quote=card.source_quote, source_para=card.source_para,
-            deck_id=card.deck_id,
-        )
-
-    def check(self, given: str) -> Verdict:
-        """Typed: 'right', 'close' or 'wrong'. Choice: ``given`` is the chosen option."""
-        if self.kind == "choice":
-            return "right" if given == self.answer else "wrong"
-        return check_typed(given, self.answer, self.accept)
-
-    def suggested(self, verdict: Verdict | None) -> int | None:
-        return None if verdict is None else SUGGESTED[verdict]
 
 
 @dataclass
@@ -360,54 +307,3 @@ class StudySession:
             next_due=next_due,
             due_tomorrow=tomorrow,
         )
-
-
-@dataclass
-class QuizResult:
-    total: int
-    right: int
-    misses: list[tuple[CardView, str]]  # the card and what was answered
-
-
-class QuizSession:
-    """N random questions; answers are logged as ``quiz`` rows and change no schedule."""
-
-    def __init__(self, store: Store, deck: Deck | None, n: int = 20, seed: int | None = None):
-        self.store = store
-        self.deck = deck
-        self.session_id = uuid.uuid4().hex
-        ids = store.card_ids(deck.id if deck else None)
-        rng = random.Random(seed)
-        self.card_ids = rng.sample(ids, min(n, len(ids)))
-        self.index = 0
-        self.right = 0
-        self.misses: list[tuple[CardView, str]] = []
-        self._view: CardView | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.index >= len(self.card_ids)
-
-    @property
-    def total(self) -> int:
-        return len(self.card_ids)
-
-    def view(self) -> CardView:
-        """The current question, read once (the screen asks for it on every key)."""
-        card_id = self.card_ids[self.index]
-        if self._view is None or self._view.card_id != card_id:
-            self._view = CardView.of(self.store.card(card_id), self.store.answer_count(card_id))
-        return self._view
-
-    def answer(self, correct: bool, given: str = "", answer_ms: int = 0) -> None:
-        view = self.view()
-        self.store.record_review(view.card_id, QUIZ_RIGHT if correct else QUIZ_WRONG, "quiz",
-                                 answer_ms=answer_ms, session_id=self.session_id)
-        if correct:
-            self.right += 1
-        else:
-            self.misses.append((view, given))
-        self.index += 1
-
-    def result(self) -> QuizResult:
-        return QuizResult(self.total, self.right, list(self.misses))
