@@ -142,7 +142,6 @@ class Store:
     deck_cards = cards.deck_cards
     card_history = cards.card_history
     review_log = cards.review_log
-    limits_for = queue.limits_for
     deck_summaries = queue.deck_summaries
     due_queue = queue.due_queue
     plan = queue.plan

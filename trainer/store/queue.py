@@ -37,14 +37,6 @@ class DeckPlan:
     repeats: list[int] = field(default_factory=list)
 
 
-def limits_for(store: Store, deck: Deck | None) -> Limits:
-    """A deck's daily limits as its options resolve them (the settings' for all decks)."""
-    if deck is None:
-        return Limits(store.settings.new_per_day, store.settings.reviews_per_day)
-    found = store.deck_options(deck.id)
-    return Limits(found.new_per_day, found.reviews_per_day)
-
-
 def _not_buried(day: date) -> ColumnElement[bool]:
     return or_(state_t.c.buried_until.is_(None), state_t.c.buried_until <= day)
 
