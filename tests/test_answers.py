@@ -58,3 +58,33 @@ def test_choice_order_is_stable_per_seed():
     assert sorted(a) == ["Deng", "Lenin", "Nixon", "Stalin"]
     orders = {tuple(choice_options("Stalin", ["Lenin", "Nixon", "Deng"], s)) for s in range(30)}
     assert len(orders) > 5
+
+
+@pytest.mark.parametrize(
+    ("given", "answer", "expected"),
+    [
+        # approximators and leading articles carry no fact: a well-read student uses them
+        ("about 45%", "45%", "right"),
+        ("45%", "about 45%", "right"),
+        ("roughly 45 per cent", "45%", "right"),
+        ("around forty five percent", "45%", "right"),
+        ("the Qianlong Emperor", "Qianlong Emperor", "right"),
+        ("Qianlong Emperor", "the Qianlong Emperor", "right"),
+        ("a million km2", "a million square kilometres", "right"),
+        ("1 million sq km", "a million km²", "right"),
+        ("one million square km", "1 million km2", "right"),
+        ("seventeen days", "17 days", "right"),
+        ("twenty one", "21", "right"),
+        # a direction may be left out, never contradicted
+        ("40%", "just over 40%", "right"),
+        ("over 40 per cent", "just over 40%", "right"),
+        ("just under 40%", "just over 40%", "wrong"),
+        ("nearly 40%", "more than 40%", "wrong"),
+        # numbers still have to be the number
+        ("46%", "about 45%", "wrong"),
+        ("2 million km2", "a million km2", "wrong"),
+        ("1948", "1949", "wrong"),
+    ],
+)
+def test_fair_typed_answers(given, answer, expected):
+    assert check_typed(given, answer) == expected

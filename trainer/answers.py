@@ -22,6 +22,80 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+# -- what a fair reader ignores: the words around an answer that carry no fact -------------
+
+ARTICLES = {"the", "a", "an"}
+APPROXIMATE = {"about", "around", "roughly", "approximately", "some", "circa", "c", "just",
+               "ca"}
+UP = ("more than", "over", "above", "upwards of", "at least")
+DOWN = ("less than", "under", "below", "nearly", "almost", "fewer than", "just under")
+UNITS = [  # longest first: written out or abbreviated, one word
+    ("square kilometres", "km2"), ("square kilometers", "km2"), ("square km", "km2"),
+    ("sq km", "km2"), ("km²", "km2"), ("kilometres", "km"), ("kilometers", "km"),
+    ("kilometre", "km"), ("kilometer", "km"), ("per cent", "%"), ("percent", "%"),
+    ("billions", "billion"), ("millions", "million"), ("bn", "billion"), ("m", "million"),
+]
+ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen"]
+SCALES = {"hundred", "thousand", "million", "billion"}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Number words as digits: 'seventeen' -> '17', 'twenty one' -> '21'."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in TENS:
+            value = TENS[word]
+            if i + 1 < len(words) and words[i + 1] in ONES[1:10]:
+                value += ONES.index(words[i + 1])
+                i += 1
+            out.append(str(value))
+        elif word in ONES:
+            out.append(str(ONES.index(word)))
+        elif word == "hundred" and out and out[-1].isdigit():
+            out[-1] = str(int(out[-1]) * 100)
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
+def _direction(text: str) -> tuple[str, int]:
+    """The text without its directional qualifier, and the direction: +1 over, -1 under."""
+    for phrases, sign in ((DOWN, -1), (UP, 1)):
+        for phrase in phrases:
+            pattern = rf"(^| ){re.escape(phrase)}( |$)"
+            if re.search(pattern, text):
+                return re.sub(pattern, " ", text).strip(), sign
+    return text, 0
+
+
+def fair(text: str) -> tuple[str, int]:
+    """An answer as a fair reader compares it: no leading article, no approximation, number
+    words as digits, one spelling of each unit and of per cent; with its direction (over or
+    under), which may be left out but not contradicted."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("%", " % ").replace("-", " ")
+    text = re.sub(r"[^\w%² ]", " ", text)
+    text = " ".join(text.split())
+    for written, short in UNITS:
+        text = re.sub(rf"(?<=\d) ?{re.escape(written)}(?= |$)", f" {short}", text)
+        text = re.sub(rf"(^| ){re.escape(written)}( |$)", f" {short} ", text).strip()
+    text, sign = _direction(" ".join(text.split()))
+    words = [w for w in text.split() if w not in APPROXIMATE]
+    words = ["1" if w in ("a", "an", "one") and nxt in SCALES else w  # "a million" is 1 million
+             for w, nxt in zip(words, [*words[1:], ""], strict=True)]
+    while words and words[0] in ARTICLES:
+        words = words[1:]
+    return " ".join(_numbers(words)), sign
+
+
 def _distance(a: str, b: str, limit: int) -> int:
     """Levenshtein distance, giving up (returning limit + 1) once it exceeds ``limit``."""
     if abs(len(a) - len(b)) > limit:
@@ -50,6 +124,12 @@ def check_typed(given: str, answer: str, accept: list[str] | tuple[str, ...] = (
     targets = [normalise(t) for t in (answer, *accept) if normalise(t)]
     if said in targets:
         return "right"
+    fair_said, said_sign = fair(given)
+    for target in (answer, *accept):
+        fair_target, sign = fair(target)
+        if fair_said and fair_said == fair_target and not (said_sign and sign and
+                                                           said_sign != sign):
+            return "right"
     for target in targets:
         if DIGITS.findall(said) != DIGITS.findall(target):
             continue  # 1948 for 1949 is wrong, never close
