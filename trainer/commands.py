@@ -13,6 +13,7 @@ from trainer.errors import UserError
 from trainer.render.words import clip, visible
 
 if TYPE_CHECKING:
+    from trainer.formats.model import ParsedDeck
     from trainer.importer import DeckReport
     from trainer.store import Store
 
@@ -69,6 +70,12 @@ def register(add: AddCommand) -> None:
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
     p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
 
+    p = add("lint", cmd_lint, "check deck files (or decks) for what a student should not meet")
+    p.add_argument("targets", nargs="+", metavar="PATH|DECK", help="a deck file, or a deck's "
+                   "key or name")
+    p.add_argument("--source", metavar="FILE", type=Path, help="the text the cards quote "
+                   "(paragraphs are its non-empty lines)")
+
     p = add("deck", cmd_deck, "a deck's options, and studying more of it today")
     deck = p.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
     o = deck.add_parser("options", help="show or set a deck's options",
@@ -92,6 +99,49 @@ def register(add: AddCommand) -> None:
     for sub in (o, m):
         sub.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                          help="database (as for every command)")
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from trainer.lint import lint, uncited
+
+    decks = _lint_targets(args)
+    source = None
+    if args.source is not None:
+        try:
+            source = args.source.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"{args.source}: cannot read: {exc.strerror}") from None
+    findings = lint(decks, source)
+    for finding in findings:
+        say(finding.line())
+    if source is not None:
+        missing = uncited(decks, source)
+        if missing:
+            say("warning: paragraphs of substance no card cites: " + ", ".join(map(str, missing)))
+    errors = sum(f.error for f in findings)
+    say(f"{len(decks)} decks: {errors} errors, {len(findings) - errors} warnings")
+    return 1 if errors else 0
+
+
+def _lint_targets(args: argparse.Namespace) -> list[ParsedDeck]:
+    from trainer.formats.model import DeckFile
+    from trainer.formats.native import to_parsed
+    from trainer.importer import load
+
+    decks: list[ParsedDeck] = []
+    for target in args.targets:
+        path = Path(target)
+        if path.suffix and (path.exists() or "/" in target):
+            decks += load([path], None, path.stem if path.suffix in (".csv", ".tsv", ".txt")
+                          else None, lambda moment: moment.date())
+            continue
+        from trainer.exporter import native_document
+
+        with open_from_args(args) as store:
+            deck = store.find_deck(target)
+            document = native_document(deck, store.deck_cards(deck.id))
+        decks.append(to_parsed(DeckFile.model_validate(document), f"deck {deck.key}"))
+    return decks
 
 
 def _count(text: str) -> int:
