@@ -19,35 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from trainer.formats.errors import DeckError
 from trainer.formats.native import parse_native
+from trainer.lint import is_substance, paragraphs, plain_quote
 
 MAX_QUOTE_WORDS = 25
-# Page furniture of the captured page: not the article.
-FURNITURE = (
-    "Support 110 years", "[See also:", "•", "Select and enter your email", "Visit our privacy",
-    "Content from our partners", "Cover illustration by", "This article appears in",
-)
-MIN_SUBSTANCE_WORDS = 20
-TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-    "\u2026": "...", "\u00a0": " ",
-})
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.translate(TRANSLATE).split())
-
-
-def paragraphs(article: str) -> list[str]:
-    return [line for line in article.splitlines() if line.strip()]
-
-
-def is_substance(paragraph: str) -> bool:
-    text = paragraph.strip()
-    return not text.startswith(FURNITURE) and len(text.split()) >= MIN_SUBSTANCE_WORDS
 
 
 def check(article_path: Path, deck_paths: list[Path]) -> tuple[list[str], list[int], int]:
-    paras = [normalise(p) for p in paragraphs(article_path.read_text(encoding="utf-8"))]
+    paras = paragraphs(article_path.read_text(encoding="utf-8"))
     problems: list[str] = []
     cited: set[int] = set()
     quotes = 0
@@ -65,7 +43,7 @@ def check(article_path: Path, deck_paths: list[Path]) -> tuple[list[str], list[i
                 problems.append(f"{where}: no source quote")
                 continue
             quotes += 1
-            quote = normalise(card.source_quote)
+            quote = plain_quote(card.source_quote)
             para = card.source_para or 0
             if len(quote.split()) > MAX_QUOTE_WORDS:
                 problems.append(f"{where}: quote is {len(quote.split())} words (max 25)")

@@ -156,32 +156,10 @@ def test_an_id_is_echoed_cut_and_on_one_line(tmp_path, capsys):
 
 
 def test_two_cards_for_one_note_and_template_are_one_skipped_line(tmp_path, capsys):
-    import io
-    import sqlite3
-    import zipfile
-
-    with zipfile.ZipFile(DATA / "anki" / "legacy.apkg") as src:
-        names = src.namelist()
-        member = next(n for n in ("collection.anki21", "collection.anki2") if n in names)
-        raw = src.read(member)
-        others = {n: src.read(n) for n in names if n != member}
-    db = tmp_path / "col.db"
-    db.write_bytes(raw)
-    con = sqlite3.connect(db)
-    cid = con.execute("SELECT id FROM cards LIMIT 1").fetchone()[0]
-    columns = [r[1] for r in con.execute("PRAGMA table_info(cards)")]
-    row = list(con.execute("SELECT * FROM cards WHERE id = ?", (cid,)).fetchone())
-    row[columns.index("id")] = cid + 1_000_000
-    con.execute(f"INSERT INTO cards VALUES ({','.join('?' * len(row))})", row)
-    con.commit()
-    con.close()
-    package = tmp_path / "dup.apkg"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as out:
-        out.writestr(member, db.read_bytes())
-        for name, data in others.items():
-            out.writestr(name, data)
-    package.write_bytes(buffer.getvalue())
+    package = _damaged_package(tmp_path, (
+        "CREATE TEMP TABLE twin AS SELECT * FROM cards LIMIT 1;"
+        "UPDATE twin SET id = id + 1000000;"
+        "INSERT INTO cards SELECT * FROM twin;"))
     assert main(["import", str(package)]) == 0
     assert "a second card for the same note and template" in capsys.readouterr().out
 

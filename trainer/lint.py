@@ -46,10 +46,14 @@ class Finding:
                f"{self.message}"
 
 
+def plain_quote(text: str) -> str:
+    """Text as quotes are compared: curly quotes, dashes and white space made plain."""
+    return " ".join(text.translate(TRANSLATE).split())
+
+
 def paragraphs(text: str) -> list[str]:
-    """A source text's paragraphs: its non-empty lines, quotes and dashes made plain."""
-    return [" ".join(line.translate(TRANSLATE).split()) for line in text.splitlines()
-            if line.strip()]
+    """A source text's paragraphs: its non-empty lines, made plain."""
+    return [plain_quote(line) for line in text.splitlines() if line.strip()]
 
 
 def is_substance(paragraph: str) -> bool:
@@ -134,7 +138,7 @@ def _sources(deck: ParsedDeck, paras: list[str]) -> list[Finding]:
     for card in deck.cards:
         if not card.source_quote:
             continue
-        quote = " ".join(card.source_quote.translate(TRANSLATE).split())
+        quote = plain_quote(card.source_quote)
         para = card.source_para or 0
         per_paragraph[para].add(card.entry)
         if not 1 <= para <= len(paras):
