@@ -106,7 +106,8 @@ class StudySession:
         if item.bucket == "repeat":
             # SM-2's same-day repeats leave the schedule alone.
             return {q: (AGAIN if q < REPEAT_UNTIL else "done") for q in range(6)}
-        state = self.store.state(item.card_id).sm2
+        shown = self._shown.get(item.card_id)  # read when the card was shown
+        state = (shown or self.store.state(item.card_id)).sm2
         outcomes = sm2.preview(
             state, lapse_updates_easiness=self.store.settings.lapse_updates_easiness
         )
@@ -127,16 +128,7 @@ class StudySession:
         kind = "repeat" if item.bucket == "repeat" else "scheduled"
         shown = self._shown.pop(item.card_id, None)
         try:
-            try:
-                graded = self.store.record_review(
-                    item.card_id, quality, kind, answer_ms=answer_ms,
-                    session_id=self.session_id, shown=shown, require_due=True)
-            except CouldNotSave:
-                # once more, on a fresh connection: a database server that restarted answers
-                # now; a full disk refuses again, and the card stays on screen
-                graded = self.store.record_review(
-                    item.card_id, quality, kind, answer_ms=answer_ms,
-                    session_id=self.session_id, shown=shown, require_due=True)
+            graded = self._record(item, quality, kind, answer_ms, shown)
         except CouldNotSave:
             if shown is not None:  # the card stays on screen, as it was shown
                 self._shown[item.card_id] = shown
@@ -165,6 +157,20 @@ class StudySession:
             self._sync(item.card_id)
         self._settle()
         return graded
+
+    def _record(self, item: QueueItem, quality: int, kind: str, answer_ms: int,
+                shown: CardState | None) -> Graded:
+        """Record a grade; once more on a fresh connection if the save failed (a database
+        server that restarted answers now; a full disk refuses again)."""
+        for attempt in (1, 2):
+            try:
+                return self.store.record_review(
+                    item.card_id, quality, kind, answer_ms=answer_ms,
+                    session_id=self.session_id, shown=shown, require_due=True)
+            except CouldNotSave:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def _sync(self, card_id: int) -> None:
         """Match the day's plan again, for the deck of ``card_id``, after cards left or came
