@@ -2,7 +2,8 @@
 
 A fingerprint of the bundled files is kept in the database; when it differs (a fresh database,
 or new deck files after an upgrade) the decks are imported through the usual re-import rules,
-so a student's progress is kept and nothing is pruned.
+as one family: a student's progress is kept, a card that moved between the bundled decks moves
+with it, and an entry the new files no longer have is retired, never deleted.
 """
 
 from __future__ import annotations
@@ -38,6 +39,6 @@ def ensure_bundled(store: Store, folder: Path | None = None) -> list[DeckReport]
     if meta.get(store, META_KEY) == stamp:
         return []
     decks = load(files, None, None, day_function(store))
-    reports = import_decks(store, decks)
+    reports = import_decks(store, decks, family=True)
     meta.put(store, META_KEY, stamp)
     return reports

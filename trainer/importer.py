@@ -36,6 +36,7 @@ class DeckReport:
     updated: int = 0
     unchanged: int = 0
     pruned: int = 0
+    retired: int = 0
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -48,6 +49,8 @@ class DeckReport:
             f"{self.name} [{self.key}]: {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.pruned} pruned, {self.skipped} skipped"
         )
+        if self.retired:
+            text += f", {self.retired} retired (no longer in the deck; their reviews kept)"
         if self.missing:
             text += f"; {len(self.missing)} not in the file (kept; --prune removes them)"
         return text
@@ -213,13 +216,16 @@ def import_decks(
     prune: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    family: bool = False,
 ) -> list[DeckReport]:
-    """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept."""
-    counts = imports.write_decks(store, decks, prune=prune, dry_run=dry_run, progress=progress)
+    """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept; ``family``:
+    see trainer.store.imports."""
+    counts = imports.write_decks(store, decks, prune=prune, dry_run=dry_run, progress=progress,
+                                 family=family)
     return [
         DeckReport(deck.key, deck.name, deck.origin, new_deck=c.new_deck, added=c.added,
                    updated=c.updated, unchanged=c.unchanged, pruned=c.pruned,
-                   missing=c.missing, notes=list(deck.notes))
+                   retired=c.retired, missing=c.missing, notes=list(deck.notes))
         for deck, c in zip(decks, counts, strict=True)
     ]
 

@@ -2,6 +2,10 @@
 
 Re-import rules: same key and content -> unchanged; changed content -> updated with its review
 state kept; cards missing from the file are reported, and removed only with ``prune``.
+
+A family of decks refreshed together (the bundled decks) may also ``retire`` what its files no
+longer hold, and a card whose key moves from one deck of the family to another moves with its
+state and history instead of starting again.
 """
 
 from __future__ import annotations
@@ -63,9 +67,11 @@ def _card_row(card: StudyCard, deck_id: int, position: int, chash: str) -> tuple
 
 def write_decks(
     store: Store, decks: list[ParsedDeck], *, prune: bool = False, dry_run: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, family: bool = False,
 ) -> list[ImportCounts]:
-    """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept."""
+    """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept. With ``family``
+    the decks are one family: cards missing from their files are retired (and brought back
+    when they return), and cards move between them by key."""
     counts: list[ImportCounts] = []
     total = sum(len(d.cards) for d in decks)
     done = 0
@@ -75,12 +81,14 @@ def write_decks(
                 # one import at a time, as SQLite's write lock makes them: two at once into
                 # one deck would both insert its new cards
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
+            if family:
+                _move_within(conn, decks)
             for deck in decks:
                 step = None
                 if progress:
                     def step(n: int, base: int = done) -> None:
                         progress(base + n, total)
-                counts.append(_write_one(store, conn, deck, prune, step))
+                counts.append(_write_one(store, conn, deck, prune, step, retire=family))
                 done += len(deck.cards)
                 if progress:
                     progress(done, total)
@@ -91,9 +99,24 @@ def write_decks(
     return counts
 
 
+def _move_within(conn: Connection, decks: list[ParsedDeck]) -> None:
+    """Cards whose key is now in another deck of the family move there, keeping their id (so
+    their state and history), before each deck is written."""
+    home = {card.key: deck.key for deck in decks for card in deck.cards}
+    ids = {key: did for key, did in conn.execute(select(deck_t.c.key, deck_t.c.id).where(
+        deck_t.c.key.in_([d.key for d in decks])))}
+    rows = conn.execute(select(card_t.c.id, card_t.c.key, deck_t.c.key).join(
+        deck_t, deck_t.c.id == card_t.c.deck_id).where(deck_t.c.key.in_(list(ids))))
+    moves = [{"b_id": cid, "b_deck": ids[home[key]]} for cid, key, deck_key in rows
+             if home.get(key, deck_key) != deck_key and home[key] in ids]
+    if moves:
+        conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(
+            deck_id=bindparam("b_deck")), moves)
+
+
 def _write_one(
     store: Store, conn: Connection, deck: ParsedDeck, prune: bool,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, retire: bool = False,
 ) -> ImportCounts:
     now = convert.utc(store.now())
     meta = {"name": deck.name, "description": deck.description, "source": deck.source,
@@ -181,7 +204,11 @@ def _write_one(
         rebuild_rollup(conn)  # the pruned cards' log rows went with them
     ids_by_key = dict(driver.fetch_rows(
         conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id)))
-    if counts.added or to_update or counts.pruned or meta_changed:
+    if retire:
+        counts.retired = _retire(conn, ids_by_key, keys_in_file)
+        counts.missing = []
+    # a family's tags are rewritten every time: a card that moved in keeps its old deck's
+    if counts.added or to_update or counts.pruned or meta_changed or retire:
         _write_tags(conn, deck_id, deck, ids_by_key)
     tomorrow = store.today() + timedelta(days=1)
     for card in with_state:
@@ -193,6 +220,19 @@ def _write_one(
                   suspended=card.suspended, buried_until=tomorrow if card.buried else None,
                   conn=conn)
     return counts
+
+
+def _retire(conn: Connection, ids_by_key: dict[str, int], keys_in_file: set[str]) -> int:
+    """Retire the deck's cards its file no longer holds, and bring back those it holds again;
+    how many are retired now."""
+    gone = [cid for key, cid in ids_by_key.items() if key not in keys_in_file]
+    back = [cid for key, cid in ids_by_key.items() if key in keys_in_file]
+    for ids, flag in ((gone, True), (back, False)):
+        for chunk in range(0, len(ids), 500):
+            conn.execute(update(state_t).where(
+                state_t.c.card_id.in_(ids[chunk : chunk + 500]),
+                state_t.c.retired.is_not(flag)).values(retired=flag))
+    return len(gone)
 
 
 def _write_tags(

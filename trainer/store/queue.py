@@ -37,6 +37,11 @@ class DeckPlan:
     repeats: list[int] = field(default_factory=list)
 
 
+def in_play() -> ColumnElement[bool]:
+    """Neither suspended nor retired: the cards a queue may show and a count counts."""
+    return and_(state_t.c.suspended.is_(False), state_t.c.retired.is_(False))
+
+
 def _not_buried(day: date) -> ColumnElement[bool]:
     return or_(state_t.c.buried_until.is_(None), state_t.c.buried_until <= day)
 
@@ -65,7 +70,7 @@ def pending_repeats(conn: Connection, deck_id: int | None, day: date) -> list[tu
         .join(latest, latest.c.rid == review_t.c.id)
         .join(state_t, state_t.c.card_id == review_t.c.card_id)
         .join(card_t, card_t.c.id == review_t.c.card_id)
-        .where(review_t.c.quality < REPEAT_UNTIL, state_t.c.suspended.is_(False),
+        .where(review_t.c.quality < REPEAT_UNTIL, in_play(),
                _not_buried(day))
         .order_by(review_t.c.id)
     )
@@ -80,7 +85,7 @@ def due_statement(day: date) -> AnySelect:
     return (
         select(state_t.c.card_id, card_t.c.deck_id)
         .join(card_t, card_t.c.id == state_t.c.card_id)
-        .where(state_t.c.suspended.is_(False), state_t.c.due <= day)
+        .where(in_play(), state_t.c.due <= day)
         .order_by(state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id)
     )
 
@@ -120,7 +125,7 @@ def _plan(store: Store, conn: Connection, deck_id: int | None, day: date,
         # one deck: its cards drive (the note index), then their states by key; filtering
         # the whole collection's due cards by deck took 35 ms for a 40-card deck at 100,000
         due = (select(state_t.c.card_id, literal(deck_id))
-               .where(state_t.c.suspended.is_(False), state_t.c.due <= day,
+               .where(in_play(), state_t.c.due <= day,
                       state_t.c.card_id.in_(select(card_t.c.id).where(
                           card_t.c.deck_id == deck_id)))
                .order_by(state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id))
@@ -129,7 +134,7 @@ def _plan(store: Store, conn: Connection, deck_id: int | None, day: date,
         # (the join to card cost 20 of 70 ms for 36,000 due cards at 100,000 here)
         (only,) = room
         ids = driver.fetch_column(conn, select(state_t.c.card_id).where(
-            state_t.c.suspended.is_(False), state_t.c.due <= day).order_by(
+            in_play(), state_t.c.due <= day).order_by(
             state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id))
         plans[only].reviews = [c for c in ids if c not in buried][:room[only][1]]
     elif any(r[1] for r in room.values()):
@@ -146,7 +151,7 @@ def _plan(store: Store, conn: Connection, deck_id: int | None, day: date,
         if new_room:
             plans[did].new = list(conn.execute(
                 select(state_t.c.card_id).join(card_t, card_t.c.id == state_t.c.card_id)
-                .where(card_t.c.deck_id == did, state_t.c.suspended.is_(False),
+                .where(card_t.c.deck_id == did, in_play(),
                        state_t.c.due.is_(None), _not_buried(day))
                 .order_by(card_t.c.position, card_t.c.id).limit(new_room)).scalars())
     cap = store.settings.max_per_day
@@ -247,12 +252,13 @@ def deck_summaries(store: Store, day: date | None = None) -> Overview:
         decks = [convert.deck(r) for r in conn.execute(
             select(deck_t).order_by(deck_t.c.key)).mappings()]
         every, left = _plan(store, conn, None, day, None)
+        live = state_t.c.retired.is_(False)
         plans = {p.deck_id: _capped([p], left)[0] for p in every}
         per_deck = {
             row[0]: row[1:]
             for row in conn.execute(
-                select(card_t.c.deck_id, func.count(),
-                       func.count().filter(state_t.c.suspended.is_(True)),
+                select(card_t.c.deck_id, func.count().filter(live),
+                       func.count().filter(and_(live, state_t.c.suspended.is_(True))),
                        func.max(state_t.c.last_reviewed))
                 .join(state_t, state_t.c.card_id == card_t.c.id)
                 .group_by(card_t.c.deck_id))
@@ -272,11 +278,11 @@ def deck_summaries(store: Store, day: date | None = None) -> Overview:
 
 
 def card_ids(store: Store, deck_id: int | None) -> list[int]:
-    """Every unsuspended card id, of one deck or all, in deck order: a quiz's pool."""
+    """Every card in play, of one deck or all, in deck order: a quiz's pool."""
     query = (
         select(card_t.c.id)
         .join(state_t, state_t.c.card_id == card_t.c.id)
-        .where(state_t.c.suspended.is_(False))
+        .where(in_play())
         .order_by(card_t.c.deck_id, card_t.c.position, card_t.c.id)
     )
     if deck_id is not None:
@@ -290,7 +296,7 @@ def next_due(store: Store, deck: Deck | None, day: date | None = None) -> tuple[
     day = day or store.today()
     query = select(func.min(state_t.c.due), func.count().filter(
         state_t.c.due == day + timedelta(days=1)))
-    query = query.where(state_t.c.suspended.is_(False), state_t.c.due > day)
+    query = query.where(in_play(), state_t.c.due > day)
     if deck is not None:
         query = query.join(card_t, card_t.c.id == state_t.c.card_id).where(
             card_t.c.deck_id == deck.id)

@@ -200,4 +200,5 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     pruned: int = 0
+    retired: int = 0  # a family's cards no longer in their files (see store.imports)
     missing: list[str] = field(default_factory=list)  # keys no longer in the file

@@ -73,7 +73,7 @@ class CardTag(SQLModel, table=True):
 class CardState(SQLModel, table=True):
     __tablename__ = "card_state"
     __table_args__ = (
-        Index("ix_card_state_queue", "suspended", "due", "easiness_x100"),
+        Index("ix_card_state_queue", "suspended", "retired", "due", "easiness_x100"),
         Index("ix_card_state_buried", "buried_until"),
     )
 
@@ -87,6 +87,10 @@ class CardState(SQLModel, table=True):
     suspended: bool = False
     buried_until: date | None = None
     last_reviewed: datetime | None = None
+    # No longer part of its deck (gone from the deck's file, or deleted): out of every queue
+    # and count, its reviews still in the statistics. Not a scheduling flag: replay and
+    # unsuspend leave it alone.
+    retired: bool = False
 
 
 class Review(SQLModel, table=True):

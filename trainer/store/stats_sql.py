@@ -32,6 +32,7 @@ from sqlalchemy import (
 from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS, QUIZ_RIGHT
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store.driver import AnySelect
+from trainer.store.queue import in_play
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class StatsQueries:
     def counts(self, today: date) -> Row:
         """(total, suspended, new, learning, young, mature, buried, leeches)."""
         s = state_t.c
-        active = s.suspended.is_(False)
+        active = in_play()
         query = select(
             func.count(),
             func.count().filter(s.suspended.is_(True)),
@@ -173,7 +174,7 @@ class StatsQueries:
             func.count().filter(and_(active, s.repetitions >= 2, s.interval >= MATURE_DAYS)),
             func.count().filter(and_(active, s.buried_until > today)),
             func.count().filter(s.lapses >= LEECH_LAPSES),
-        )
+        ).where(s.retired.is_(False))
         return tuple(self.conn.execute(self._cards(query, s.card_id)).one())
 
     def forecast(self, today: date, days: int) -> list[Row]:
@@ -183,7 +184,7 @@ class StatsQueries:
         day = case((s.due < today, today), else_=s.due)
         query = (
             select(day, func.count())
-            .where(s.suspended.is_(False), s.due.is_not(None), s.due <= last)
+            .where(in_play(), s.due.is_not(None), s.due <= last)
             .group_by(day)
         )
         return self._rows(self._cards(query, s.card_id))
@@ -191,14 +192,14 @@ class StatsQueries:
     def intervals(self) -> list[Row]:
         """(interval, cards) of reviewed, unsuspended cards."""
         s = state_t.c
-        reviewed = and_(s.suspended.is_(False), s.due.is_not(None))
+        reviewed = and_(in_play(), s.due.is_not(None))
         return self._rows(self._cards(
             select(s.interval, func.count()).where(reviewed).group_by(s.interval), s.card_id))
 
     def easiness(self) -> list[Row]:
         """(easiness_x100, cards) of reviewed, unsuspended cards."""
         s = state_t.c
-        reviewed = and_(s.suspended.is_(False), s.due.is_not(None))
+        reviewed = and_(in_play(), s.due.is_not(None))
         return self._rows(self._cards(
             select(s.easiness_x100, func.count()).where(reviewed).group_by(s.easiness_x100),
             s.card_id))
@@ -210,7 +211,8 @@ class StatsQueries:
         # prompt of every card before the sort.
         top = self._cards(
             select(s.card_id, s.lapses, s.easiness_x100, s.reviews)
-            .where(or_(s.lapses > 0, s.easiness_x100 < INITIAL_EASINESS_X100), s.reviews > 0)
+            .where(or_(s.lapses > 0, s.easiness_x100 < INITIAL_EASINESS_X100), s.reviews > 0,
+                   s.retired.is_(False))
             .order_by(s.lapses.desc(), s.easiness_x100, s.card_id)
             .limit(limit), s.card_id,
         ).subquery()
@@ -225,13 +227,14 @@ class StatsQueries:
 
     def _mature_card(self) -> ColumnElement[bool]:
         s = state_t.c
-        return and_(s.repetitions >= 2, s.interval >= MATURE_DAYS, s.suspended.is_(False))
+        return and_(s.repetitions >= 2, s.interval >= MATURE_DAYS, in_play())
 
     def decks(self) -> list[Row]:
         """(deck id, key, name, cards, mature cards), by key."""
         s = state_t.c
         return self._rows(self._cards(
-            select(deck_t.c.id, deck_t.c.key, deck_t.c.name, func.count(s.card_id),
+            select(deck_t.c.id, deck_t.c.key, deck_t.c.name,
+                   func.count().filter(s.retired.is_(False)),
                    func.count().filter(self._mature_card()))
             .select_from(deck_t.join(card_t, card_t.c.deck_id == deck_t.c.id)
                          .join(state_t, s.card_id == card_t.c.id))

@@ -12,6 +12,7 @@ from trainer import heap
 from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession
 from trainer.store import Deck, Store
+from trainer.store.errors import StoreError
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -86,9 +87,13 @@ class TrainerApp(App[int]):
 
     @work(thread=True, exclusive=True, group="start")
     def prepare(self) -> None:
-        from trainer.bundled import ensure_bundled
+        from trainer import bundled
 
-        ensure_bundled(self.store)
+        try:
+            bundled.ensure_bundled(self.store)
+        except StoreError as exc:  # the decks stay as they were; studying still works
+            self.call_from_thread(self.notify, f"The bundled decks were not refreshed: {exc}",
+                                  severity="error", timeout=10)
         self.call_from_thread(self._route)
 
     def _route(self) -> None:
