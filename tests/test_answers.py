@@ -75,6 +75,10 @@ def test_choice_order_is_stable_per_seed():
         ("one million square km", "1 million km2", "right"),
         ("seventeen days", "17 days", "right"),
         ("twenty one", "21", "right"),
+        ("an estimated 45 per cent", "45%", "right"),
+        # thousands separators and a unit written on: one number, one unit
+        ("4,300km", "4,300 kilometres", "right"),
+        ("4300 km", "4,300 kilometres", "right"),
         # a direction may be left out, never contradicted
         ("40%", "just over 40%", "right"),
         ("over 40 per cent", "just over 40%", "right"),

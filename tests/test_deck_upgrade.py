@@ -105,3 +105,62 @@ async def test_a_failed_refresh_of_the_bundled_decks_is_a_message_not_a_crash(mo
         await settle(pilot)
         assert isinstance(app.screen, DeckListScreen)
         assert any("database or disk is full" in str(n.message) for n in app._notifications)
+
+
+def test_a_student_of_the_first_article_decks_keeps_every_surviving_cards_progress(tmp_path):
+    """The decks as shipped before the rewrite (tests/data/decks-2026-11), studied, then
+    upgraded to the decks shipped now."""
+    from tests.test_bundled_decks import DECKS
+
+    old = Path(__file__).parent / "data" / "decks-2026-11"
+    clock = Clock()
+    store = open_store(None, settings=LONDON, clock=clock)
+    ensure_bundled(store, old)
+
+    def by_key() -> dict[str, tuple[str, int]]:
+        return {c.key: (d.key, c.id) for d in store.deck_summaries().decks
+                for c in store.deck_cards(d.id)}
+
+    before = by_key()
+    for _, cid in before.values():
+        store.record_review(cid, 4)
+    states = {key: store.state(cid) for key, (_, cid) in before.items()}
+
+    new = tmp_path / "decks"
+    new.mkdir()
+    for path in DECKS:
+        (new / path.name).write_bytes(path.read_bytes())
+    ensure_bundled(store, new)
+    after = by_key()
+    live = set(store.card_ids(None))  # neither suspended nor retired
+    surviving = [k for k in before if k in after and after[k][1] in live]
+    assert len(surviving) >= 100
+    for key in surviving:
+        assert after[key][1] == before[key][1], key  # the same card, wherever it lives now
+        assert store.state(after[key][1]) == states[key], key
+    gone = [k for k in before if k not in surviving]
+    assert gone and not set(gone) & {k for k, (_, cid) in after.items() if cid in live}
+    # what was studied is still in the statistics, retired cards' reviews included
+    assert compute(store)["today"]["answers"] == len(before)
+    store.close()
+
+
+def test_an_entry_that_becomes_a_cloze_keeps_its_progress_in_its_first_gap(tmp_path, db_url):
+    from tests.helpers import import_bytes
+
+    store = open_store(db_url, settings=LONDON, clock=Clock())
+    head = 'schema_version = 1\n[deck]\nid = "k"\nname = "K"\n[[cards]]\nid = "x"\n'
+    import_bytes(store, (head + 'kind = "basic"\nprompt = "Who?"\nanswer = "Mao"\n').encode())
+    (card,) = store.deck_cards(store.find_deck("k").id)
+    store.record_review(card.id, 5)
+    studied = store.state(card.id)
+    import_bytes(store, (head + 'kind = "cloze"\ntext = "{{c1::Mao}} met {{c2::Stalin}}."\n')
+                 .encode())
+    first, second = store.deck_cards(store.find_deck("k").id)
+    assert (first.key, first.id) == ("x#c1", card.id)
+    assert store.state(first.id) == studied
+    assert store.state(second.id).due is None  # the new gap is a new card
+    # and back again
+    import_bytes(store, (head + 'kind = "basic"\nprompt = "Who?"\nanswer = "Mao"\n').encode())
+    assert store.state(store.deck_cards(store.find_deck("k").id)[0].id) == studied
+    store.close()

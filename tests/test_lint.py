@@ -106,3 +106,63 @@ def test_lint_reads_a_deck_in_the_database_too(files, capsys):
     capsys.readouterr()
     assert main(["lint", "l"]) == 1
     assert "deck l: gives-away: error: shows the answer of who-met" in capsys.readouterr().out
+
+
+def deck_text(key: str, tags: str, cards: list[tuple[str, str, str, int]],
+              extra: str = "") -> str:
+    lines = ["schema_version = 1", "[deck]", f'id = "{key}"', f'name = "{key}"',
+             f"tags = [{tags}]", extra]
+    for card_id, prompt, answer, para in cards:
+        lines += ["[[cards]]", f'id = "{card_id}"', 'kind = "basic"', f'prompt = "{prompt}"',
+                  f'answer = "{answer}"', f'source = {{ quote = "Mao", para = {para} }}']
+    return "\n".join(lines) + "\n"
+
+
+def test_a_giveaway_across_decks_that_share_a_tag_is_a_warning(tmp_path, capsys):
+    one = tmp_path / "one.toml"
+    one.write_text(deck_text("one", '"set"', [("who", "Who met Stalin?", "Mao", 1)]))
+    two = tmp_path / "two.toml"
+    two.write_text(deck_text("two", '"set"', [("why", "Why did Mao wait?", "Stalin's whim", 1)]))
+    apart = tmp_path / "apart.toml"
+    apart.write_text(deck_text("apart", '"other"', [("how", "How did Mao go?", "By train", 1)]))
+    assert main(["lint", str(one), str(two), str(apart)]) == 0
+    out = capsys.readouterr().out
+    assert "two.toml: why: warning: shows the answer of who in one ('Mao')" in out
+    assert "apart.toml: how:" not in out  # no tag in common: never studied as a set
+    assert out.splitlines()[-1] == "3 decks: 0 errors, 1 warnings"
+
+
+def test_entries_per_paragraph_count_over_every_deck(tmp_path, capsys):
+    source = tmp_path / "text.txt"
+    source.write_text(" ".join(["Mao"] + ["word"] * 30) + "\n")
+    one = tmp_path / "one.toml"
+    one.write_text(deck_text("one", '"a"', [(f"o{i}", f"p{i}?", f"x{i}", 1) for i in range(3)]))
+    two = tmp_path / "two.toml"
+    two.write_text(deck_text("two", '"b"', [(f"t{i}", f"q{i}?", f"y{i}", 1) for i in range(3)]))
+    assert main(["lint", str(one), "--source", str(source)]) == 0
+    assert "entries on one paragraph" not in capsys.readouterr().out
+    assert main(["lint", str(one), str(two), "--source", str(source)]) == 0
+    assert "paragraph 1: warning: 6 entries on one paragraph (at most 5)" in \
+        capsys.readouterr().out
+
+
+def test_a_decks_own_source_text_is_read_beside_it(tmp_path, capsys):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("Mao went to Moscow in the winter of 1949.\n")
+    deck = tmp_path / "d.toml"
+    deck.write_text(deck_text("d", '"a"', [("q", "Who went?", "Mao", 2)],
+                              extra='source_text = "texts/a.txt"'))
+    assert main(["lint", str(deck)]) == 1
+    assert "q: error: paragraph 2 does not exist" in capsys.readouterr().out
+    deck.write_text(deck_text("d", '"a"', [("q", "Who went?", "Mao", 1)],
+                              extra='source_text = "texts/missing.txt"'))
+    assert main(["lint", str(deck)]) == 1
+    assert "source_text 'texts/missing.txt': cannot read" in capsys.readouterr().out
+
+
+def test_a_name_with_a_number_is_not_a_number_with_a_unit(tmp_path, capsys):
+    deck = tmp_path / "n.toml"
+    deck.write_text('schema_version = 1\n[deck]\nid = "n"\nname = "n"\n[[cards]]\nid = "p"\n'
+                    'kind = "typed"\nprompt = "Which pipeline?"\nanswer = "Power of Siberia 2"\n')
+    assert main(["lint", str(deck)]) == 0
+    assert "has a unit" not in capsys.readouterr().out

@@ -25,8 +25,8 @@ def normalise(text: str) -> str:
 # -- what a fair reader ignores: the words around an answer that carry no fact -------------
 
 ARTICLES = {"the", "a", "an"}
-APPROXIMATE = {"about", "around", "roughly", "approximately", "some", "circa", "c", "just",
-               "ca"}
+APPROXIMATE = {"about", "around", "roughly", "approximately", "approx", "estimated", "some",
+               "circa", "c", "ca", "just"}
 UP = ("more than", "over", "above", "upwards of", "at least")
 DOWN = ("less than", "under", "below", "nearly", "almost", "fewer than", "just under")
 UNITS = [  # longest first: written out or abbreviated, one word
@@ -82,7 +82,9 @@ def fair(text: str) -> tuple[str, int]:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("%", " % ").replace("-", " ")
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 4,300 is 4300
     text = re.sub(r"[^\w%² ]", " ", text)
+    text = re.sub(r"(?<=\d)(?=[^\W\d_])", " ", text)  # 4300km is 4300 km
     text = " ".join(text.split())
     for written, short in UNITS:
         text = re.sub(rf"(?<=\d) ?{re.escape(written)}(?= |$)", f" {short}", text)

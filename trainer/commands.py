@@ -102,7 +102,7 @@ def register(add: AddCommand) -> None:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from trainer.lint import lint, uncited
+    from trainer.lint import lint
 
     decks = _lint_targets(args)
     source = None
@@ -114,10 +114,6 @@ def cmd_lint(args: argparse.Namespace) -> int:
     findings = lint(decks, source)
     for finding in findings:
         say(finding.line())
-    if source is not None:
-        missing = uncited(decks, source)
-        if missing:
-            say("warning: paragraphs of substance no card cites: " + ", ".join(map(str, missing)))
     errors = sum(f.error for f in findings)
     say(f"{len(decks)} decks: {errors} errors, {len(findings) - errors} warnings")
     return 1 if errors else 0

@@ -4,9 +4,13 @@ Errors (exit 1): a card whose prompt, options or visible cloze text shows anothe
 answer (or its own), whole words, numbers always, the deck's name and description exempt; a
 typed answer over five words; distractors that repeat each other or the answer; a gap whose
 text shows elsewhere in its own card; with a source text, a quote that is not in it verbatim or
-not in the paragraph it names. Warnings: two cards with the same answer; distractors of mixed
-kinds (a year among names); a number with a unit and no accept without it; more than five
-entries on one paragraph; paragraphs of substance no card cites.
+not in the paragraph it names. Warnings: the same giveaway across decks that share a tag; two
+cards with the same answer; distractors of mixed kinds (a year among names); a number with a
+unit and no accept without it; a quote over 25 words or from the page's furniture; more than
+five entries on one paragraph (counted over every deck linted with that text); paragraphs of
+substance no card cites.
+
+The source text is ``--source FILE`` or a deck's own ``source_text`` (relative to its file).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from trainer.answers import fair, normalise
 from trainer.formats.cloze import CLOZE
@@ -22,6 +27,7 @@ from trainer.formats.model import ParsedDeck, StudyCard
 MAX_TYPED_WORDS = 5
 MAX_PER_PARAGRAPH = 5
 MIN_SUBSTANCE_WORDS = 20
+MAX_QUOTE_WORDS = 25
 # the captured page's furniture, not the article
 FURNITURE = (
     "Support 110 years", "[See also:", "•", "Select and enter your email", "Visit our privacy",
@@ -32,6 +38,7 @@ TRANSLATE = str.maketrans({
     "\u2026": "...", "\u00a0": " ",
 })
 YEAR = re.compile(r"^\d{3,4}$")
+NUMBER_FIRST = re.compile(r"^\s*[\d.,]*\d")  # "4,300 km", not "Power of Siberia 2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +71,43 @@ def lint(decks: list[ParsedDeck], source: str | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for deck in decks:
         findings += _deck(deck)
-        if source is not None:
-            findings += _sources(deck, paragraphs(source))
+    findings += _across(decks)
+    for text, group in _by_source(decks, source, findings).items():
+        findings += _sources(group, paragraphs(text))
+        missing = uncited(group, text)
+        if missing:
+            findings.append(Finding("source text", "uncited", False,
+                                    "paragraphs of substance no card cites: "
+                                    + ", ".join(map(str, missing))))
     return findings
+
+
+def own_source(deck: ParsedDeck) -> str | None:
+    """A deck's own ``source_text``, read relative to its file; None when it has none."""
+    if not deck.source_text:
+        return None
+    path = Path(deck.origin).parent / deck.source_text
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OSError(f"{deck.origin}: source_text {deck.source_text!r}: cannot read "
+                      f"({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _by_source(decks: list[ParsedDeck], source: str | None,
+               findings: list[Finding]) -> dict[str, list[ParsedDeck]]:
+    """Decks grouped by the text their quotes are checked against."""
+    groups: dict[str, list[ParsedDeck]] = defaultdict(list)
+    for deck in decks:
+        text = source
+        if text is None:
+            try:
+                text = own_source(deck)
+            except OSError as exc:
+                findings.append(Finding(deck.origin, "deck", True, str(exc)))
+        if text is not None:
+            groups[text].append(deck)
+    return groups
 
 
 def _words(text: str) -> str:
@@ -87,16 +128,9 @@ def _deck(deck: ParsedDeck) -> list[Finding]:
 
     answers = [(card, normalise(card.answer)) for card in deck.cards]
     for card in deck.cards:
-        seen = _words(_shown(card))
-        for other, answer in answers:
-            if other is card and card.kind in ("cloze", "choice"):
-                continue  # a gap is hidden; a choice's own answer is among its options
-            if not answer or set(answer.split()) <= exempt:
-                continue
-            if (len(answer) >= 3 or answer.isdigit()) and f" {answer} " in seen:
-                whose = "its own answer" if other is card else f"the answer of {other.entry}"
-                if other is card or other.entry != card.entry:
-                    add(card, True, f"shows {whose} ({other.answer!r})")
+        for other in _giveaways(card, answers, exempt):
+            whose = "its own answer" if other is card else f"the answer of {other.entry}"
+            add(card, True, f"shows {whose} ({other.answer!r})")
         if card.kind == "typed" and len(card.answer.split()) > MAX_TYPED_WORDS:
             add(card, True, f"a typed answer of {len(card.answer.split())} words (at most "
                 f"{MAX_TYPED_WORDS})")
@@ -114,13 +148,48 @@ def _deck(deck: ParsedDeck) -> list[Finding]:
             if len(gap) >= 3 and f" {gap} " in _words(rest):
                 add(card, True, f"gap {card.cloze_number} ({card.answer!r}) shows elsewhere in "
                     "its own text")
-        if card.kind == "typed" and re.search(r"\d", card.answer) and not any(
+        if card.kind == "typed" and NUMBER_FIRST.match(card.answer) and not any(
                 fair(a)[0].isdigit() for a in (card.answer, *card.accept)):
             add(card, False, f"the answer {card.answer!r} has a unit; accept the number alone")
     same = Counter(a for _, a in answers if a)
     for card, answer in answers:
         if answer and same[answer] > 1 and card.kind != "cloze":
             add(card, False, f"another card has the same answer ({card.answer!r})")
+    return _unique(out)
+
+
+def _giveaways(card: StudyCard, answers: list[tuple[StudyCard, str]],
+               exempt: set[str]) -> list[StudyCard]:
+    """The cards among ``answers`` whose answer ``card`` shows before it is answered."""
+    seen = _words(_shown(card))
+    out = []
+    for other, answer in answers:
+        if other is card and card.kind in ("cloze", "choice"):
+            continue  # a gap is hidden; a choice's own answer is among its options
+        if other is not card and other.entry == card.entry:
+            continue  # a note's own gaps
+        if not answer or set(answer.split()) <= exempt:
+            continue
+        if (len(answer) >= 3 or answer.isdigit()) and f" {answer} " in seen:
+            out.append(other)
+    return out
+
+
+def _across(decks: list[ParsedDeck]) -> list[Finding]:
+    """Warnings for giveaways between decks that share a tag: a student studying them
+    together meets both cards."""
+    out: list[Finding] = []
+    for deck in decks:
+        exempt = set(normalise(f"{deck.name} {deck.description}").split())
+        for other in decks:
+            if other is deck or not set(deck.tags) & set(other.tags):
+                continue
+            answers = [(card, normalise(card.answer)) for card in other.cards]
+            for card in deck.cards:
+                for shown in _giveaways(card, answers, exempt):
+                    out.append(Finding(deck.origin, card.entry, False,
+                                       f"shows the answer of {shown.entry} in {other.key} "
+                                       f"({shown.answer!r})"))
     return _unique(out)
 
 
@@ -132,27 +201,37 @@ def _without_gap(text: str, number: int) -> str:
     return CLOZE.sub(fill, text)
 
 
-def _sources(deck: ParsedDeck, paras: list[str]) -> list[Finding]:
+def _sources(decks: list[ParsedDeck], paras: list[str]) -> list[Finding]:
     out: list[Finding] = []
     per_paragraph: dict[int, set[str]] = defaultdict(set)
-    for card in deck.cards:
-        if not card.source_quote:
-            continue
-        quote = plain_quote(card.source_quote)
-        para = card.source_para or 0
-        per_paragraph[para].add(card.entry)
-        if not 1 <= para <= len(paras):
-            out.append(Finding(deck.origin, card.entry, True, f"paragraph {para} does not exist"))
-        elif quote not in paras[para - 1]:
-            found = [i + 1 for i, p in enumerate(paras) if quote in p]
-            hint = f"it is in paragraph {found[0]}" if found else "not in the source"
-            out.append(Finding(deck.origin, card.entry, True,
-                               f"quote not in paragraph {para} ({hint})"))
+    for deck in decks:
+        for card in deck.cards:
+            if not card.source_quote:
+                continue
+            quote = plain_quote(card.source_quote)
+            para = card.source_para or 0
+            per_paragraph[para].add(card.entry)
+
+            def add(error: bool, message: str, card: StudyCard = card,
+                    origin: str = deck.origin) -> None:
+                out.append(Finding(origin, card.entry, error, message))
+
+            if len(quote.split()) > MAX_QUOTE_WORDS:
+                add(False, f"a quote of {len(quote.split())} words (at most {MAX_QUOTE_WORDS})")
+            if not 1 <= para <= len(paras):
+                add(True, f"paragraph {para} does not exist")
+            elif quote not in paras[para - 1]:
+                found = [i + 1 for i, p in enumerate(paras) if quote in p]
+                hint = f"it is in paragraph {found[0]}" if found else "not in the source"
+                add(True, f"quote not in paragraph {para} ({hint})")
+            elif paras[para - 1].startswith(FURNITURE):
+                add(False, f"paragraph {para} is the page's furniture, not the text")
     for para, entries in sorted(per_paragraph.items()):
         if len(entries) > MAX_PER_PARAGRAPH:
-            out.append(Finding(deck.origin, f"paragraph {para}", False,
+            out.append(Finding(decks[0].origin if len(decks) == 1 else "decks",
+                               f"paragraph {para}", False,
                                f"{len(entries)} entries on one paragraph (at most "
-                               f"{MAX_PER_PARAGRAPH})"))
+                               f"{MAX_PER_PARAGRAPH}): {', '.join(sorted(entries))}"))
     return _unique(out)
 
 

@@ -47,6 +47,9 @@ class DeckMeta(_Strict):
     # the author's suggested daily limits; the student's own settings win
     new_per_day: Limit | None = None
     reviews_per_day: Limit | None = None
+    # the text the cards quote, relative to the deck file: `trainer lint` checks the quotes
+    # against it (the bundled decks leave it unset: the article is not ours to ship)
+    source_text: str | None = None
 
 
 class _CardBase(_Strict):
@@ -164,4 +167,5 @@ class ParsedDeck:
     new_per_day: int | None = None
     reviews_per_day: int | None = None
     origin: str = ""  # the file it came from, for messages
+    source_text: str | None = None  # see DeckMeta.source_text
     notes: list[str] = field(default_factory=list)  # for the report (media, skipped rows)

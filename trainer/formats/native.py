@@ -153,7 +153,7 @@ def to_parsed(deck_file: DeckFile, origin: str = "") -> ParsedDeck:
     return ParsedDeck(
         key=meta.id, name=meta.name, description=meta.description, source=meta.source,
         tags=list(meta.tags), cards=cards, new_per_day=meta.new_per_day,
-        reviews_per_day=meta.reviews_per_day, origin=origin,
+        reviews_per_day=meta.reviews_per_day, origin=origin, source_text=meta.source_text,
     )
 
 

@@ -138,6 +138,7 @@ def _write_one(
         if meta_changed:
             conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(updated_at=now,
                                                                               **meta))
+    _keep_progress_across_kinds(conn, deck_id, {c.key for c in deck.cards})
     existing = {
         key: (cid, chash, pos)
         for cid, key, chash, pos in driver.fetch_rows(
@@ -220,6 +221,22 @@ def _write_one(
                   suspended=card.suspended, buried_until=tomorrow if card.buried else None,
                   conn=conn)
     return counts
+
+
+def _keep_progress_across_kinds(conn: Connection, deck_id: int, keys: set[str]) -> None:
+    """An entry that became a cloze keeps its progress in its first gap, and a cloze that
+    became a single card keeps its first gap's: the card's key follows the entry."""
+    have = set(conn.execute(select(card_t.c.key).where(card_t.c.deck_id == deck_id)).scalars())
+    renames = []
+    for key in keys - have:
+        entry, cloze, gap = key.partition("#c")
+        old = entry if cloze else f"{key}#c1"
+        if (gap == "1" or not cloze) and old in have and old not in keys:
+            renames.append({"b_old": old, "b_new": key})
+    if renames:
+        conn.execute(update(card_t).where(card_t.c.deck_id == deck_id,
+                                          card_t.c.key == bindparam("b_old")).values(
+            key=bindparam("b_new")), renames)
 
 
 def _retire(conn: Connection, ids_by_key: dict[str, int], keys_in_file: set[str]) -> int:
