@@ -114,3 +114,12 @@ def test_stats_calendar(snap_compare):
 
 def test_stats_cards(snap_compare):
     assert snap_compare(_stats_app(), terminal_size=SIZE, press=["4"], run_before=_wait)
+
+
+def test_source_map(snap_compare):
+    async def studied_then_map(pilot) -> None:
+        await _wait(pilot)
+        await pilot.press("space", "e")  # the first card's paragraph
+        await _wait(pilot)
+
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=studied_then_map)

@@ -266,8 +266,10 @@ async def test_markup_in_cards_and_names_is_shown_literally(_isolated_home):
         assert "[@click=app.quit]" in shown(screen, "#prompt")
         await pilot.press("space")
         assert "[red]not red[/red]" in shown(screen, "#answer")
-        await pilot.press("e")
-        assert "Joseph Stalin" in shown(screen, "#source")
+        await pilot.press("e")  # the source map, at the card's paragraph
+        await settle(pilot)
+        assert "Joseph Stalin" in shown(app.screen, "#map-quotes")
+        assert "Snapshot deck [bold]not bold[/]" in shown(app.screen, "#map-title")
         assert app.is_running
     store.close()
 

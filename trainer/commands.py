@@ -70,6 +70,12 @@ def register(add: AddCommand) -> None:
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
     p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
 
+    p = add("map", cmd_map, "a deck's source, paragraph by paragraph: the quotes its cards "
+            "cite and how well you know each paragraph")
+    p.add_argument("deck", metavar="DECK", help="deck key or name")
+    p.add_argument("--source", type=Path, metavar="FILE",
+                   help="the source text, to show each paragraph in full")
+    p.add_argument("--json", action="store_true", help="the paragraphs as JSON")
     p = add("lint", cmd_lint, "check deck files (or decks) for what a student should not meet")
     p.add_argument("targets", nargs="+", metavar="PATH|DECK", help="a deck file, or a deck's "
                    "key or name")
@@ -99,6 +105,28 @@ def register(add: AddCommand) -> None:
     for sub in (o, m):
         sub.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                          help="database (as for every command)")
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from trainer.lint import paragraphs
+    from trainer.render.source_map import render_map
+    from trainer.stats.source_map import source_map
+
+    text = None
+    if args.source is not None:
+        try:
+            text = paragraphs(args.source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise UserError(f"{args.source}: cannot read: {reason}") from None
+    with open_from_args(args) as store:
+        deck = store.find_deck(args.deck)
+        found = source_map(store, deck)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(visible(render_map(f"{deck.name} [{deck.key}]", found, text)))
+    return 0
 
 
 def cmd_lint(args: argparse.Namespace) -> int:

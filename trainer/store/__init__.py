@@ -16,7 +16,18 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
-from trainer.store import cards, decks, flags, log, options, queue, replay, reviews, undo
+from trainer.store import (
+    cards,
+    decks,
+    flags,
+    log,
+    options,
+    queue,
+    replay,
+    reviews,
+    sources,
+    undo,
+)
 from trainer.store.engine import prepare_engine, sqlite_path
 from trainer.store.errors import CouldNotSave, StoreError, database_problem, plain_reason
 from trainer.store.lock import StudyLock
@@ -136,6 +147,7 @@ class Store:
         return moment.astimezone(self.settings.tzinfo()).hour
 
     find_deck = decks.find_deck
+    deck = decks.deck
     create_deck = decks.create_deck
     tags = decks.tags
     card = cards.card
@@ -149,6 +161,7 @@ class Store:
     next_due = queue.next_due
     siblings = queue.siblings
     answer_count = cards.answer_count
+    cited_cards = sources.cited_cards
     state = log.state
     record_review = reviews.record_review
     set_state = reviews.set_state

@@ -1,4 +1,4 @@
-"""Decks: find one by key or name, create one, list the tags in use.
+"""Decks: find one by key or name (or id), create one, list the tags in use.
 
 Ordinary reads a person waits on once, so they go through an ORM session and ``select``.
 """
@@ -30,6 +30,14 @@ def find_deck(store: Store, ref: str) -> Deck:
         keys = ", ".join(d.key for d in named)
         raise StoreError(f"deck name {ref!r} is ambiguous; use a key: {keys}")
     raise NotFound(f"no deck with key or name {ref!r}; `trainer decks` lists them")
+
+
+def deck(store: Store, deck_id: int) -> Deck:
+    with store.session() as session:
+        found = session.get(schema.Deck, deck_id)
+        if found is None:
+            raise NotFound(f"deck {deck_id} is no longer in the database")
+        return convert.deck(found)
 
 
 def create_deck(

@@ -202,3 +202,19 @@ class ImportCounts:
     pruned: int = 0
     retired: int = 0  # a family's cards no longer in their files (see store.imports)
     missing: list[str] = field(default_factory=list)  # keys no longer in the file
+
+
+@dataclass(frozen=True, slots=True)
+class CitedCard:
+    """A card in play that cites a paragraph of its deck's source: what the source map shows
+    of it, with its scheduled answers as a young or mature card in the last 30 days."""
+
+    para: int
+    entry: str
+    quote: str
+    repetitions: int
+    interval: int
+    reviews: int
+    due: date | None
+    recent: int
+    recent_passed: int

@@ -147,6 +147,11 @@ class TrainerApp(App[int]):
 
         self.push_screen(StatsScreen())
 
+    def open_source_map(self, deck: Deck, para: int | None = None) -> None:
+        from trainer.tui.screens.source_map import SourceMapScreen
+
+        self.push_screen(SourceMapScreen(deck, para))
+
     def show_summary(self, session: StudySession, title: str) -> None:
         from trainer.tui.screens.summary import SummaryScreen
 

@@ -47,6 +47,7 @@ class DeckListScreen(TrainerScreen[None]):
         Binding("s", "stats", "Statistics", id="decks.stats"),
         Binding("i", "import_file", "Import", id="decks.import"),
         Binding("o", "options", "Options", id="decks.options"),
+        Binding("m", "source_map", "Source map", id="decks.source_map"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -188,6 +189,15 @@ class DeckListScreen(TrainerScreen[None]):
             return
         deck = self.trainer.store.find_deck(key)
         self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
+
+    def action_source_map(self) -> None:
+        key = self._selected_key()
+        if key is None:
+            return
+        if key == TOTAL_KEY:
+            self.notify("The source map belongs to one deck: select it first.", timeout=3)
+            return
+        self.trainer.open_source_map(self.trainer.store.find_deck(key))
 
     def action_import_file(self) -> None:
         from trainer.tui.screens.import_file import ImportScreen

@@ -15,6 +15,7 @@ HELP = [
     ("Deck list", [
         ("enter", "study the selected deck"), ("a", "study everything due"),
         ("q", "quiz on the selected deck"), ("s", "statistics"), ("i", "import a deck file"),
+        ("o", "the deck's options"), ("m", "the deck's source map"),
         ("ctrl+p", "command palette (themes)"), ("?", "this help"), ("ctrl+q", "quit"),
     ]),
     ("Answering a card", [
@@ -26,7 +27,7 @@ HELP = [
         ("0-5", f"grade: 0 {GRADE_WORDS[0]} … 5 {GRADE_WORDS[5]}"),
         ("enter", "accept the suggested grade"),
         ("u / ctrl+z", "undo the last grade"), ("!", "suspend the card"),
-        ("-", "bury the card until tomorrow"), ("e", "show the source quote"),
+        ("-", "bury the card until tomorrow"), ("e", "the source map at the card's paragraph"),
     ]),
     ("Quiz", [
         ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),

@@ -41,7 +41,7 @@ class StudyScreen(TrainerScreen[None]):
         Binding("ctrl+z", "undo_key", "Undo", id="study.undo_key", priority=True, show=False),
         Binding("exclamation_mark", "suspend", "Suspend", id="study.suspend"),
         Binding("minus", "bury", "Bury", id="study.bury"),
-        Binding("e", "source", "Source", id="study.source"),
+        Binding("e", "source", "Source map", id="study.source"),
         Binding("escape", "end", "End", id="study.end", priority=True),
     ]
 
@@ -263,7 +263,13 @@ class StudyScreen(TrainerScreen[None]):
         self.show_card()
 
     def action_source(self) -> None:
-        self.query_one(CardPanel).toggle_source(self.view)
+        """The source map at the card's paragraph; a card that cites none shows its quote (or
+        says it has none) in place."""
+        if self.view.source_para is None:
+            self.query_one(CardPanel).toggle_source(self.view)
+            return
+        deck = self.trainer.store.deck(self.view.deck_id)
+        self.trainer.open_source_map(deck, self.view.source_para)
 
     def action_end(self) -> None:
         if self.session.history:
