@@ -164,3 +164,19 @@ def test_an_entry_that_becomes_a_cloze_keeps_its_progress_in_its_first_gap(tmp_p
     import_bytes(store, (head + 'kind = "basic"\nprompt = "Who?"\nanswer = "Mao"\n').encode())
     assert store.state(store.deck_cards(store.find_deck("k").id)[0].id) == studied
     store.close()
+
+
+def test_a_retired_card_is_not_exported(tmp_path, capsys):
+    from trainer.cli import main
+
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    ship(folder, {"kept": "a", "dropped": "c"}, {"other": "d"})
+    store = open_store(None, settings=LONDON, clock=Clock())
+    ensure_bundled(store, folder)
+    ship(folder, {"kept": "a"}, {"other": "d"})
+    ensure_bundled(store, folder)
+    store.close()
+    assert main(["export", "one"]) == 0
+    out = capsys.readouterr().out
+    assert 'id = "kept"' in out and "dropped" not in out

@@ -42,13 +42,15 @@ def answer_count(store: Store, card_id: int) -> int:
             review_t.c.card_id == card_id, review_t.c.kind.in_(ANSWER_KINDS))).scalar_one())
 
 
-def deck_cards(store: Store, deck_id: int) -> list[Card]:
-    """A deck's cards in deck order."""
+def deck_cards(store: Store, deck_id: int, *, retired: bool = False) -> list[Card]:
+    """A deck's cards in deck order; its retired cards too only if asked."""
     with store.session() as session:
+        query = select(schema.Card).where(schema.Card.deck_id == deck_id)
+        if not retired:
+            query = query.join(schema.CardState).where(
+                col(schema.CardState.retired).is_(False))
         rows = session.exec(
-            select(schema.Card).where(schema.Card.deck_id == deck_id)
-            .order_by(col(schema.Card.position), col(schema.Card.id))
-        ).all()
+            query.order_by(col(schema.Card.position), col(schema.Card.id))).all()
         return [convert.card(row) for row in rows]
 
 
