@@ -22,3 +22,10 @@ def study_day(now: datetime, settings: Settings) -> date:
     if local.hour < settings.day_start_hour:
         day -= timedelta(days=1)
     return day
+
+
+def day_start(day: date, settings: Settings) -> datetime:
+    """The aware instant the study day ``day`` begins."""
+    local = datetime(day.year, day.month, day.day, settings.day_start_hour,
+                     tzinfo=settings.tzinfo())
+    return local

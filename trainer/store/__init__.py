@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
 from trainer.store import (
+    bulk,
     cards,
     decks,
     flags,
@@ -25,6 +26,7 @@ from trainer.store import (
     queue,
     replay,
     reviews,
+    search,
     sources,
     undo,
 )
@@ -162,6 +164,13 @@ class Store:
     siblings = queue.siblings
     answer_count = cards.answer_count
     cited_cards = sources.cited_cards
+    search_cards = search.search
+    search_ids = search.search_ids
+    change_many = bulk.change_many
+    retire_many = bulk.retire_many
+    move_many = bulk.move_many
+    restore_decks = bulk.restore_decks
+    tag_many = bulk.tag_many
     state = log.state
     record_review = reviews.record_review
     set_state = reviews.set_state

@@ -62,7 +62,7 @@ def card(row: schema.Card | RowMapping) -> Card:
         explanation=get("explanation"), source_quote=get("source_quote"),
         source_para=get("source_para"), tags=words(get("tags")),
         content_hash=get("content_hash"), position=get("position"),
-        shuffle_seed=get("shuffle_seed"),
+        shuffle_seed=get("shuffle_seed"), created_at=aware(get("created_at")),
     )
 
 

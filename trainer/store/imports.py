@@ -180,6 +180,8 @@ def _write_one(
                 to_move.append({"b_id": found[0], "position": position})
     flush()
     if counts.added:
+        conn.execute(update(card_t).where(card_t.c.deck_id == deck_id,
+                                          card_t.c.created_at.is_(None)).values(created_at=now))
         conn.execute(insert(state_t).from_select(
             ["card_id"],
             select(card_t.c.id).where(card_t.c.deck_id == deck_id,

@@ -49,6 +49,7 @@ class Card:
     content_hash: str = ""
     position: int = 0
     shuffle_seed: int = 0
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,7 @@ class Card(SQLModel, table=True):
     content_hash: str = ""
     position: int = 0
     shuffle_seed: int = 0
+    created_at: datetime | None = None  # when it was first imported or added (search: added:)
 
 
 class CardTag(SQLModel, table=True):

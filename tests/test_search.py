@@ -1,0 +1,217 @@
+"""The search language: a table of queries and the cards each finds, over a small deck whose
+cards are studied, flagged and tagged through the product's own paths."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.helpers import LONDON, Clock, import_bytes
+from trainer.query import QueryError, parse
+from trainer.store import open_store
+
+ONE = """schema_version = 1
+[deck]
+id = "alpha"
+name = "Alpha deck"
+tags = ["history"]
+
+[[cards]]
+id = "mao"
+kind = "basic"
+prompt = "Who met Stalin in 1949?"
+answer = "Mao Zedong"
+tags = ["people", "cold-war::1949"]
+
+[[cards]]
+id = "wait"
+kind = "typed"
+prompt = "How many days did he wait?"
+answer = "17"
+accept = ["seventeen"]
+explanation = "50% of his visit, roughly (a guess)."
+
+[[cards]]
+id = "gap"
+kind = "cloze"
+text = "The {{c1::Amur}} river, 100_000 km of it."
+"""
+TWO = """schema_version = 1
+[deck]
+id = "beta-2"
+name = "Beta"
+
+[[cards]]
+id = "pick"
+kind = "choice"
+prompt = "Which river?"
+answer = "Amur"
+distractors = ["Volga", "Don"]
+
+[[cards]]
+id = "old"
+kind = "basic"
+prompt = "An old card"
+answer = "gone soon"
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    clock = Clock()
+    path = tmp_path_factory.mktemp("search") / "search.db"
+    store = open_store(f"sqlite:///{path}", settings=LONDON, clock=clock)
+    store.__dict__["clock"] = clock
+    clock.advance(days=-10)
+    import_bytes(store, ONE.encode())
+    clock.advance(days=10)
+    import_bytes(store, TWO.encode())
+    ids = {c.key: c.id for d in ("alpha", "beta-2")
+           for c in store.deck_cards(store.find_deck(d).id)}
+    # mao: studied to young (interval 6), with a lapse in between
+    store.record_review(ids["mao"], 5)
+    clock.advance(days=1)
+    store.record_review(ids["mao"], 1)
+    store.record_review(ids["mao"], 5)  # a same-day repeat
+    clock.advance(days=1)
+    store.record_review(ids["mao"], 5)
+    clock.advance(days=1)
+    store.record_review(ids["mao"], 4)
+    store.record_review(ids["wait"], 2)  # learning, answered with 2 today
+    store.suspend(ids["pick"])
+    store.retire_many([ids["old"]])
+    store.__dict__["ids"] = ids
+    yield store
+    store.close()
+
+
+def found(store, query: str) -> set[str]:
+    return {c.key for c in store.search_cards(parse(query), limit=None).cards}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", {"mao", "wait", "gap#c1", "pick"}),
+    ("mao", {"mao"}),
+    ("MAO zedong", {"mao"}),
+    ('"met stalin"', {"mao"}),
+    ("stalin 1950", set()),
+    ("50%", {"wait"}),  # punctuation and LIKE's wildcards are literal
+    ("100_000", {"gap#c1"}),
+    ("_", {"gap#c1"}),
+    ("seventeen", {"wait"}),  # accepted answers are fields too
+    ("volga", {"pick"}),
+    ("amur", {"gap#c1", "pick"}),
+    ("deck:alpha", {"mao", "wait", "gap#c1"}),
+    ("deck:BETA*", {"pick"}),
+    ('deck:"Alpha deck"', {"mao", "wait", "gap#c1"}),
+    ("tag:people", {"mao"}),
+    ("tag:cold-war", {"mao"}),  # a parent tag finds its children
+    ("tag:history", {"mao", "wait", "gap#c1"}),
+    ("tag:hist*", {"mao", "wait", "gap#c1"}),
+    ("kind:cloze", {"gap#c1"}),
+    ("kind:choice or kind:typed", {"pick", "wait"}),
+    ("is:new", {"gap#c1", "pick"}),
+    ("is:learning", {"wait"}),
+    ("is:young", {"mao"}),
+    ("is:mature", set()),
+    ("is:suspended", {"pick"}),
+    ("is:retired", {"old"}),
+    ("is:retired or is:suspended", {"old", "pick"}),
+    ("-is:new", {"mao", "wait"}),
+    ("-(kind:basic or kind:typed)", {"gap#c1", "pick"}),
+    ("deck:alpha -kind:cloze -mao", {"wait"}),
+    ("prop:ivl>=6", {"mao"}),
+    ("prop:ivl<6", {"wait", "gap#c1", "pick"}),
+    ("prop:lapses>0", {"mao"}),
+    ("prop:lapses=1 prop:reviews>=4", {"mao"}),
+    ("prop:ease>2.5", {"mao"}),
+    ("prop:ease<=2.5", {"wait", "gap#c1", "pick"}),
+    ("prop:due<=1", {"wait"}),
+    ("added:3", set()),  # beta-2 was added three study days before today
+    ("added:4", {"pick"}),
+    ("added:13", {"pick"}),
+    ("added:14", {"mao", "wait", "gap#c1", "pick"}),
+    ("rated:1", {"mao", "wait"}),
+    ("rated:1:2", {"wait"}),
+    ("rated:3:1", {"mao"}),
+    ("rated:2:1", set()),
+])
+def test_query_table(store, query, expected):
+    assert found(store, query) == expected
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ('"open', "column 1: a quote is not closed"),
+    ("(mao", "column 1: '(' is not closed"),
+    ("mao)", "column 4: unexpected ')' (no '(' to close)"),
+    ("mao or", "column 5: 'or' needs something on both sides"),
+    ("colour:red", "column 1: unknown field 'colour:'"),
+    ("is:fresh", "column 4: is: is one of new, learning"),
+    ("kind:essay", "column 6: kind: is one of basic, typed, cloze, choice"),
+    ("prop:ivl~3", "column 6: prop: is written like prop:ivl>=10"),
+    ("prop:size>3", "column 6: prop: is one of ivl, ease, lapses, reviews, due"),
+    ("added:0", "column 7: a number of days from 1 to 36500"),
+    ("rated:7:9", "column 9: rated:DAYS:GRADE takes a grade from 0 to 5"),
+    ("deck:", "column 6: deck: needs a value"),
+    ("()", "column 2: a search term is missing here"),
+])
+def test_a_bad_query_says_where_and_why(query, message):
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    assert str(caught.value).startswith(message)
+
+
+def test_sorting_and_the_count_beyond_the_limit(store):
+    result = store.search_cards(parse(""), sort="lapses", descending=True, limit=2)
+    assert result.total == 4 and len(result.cards) == 2
+    assert result.cards[0].key == "mao"
+    by_prompt = store.search_cards(parse(""), sort="prompt", limit=None).cards
+    assert [c.prompt for c in by_prompt] == sorted(c.prompt for c in by_prompt)
+
+
+def test_bulk_changes_are_one_undoable_action_that_replay_holds(db_url):
+    from tests.helpers import make_store
+
+    store, ids = make_store(db_url, n_cards=4)
+    store.record_review(ids[0], 5)
+    assert store.change_many(ids[:3], "suspend", session_id="browse") == 3
+    assert store.search_ids(parse("is:suspended")) == ids[:3]
+    assert store.change_many(ids, "reschedule", days=3, session_id="browse") == 4
+    assert {store.state(c).due for c in ids} == {store.today() + timedelta(days=3)}
+    assert store.change_many([ids[0]], "reset", session_id="browse") == 1
+    assert store.state(ids[0]).due is None and store.state(ids[0]).reviews == 0
+    assert store.rebuild_states() == 0  # the log replays to the stored states
+    store.undo_last_review("browse")  # the reset
+    store.undo_last_review("browse")  # all four reschedules at once
+    assert store.state(ids[0]).repetitions == 1
+    assert [store.state(c).due for c in ids[1:]] == [None, None, None]
+    store.undo_last_review("browse")  # the three suspensions
+    assert store.search_ids(parse("is:suspended")) == []
+    store.close()
+
+
+def test_moving_and_tagging_and_retiring_and_their_inverses(db_url):
+    from tests.helpers import basic_deck, make_store
+    from trainer.store.errors import StoreError
+
+    store, ids = make_store(db_url, n_cards=3)
+    import_bytes(store, basic_deck("e", 1))
+    other = store.find_deck("e")
+    moved = store.move_many(ids[:2], other.id)
+    assert set(ids[:2]) < set(store.search_ids(parse("deck:e")))
+    assert store.search_ids(parse("deck:d")) == ids[2:]
+    store.restore_decks(moved)
+    assert store.search_ids(parse("deck:d")) == ids
+    import_bytes(store, basic_deck("d", 1).replace(b'id = "d"', b'id = "f"'))
+    clash = store.find_deck("f")  # holds a card keyed d0, as deck d does
+    with pytest.raises(StoreError, match="already has a card 'd0'; nothing was moved"):
+        store.move_many(ids, clash.id)
+    assert store.tag_many(ids[:2], "hard") == ids[:2]
+    assert store.search_ids(parse("tag:hard")) == ids[:2]
+    assert store.tag_many(ids, "hard", add=False) == ids[:2]
+    assert store.retire_many(ids[:1]) == ids[:1]
+    assert store.search_ids(parse("deck:d")) == ids[1:]
+    assert store.retire_many(ids[:1], retired=False) == ids[:1]
+    assert store.search_ids(parse("deck:d")) == ids
+    store.close()

@@ -1,0 +1,195 @@
+"""Searching cards: a parsed query (trainer.query) compiled to one SQL condition.
+
+Words are case-insensitive substrings of any text field (LIKE with escaping, so punctuation
+and % and _ are literal); retired cards are left out unless the query asks about them. The
+browser and `trainer cards` show the first rows of a sorted result and the count of all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
+
+from trainer import query as q
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, MATURE_DAYS
+from trainer.store import convert
+from trainer.store.schema import card_t, deck_t, review_t, state_t, tag_t
+from trainer.studyday import day_start
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+TEXT_COLUMNS = ("prompt", "answer", "accept", "distractors", "cloze_text", "explanation",
+                "source_quote", "tags", "key")
+SORTS = {
+    "prompt": card_t.c.prompt, "deck": deck_t.c.key, "kind": card_t.c.kind,
+    "due": state_t.c.due, "interval": state_t.c.interval, "ease": state_t.c.easiness_x100,
+    "lapses": state_t.c.lapses, "reviews": state_t.c.reviews, "added": card_t.c.created_at,
+}
+DEFAULT_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FoundCard:
+    """One row of a search result: what the browser's table shows."""
+
+    id: int
+    deck_key: str
+    key: str
+    kind: str
+    prompt: str
+    answer: str
+    due: date | None
+    interval: int
+    easiness_x100: int
+    lapses: int
+    reviews: int
+    suspended: bool
+    buried_until: date | None
+    retired: bool
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    cards: list[FoundCard]
+
+
+def _like(pattern: str) -> str:
+    """A glob with * as a LIKE pattern, lower case, with LIKE's own wildcards escaped."""
+    escaped = pattern.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+class _Compiler:
+    def __init__(self, store: Store, today: date) -> None:
+        self.store = store
+        self.today = today
+
+    def compile(self, node: q.Node) -> ColumnElement[bool]:
+        match node:
+            case q.Text(value):
+                return or_(*[card_t.c[name].icontains(value, autoescape=True)
+                             for name in TEXT_COLUMNS])
+            case q.Deck(pattern):
+                like = _like(pattern)
+                return card_t.c.deck_id.in_(select(deck_t.c.id).where(or_(
+                    func.lower(deck_t.c.key).like(like, escape="\\"),
+                    func.lower(deck_t.c.name).like(like, escape="\\"))))
+            case q.Tag(pattern):
+                like = _like(pattern)
+                return card_t.c.id.in_(select(tag_t.c.card_id).where(or_(
+                    func.lower(tag_t.c.tag).like(like, escape="\\"),
+                    func.lower(tag_t.c.tag).like(like + "::%", escape="\\"))))
+            case q.Kind(kind):
+                return card_t.c.kind == kind
+            case q.Is(what):
+                return self._is(what)
+            case q.Prop(name, op, value):
+                return self._prop(name, op, value)
+            case q.Added(days):
+                since = day_start(self.today - timedelta(days=days - 1), self.store.settings)
+                return card_t.c.created_at >= convert.utc(since)
+            case q.Rated(days, grade):
+                answered = select(review_t.c.card_id).where(
+                    review_t.c.study_day > self.today - timedelta(days=days),
+                    review_t.c.kind.in_(ANSWER_KINDS))
+                if grade is not None:
+                    answered = answered.where(review_t.c.quality == grade)
+                return card_t.c.id.in_(answered)
+            case q.Not(inner):
+                return not_(self.compile(inner))
+            case q.And(nodes):
+                return and_(*[self.compile(n) for n in nodes])
+            case q.Or(nodes):
+                return or_(*[self.compile(n) for n in nodes])
+        raise AssertionError(node)
+
+    def _is(self, what: str) -> ColumnElement[bool]:
+        s = state_t.c
+        new = and_(s.due.is_(None), s.reviews == 0)
+        conditions: dict[str, ColumnElement[bool]] = {
+            "new": new,
+            "learning": and_(not_(new), s.repetitions < 2),
+            "young": and_(s.repetitions >= 2, s.interval < MATURE_DAYS),
+            "mature": and_(s.repetitions >= 2, s.interval >= MATURE_DAYS),
+            "due": and_(s.due <= self.today, s.suspended.is_(False)),
+            "suspended": s.suspended.is_(True),
+            "buried": s.buried_until > self.today,
+            "leech": card_t.c.id.in_(select(tag_t.c.card_id).where(tag_t.c.tag == LEECH_TAG)),
+            "retired": s.retired.is_(True),
+        }
+        return conditions[what]
+
+    def _prop(self, name: str, op: str, value: float) -> ColumnElement[bool]:
+        s = state_t.c
+        column: Any
+        value_: Any
+        if name == "due":
+            column, value_ = s.due, self.today + timedelta(days=int(value))
+        elif name == "ease":
+            column, value_ = s.easiness_x100, round(value * 100)
+        else:
+            column = {"ivl": s.interval, "lapses": s.lapses, "reviews": s.reviews}[name]
+            value_ = value
+        compared: ColumnElement[bool] = {
+            "<": column < value_, "<=": column <= value_, ">": column > value_,
+            ">=": column >= value_, "=": column == value_, "!=": column != value_,
+        }[op]
+        return and_(column.is_not(None), compared) if name == "due" else compared
+
+
+def condition(store: Store, node: q.Node | None, today: date) -> ColumnElement[bool]:
+    where = _Compiler(store, today).compile(node) if node is not None else true()
+    if not q.mentions_retired(node):
+        where = and_(where, state_t.c.retired.is_(False))
+    return where
+
+
+def search(store: Store, node: q.Node | None, *, sort: str = "deck",
+           descending: bool = False, limit: int | None = DEFAULT_LIMIT,
+           today: date | None = None) -> SearchResult:
+    """The matching cards, sorted (then in deck order), the first ``limit`` of them, and how
+    many match in all."""
+    today = today or store.today()
+    where = condition(store, node, today)
+    order = SORTS[sort]
+    ordering = [order.desc().nulls_last() if descending else order.asc().nulls_last(),
+                deck_t.c.key, card_t.c.position, card_t.c.id]
+    query = (
+        select(card_t.c.id, deck_t.c.key, card_t.c.key, card_t.c.kind, card_t.c.prompt,
+               card_t.c.answer, state_t.c.due, state_t.c.interval, state_t.c.easiness_x100,
+               state_t.c.lapses, state_t.c.reviews, state_t.c.suspended,
+               state_t.c.buried_until, state_t.c.retired, card_t.c.created_at)
+        .join(state_t, state_t.c.card_id == card_t.c.id)
+        .join(deck_t, deck_t.c.id == card_t.c.deck_id)
+        .where(where).order_by(*ordering)
+    )
+    counting = (select(func.count()).select_from(card_t)
+                .join(state_t, state_t.c.card_id == card_t.c.id).where(where))
+    if limit is not None:
+        query = query.limit(limit)
+    with store.reading() as conn:
+        rows = conn.execute(query).all()
+        total = len(rows) if limit is None or len(rows) < limit else int(
+            conn.execute(counting).scalar_one())
+    return SearchResult(total, [
+        FoundCard(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                  bool(r[11]), r[12], bool(r[13]), convert.aware(r[14])) for r in rows])
+
+
+def search_ids(store: Store, node: q.Node | None, today: date | None = None) -> list[int]:
+    """Every matching card's id, in deck order: what a bulk action acts on."""
+    today = today or store.today()
+    query = (select(card_t.c.id).join(state_t, state_t.c.card_id == card_t.c.id)
+             .where(condition(store, node, today))
+             .order_by(card_t.c.deck_id, card_t.c.position, card_t.c.id))
+    with store.reading() as conn:
+        return list(conn.execute(query).scalars())
+
+
+
