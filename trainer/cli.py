@@ -47,9 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer import commands
+    from trainer import card_commands, commands
 
     commands.register(add)
+    card_commands.register(add)
     return parser
 
 

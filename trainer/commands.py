@@ -302,7 +302,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _launch(args: argparse.Namespace, start: str, deck: str | None = None,
-            quiz_size: int = 20) -> int:
+            quiz_size: int = 20, query: str = "") -> int:
     import os
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TRAINER_FORCE_TUI"):
@@ -319,7 +319,7 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None,
             key = store.find_deck(deck).key
         app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False),
-                         quiz_size=quiz_size)
+                         quiz_size=quiz_size, query=query)
         app.run()
     return app.return_code or 0
 

@@ -153,6 +153,8 @@ class Store:
     create_deck = decks.create_deck
     tags = decks.tags
     card = cards.card
+    card_by_key = cards.card_by_key
+    is_retired = cards.is_retired
     deck_cards = cards.deck_cards
     card_history = cards.card_history
     review_log = cards.review_log

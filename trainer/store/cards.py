@@ -29,6 +29,21 @@ def card(store: Store, card_id: int) -> Card:
     return convert.card(row)
 
 
+def card_by_key(store: Store, deck_id: int, key: str) -> Card:
+    with store.session() as session:
+        found = session.exec(select(schema.Card).where(
+            schema.Card.deck_id == deck_id, schema.Card.key == key)).first()
+        if found is None:
+            raise NotFound(f"no card {key!r} in that deck; `trainer cards deck:KEY` lists them")
+        return convert.card(found)
+
+
+def is_retired(store: Store, card_id: int) -> bool:
+    with store.session() as session:
+        found = session.get(schema.CardState, card_id)
+        return bool(found and found.retired)
+
+
 def answer_count(store: Store, card_id: int) -> int:
     """How many times a card has been answered (studied, repeated or quizzed): its showings
     so far."""

@@ -38,6 +38,7 @@ class TrainerApp(App[int]):
         load_bundled_decks: bool = True,
         exit_after_mount: bool = False,
         cursor_blink: bool = True,
+        query: str = "",
     ) -> None:
         super().__init__()
         self.store = store
@@ -48,6 +49,7 @@ class TrainerApp(App[int]):
         self.load_bundled_decks = load_bundled_decks
         self.exit_after_mount = exit_after_mount
         self.cursor_blink = cursor_blink
+        self.browse_query = query  # the browser's first search, for `trainer browse QUERY`
         self._too_small: TooSmallScreen | None = None
         self._routed = False  # the size check waits until the first screens are up
         # One study window per database; a second one can browse and read statistics.
@@ -106,6 +108,8 @@ class TrainerApp(App[int]):
             self.start_quiz(self.deck_key)
         elif self.start == "stats":
             self.open_stats()
+        elif self.start == "browse":
+            self.open_browser(self.browse_query)
         self._routed = True
         self.call_after_refresh(self._check_size)
         self.call_after_refresh(heap.settle)
@@ -146,6 +150,11 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.statistics import StatsScreen
 
         self.push_screen(StatsScreen())
+
+    def open_browser(self, query: str = "") -> None:
+        from trainer.tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen(query))
 
     def open_source_map(self, deck: Deck, para: int | None = None) -> None:
         from trainer.tui.screens.source_map import SourceMapScreen

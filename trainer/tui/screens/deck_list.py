@@ -48,6 +48,7 @@ class DeckListScreen(TrainerScreen[None]):
         Binding("i", "import_file", "Import", id="decks.import"),
         Binding("o", "options", "Options", id="decks.options"),
         Binding("m", "source_map", "Source map", id="decks.source_map"),
+        Binding("b", "browse", "Browse", id="decks.browse"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -189,6 +190,10 @@ class DeckListScreen(TrainerScreen[None]):
             return
         deck = self.trainer.store.find_deck(key)
         self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
+
+    def action_browse(self) -> None:
+        key = self._selected_key()
+        self.trainer.open_browser("" if key in (None, TOTAL_KEY) else f"deck:{key}")
 
     def action_source_map(self) -> None:
         key = self._selected_key()

@@ -16,6 +16,7 @@ HELP = [
         ("enter", "study the selected deck"), ("a", "study everything due"),
         ("q", "quiz on the selected deck"), ("s", "statistics"), ("i", "import a deck file"),
         ("o", "the deck's options"), ("m", "the deck's source map"),
+        ("b", "browse the deck's cards (all cards from All decks)"),
         ("ctrl+p", "command palette (themes)"), ("?", "this help"), ("ctrl+q", "quit"),
     ]),
     ("Answering a card", [
@@ -28,6 +29,14 @@ HELP = [
         ("enter", "accept the suggested grade"),
         ("u / ctrl+z", "undo the last grade"), ("!", "suspend the card"),
         ("-", "bury the card until tomorrow"), ("e", "the source map at the card's paragraph"),
+    ]),
+    ("Browse (b)", [
+        ("/", "search (docs/search.md)"), ("enter", "run the search"),
+        ("space / a", "mark a card / all shown"), ("s or a header", "sort"),
+        ("! / -", "suspend or bury (or undo it)"), ("R", "reset to new"),
+        ("d", "set the due date"), ("m", "move to another deck"),
+        ("t / T", "add / remove a tag"), ("delete", "delete (retire; reviews kept)"),
+        ("u", "undo"), ("escape", "back"),
     ]),
     ("Quiz", [
         ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),

@@ -1,0 +1,128 @@
+"""The card commands: `trainer browse|cards|card|suspend|unsuspend|reset`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from trainer.errors import UserError
+from trainer.render.words import clip, visible
+
+if TYPE_CHECKING:
+    from trainer.commands import AddCommand
+    from trainer.query import Node
+    from trainer.store.search import FoundCard
+
+SORTS = ("deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews", "added")
+
+
+def register(add: AddCommand) -> None:
+    p = add("browse", cmd_browse, "the card browser (search, history, actions on cards)")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY",
+                   help="a search (docs/search.md)")
+    p = add("cards", cmd_cards, "list the cards a search finds (docs/search.md)")
+    p.add_argument("query", metavar="QUERY", help='a search, e.g. "deck:xi* is:due"')
+    p.add_argument("--sort", choices=SORTS, default="deck")
+    p.add_argument("--json", action="store_true", help="a JSON list of the cards")
+    p = add("card", cmd_card, "one card in full, with its review history")
+    p.add_argument("ref", metavar="DECK/KEY", help="a deck's key, a slash, the card's key")
+    p.add_argument("--json", action="store_true")
+    for name, what in (("suspend", "suspend"), ("unsuspend", "unsuspend"),
+                       ("reset", "reset to new (forgetting their progress)")):
+        p = add(name, cmd_change, f"{what} the cards a search finds, and say how many")
+        p.add_argument("query", metavar="QUERY", help="a search (docs/search.md)")
+        p.set_defaults(change=name)
+
+
+def _parse(text: str) -> Node | None:
+    from trainer.query import QueryError, parse
+
+    try:
+        return parse(text)
+    except QueryError as exc:
+        raise UserError(f"search {text!r}: {exc}") from None
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from trainer.commands import _launch
+
+    _parse(args.query)
+    return _launch(args, "browse", query=args.query)
+
+
+def _as_json(c: FoundCard) -> dict[str, Any]:
+    return {"id": c.id, "deck": c.deck_key, "key": c.key, "kind": c.kind, "prompt": c.prompt,
+            "answer": c.answer, "due": c.due.isoformat() if c.due else None,
+            "interval": c.interval, "easiness": c.easiness_x100 / 100, "lapses": c.lapses,
+            "reviews": c.reviews, "suspended": c.suspended,
+            "buried_until": c.buried_until.isoformat() if c.buried_until else None,
+            "retired": c.retired}
+
+
+def cmd_cards(args: argparse.Namespace) -> int:
+    from trainer.commands import open_from_args
+
+    node = _parse(args.query)
+    with open_from_args(args) as store:
+        found = store.search_cards(node, sort=args.sort, limit=None)
+    if args.json:
+        print(json.dumps([_as_json(c) for c in found.cards], ensure_ascii=False, indent=2))
+        return 0
+    refs = [visible(f"{c.deck_key}/{c.key}") for c in found.cards]
+    width = min(48, max(map(len, refs), default=0))
+    for ref, c in zip(refs, found.cards, strict=True):
+        due = c.due.isoformat() if c.due else "new"
+        prompt = clip(visible(" ".join(c.prompt.split())), 40)
+        print(f"{clip(ref, width):<{width}}  {c.kind:<6} {due:<10}  {prompt}")
+    print(f"{found.total} cards", file=sys.stderr)
+    return 0
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    from trainer.commands import open_from_args
+    from trainer.render.card_detail import render_card
+
+    deck_ref, slash, key = args.ref.rpartition("/")
+    if not slash or not deck_ref or not key:
+        raise UserError(f"{args.ref!r}: give DECK/KEY, e.g. xi-putin-history/qianlong-name")
+    with open_from_args(args) as store:
+        deck = store.find_deck(deck_ref)
+        card = store.card_by_key(deck.id, key)
+        state = store.state(card.id)
+        history = store.card_history(card.id)
+        retired = store.is_retired(card.id)
+    if args.json:
+        print(json.dumps({
+            "deck": deck.key, "key": card.key, "kind": card.kind, "prompt": card.prompt,
+            "answer": card.answer, "accept": list(card.accept),
+            "distractors": list(card.distractors), "cloze_text": card.cloze_text,
+            "explanation": card.explanation, "source_quote": card.source_quote,
+            "source_para": card.source_para, "tags": list(card.tags),
+            "state": {"repetitions": state.repetitions, "easiness": state.easiness_x100 / 100,
+                      "interval": state.interval,
+                      "due": state.due.isoformat() if state.due else None,
+                      "reviews": state.reviews, "lapses": state.lapses,
+                      "suspended": state.suspended, "retired": retired},
+            "history": [{"day": r.study_day.isoformat(), "kind": r.kind, "grade": r.quality,
+                         "interval": [r.before_interval, r.after_interval],
+                         "easiness": [r.before_easiness_x100 / 100,
+                                      r.after_easiness_x100 / 100],
+                         "answer_ms": r.answer_ms} for r in history],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    sys.stdout.write(visible(render_card(card, deck.key, state, history, retired)))
+    return 0
+
+
+def cmd_change(args: argparse.Namespace) -> int:
+    from trainer.commands import open_from_args
+
+    node = _parse(args.query)
+    with open_from_args(args) as store:
+        ids = store.search_ids(node)
+        changed = store.change_many(ids, args.change, session_id=f"cli-{args.change}")
+    done = {"suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset to new"}
+    print(f"{changed} of {len(ids)} matching cards {done[args.change]}")
+    return 0

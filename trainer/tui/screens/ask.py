@@ -1,0 +1,70 @@
+"""Two small dialogs the browser's actions use: a yes/no confirmation, and one line of input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from trainer.tui.literal import plain
+from trainer.tui.screens.base import TrainerModal
+
+
+class ConfirmModal(TrainerModal[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("enter", "answer(True)", "Yes", id="confirm.enter", show=False),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", id="confirm.escape", show=False),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="ask-dialog"):
+            yield Static(plain(self.question, "bold"))
+            yield Static(plain("y: yes · n or escape: no", "dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class AskModal(TrainerModal[str | None]):
+    """One line of input; ``check`` returns a one-line problem, or None when it will do."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+
+    def __init__(self, question: str, placeholder: str = "",
+                 check: Callable[[str], str | None] | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="ask-dialog"):
+            yield Static(plain(self.question, "bold"))
+            yield Input(placeholder=self.placeholder, id="ask-input")
+            yield Static(id="ask-problem")
+            yield Static(plain("enter: done · escape: cancel", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        problem = self.check(value) if self.check else None
+        if problem:
+            self.query_one("#ask-problem", Static).update(plain(problem, "red"))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
