@@ -171,7 +171,7 @@ def test_upgrade_from_a_committed_v1_database_keeps_history(tmp_path):
     store = open_store(str(path))
     assert store.backup_path is not None
     backup = Path(store.backup_path)
-    assert backup.exists() and backup.parent == tmp_path
+    assert backup.exists() and backup.parent == tmp_path / "backups"
     assert backup.stat().st_mode & 0o777 == 0o600  # private, like the database
     assert not list(tmp_path.glob("*.partial"))
     con = sqlite3.connect(backup)

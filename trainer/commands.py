@@ -40,6 +40,13 @@ def register(add: AddCommand) -> None:
     p.add_argument("--prune", action="store_true", help="remove cards that are no longer in "
                    "the file (and their history)")
 
+    p = add("backup", cmd_backup, "back up the database now (SQLite; a daily one is automatic)")
+    p.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                   help="where to write it (default: backups/ beside the database)")
+    p = add("restore", cmd_restore, "put a backup in the database's place (the current "
+            "database is backed up first)")
+    p.add_argument("file", type=Path, metavar="FILE")
+
     p = add("decks", cmd_decks, "list decks with today's new and due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -248,6 +255,69 @@ def _report_import(args: argparse.Namespace, reports: list[DeckReport]) -> None:
             print(f"  ... and {len(report.missing) - 20} more not in the file")
     if args.dry_run:
         print("dry run: nothing was changed")
+
+
+def _sqlite_database(args: argparse.Namespace) -> Path:
+    from trainer.paths import resolve_db_url
+    from trainer.store.engine import sqlite_path
+
+    path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
+    if path is None:
+        raise UserError("a server database is backed up with the server's own tools "
+                        "(for PostgreSQL: pg_dump and pg_restore)")
+    return path
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from trainer.store.backups import copy_database, daily_backup
+    from trainer.store.errors import StoreError
+
+    path = _sqlite_database(args)
+    if not path.exists():
+        raise UserError(f"{path}: no database yet; nothing to back up")
+    with open_from_args(args) as store:  # checks the file and brings its schema up to date
+        today = store.today()
+    written: Path | None
+    try:
+        if args.file is not None:
+            written = copy_database(path, args.file.expanduser().resolve())
+        else:
+            written = daily_backup(path, today, now=True)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    say(f"backed up to {written}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from trainer.store.backups import check_backup, restore
+    from trainer.store.engine import known_revisions
+    from trainer.store.errors import StoreError
+    from trainer.store.lock import StudyLock
+
+    path = _sqlite_database(args)
+    source = args.file.expanduser().resolve()
+    if source == path:
+        raise UserError(f"{source} is the database itself")
+    try:
+        revision = check_backup(source)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    if revision not in known_revisions():
+        raise UserError(f"{source}: written by a newer trainer (schema {revision})")
+    lock = StudyLock(path.with_name(path.name + ".lock"))
+    holder = lock.acquire()
+    if holder is not None:
+        raise UserError(f"a study window ({holder.describe()}) has this database open; close "
+                        "it, then restore")
+    try:
+        saved = restore(path, source)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        lock.release()
+    say(f"restored {source}; the database as it was is in {saved}")
+    return 0
 
 
 def cmd_decks(args: argparse.Namespace) -> int:

@@ -201,8 +201,10 @@ def create_store_engine(url: str) -> Engine:
 def _backup(path: Path, revision: str) -> Path:
     """A private copy (0600), written under a temporary name, checked, then renamed: a kill or
     a full disk midway never leaves a file that looks like a backup but is not one."""
+    from trainer.store.backups import backup_dir
+
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.backup-{revision}-{stamp}")
+    target = backup_dir(path) / f"{path.stem}.before-upgrade-{revision}-{stamp}.db"
     partial = target.with_name(target.name + ".partial")
     os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:

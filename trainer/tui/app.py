@@ -50,6 +50,7 @@ class TrainerApp(App[int]):
         self.exit_after_mount = exit_after_mount
         self.cursor_blink = cursor_blink
         self.browse_query = query  # the browser's first search, for `trainer browse QUERY`
+        self._backed_up = False
         self._too_small: TooSmallScreen | None = None
         self._routed = False  # the size check waits until the first screens are up
         # One study window per database; a second one can browse and read statistics.
@@ -97,6 +98,24 @@ class TrainerApp(App[int]):
             self.call_from_thread(self.notify, f"The bundled decks were not refreshed: {exc}",
                                   severity="error", timeout=10)
         self.call_from_thread(self._route)
+
+    @work(thread=True, exclusive=True, group="backup")
+    def backup_daily(self) -> None:
+        """Today's backup of a SQLite database, once a day, off the UI thread."""
+        if self._backed_up or self.read_only:
+            return
+        self._backed_up = True
+        from trainer.store.backups import daily_backup
+        from trainer.store.engine import sqlite_path
+
+        path = sqlite_path(self.store.engine.url.render_as_string(hide_password=False))
+        if path is None:
+            return
+        try:
+            daily_backup(path, self.store.today())
+        except StoreError as exc:
+            self.call_from_thread(self.notify, f"Today's backup failed: {exc}",
+                                  severity="warning", timeout=8)
 
     def _route(self) -> None:
         from trainer.tui.screens.deck_list import DeckListScreen

@@ -148,6 +148,8 @@ class DeckListScreen(TrainerScreen[None]):
         table.focus()
         if self.trainer.exit_after_mount:  # the benchmark's launch figure ends here
             self.trainer.call_after_refresh(self.trainer.exit, 0)
+        else:
+            self.trainer.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
 
     def _selected_key(self) -> str | None:
         table = self.query_one(DataTable)
