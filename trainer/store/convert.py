@@ -80,3 +80,21 @@ def review(row: schema.Review) -> ReviewRow:
         session_id=row.session_id, answer_ms=row.answer_ms,
         lapse_updates_easiness=row.lapse_updates_easiness,
     )
+
+
+FIELD_SEP, TAGS_SEP = "\x1f", "\x1e"
+
+
+def searchable(key: str, prompt: str, answer: str, accept: tuple[str, ...] | list[str],
+               distractors: tuple[str, ...] | list[str], cloze_text: str, explanation: str,
+               source_quote: str, tags: str) -> str:
+    """A card's text as free-text search reads it: every field, lower case, separated so that
+    no phrase spans two; the card's own tags last, after their own separator (tagging
+    rewrites them alone)."""
+    content = FIELD_SEP.join((key, prompt, answer, *accept, *distractors, cloze_text,
+                              explanation, source_quote))
+    return f"{content}{TAGS_SEP}{tags}".lower()
+
+
+def retagged(search_text: str, tags: str) -> str:
+    return search_text.rpartition(TAGS_SEP)[0] + TAGS_SEP + tags.lower()

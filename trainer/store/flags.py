@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from trainer.store import convert
 from trainer.store.log import log_change, read_state
 from trainer.store.schema import card_t, tag_t
 
@@ -43,12 +44,17 @@ def unbury(store: Store, card_id: int, session_id: str = "") -> int | None:
     return _flag(store, card_id, "unbury", session_id, buried_until=None)
 
 
+def _set_tags(conn: Connection, card_id: int, tags: str) -> None:
+    text = conn.execute(select(card_t.c.search_text).where(card_t.c.id == card_id)).scalar_one()
+    conn.execute(update(card_t).where(card_t.c.id == card_id).values(
+        tags=tags, search_text=convert.retagged(text, tags)))
+
+
 def add_tag(conn: Connection, card_id: int, tag: str) -> bool:
     tags = conn.execute(select(card_t.c.tags).where(card_t.c.id == card_id)).scalar_one()
     if tag in tags.split():
         return False
-    conn.execute(update(card_t).where(card_t.c.id == card_id).values(
-        tags=f"{tags} {tag}".strip()))
+    _set_tags(conn, card_id, f"{tags} {tag}".strip())
     exists = conn.execute(select(tag_t.c.card_id).where(
         tag_t.c.card_id == card_id, tag_t.c.tag == tag)).first()
     if not exists:
@@ -58,6 +64,5 @@ def add_tag(conn: Connection, card_id: int, tag: str) -> bool:
 
 def remove_tag(conn: Connection, card_id: int, tag: str) -> None:
     tags = conn.execute(select(card_t.c.tags).where(card_t.c.id == card_id)).scalar_one()
-    conn.execute(update(card_t).where(card_t.c.id == card_id).values(
-        tags=" ".join(t for t in tags.split() if t != tag)))
+    _set_tags(conn, card_id, " ".join(t for t in tags.split() if t != tag))
     conn.execute(delete(tag_t).where(tag_t.c.card_id == card_id, tag_t.c.tag == tag))

@@ -34,7 +34,7 @@ CHUNK = 5_000
 CARD_COLUMNS = (
     "deck_id", "key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
     "cloze_number", "explanation", "source_quote", "source_para", "tags", "content_hash",
-    "position", "shuffle_seed",
+    "position", "shuffle_seed", "search_text",
 )
 Progress = Callable[[int, int], None]
 IMPORT_LOCK = 0x7472_6169  # "trai": the advisory lock imports take on PostgreSQL
@@ -62,6 +62,9 @@ def _card_row(card: StudyCard, deck_id: int, position: int, chash: str) -> tuple
         card.cloze_text, card.cloze_number, card.explanation, card.source_quote,
         card.source_para, " ".join(card.tags), chash, position,
         zlib.crc32(card.key.encode()) & 0x7FFFFFFF,
+        convert.searchable(card.key, card.prompt, card.answer, card.accept, card.distractors,
+                           card.cloze_text, card.explanation, card.source_quote,
+                           " ".join(card.tags)),
     )
 
 

@@ -60,6 +60,7 @@ class Card(SQLModel, table=True):
     position: int = 0
     shuffle_seed: int = 0
     created_at: datetime | None = None  # when it was first imported or added (search: added:)
+    search_text: str = ""  # every field in lower case, for free-text search (convert.searchable)
 
 
 class CardTag(SQLModel, table=True):
