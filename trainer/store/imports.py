@@ -34,7 +34,7 @@ CHUNK = 5_000
 CARD_COLUMNS = (
     "deck_id", "key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
     "cloze_number", "explanation", "source_quote", "source_para", "tags", "content_hash",
-    "position", "shuffle_seed", "search_text",
+    "position", "shuffle_seed", "search_text", "created_at",
 )
 Progress = Callable[[int, int], None]
 IMPORT_LOCK = 0x7472_6169  # "trai": the advisory lock imports take on PostgreSQL
@@ -55,7 +55,8 @@ def content_hash(card: StudyCard) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _card_row(card: StudyCard, deck_id: int, position: int, chash: str) -> tuple[Any, ...]:
+def _card_row(card: StudyCard, deck_id: int, position: int, chash: str,
+              created: object) -> tuple[Any, ...]:
     return (
         deck_id, card.key, card.entry, card.kind, card.prompt, card.answer,
         convert.to_json_list(card.accept), convert.to_json_list(card.distractors),
@@ -65,6 +66,7 @@ def _card_row(card: StudyCard, deck_id: int, position: int, chash: str) -> tuple
         convert.searchable(card.key, card.prompt, card.answer, card.accept, card.distractors,
                            card.cloze_text, card.explanation, card.source_quote,
                            " ".join(card.tags)),
+        created,
     )
 
 
@@ -122,6 +124,8 @@ def _write_one(
     progress: Callable[[int], None] | None = None, retire: bool = False,
 ) -> ImportCounts:
     now = convert.utc(store.now())
+    # the driver takes the value as is: SQLite stores what SQLAlchemy would have written
+    created = now.strftime(driver.SQLITE_DATETIME) if store.dialect == "sqlite" else now
     meta = {"name": deck.name, "description": deck.description, "source": deck.source,
             "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
             "reviews_per_day": deck.reviews_per_day}
@@ -169,13 +173,15 @@ def _write_one(
         chash = content_hash(card)
         found = existing.get(card.key)
         if found is None:
-            to_add.append(_card_row(card, deck_id, position, chash))
+            to_add.append(_card_row(card, deck_id, position, chash, created))
             if len(to_add) >= CHUNK:
                 flush()
             if card.state or card.suspended or card.buried:
                 with_state.append(card)
         elif found[1] != chash:
-            row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash), strict=True))
+            row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash, None),
+                           strict=True))
+            del row["created_at"]  # an updated card keeps its creation time
             to_update.append(row | {"b_id": found[0]})
         else:
             counts.unchanged += 1
@@ -183,8 +189,6 @@ def _write_one(
                 to_move.append({"b_id": found[0], "position": position})
     flush()
     if counts.added:
-        conn.execute(update(card_t).where(card_t.c.deck_id == deck_id,
-                                          card_t.c.created_at.is_(None)).values(created_at=now))
         conn.execute(insert(state_t).from_select(
             ["card_id"],
             select(card_t.c.id).where(card_t.c.deck_id == deck_id,
