@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
-from trainer.render.words import clip, visible
+from trainer.render.words import clip, plural, visible
 
 if TYPE_CHECKING:
     from trainer.commands import AddCommand
@@ -76,7 +76,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
         due = c.due.isoformat() if c.due else "new"
         prompt = clip(visible(" ".join(c.prompt.split())), 40)
         print(f"{clip(ref, width):<{width}}  {c.kind:<6} {due:<10}  {prompt}")
-    print(f"{found.total} cards", file=sys.stderr)
+    print(plural(found.total, "card"), file=sys.stderr)
     return 0
 
 
