@@ -29,6 +29,17 @@ def register(add: AddCommand) -> None:
     p = add("card", cmd_card, "one card in full, with its review history")
     p.add_argument("ref", metavar="DECK/KEY", help="a deck's key, a slash, the card's key")
     p.add_argument("--json", action="store_true")
+    p = add("add", cmd_add, "add a card to a deck: from flags, or a TOML snippet on stdin")
+    p.add_argument("deck", metavar="DECK", help="deck key or name")
+    p.add_argument("--id", help="the new entry's id (a slug)")
+    p.add_argument("--kind", choices=("basic", "typed", "cloze", "choice"), default=None)
+    p.add_argument("--prompt")
+    p.add_argument("--answer")
+    p.add_argument("--text", help="a cloze's text, with {{c1::gaps}}")
+    p.add_argument("--accept", action="append", default=[], metavar="TEXT")
+    p.add_argument("--distractor", action="append", default=[], metavar="TEXT")
+    p.add_argument("--explanation")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG")
     for name, what in (("suspend", "suspend"), ("unsuspend", "unsuspend"),
                        ("reset", "reset to new (forgetting their progress)")):
         p = add(name, cmd_change, f"{what} the cards a search finds, and say how many")
@@ -114,6 +125,44 @@ def cmd_card(args: argparse.Namespace) -> int:
         return 0
     sys.stdout.write(visible(render_card(card, deck.key, state, history, retired)))
     return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from trainer.commands import open_from_args
+    from trainer.editing import read_snippet
+
+    if args.id is None:
+        if sys.stdin.isatty():
+            raise UserError("give --id and the fields, or a TOML snippet on stdin "
+                            "(id = \"...\", kind = \"basic\", prompt = ..., answer = ...)")
+        text = sys.stdin.read()
+    else:
+        text = _snippet_from_flags(args)
+    with open_from_args(args) as store:
+        deck = store.find_deck(args.deck)
+        cards = read_snippet(text, deck)
+        added = store.add_entry(deck.id, cards)
+    print(visible(f"added {cards[0].entry} to {deck.key}: {added} card" +
+                  ("s" if added > 1 else "")))
+    return 0
+
+
+def _snippet_from_flags(args: argparse.Namespace) -> str:
+    import tomli_w
+
+    kind = args.kind or ("cloze" if args.text else "choice" if args.distractor
+                         else "typed" if args.accept else "basic")
+    fields: dict[str, Any] = {"id": args.id, "kind": kind}
+    for name in ("prompt", "answer", "text", "explanation"):
+        if getattr(args, name) is not None:
+            fields[name] = getattr(args, name)
+    if args.accept:
+        fields["accept"] = args.accept
+    if args.distractor:
+        fields["distractors"] = args.distractor
+    if args.tag:
+        fields["tags"] = args.tag
+    return tomli_w.dumps(fields)
 
 
 def cmd_change(args: argparse.Namespace) -> int:

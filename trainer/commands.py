@@ -89,8 +89,19 @@ def register(add: AddCommand) -> None:
     p.add_argument("--source", metavar="FILE", type=Path, help="the text the cards quote "
                    "(paragraphs are its non-empty lines)")
 
-    p = add("deck", cmd_deck, "a deck's options, and studying more of it today")
+    p = add("deck", cmd_deck, "create, rename, delete a deck; its options; study more today")
     deck = p.add_subparsers(dest="deck_command", metavar="ACTION", required=True)
+    c = deck.add_parser("create", help="an empty deck")
+    c.add_argument("deck", metavar="KEY", help="its key: lower-case letters, digits, hyphens")
+    c.add_argument("--name", help="its name (default: the key)")
+    r = deck.add_parser("rename", help="a new name and/or key (the former key stays an alias)")
+    r.add_argument("deck", metavar="DECK", help="deck key or name")
+    r.add_argument("--key", metavar="KEY")
+    r.add_argument("--name")
+    d = deck.add_parser("delete", help="hide a deck and retire its cards (history kept)")
+    d.add_argument("deck", metavar="DECK", help="deck key or name")
+    u = deck.add_parser("undelete", help="bring a deleted deck back with its cards")
+    u.add_argument("deck", metavar="DECK", help="deck key or name")
     o = deck.add_parser("options", help="show or set a deck's options",
                         description="Show a deck's options and where each comes from; set "
                         "them (they win over config.toml and the deck file).")
@@ -109,7 +120,7 @@ def register(add: AddCommand) -> None:
     m.add_argument("--new", type=_count, default=0, metavar="N", help="N more new cards today")
     m.add_argument("--reviews", type=_count, default=0, metavar="N",
                    help="N more reviews today")
-    for sub in (o, m):
+    for sub in (o, m, c, r, d, u):
         sub.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                          help="database (as for every command)")
 
@@ -196,6 +207,8 @@ def _switch(text: str) -> bool:
 def cmd_deck(args: argparse.Namespace) -> int:
     from trainer.store.options import OPTIONS
 
+    if args.deck_command in ("create", "rename", "delete", "undelete"):
+        return _manage_deck(args)
     with open_from_args(args) as store:
         deck = store.find_deck(args.deck)
         if args.deck_command == "more":
@@ -215,6 +228,38 @@ def cmd_deck(args: argparse.Namespace) -> int:
         value = getattr(found, option)
         shown = ("on" if value else "off") if isinstance(value, bool) else value
         print(f"  {option:<22} {shown!s:<10} ({found.origin[option]})")
+    return 0
+
+
+def _manage_deck(args: argparse.Namespace) -> int:
+    import re
+
+    from trainer.formats.model import SLUG_PATTERN
+
+    with open_from_args(args) as store:
+        if args.deck_command == "create":
+            if not re.fullmatch(SLUG_PATTERN, args.deck):
+                raise UserError(f"{args.deck!r} is not a deck key: lower-case letters, digits "
+                                "and hyphens")
+            if any(d.key == args.deck for d in store.deck_summaries().decks):
+                raise UserError(f"a deck {args.deck!r} is already there")
+            deck = store.create_deck(args.deck, args.name or args.deck)
+            say(f"created {deck.key} ({deck.name})")
+        elif args.deck_command == "rename":
+            if args.key is None and args.name is None:
+                raise UserError("give --key, --name or both")
+            before = store.find_deck(args.deck)
+            deck = store.rename_deck(before.id, key=args.key, name=args.name)
+            say(f"renamed {before.key} to {deck.key} ({deck.name})")
+        elif args.deck_command == "delete":
+            deck = store.find_deck(args.deck)
+            retired = store.delete_deck(deck.id)
+            say(f"deleted {deck.key}: {len(retired)} cards retired, their history kept; "
+                f"`trainer deck undelete {deck.key}` brings it back")
+        else:
+            deck = store.find_deck(args.deck, deleted=True)
+            back = store.undelete_deck(deck.id)
+            say(f"{deck.key} is back: {back} cards back")
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from trainer.store.records import Card, Deck
 
 
-def _entries(cards: list[Card]) -> list[dict[str, Any]]:
+def entries(cards: list[Card]) -> list[dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     for card in cards:
         if card.entry in entries:
@@ -46,7 +46,7 @@ def native_document(deck: Deck, cards: list[Card]) -> dict[str, Any]:
     for limit in ("new_per_day", "reviews_per_day"):
         if getattr(deck, limit) is not None:
             meta[limit] = getattr(deck, limit)
-    return {"schema_version": 1, "deck": meta, "cards": _entries(cards)}
+    return {"schema_version": 1, "deck": meta, "cards": entries(cards)}
 
 
 def to_toml(deck: Deck, cards: list[Card]) -> str:

@@ -38,6 +38,7 @@ class DeckReport:
     pruned: int = 0
     retired: int = 0
     missing: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -53,6 +54,9 @@ class DeckReport:
             text += f", {self.retired} retired (no longer in the deck; their reviews kept)"
         if self.missing:
             text += f"; {len(self.missing)} not in the file (kept; --prune removes them)"
+        if self.replaced:
+            text += (f"; the file replaced {len(self.replaced)} local edit"
+                     f"{'s' if len(self.replaced) > 1 else ''}: {', '.join(self.replaced[:10])}")
         return text
 
 
@@ -225,7 +229,8 @@ def import_decks(
     return [
         DeckReport(deck.key, deck.name, deck.origin, new_deck=c.new_deck, added=c.added,
                    updated=c.updated, unchanged=c.unchanged, pruned=c.pruned,
-                   retired=c.retired, missing=c.missing, notes=list(deck.notes))
+                   retired=c.retired, missing=c.missing, replaced=c.replaced,
+                   notes=list(deck.notes))
         for deck, c in zip(decks, counts, strict=True)
     ]
 

@@ -20,6 +20,7 @@ from trainer.store import (
     bulk,
     cards,
     decks,
+    edits,
     flags,
     log,
     options,
@@ -173,6 +174,12 @@ class Store:
     move_many = bulk.move_many
     restore_decks = bulk.restore_decks
     tag_many = bulk.tag_many
+    entry_cards = edits.entry_cards
+    edit_entry = edits.edit_entry
+    add_entry = edits.add_entry
+    rename_deck = edits.rename_deck
+    delete_deck = edits.delete_deck
+    undelete_deck = edits.undelete_deck
     state = log.state
     record_review = reviews.record_review
     set_state = reviews.set_state

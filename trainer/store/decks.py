@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from trainer.store import convert, schema
 from trainer.store.errors import NotFound, StoreError
@@ -17,13 +17,18 @@ if TYPE_CHECKING:
     from trainer.store import Store
 
 
-def find_deck(store: Store, ref: str) -> Deck:
-    """A deck by key, else by a unique name; a one-line error naming the problem otherwise."""
+def find_deck(store: Store, ref: str, *, deleted: bool = False) -> Deck:
+    """A deck by key, else by a former key (a renamed deck's), else by a unique name; a
+    deleted deck only if ``deleted``. A one-line error naming the problem otherwise."""
     with store.session() as session:
         found = session.exec(select(schema.Deck).where(schema.Deck.key == ref)).first()
-        if found is not None:
+        if found is None:
+            alias = session.get(schema.DeckAlias, ref)
+            found = session.get(schema.Deck, alias.deck_id) if alias else None
+        if found is not None and (deleted or not found.retired):
             return convert.deck(found)
-        named = session.exec(select(schema.Deck).where(schema.Deck.name == ref)).all()
+        named = session.exec(select(schema.Deck).where(
+            schema.Deck.name == ref, col(schema.Deck.retired).is_(deleted))).all()
         if len(named) == 1:
             return convert.deck(named[0])
     if named:

@@ -236,9 +236,23 @@ def _upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        driver_connection: Any = connection.connection.driver_connection
+        if sqlite:
+            # A migration that copies a table (Alembic's batch mode) drops the old one: with
+            # foreign keys on, that would cascade to every row that refers to it. The pragma
+            # only takes effect outside a transaction, hence the driver connection.
+            driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            if sqlite:
+                connection.rollback()
+                driver_connection.execute("PRAGMA foreign_keys=ON")
+    engine.dispose()  # every later connection starts afresh, with the usual pragmas
 
 
 def _stored_revision(engine: Engine) -> tuple[str | None, set[str]]:

@@ -25,7 +25,7 @@ from trainer.store import convert, driver
 from trainer.store.records import ImportCounts
 from trainer.store.replay import rebuild_rollup
 from trainer.store.reviews import set_state
-from trainer.store.schema import card_t, deck_t, state_t, tag_t
+from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -34,7 +34,7 @@ CHUNK = 5_000
 CARD_COLUMNS = (
     "deck_id", "key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
     "cloze_number", "explanation", "source_quote", "source_para", "tags", "content_hash",
-    "position", "shuffle_seed", "search_text", "created_at",
+    "position", "shuffle_seed", "search_text", "import_hash", "created_at",
 )
 Progress = Callable[[int, int], None]
 IMPORT_LOCK = 0x7472_6169  # "trai": the advisory lock imports take on PostgreSQL
@@ -66,7 +66,7 @@ def _card_row(card: StudyCard, deck_id: int, position: int, chash: str,
         convert.searchable(card.key, card.prompt, card.answer, card.accept, card.distractors,
                            card.cloze_text, card.explanation, card.source_quote,
                            " ".join(card.tags)),
-        created,
+        chash, created,
     )
 
 
@@ -130,6 +130,15 @@ def _write_one(
             "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
             "reviews_per_day": deck.reviews_per_day}
     existing_deck = conn.execute(select(deck_t).where(deck_t.c.key == deck.key)).mappings().first()
+    renamed = False
+    if existing_deck is None:  # a deck renamed in the app is found by its former key
+        existing_deck = conn.execute(select(deck_t).join(
+            alias_t, alias_t.c.deck_id == deck_t.c.id).where(alias_t.c.key == deck.key)
+        ).mappings().first()
+        renamed = existing_deck is not None
+    if renamed:
+        assert existing_deck is not None
+        meta["name"] = existing_deck["name"]  # the student's name for it stays
     if existing_deck is None:
         inserted = conn.execute(
             insert(deck_t).values(key=deck.key, created_at=now, updated_at=now, **meta)
@@ -141,16 +150,20 @@ def _write_one(
     else:
         deck_id = existing_deck["id"]
         counts = ImportCounts(deck_id)
+        if existing_deck["retired"]:  # importing a deleted deck's file brings it back
+            conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=False))
+            retire = True
         meta_changed = any(existing_deck[k] != v for k, v in meta.items())
         if meta_changed:
             conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(updated_at=now,
                                                                               **meta))
     _keep_progress_across_kinds(conn, deck_id, {c.key for c in deck.cards})
     existing = {
-        key: (cid, chash, pos)
-        for cid, key, chash, pos in driver.fetch_rows(
+        key: (cid, chash, pos, imported)
+        for cid, key, chash, pos, imported in driver.fetch_rows(
             conn,
-            select(card_t.c.id, card_t.c.key, card_t.c.content_hash, card_t.c.position)
+            select(card_t.c.id, card_t.c.key, card_t.c.content_hash, card_t.c.position,
+                   card_t.c.import_hash)
             .where(card_t.c.deck_id == deck_id),
         )
     }
@@ -178,15 +191,22 @@ def _write_one(
                 flush()
             if card.state or card.suspended or card.buried:
                 with_state.append(card)
-        elif found[1] != chash:
+        elif chash not in (found[1], found[3]):
+            # the file changed since it was last imported: the file wins, over an in-app
+            # edit too (reported)
             row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash, None),
                            strict=True))
             del row["created_at"]  # an updated card keeps its creation time
             to_update.append(row | {"b_id": found[0]})
+            if found[3] is not None and found[1] != found[3]:
+                counts.replaced.append(card.key)
         else:
+            # unchanged in the file since its last import (an in-app edit stays), or
+            # already what the file says
             counts.unchanged += 1
-            if found[2] != position:
-                to_move.append({"b_id": found[0], "position": position})
+            if found[2] != position or found[3] != chash:
+                to_move.append({"b_id": found[0], "position": position,
+                                "import_hash": chash if found[1] == chash else found[3]})
     flush()
     if counts.added:
         conn.execute(insert(state_t).from_select(
@@ -201,7 +221,7 @@ def _write_one(
                      to_update)
     if to_move:
         conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(
-            position=bindparam("position")), to_move)
+            position=bindparam("position"), import_hash=bindparam("import_hash")), to_move)
     counts.updated = len(to_update)
     keys_in_file = {c.key for c in deck.cards}
     counts.missing = [k for k in existing if k not in keys_in_file]

@@ -250,7 +250,7 @@ def deck_summaries(store: Store, day: date | None = None) -> Overview:
     day = day or store.today()
     with store.reading() as conn:
         decks = [convert.deck(r) for r in conn.execute(
-            select(deck_t).order_by(deck_t.c.key)).mappings()]
+            select(deck_t).where(deck_t.c.retired.is_(False)).order_by(deck_t.c.key)).mappings()]
         every, left = _plan(store, conn, None, day, None)
         live = state_t.c.retired.is_(False)
         plans = {p.deck_id: _capped([p], left)[0] for p in every}

@@ -203,6 +203,7 @@ class ImportCounts:
     pruned: int = 0
     retired: int = 0  # a family's cards no longer in their files (see store.imports)
     missing: list[str] = field(default_factory=list)  # keys no longer in the file
+    replaced: list[str] = field(default_factory=list)  # in-app edits the file replaced
 
 
 @dataclass(frozen=True, slots=True)

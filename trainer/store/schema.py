@@ -29,6 +29,16 @@ class Deck(SQLModel, table=True):
     updated_at: datetime
     new_per_day: int | None = None
     reviews_per_day: int | None = None
+    retired: bool = False  # deleted: hidden, its cards retired, its history kept
+
+
+class DeckAlias(SQLModel, table=True):
+    """A renamed deck's former keys: a re-import of its file finds it by them."""
+
+    __tablename__ = "deck_alias"
+
+    key: str = Field(primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE")
 
 
 class Card(SQLModel, table=True):
@@ -57,6 +67,9 @@ class Card(SQLModel, table=True):
     source_para: int | None = None
     tags: str = ""  # the card's own tags, space-separated
     content_hash: str = ""
+    # the content_hash last imported from a file (None: added in the app); differing from
+    # content_hash means an in-app edit since
+    import_hash: str | None = None
     position: int = 0
     shuffle_seed: int = 0
     created_at: datetime | None = None  # when it was first imported or added (search: added:)
@@ -198,3 +211,4 @@ rollup_t = SQLModel.metadata.tables["daily_rollup"]
 meta_t = SQLModel.metadata.tables["app_meta"]
 option_t = SQLModel.metadata.tables["deck_option"]
 more_t = SQLModel.metadata.tables["study_more"]
+alias_t = SQLModel.metadata.tables["deck_alias"]

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 from trainer import query as q
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, MATURE_DAYS
 from trainer.store import convert
-from trainer.store.schema import card_t, deck_t, review_t, state_t, tag_t
+from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
 from trainer.studyday import day_start
 
 if TYPE_CHECKING:
@@ -82,9 +82,11 @@ class _Compiler:
                 return card_t.c.search_text.contains(value.lower(), autoescape=True)
             case q.Deck(pattern):
                 like = _like(pattern)
-                return card_t.c.deck_id.in_(select(deck_t.c.id).where(or_(
+                return or_(card_t.c.deck_id.in_(select(deck_t.c.id).where(or_(
                     func.lower(deck_t.c.key).like(like, escape="\\"),
-                    func.lower(deck_t.c.name).like(like, escape="\\"))))
+                    func.lower(deck_t.c.name).like(like, escape="\\")))),
+                    card_t.c.deck_id.in_(select(alias_t.c.deck_id).where(  # former keys
+                        func.lower(alias_t.c.key).like(like, escape="\\"))))
             case q.Tag(pattern):
                 like = _like(pattern)
                 return _ids_in(select(tag_t.c.card_id).where(or_(

@@ -15,9 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("card_state") as batch:
-        batch.add_column(sa.Column("retired", sa.Boolean, nullable=False,
-                                   server_default=sa.false()))
+    op.add_column("card_state", sa.Column("retired", sa.Boolean, nullable=False,
+                                          server_default=sa.false()))
     op.drop_index("ix_card_state_queue", "card_state")
     op.create_index("ix_card_state_queue", "card_state",
                     ["suspended", "retired", "due", "easiness_x100"])

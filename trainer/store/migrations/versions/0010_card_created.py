@@ -14,8 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("card") as batch:
-        batch.add_column(sa.Column("created_at", sa.DateTime))
+    op.add_column("card", sa.Column("created_at", sa.DateTime))
     op.execute("UPDATE card SET created_at = "
                "(SELECT deck.created_at FROM deck WHERE deck.id = card.deck_id)")
 

@@ -24,8 +24,8 @@ def _searchable(key, prompt, answer, accept, distractors, cloze_text, explanatio
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("card") as batch:
-        batch.add_column(sa.Column("search_text", sa.String, nullable=False, server_default=""))
+    op.add_column("card", sa.Column("search_text", sa.String, nullable=False,
+                                    server_default=""))
     conn = op.get_bind()
     rows = conn.execute(sa.text(
         "SELECT id, key, prompt, answer, accept, distractors, cloze_text, explanation, "

@@ -1,0 +1,179 @@
+"""Editing and adding cards in the app, re-import that respects edits, and deck management."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import LONDON, Clock, import_bytes
+from trainer.cli import main
+from trainer.editing import SnippetError, entry_snippet, new_snippet, read_snippet
+from trainer.query import parse
+from trainer.store import open_store
+from trainer.store.errors import StoreError
+
+DECK = """schema_version = 1
+[deck]
+id = "d"
+name = "Deck d"
+tags = ["dtag"]
+
+[[cards]]
+id = "who"
+kind = "basic"
+prompt = "Who met Stalin?"
+answer = "Mao Zedung"
+
+[[cards]]
+id = "gaps"
+kind = "cloze"
+text = "{{c1::Mao}} met {{c2::Stalin}} in {{c3::Moscow}}."
+"""
+
+
+def seeded(db_url=None):
+    store = open_store(db_url, settings=LONDON, clock=Clock())
+    import_bytes(store, DECK.encode())
+    return store, store.find_deck("d")
+
+
+def card_of(store, deck, key):
+    return next(c for c in store.deck_cards(deck.id) if c.key == key)
+
+
+def test_editing_keeps_progress_and_a_cloze_edit_edits_its_note(db_url):
+    store, deck = seeded(db_url)
+    who = card_of(store, deck, "who")
+    store.record_review(who.id, 5)
+    studied = store.state(who.id)
+    snippet = entry_snippet(store.entry_cards(deck.id, "who"))
+    assert 'answer = "Mao Zedung"' in snippet and 'id = "who"' in snippet
+    fixed = read_snippet(snippet.replace("Zedung", "Zedong"), deck, keep_id="who")
+    counts = store.edit_entry(deck.id, "who", fixed)
+    assert (counts.updated, counts.added, counts.retired) == (1, 0, 0)
+    assert store.card(who.id).answer == "Mao Zedong" and store.state(who.id) == studied
+    assert store.search_ids(parse("zedong")) == [who.id]  # searchable as edited
+
+    gaps = {c.key: c.id for c in store.entry_cards(deck.id, "gaps")}
+    edited = read_snippet('id = "gaps"\nkind = "cloze"\n'
+                          'text = "{{c1::Mao}} met {{c3::Stalin}} in 1949 ({{c4::Moscow}})."\n',
+                          deck, keep_id="gaps")
+    counts = store.edit_entry(deck.id, "gaps", edited)
+    assert (counts.added, counts.retired) == (1, 1)  # c4 is new; c2 is gone
+    assert store.is_retired(gaps["gaps#c2"]) and not store.is_retired(gaps["gaps#c1"])
+    assert [c.key for c in store.entry_cards(deck.id, "gaps")] == ["gaps#c1", "gaps#c3",
+                                                                   "gaps#c4"]
+    assert store.search_ids(parse("tag:dtag")) == store.search_ids(parse("deck:d"))
+    store.close()
+
+
+def test_a_snippet_is_checked_as_a_deck_file_is(db_url):
+    store, deck = seeded(db_url)
+    with pytest.raises(SnippetError) as caught:
+        read_snippet('id = "who"\nkind = "basic"\nprompt = "Who?"\nanswer = ""\n', deck, "who")
+    assert caught.value.lines[0].startswith("answer: ")
+    with pytest.raises(SnippetError, match="id: stays 'who'"):
+        read_snippet('id = "whom"\nkind = "basic"\nprompt = "Who?"\nanswer = "M"\n', deck,
+                     "who")
+    with pytest.raises(SnippetError, match="colour: unknown field"):
+        read_snippet('id = "x"\nkind = "basic"\nprompt = "?"\nanswer = "M"\ncolour = 1\n', deck)
+    with pytest.raises(SnippetError, match="not valid TOML"):
+        read_snippet('id = "x\n', deck)
+    store.close()
+
+
+def test_adding_an_entry(db_url):
+    store, deck = seeded(db_url)
+    cards = read_snippet(new_snippet("new-one", "typed").replace('prompt = ""', 'prompt = "Q?"')
+                         .replace('answer = ""', 'answer = "A"'), deck)
+    assert store.add_entry(deck.id, cards) == 1
+    added = card_of(store, deck, "new-one")
+    assert store.deck_cards(deck.id)[-1].key == "new-one" and added.kind == "typed"
+    assert store.state(added.id).due is None
+    with pytest.raises(StoreError, match="already has an entry 'new-one'"):
+        store.add_entry(deck.id, cards)
+    store.close()
+
+
+def test_reimport_keeps_an_edit_unless_the_file_changed(tmp_path, capsys):
+    path = tmp_path / "d.toml"
+    path.write_text(DECK)
+    assert main(["import", str(path)]) == 0
+    store = open_store()
+    deck = store.find_deck("d")
+    who = card_of(store, deck, "who")
+    store.edit_entry(deck.id, "who", read_snippet(
+        entry_snippet(store.entry_cards(deck.id, "who")).replace("Zedung", "Zedong"), deck,
+        "who"))
+    store.close()
+    capsys.readouterr()
+    assert main(["import", str(path)]) == 0  # the file is as it was: the edit stays
+    out = capsys.readouterr().out
+    assert "0 updated" in out and "local edit" not in out
+    store = open_store()
+    assert store.card(who.id).answer == "Mao Zedong"
+    store.close()
+    path.write_text(DECK.replace("Who met Stalin?", "Who met Stalin first?"))
+    assert main(["import", str(path)]) == 0  # the file changed: it wins, and says so
+    assert "the file replaced 1 local edit: who" in capsys.readouterr().out
+    store = open_store()
+    assert store.card(who.id).prompt == "Who met Stalin first?"
+    assert store.card(who.id).answer == "Mao Zedung"
+    store.close()
+
+
+def test_rename_then_reimport_finds_the_renamed_deck(tmp_path, capsys):
+    path = tmp_path / "d.toml"
+    path.write_text(DECK)
+    assert main(["import", str(path)]) == 0
+    assert main(["deck", "rename", "d", "--key", "history", "--name", "My history"]) == 0
+    assert "renamed d to history (My history)" in capsys.readouterr().out
+    assert main(["import", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["decks", "--json"]) == 0
+    import json
+
+    decks = json.loads(capsys.readouterr().out)
+    assert [(d["key"], d["name"], d["cards"]) for d in decks] == [("history", "My history", 4)]
+    assert main(["cards", "deck:d"]) == 0  # the former key still finds it
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_delete_and_undelete_a_deck(tmp_path, capsys):
+    path = tmp_path / "d.toml"
+    path.write_text(DECK)
+    assert main(["import", str(path)]) == 0
+    store = open_store()
+    who = card_of(store, store.find_deck("d"), "who")
+    store.record_review(who.id, 4)
+    store.close()
+    capsys.readouterr()
+    assert main(["deck", "delete", "d"]) == 0
+    assert "deleted d: 4 cards retired" in capsys.readouterr().out
+    assert main(["decks", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+    assert main(["stats", "--json"]) == 0
+    import json
+
+    assert json.loads(capsys.readouterr().out)["today"]["answers"] == 1  # history counts
+    assert main(["deck", "undelete", "d"]) == 0
+    assert "4 cards back" in capsys.readouterr().out
+    assert main(["decks", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["cards"] == 4
+
+
+def test_create_a_deck_and_add_a_card_from_the_command_line(tmp_path, capsys, monkeypatch):
+    import io
+
+    assert main(["deck", "create", "notes", "--name", "My notes"]) == 0
+    assert main(["add", "notes", "--id", "q1", "--prompt", "Who?", "--answer", "Mao"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO('id = "q2"\nkind = "cloze"\n'
+                                                 'text = "{{c1::Mao}} and {{c2::Stalin}}"\n'))
+    assert main(["add", "notes"]) == 0
+    capsys.readouterr()
+    assert main(["cards", "deck:notes"]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [
+        "notes/q1", "notes/q2#c1", "notes/q2#c2"]
+    assert main(["add", "notes", "--id", "q3", "--prompt", "Who?"]) == 1
+    assert "answer" in capsys.readouterr().err
+    assert main(["deck", "create", "notes"]) == 1
+    assert "already" in capsys.readouterr().err

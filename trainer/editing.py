@@ -1,0 +1,77 @@
+"""An entry as a small TOML snippet, for editing and adding cards in the app, in `$EDITOR` or
+from `trainer add`: written from the cards of one entry, read back through the same pydantic
+model and checks as a deck file, so an edit can never store what an import would refuse."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+from trainer.errors import UserError
+from trainer.exporter import entries
+from trainer.formats.errors import DeckError
+from trainer.formats.native import parse_native
+
+if TYPE_CHECKING:
+    from trainer.formats.model import StudyCard
+    from trainer.store.records import Card, Deck
+
+TEMPLATES = {
+    "basic": 'prompt = ""\nanswer = ""\n',
+    "typed": 'prompt = ""\nanswer = ""\naccept = []\n',
+    "cloze": 'text = "The {{c1::hidden words}} of the sentence."\n',
+    "choice": 'prompt = ""\nanswer = ""\ndistractors = ["", ""]\n',
+}
+FIELD_ORDER = ("id", "kind", "prompt", "text", "answer", "accept", "distractors", "explanation",
+               "tags", "source")
+
+
+class SnippetError(UserError):
+    """One line a problem, each naming its field: shown beside the editor."""
+
+
+def entry_snippet(cards: list[Card]) -> str:
+    """The TOML of the entry these cards (one entry's) came from."""
+    import tomli_w
+
+    (entry,) = entries(cards)
+    ordered = {k: entry[k] for k in FIELD_ORDER if k in entry}
+    return tomli_w.dumps(ordered, multiline_strings=True)
+
+
+def new_snippet(entry_id: str, kind: str) -> str:
+    return f'id = "{entry_id}"\nkind = "{kind}"\n{TEMPLATES[kind]}explanation = ""\ntags = []\n'
+
+
+def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[StudyCard]:
+    """The study cards an entry snippet makes; SnippetError with every problem otherwise.
+    ``keep_id``: an edit's entry, whose id cannot change (it keys the card's progress)."""
+    try:
+        raw: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SnippetError(f"not valid TOML: {exc}") from None
+    if "cards" in raw or "deck" in raw:
+        raise SnippetError("one card's fields only (id, kind, prompt, answer, …), without "
+                           "[deck] or [[cards]]")
+    if keep_id is not None and raw.get("id") != keep_id:
+        raise SnippetError(f"id: stays {keep_id!r} (it keys the card's progress)")
+    for empty in ("explanation",):
+        if raw.get(empty) == "":
+            del raw[empty]
+    import tomli_w
+
+    document = {"schema_version": 1, "deck": {"id": deck.key, "name": deck.name or deck.key},
+                "cards": [raw]}
+    try:
+        parsed = parse_native(tomli_w.dumps(document).encode(), "card")
+    except DeckError as exc:
+        raise SnippetError(*[_field_first(line) for line in exc.lines]) from None
+    except (TypeError, ValueError) as exc:  # a value TOML can hold but a deck file cannot
+        raise SnippetError(str(exc)) from None
+    return parsed.cards
+
+
+def _field_first(line: str) -> str:
+    """"card:7: card x: answer: too short" -> "answer: too short"."""
+    return re.sub(r"^card(:\d+)?: (card [^:]+: )?", "", line)

@@ -1,0 +1,203 @@
+"""Changing content in the app: edit an entry (a note: a cloze's gaps are its cards), add one,
+and rename, delete or bring back a deck.
+
+An edit keeps every surviving card's id, so its progress and history; it leaves the card's
+``import_hash`` alone, so that re-importing an unchanged file keeps the edit (store.imports).
+A gap an edit removes is retired; a gap it adds is a new card. Nothing is hard-deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+
+from trainer.formats.model import SLUG_PATTERN, StudyCard
+from trainer.rules import LEECH_TAG
+from trainer.store import convert, driver
+from trainer.store.errors import StoreError
+from trainer.store.imports import CARD_COLUMNS, _card_row, _keep_progress_across_kinds, content_hash
+from trainer.store.records import Card, Deck
+from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class EditCounts:
+    updated: int = 0
+    added: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+
+def entry_cards(store: Store, deck_id: int, entry: str) -> list[Card]:
+    """The cards of one entry (note), in deck order, retired ones left out."""
+    query = (select(card_t).join(state_t, state_t.c.card_id == card_t.c.id)
+             .where(card_t.c.deck_id == deck_id, card_t.c.entry == entry,
+                    state_t.c.retired.is_(False))
+             .order_by(card_t.c.position, card_t.c.id))
+    with store.reading() as conn:
+        return [convert.card(r) for r in conn.execute(query).mappings()]
+
+
+def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -> EditCounts:
+    """Replace an entry's cards with ``cards`` (all of that entry), keeping progress."""
+    if not cards or any(c.entry != entry for c in cards):
+        raise StoreError(f"an edit of {entry!r} must keep its id")
+    with store.transaction() as conn:
+        _keep_progress_across_kinds(conn, deck_id, {c.key for c in cards})
+        rows = {key: (cid, chash, retired) for cid, key, chash, retired in conn.execute(
+            select(card_t.c.id, card_t.c.key, card_t.c.content_hash, state_t.c.retired)
+            .join(state_t, state_t.c.card_id == card_t.c.id)
+            .where(card_t.c.deck_id == deck_id, card_t.c.entry == entry))}
+        if not rows:
+            raise StoreError(f"no entry {entry!r} in this deck")
+        position = conn.execute(select(func.max(card_t.c.position)).where(
+            card_t.c.deck_id == deck_id, card_t.c.entry == entry)).scalar() or 0
+        updated = added = unchanged = 0
+        to_insert: list[StudyCard] = []
+        for card in cards:
+            chash = content_hash(card)
+            found = rows.get(card.key)
+            if found is None:
+                to_insert.append(card)
+                continue
+            cid, current, retired = found
+            if retired:
+                conn.execute(update(state_t).where(state_t.c.card_id == cid).values(
+                    retired=False))
+            if current == chash:
+                unchanged += not retired
+                updated += retired
+                continue
+            conn.execute(update(card_t).where(card_t.c.id == cid).values(
+                _content(card, deck_id, position, chash)))
+            updated += 1
+        added = _insert(store, conn, deck_id, to_insert, position, from_file=False)
+        keys = {c.key for c in cards}
+        gone = [cid for key, (cid, _, retired) in rows.items() if key not in keys and not retired]
+        if gone:
+            conn.execute(update(state_t).where(state_t.c.card_id.in_(gone)).values(retired=True))
+        _retag(conn, deck_id, [c for c in cards])
+    return EditCounts(updated, added, len(gone), unchanged)
+
+
+def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
+    """A new entry's cards at the end of the deck; how many."""
+    if not cards:
+        raise StoreError("nothing to add")
+    with store.transaction() as conn:
+        taken = set(conn.execute(select(card_t.c.entry).where(
+            card_t.c.deck_id == deck_id, card_t.c.entry == cards[0].entry)).scalars())
+        if taken:
+            raise StoreError(f"this deck already has an entry {cards[0].entry!r} (perhaps "
+                             "retired: `trainer cards is:retired` lists them); choose another id")
+        end = conn.execute(select(func.max(card_t.c.position)).where(
+            card_t.c.deck_id == deck_id)).scalar()
+        count = _insert(store, conn, deck_id, cards, (end or 0) + 1, from_file=False)
+        _retag(conn, deck_id, cards)
+    return count
+
+
+def _content(card: StudyCard, deck_id: int, position: int, chash: str) -> dict[str, Any]:
+    """The columns an edit rewrites: everything but the card's place, origin and birth."""
+    row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash, None), strict=True))
+    for kept in ("deck_id", "position", "import_hash", "created_at", "shuffle_seed"):
+        del row[kept]
+    return row
+
+
+def _insert(store: Store, conn: Connection, deck_id: int, cards: list[StudyCard],
+            position: int, *, from_file: bool) -> int:
+    if not cards:
+        return 0
+    created = convert.utc(store.now())
+    for offset, card in enumerate(cards):
+        row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position + offset,
+                                               content_hash(card), created), strict=True))
+        if not from_file:
+            row["import_hash"] = None
+        cid = conn.execute(insert(card_t).values(row)).inserted_primary_key
+        assert cid is not None
+        conn.execute(insert(state_t).values(card_id=int(cid[0])))
+    return len(cards)
+
+
+def _retag(conn: Connection, deck_id: int, cards: list[StudyCard]) -> None:
+    """Effective tags (the deck's and the card's) of the edited cards, the leech tag kept."""
+    deck_tags = conn.execute(select(deck_t.c.tags).where(deck_t.c.id == deck_id)).scalar_one()
+    ids = {key: cid for key, cid in conn.execute(select(card_t.c.key, card_t.c.id).where(
+        card_t.c.deck_id == deck_id, card_t.c.key.in_([c.key for c in cards])))}
+    conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(list(ids.values())),
+                                     tag_t.c.tag != LEECH_TAG))
+    rows = []
+    for card in cards:
+        for tag in dict.fromkeys([*deck_tags.split(), *card.tags]):
+            if tag != LEECH_TAG:
+                rows.append((ids[card.key], tag))
+    driver.bulk_insert(conn, tag_t, ("card_id", "tag"), rows)
+
+
+# -- decks ----------------------------------------------------------------------------------
+
+def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
+                name: str | None = None) -> Deck:
+    """A new key and/or name; a former key stays an alias, so a re-import of the deck's file
+    (or the bundled decks' refresh) finds this deck instead of making a second one."""
+    with store.transaction() as conn:
+        current = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
+        values: dict[str, Any] = {}
+        if name is not None:
+            if not name.strip():
+                raise StoreError("a deck's name cannot be empty")
+            values["name"] = name
+        if key is not None and key != current["key"]:
+            if not re.fullmatch(SLUG_PATTERN, key):
+                raise StoreError(f"{key!r} is not a deck key: lower-case letters, digits and "
+                                 "hyphens, starting with a letter or digit")
+            owner = conn.execute(select(deck_t.c.id).where(deck_t.c.key == key)).scalar()
+            alias_of = conn.execute(select(alias_t.c.deck_id).where(alias_t.c.key == key)
+                                    ).scalar()
+            if owner is not None or (alias_of is not None and alias_of != deck_id):
+                raise StoreError(f"the key {key!r} is taken by another deck")
+            conn.execute(delete(alias_t).where(alias_t.c.key == key))
+            conn.execute(insert(alias_t).values(key=current["key"], deck_id=deck_id))
+            values["key"] = key
+        if values:
+            values["updated_at"] = convert.utc(store.now())
+            conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(values))
+        row = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
+    return convert.deck(row)
+
+
+def delete_deck(store: Store, deck_id: int) -> list[int]:
+    """Hide a deck and retire its cards (their history still counts); the ids retired, for
+    ``undelete_deck``."""
+    with store.transaction() as conn:
+        ids = list(conn.execute(select(card_t.c.id).join(
+            state_t, state_t.c.card_id == card_t.c.id).where(
+            card_t.c.deck_id == deck_id, state_t.c.retired.is_(False))).scalars())
+        for start in range(0, len(ids), 500):
+            conn.execute(update(state_t).where(state_t.c.card_id.in_(ids[start:start + 500]))
+                         .values(retired=True))
+        conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=True))
+    return ids
+
+
+def undelete_deck(store: Store, deck_id: int, card_ids: list[int] | None = None) -> int:
+    """Bring a deleted deck back, with the cards its deletion retired (all of them when
+    ``card_ids`` is None); how many cards."""
+    with store.transaction() as conn:
+        query = update(state_t).where(state_t.c.card_id.in_(
+            select(card_t.c.id).where(card_t.c.deck_id == deck_id)))
+        if card_ids is not None:
+            query = query.where(state_t.c.card_id.in_(bindparam("ids", expanding=True)))
+            done = conn.execute(query.values(retired=False), {"ids": card_ids}).rowcount
+        else:
+            done = conn.execute(query.values(retired=False)).rowcount
+        conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=False))
+    return int(done or 0)
