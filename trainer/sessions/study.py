@@ -93,6 +93,10 @@ class StudySession:
             self._shown[cid] = self.store.state(cid)  # what the answer will be given to
         return CardView.of(self._cards[cid], self._showings[cid])
 
+    def refresh_card(self, card_id: int) -> None:
+        """Read the card again when next shown (it was edited)."""
+        self._cards.pop(card_id, None)
+
     def counts(self) -> dict[str, int]:
         c = Counter(item.bucket for item in self.queue)
         return {"new": c["new"], "review": c["review"], "repeat": c["repeat"]}

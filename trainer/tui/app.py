@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -174,6 +176,15 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.browse import BrowseScreen
 
         self.push_screen(BrowseScreen(query))
+
+    def add_card(self, deck: Deck, done: Callable[[bool | None], None] | None = None) -> None:
+        """The add form for ``deck``, with an id no card of it has (retired ones included)."""
+        from trainer.tui.screens.edit_card import EditCardScreen
+
+        taken = {c.entry for c in self.store.deck_cards(deck.id, retired=True)}
+        new_id = next(f"new-card-{n}" if n else "new-card" for n in range(len(taken) + 2)
+                      if (f"new-card-{n}" if n else "new-card") not in taken)
+        self.push_screen(EditCardScreen(deck, new_id=new_id), done)
 
     def open_source_map(self, deck: Deck, para: int | None = None) -> None:
         from trainer.tui.screens.source_map import SourceMapScreen

@@ -41,8 +41,9 @@ class AskModal(TrainerModal[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, question: str, placeholder: str = "",
-                 check: Callable[[str], str | None] | None = None) -> None:
+                 check: Callable[[str], str | None] | None = None, value: str = "") -> None:
         super().__init__()
+        self.value = value
         self.question = question
         self.placeholder = placeholder
         self.check = check
@@ -50,7 +51,7 @@ class AskModal(TrainerModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
-            yield Input(placeholder=self.placeholder, id="ask-input")
+            yield Input(self.value, placeholder=self.placeholder, id="ask-input")
             yield Static(id="ask-problem")
             yield Static(plain("enter: done · escape: cancel", "dim"))
 

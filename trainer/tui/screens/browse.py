@@ -54,6 +54,8 @@ class BrowseScreen(TrainerScreen[None]):
         Binding("T", "untag", "Untag", id="browse.untag", show=False),
         Binding("delete", "retire", "Delete", id="browse.retire"),
         Binding("u", "undo", "Undo", id="browse.undo"),
+        Binding("E", "edit", "Edit", id="browse.edit"),
+        Binding("n", "add", "Add", id="browse.add"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -400,6 +402,46 @@ class BrowseScreen(TrainerScreen[None]):
             return _Undo(f"Deleted (retired) {plural(len(changed), 'card')}",
                          lambda: store.retire_many(changed, retired=False))
         self._act("Delete (retire, reviews kept)", ids, do)
+
+    def action_edit(self) -> None:
+        from trainer.tui.screens.edit_card import EditCardScreen
+
+        current = self._current()
+        if current is None or not self.trainer.writable("edit cards"):
+            return
+        store = self.trainer.store
+        card = store.card(current)
+        self.trainer.push_screen(EditCardScreen(store.deck(card.deck_id), card.entry),
+                                 self._edited)
+
+    def action_add(self) -> None:
+        current = self._current()
+        if not self.trainer.writable("add cards"):
+            return
+        store = self.trainer.store
+        if current is not None:
+            self.trainer.add_card(store.deck(store.card(current).deck_id), self._edited)
+            return
+
+        def asked(value: str | None) -> None:
+            if value:
+                self.trainer.add_card(store.find_deck(value), self._edited)
+
+        def check(value: str) -> str | None:
+            try:
+                store.find_deck(value)
+            except StoreError as exc:
+                return str(exc)
+            return None
+        self.trainer.push_screen(AskModal("Add a card to which deck?", "a deck's key or name",
+                                          check), asked)
+
+    def _edited(self, saved: bool | None) -> None:
+        if saved:
+            self.search()
+            current = self._current()
+            if current is not None:
+                self._describe(current)
 
     def action_undo(self) -> None:
         if not self.undo_stack:

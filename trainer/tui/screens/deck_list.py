@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from rich.text import Text
@@ -12,12 +13,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
+from trainer.formats.model import SLUG_PATTERN
 from trainer.render.words import clip
 from trainer.settings import Settings
 from trainer.store.errors import StoreError
-from trainer.store.records import Overview
+from trainer.store.records import Deck, Overview
 from trainer.studyday import study_day
 from trainer.tui.literal import joined, plain
+from trainer.tui.screens.ask import AskModal, ConfirmModal
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.deck_table import DeckTable
 
@@ -49,6 +52,11 @@ class DeckListScreen(TrainerScreen[None]):
         Binding("o", "options", "Options", id="decks.options"),
         Binding("m", "source_map", "Source map", id="decks.source_map"),
         Binding("b", "browse", "Browse", id="decks.browse"),
+        Binding("n", "add_card", "Add card", id="decks.add_card"),
+        Binding("c", "create_deck", "New deck", id="decks.create", show=False),
+        Binding("r", "rename_deck", "Rename", id="decks.rename", show=False),
+        Binding("delete", "delete_deck", "Delete deck", id="decks.delete", show=False),
+        Binding("u", "undelete_deck", "Undo delete", id="decks.undelete", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -97,6 +105,10 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deleted: list[tuple[Deck, list[int]]] = []  # for u: undo a deletion
 
     def _show(self, overview: Overview) -> None:
         self._overview = overview
@@ -192,6 +204,88 @@ class DeckListScreen(TrainerScreen[None]):
             return
         deck = self.trainer.store.find_deck(key)
         self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
+
+    def _one_deck(self, what: str) -> Deck | None:
+        key = self._selected_key()
+        if key is None:
+            return None
+        if key == TOTAL_KEY:
+            self.notify(f"{what} belongs to one deck: select it first.", timeout=3)
+            return None
+        return self.trainer.store.find_deck(key)
+
+    def action_add_card(self) -> None:
+        deck = self._one_deck("A new card")
+        if deck is not None and self.trainer.writable("add cards"):
+            self.trainer.add_card(deck, self._imported)
+
+    def action_create_deck(self) -> None:
+        if not self.trainer.writable("create a deck"):
+            return
+        store = self.trainer.store
+
+        def check(value: str) -> str | None:
+            if not re.fullmatch(SLUG_PATTERN, value):
+                return "a key: lower-case letters, digits and hyphens"
+            if any(d.key == value for d in store.deck_summaries().decks):
+                return f"a deck {value!r} is already there"
+            return None
+
+        def asked(key: str | None) -> None:
+            if key:
+                store.create_deck(key, key)
+                self.notify(f"Created {key}; r renames it, n adds a card.", timeout=4)
+                self.load()
+        self.trainer.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
+
+    def action_rename_deck(self) -> None:
+        deck = self._one_deck("Renaming")
+        if deck is None or not self.trainer.writable("rename a deck"):
+            return
+        store = self.trainer.store
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+
+            def keyed(key: str | None) -> None:
+                if key is None:
+                    return
+                try:
+                    renamed = store.rename_deck(deck.id, name=name, key=key or deck.key)
+                except StoreError as exc:
+                    self.notify(str(exc), severity="error", timeout=6)
+                    return
+                self.notify(f"Renamed to {renamed.name} [{renamed.key}]", timeout=4)
+                self.load()
+            self.trainer.push_screen(AskModal(
+                "Its key (the old one still finds it on import)", "", value=deck.key), keyed)
+        self.trainer.push_screen(AskModal("Rename the deck", "", value=deck.name), named)
+
+    def action_delete_deck(self) -> None:
+        deck = self._one_deck("Deleting")
+        if deck is None or not self.trainer.writable("delete a deck"):
+            return
+        store = self.trainer.store
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            retired = store.delete_deck(deck.id)
+            self._deleted.append((deck, retired))
+            self.notify(f"Deleted {deck.name}: {len(retired)} cards retired, their history "
+                        "kept · u brings it back", timeout=6)
+            self.load()
+        self.trainer.push_screen(ConfirmModal(
+            f"Delete {deck.name}? Its cards are retired; their history stays."), answered)
+
+    def action_undelete_deck(self) -> None:
+        if not self._deleted or not self.trainer.writable("undo"):
+            return
+        deck, retired = self._deleted.pop()
+        self.trainer.store.undelete_deck(deck.id, retired)
+        self.notify(f"{deck.name} is back.", timeout=4)
+        self.load()
 
     def action_browse(self) -> None:
         key = self._selected_key()

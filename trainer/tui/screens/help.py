@@ -17,6 +17,8 @@ HELP = [
         ("q", "quiz on the selected deck"), ("s", "statistics"), ("i", "import a deck file"),
         ("o", "the deck's options"), ("m", "the deck's source map"),
         ("b", "browse the deck's cards (all cards from All decks)"),
+        ("n", "add a card to the deck"), ("c", "create a deck"), ("r", "rename the deck"),
+        ("delete / u", "delete the deck (cards retired) / bring it back"),
         ("ctrl+p", "command palette (themes)"), ("?", "this help"), ("ctrl+q", "quit"),
     ]),
     ("Answering a card", [
@@ -29,6 +31,7 @@ HELP = [
         ("enter", "accept the suggested grade"),
         ("u / ctrl+z", "undo the last grade"), ("!", "suspend the card"),
         ("-", "bury the card until tomorrow"), ("e", "the source map at the card's paragraph"),
+        ("E", "edit the card (its entry, as TOML; progress kept)"),
     ]),
     ("Browse (b)", [
         ("/", "search (docs/search.md)"), ("enter", "run the search"),
@@ -36,7 +39,7 @@ HELP = [
         ("! / -", "suspend or bury (or undo it)"), ("R", "reset to new"),
         ("d", "set the due date"), ("m", "move to another deck"),
         ("t / T", "add / remove a tag"), ("delete", "delete (retire; reviews kept)"),
-        ("u", "undo"), ("escape", "back"),
+        ("E", "edit the card"), ("n", "add a card"), ("u", "undo"), ("escape", "back"),
     ]),
     ("Quiz", [
         ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),

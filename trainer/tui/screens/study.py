@@ -42,6 +42,7 @@ class StudyScreen(TrainerScreen[None]):
         Binding("exclamation_mark", "suspend", "Suspend", id="study.suspend"),
         Binding("minus", "bury", "Bury", id="study.bury"),
         Binding("e", "source", "Source map", id="study.source"),
+        Binding("E", "edit", "Edit", id="study.edit"),
         Binding("escape", "end", "End", id="study.end", priority=True),
     ]
 
@@ -261,6 +262,19 @@ class StudyScreen(TrainerScreen[None]):
             return
         self.notify(done, timeout=3)
         self.show_card()
+
+    def action_edit(self) -> None:
+        from trainer.tui.screens.edit_card import EditCardScreen
+
+        view = self.view
+        card = self.trainer.store.card(view.card_id)
+
+        def edited(saved: bool | None) -> None:
+            if saved:
+                self.session.refresh_card(view.card_id)
+                self.show_card()
+        self.trainer.push_screen(EditCardScreen(self.trainer.store.deck(card.deck_id),
+                                                card.entry), edited)
 
     def action_source(self) -> None:
         """The source map at the card's paragraph; a card that cites none shows its quote (or

@@ -1,0 +1,120 @@
+"""Edit a card's entry, or add one, as the small TOML snippet a deck file would hold for it
+(E in the browser and on a study card; n in the browser and the deck list). The snippet is
+checked by the deck file's own model: each problem is shown below it, naming its field.
+ctrl+e opens it in $EDITOR instead."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static, TextArea
+
+from trainer.editing import SnippetError, entry_snippet, new_snippet, read_snippet
+from trainer.render.words import plural
+from trainer.store import Deck
+from trainer.store.errors import StoreError
+from trainer.tui.literal import joined, plain
+from trainer.tui.screens.base import TrainerScreen
+
+
+class EditCardScreen(TrainerScreen[bool]):
+    """Dismissed with True when something was saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
+        Binding("ctrl+e", "editor", "$EDITOR", id="edit.editor", priority=True),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel", priority=True),
+    ]
+
+    def __init__(self, deck: Deck, entry: str | None = None, kind: str = "basic",
+                 new_id: str = "new-card") -> None:
+        super().__init__()
+        self.deck = deck
+        self.entry = entry  # None: a new entry
+
+        if entry is None:
+            self.original = new_snippet(new_id, kind)
+        else:
+            self.original = ""
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        if self.entry is not None:
+            self.original = entry_snippet(self.trainer.store.entry_cards(self.deck.id,
+                                                                        self.entry))
+        what = f"Edit {self.entry}" if self.entry else "Add a card"
+        with Vertical(id="edit-body"):
+            yield Static(joined((what, "bold"), f" in {self.deck.name} [{self.deck.key}]"),
+                         id="edit-title")
+            yield TextArea(self.original, id="edit-text", soft_wrap=True, tab_behavior="indent")
+            yield Static(id="edit-problems")
+            yield Static(plain("The fields of a deck file's [[cards]] entry (docs/deck-format.md)"
+                               ". Progress is kept; the id cannot change. ctrl+s saves, ctrl+e "
+                               "opens $EDITOR, escape cancels.", "dim"), id="edit-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def _problems(self, lines: list[str]) -> None:
+        self.query_one("#edit-problems", Static).update(
+            plain("\n".join(lines), "red") if lines else plain(""))
+
+    def action_save(self) -> None:
+        if not self.trainer.writable("edit cards"):
+            return
+        text = self.query_one(TextArea).text
+        store = self.trainer.store
+        try:
+            cards = read_snippet(text, self.deck, keep_id=self.entry)
+            if self.entry is None:
+                added = store.add_entry(self.deck.id, cards)
+                message = f"Added {cards[0].entry}: {plural(added, 'card')}"
+            else:
+                counts = store.edit_entry(self.deck.id, self.entry, cards)
+                parts = [f"{plural(n, 'card')} {what}" for n, what in (
+                    (counts.updated, "changed"), (counts.added, "added"),
+                    (counts.retired, "retired")) if n]
+                message = f"Saved {self.entry}: " + (", ".join(parts) or "nothing changed")
+        except SnippetError as exc:
+            self._problems(exc.lines)
+            return
+        except StoreError as exc:
+            self._problems([str(exc)])
+            return
+        self.notify(message, timeout=4)
+        self.dismiss(True)
+
+    def action_editor(self) -> None:
+        """The snippet in $EDITOR (or $VISUAL, else vi); what it saves comes back here."""
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False,
+                                         encoding="utf-8") as f:
+            f.write(self.query_one(TextArea).text)
+            path = Path(f.name)
+        try:
+            try:
+                with self.app.suspend():
+                    done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except SuspendNotSupported:  # no terminal to hand over (a headless test)
+                done = subprocess.run([*shlex.split(editor), str(path)], check=False,
+                                      stdin=subprocess.DEVNULL, capture_output=True)
+            if done.returncode:
+                self._problems([f"{editor} exited with {done.returncode}; nothing was taken"])
+                return
+            self.query_one(TextArea).text = path.read_text(encoding="utf-8")
+            self._problems([])
+        except OSError as exc:
+            self._problems([f"cannot run {editor}: {exc.strerror or exc}"])
+        finally:
+            path.unlink(missing_ok=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
