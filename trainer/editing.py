@@ -41,9 +41,9 @@ def entry_snippet(cards: list[Card]) -> str:
 
 
 def new_snippet(entry_id: str, kind: str) -> str:
-    return (f'# kind: basic, typed (accept = ["…"]), cloze (text with {{{{c1::gaps}}}}) or '
-            f'choice (distractors = ["…", "…"])\nid = "{entry_id}"\nkind = "{kind}"\n'
-            f'{TEMPLATES[kind]}explanation = ""\ntags = []\n')
+    return (f'# kind: basic, typed, cloze or choice (docs/deck-format.md)\n'
+            f'id = "{entry_id}"\nkind = "{kind}"\n{TEMPLATES[kind]}explanation = ""\n'
+            f'tags = []\n')
 
 
 def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[StudyCard]:
