@@ -298,7 +298,9 @@ def bench(n: int, workdir: Path) -> None:
     home = workdir / f"home-{n}"
     home.mkdir()
     (home / "config.toml").write_text('timezone = "UTC"\n')
-    env = os.environ | {"TRAINER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    # the corpus alone: the bundled decks (152 cards) would add their own first import
+    env = os.environ | {"TRAINER_HOME": str(home), "PYTHONPATH": str(ROOT),
+                        "TRAINER_BUNDLED_DECKS": "0"}
     db = home / "trainer.db"
     url = f"sqlite:///{db}"
     corpus = workdir / f"corpus-{n}.tsv"

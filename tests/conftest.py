@@ -12,6 +12,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("TRAINER_HOME", str(home))
     monkeypatch.delenv("TRAINER_DB", raising=False)
+    # tests seed their own decks; the ones that test the bundled decks ask for them
+    monkeypatch.setenv("TRAINER_BUNDLED_DECKS", "0")
     return home
 
 

@@ -144,7 +144,8 @@ def test_lint_catches_a_wrong_quote(tmp_path):
     assert "mao-waits-17-days: error: quote not in paragraph 5 (not in the source)" in out.stdout
 
 
-def test_first_run_imports_bundled_decks(tmp_path):
+def test_first_run_imports_bundled_decks(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRAINER_BUNDLED_DECKS")
     store = open_store()
     reports = ensure_bundled(store)
     assert len(reports) == len(bundled_files()) >= 5
@@ -170,3 +171,16 @@ def test_an_upgrade_of_the_shipped_decks_keeps_progress(tmp_path):
     assert store.state(card.id) == state
     assert ensure_bundled(store, folder) == []
     store.close()
+
+
+def test_any_first_command_loads_the_bundled_decks(monkeypatch, capsys):
+    import json
+
+    from trainer.cli import main
+
+    monkeypatch.delenv("TRAINER_BUNDLED_DECKS")
+    assert main(["decks", "--json"]) == 0
+    keys = [d["key"] for d in json.loads(capsys.readouterr().out)]
+    assert sorted(keys) == sorted(p.stem for p in DECKS)
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["total"] > 0

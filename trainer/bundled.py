@@ -9,6 +9,7 @@ with it, and an entry the new files no longer have is retired, never deleted.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from trainer.importer import DeckReport, day_function, import_decks, load
@@ -16,6 +17,7 @@ from trainer.paths import bundled_decks_dir
 from trainer.store import Store, meta
 
 META_KEY = "bundled_decks"
+OFF = "TRAINER_BUNDLED_DECKS"  # "0": never load them (the test suite's own databases)
 
 
 def bundled_files(folder: Path | None = None) -> list[Path]:
@@ -32,6 +34,8 @@ def fingerprint(files: list[Path]) -> str:
 
 def ensure_bundled(store: Store, folder: Path | None = None) -> list[DeckReport]:
     """Import the bundled decks if this database has not loaded this version of them."""
+    if os.environ.get(OFF) == "0" and folder is None:
+        return []
     files = bundled_files(folder)
     if not files:
         return []

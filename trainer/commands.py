@@ -268,8 +268,22 @@ def open_from_args(args: argparse.Namespace) -> Store:
     from trainer.store import open_store
 
     store = open_store(getattr(args, "db", None))
+    _bundled(store)
     heap.settle()  # the store's start-up objects live as long as the command
     return store
+
+
+def _bundled(store: Store) -> None:
+    """The bundled decks, on first use by any command (and after an upgrade of trainer); a
+    failure to load them is a warning, never the command's failure."""
+    from trainer.bundled import ensure_bundled
+    from trainer.store.errors import StoreError
+
+    try:
+        ensure_bundled(store)
+    except (StoreError, UserError) as exc:
+        print(f"trainer: the bundled decks were not loaded: {visible(str(exc))}",
+              file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -428,9 +442,6 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None,
     with open_from_args(args) as store:
         key = None
         if deck:
-            from trainer.bundled import ensure_bundled
-
-            ensure_bundled(store)  # a first `trainer study DECK` may name a bundled deck
             key = store.find_deck(deck).key
         app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False),
