@@ -177,3 +177,25 @@ def test_create_a_deck_and_add_a_card_from_the_command_line(tmp_path, capsys, mo
     assert "answer" in capsys.readouterr().err
     assert main(["deck", "create", "notes"]) == 1
     assert "already" in capsys.readouterr().err
+
+
+def test_deck_names_match_whatever_their_case_and_an_unknown_tag_is_an_error(tmp_path, capsys):
+    path = tmp_path / "d.toml"
+    path.write_text(DECK)
+    assert main(["import", str(path)]) == 0
+    assert main(["deck", "create", "e", "--name", "DECK D"]) == 0
+    capsys.readouterr()
+    assert main(["deck", "options", "Deck d"]) == 0  # the exact name
+    assert main(["deck", "options", "deck e"]) == 1  # no such name, whatever the case
+    assert main(["deck", "rename", "e", "--name", "Other"]) == 0
+    capsys.readouterr()
+    assert main(["deck", "options", "deck d"]) == 0  # the one name it can be
+    assert "Deck d [d]" in capsys.readouterr().out
+    assert main(["deck", "rename", "e", "--name", "deck D"]) == 0
+    capsys.readouterr()
+    assert main(["deck", "options", "DECK d"]) == 1
+    assert "ambiguous; use a key: d, e" in capsys.readouterr().err
+    assert main(["stats", "--tag", "dtag"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--tag", "nosuch"]) == 1
+    assert "no card has the tag 'nosuch'" in capsys.readouterr().err

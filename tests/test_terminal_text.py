@@ -101,3 +101,25 @@ def test_in_a_real_terminal_the_title_and_clipboard_stay_unchanged(evil, tmp_pat
     assert "pwned" not in title
     assert "hi" not in buffers and not buffers.strip()
     assert "Evil ␛]0;pwned␇" in screen  # still on screen: nothing cleared it
+
+
+@pytest.mark.parametrize("argv", [["schema"], ["decks", "--json"], ["cards", ""]])
+def test_a_closed_pipe_ends_output_quietly(argv, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.helpers import basic_deck
+
+    deck = tmp_path / "d.toml"
+    deck.write_bytes(basic_deck("d", 3000))
+    env = {**__import__("os").environ}
+    subprocess.run([sys.executable, "-m", "trainer", "import", str(deck)], env=env,
+                   capture_output=True, check=True)
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", *argv], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert err == b"" or err.decode().strip().endswith("cards"), err

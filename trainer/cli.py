@@ -77,6 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trainer: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `trainer decks | head -1`: the reader has what it wanted. Point stdout at nothing
+        # so that Python's final flush has no pipe to complain about.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         # A database that breaks mid-command (a damaged page, a full disk): one line, no
         # traceback. The transaction in progress was rolled back, so nothing half-done is kept.
@@ -87,8 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"trainer: database error: {echo(detail, LINE)}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -460,6 +460,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         deck = store.find_deck(args.deck) if args.deck else None
+        if args.tag is not None and args.tag not in store.tags():
+            raise UserError(f"no card has the tag {args.tag!r}; `trainer cards QUERY` with "
+                            "tag:PATTERN finds tags")
         figures = compute(store, deck, args.tag, args.period)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))

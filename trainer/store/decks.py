@@ -29,10 +29,14 @@ def find_deck(store: Store, ref: str, *, deleted: bool = False) -> Deck:
             return convert.deck(found)
         named = session.exec(select(schema.Deck).where(
             schema.Deck.name == ref, col(schema.Deck.retired).is_(deleted))).all()
+        if not named:  # "xi & putin 3: who said what" finds "Xi & Putin 3: who said what"
+            named = [d for d in session.exec(select(schema.Deck).where(
+                col(schema.Deck.retired).is_(deleted))).all()
+                if d.name.casefold() == ref.casefold()]
         if len(named) == 1:
             return convert.deck(named[0])
     if named:
-        keys = ", ".join(d.key for d in named)
+        keys = ", ".join(sorted(d.key for d in named))
         raise StoreError(f"deck name {ref!r} is ambiguous; use a key: {keys}")
     raise NotFound(f"no deck with key or name {ref!r}; `trainer decks` lists them")
 
