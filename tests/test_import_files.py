@@ -386,3 +386,52 @@ def test_reimport_through_the_store_on_every_backend(db_url):
     assert store.card(card.id).answer == "a1, edited" and store.state(card.id) == state
     assert store.rebuild_states() == 0
     store.close()
+
+
+def test_a_spreadsheet_csv_with_a_header_row(tmp_path, capsys):
+    sheet = tmp_path / "capitals.csv"
+    sheet.write_text("Answer,Question,Tags\nParis,Capital of France?,europe geo\n"
+                     "Tokyo,Capital of Japan?,asia\nLima,Capital of Peru?,\n"
+                     "Rome,Capital of Italy?,europe\n")
+    assert main(["import", str(sheet), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "4 added" in out
+    assert "Capital of France? → Paris  tags: europe geo" in out  # columns by their names
+    assert "Capital of Italy" not in out  # three cards shown
+    assert "nothing was changed" in out
+    assert main(["import", str(sheet)]) == 0
+    capsys.readouterr()
+    assert main(["cards", "tag:europe", "--json"]) == 0
+    import json
+
+    assert [c["answer"] for c in json.loads(capsys.readouterr().out)] == ["Paris", "Rome"]
+    assert main(["cards", "Answer"]) == 0  # the header row is not a card
+    assert capsys.readouterr().out == ""
+
+
+def test_a_kind_column_carries_typed_cards(tmp_path, capsys):
+    sheet = tmp_path / "k.tsv"
+    sheet.write_text("Front\tBack\tKind\nYear of the treaty?\t2001\ttyped\n"
+                     "Who signed it?\tPutin\tbasic\nPick one\tA\tchoice\n")
+    assert main(["import", str(sheet)]) == 0
+    out = capsys.readouterr().out
+    assert "2 added" in out and "a choice card needs fields a CSV row cannot carry" in out
+    assert main(["cards", "kind:typed"]) == 0
+    assert "Year of the treaty?" in capsys.readouterr().out
+
+
+def test_import_a_folder_of_decks(tmp_path, capsys):
+    folder = tmp_path / "decks"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    (folder / "a.toml").write_text(DECK)
+    (folder / "sub" / "b.csv").write_text("Question,Answer\nQ1,A1\n")
+    (folder / ".hidden" / "c.csv").write_text("Question,Answer\nQ2,A2\n")
+    (folder / "notes.md").write_text("not a deck")
+    assert main(["import", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("imported ") == 2 and "[b]" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["import", str(empty)]) == 1
+    assert "no deck files in this folder" in capsys.readouterr().err

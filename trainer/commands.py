@@ -295,9 +295,21 @@ def cmd_import(args: argparse.Namespace) -> int:
                                progress=stderr_progress())
     try:
         _report_import(args, reports)
+        if args.dry_run:
+            _preview(decks)
     except KeyboardInterrupt:  # the import is committed: it succeeded, whatever the report
         say("imported; the report was interrupted")
     return 0
+
+
+def _preview(decks: list[ParsedDeck]) -> None:
+    """The first three cards of each deck, as they would be stored."""
+    for deck in decks:
+        say(f"{deck.name} [{deck.key}], the first cards:")
+        for card in deck.cards[:3]:
+            tags = f"  tags: {' '.join(card.tags)}" if card.tags else ""
+            say(f"  {card.key} ({card.kind}): {clip(card.prompt, 40)} → "
+                f"{clip(card.answer, 24)}{tags}")
 
 
 def _report_import(args: argparse.Namespace, reports: list[DeckReport]) -> None:

@@ -186,9 +186,19 @@ def load(paths: Sequence[Path], fmt: str | None, deck_name: str | None,
     """Parse every file; all problems of all files are raised together."""
     decks: list[ParsedDeck] = []
     problems: list[str] = []
-    for path in paths:
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = deck_files(path)
+            if not found:
+                problems.append(f"{path}: no deck files in this folder "
+                                f"({', '.join(sorted(EXTENSIONS))})")
+            files += found
+        else:
+            files.append(path)
+    for path in files:
         try:
-            decks += parse_file(Path(path), fmt, deck_name, day_of)
+            decks += parse_file(path, fmt, deck_name, day_of)
         except UserError as exc:
             problems += exc.lines
     seen: dict[str, str] = {}
@@ -200,6 +210,14 @@ def load(paths: Sequence[Path], fmt: str | None, deck_name: str | None,
     if problems:
         raise DeckError(*problems)
     return _merge_same_key(decks)
+
+
+def deck_files(folder: Path) -> list[Path]:
+    """Every deck file under ``folder``, by path; hidden files and folders left out."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in EXTENSIONS
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _merge_same_key(decks: list[ParsedDeck]) -> list[ParsedDeck]:

@@ -66,6 +66,10 @@ def _column(value: str, origin: str, name: str) -> int:
     return number - 1
 
 
+FRONT_NAMES = {"question", "front", "prompt", "q", "term"}
+BACK_NAMES = {"answer", "back", "a", "definition"}
+
+
 def parse_text(
     data: bytes, origin: str, deck_name: str | None = None, default_sep: str | None = None
 ) -> list[ParsedDeck]:
@@ -97,7 +101,20 @@ def parse_text(
     html = headers.get("html", "false").lower() == "true"
     extra_tags = headers.get("tags", "").split()
     columns = [c.strip() for c in headers["columns"].split(sep)] if "columns" in headers else []
+    header_row = 0
+    if not columns:
+        # a spreadsheet's first row naming its columns (Question,Answer,Tags): a header
+        try:
+            cells = next(csv.reader(io.StringIO(body, newline=""), delimiter=sep), [])
+        except csv.Error:
+            cells = []  # the rows' own reading says what is wrong, line by line
+        named = [c.strip().lower() for c in cells]
+        if set(named) & FRONT_NAMES and set(named) & BACK_NAMES:
+            columns, header_row = [c.strip() for c in cells], 1
     lowered = [c.lower() for c in columns]
+    front_col = next((i for i, c in enumerate(lowered) if c in FRONT_NAMES), None)
+    back_col = next((i for i, c in enumerate(lowered) if c in BACK_NAMES), None)
+    kind_col = next((i for i, c in enumerate(lowered) if c == "kind"), None)
 
     def col(header: str, names: tuple[str, ...]) -> int | None:
         if header in headers:
@@ -111,7 +128,8 @@ def parse_text(
     guid_col = col("guid column", ("guid",))
     deck_col = col("deck column", ("deck",))
     notetype_col = col("notetype column", ("notetype",))  # read, so it is not a field
-    special = {c for c in (tags_col, guid_col, deck_col, notetype_col) if c is not None}
+    special = {c for c in (tags_col, guid_col, deck_col, notetype_col, kind_col)
+               if c is not None}
     default_deck = deck_name or headers.get("deck") or Path(origin).stem
 
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=True)
@@ -132,6 +150,8 @@ def parse_text(
                 ) from None
             raise DeckError(f"{origin}:{row_line}: {exc}") from None
         start = row_line
+        if header_row and reader.line_num == header_row:
+            continue  # the row that names the columns
         if not "".join(row).strip():
             continue
         if len(row) == 1 and row[0].startswith("#"):
@@ -143,6 +163,17 @@ def parse_text(
             deck.notes.append(f"line {start}: skipped: needs a prompt and an answer")
             continue
         front, back = fields[0], fields[1]
+        if front_col is not None and back_col is not None:
+            front = row[front_col] if front_col < len(row) else ""
+            back = row[back_col] if back_col < len(row) else ""
+        kind = row[kind_col].strip().lower() if kind_col is not None and kind_col < len(row) \
+            else ""
+        if kind not in ("", "basic", "typed", "cloze"):
+            deck = decks.get(default_deck) or decks.setdefault(
+                default_deck, _new_deck(default_deck, origin))
+            deck.notes.append(f"line {start}: skipped: a {kind} card needs fields a CSV row "
+                              "cannot carry (import it from TOML or JSON)")
+            continue
         if html:
             front, m1 = html_to_text(front)
             back, m2 = html_to_text(back)
@@ -174,8 +205,8 @@ def parse_text(
                 ))
         else:
             deck.cards.append(
-                StudyCard(key=key, entry=key, kind="basic", prompt=front, answer=back,
-                          tags=tags)
+                StudyCard(key=key, entry=key, kind="typed" if kind == "typed" else "basic",
+                          prompt=front, answer=back, tags=tags)
             )
     if not decks:
         raise DeckError(f"{origin}: no rows to import")
