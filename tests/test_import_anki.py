@@ -87,7 +87,7 @@ def test_real_anki_packages_import_every_card_and_state(package, cfg, capsys):
     cloze_note = next(c for c in expected if c["fields"][0].startswith("{{c1::Mao"))
     c1 = cards[cloze_note["key"]]
     assert c1["kind"] == "cloze" and c1["cloze_number"] == 1
-    assert c1["prompt"] == "[...] met Stalin in 1949."
+    assert c1["prompt"] == "[...] met Stalin in 1949.\n[image: kremlin.jpg]"  # shown, not lost
     assert c1["answer"] == "Mao" and c1["explanation"] == "He waited & waited"
     literal = next(c for c in expected if c["fields"][0].startswith("[bold]"))
     assert cards[literal["key"]]["prompt"] == "[bold]Markup[/] stays [...]"

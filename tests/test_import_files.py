@@ -435,3 +435,11 @@ def test_import_a_folder_of_decks(tmp_path, capsys):
     empty.mkdir()
     assert main(["import", str(empty)]) == 1
     assert "no deck files in this folder" in capsys.readouterr().err
+
+
+def test_images_and_sounds_show_where_they_were():
+    from trainer.formats.html_text import html_to_text
+
+    text, media = html_to_text('Which building?<br><img src="kremlin.jpg"> [sound:bell.mp3]')
+    assert text == "Which building?\n[image: kremlin.jpg] [sound: bell.mp3]"
+    assert media == ["bell.mp3", "kremlin.jpg"]

@@ -26,6 +26,9 @@ class _Text(HTMLParser):
             src = dict(attrs).get("src")
             if src:
                 self.media.append(src)
+                # shown where it was, so a card never silently loses part of its question
+                what = "image" if tag == "img" else "sound" if tag == "audio" else "media"
+                self.parts.append(f"[{what}: {src}]")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -44,7 +47,7 @@ class _Text(HTMLParser):
 def html_to_text(html: str) -> tuple[str, list[str]]:
     """Plain text and the media files the HTML refers to (images, sounds)."""
     media = SOUND.findall(html)
-    html = SOUND.sub("", html)
+    html = SOUND.sub(lambda m: f"[sound: {m.group(1)}]", html)
     parser = _Text()
     parser.feed(html)
     parser.close()
