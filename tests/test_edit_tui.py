@@ -128,3 +128,31 @@ async def test_rename_and_delete_a_deck_and_bring_it_back():
         await settle(pilot)
         assert [d.cards for d in store.deck_summaries().decks] == [3]
     store.close()
+
+
+async def test_the_command_palette_offers_the_apps_own_commands():
+    from trainer.tui.screens.browse import BrowseScreen
+    from trainer.tui.screens.study import StudyScreen
+
+    store = seeded()
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "browse deck d")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "study deck d")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+    store.close()

@@ -15,6 +15,7 @@ from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession
 from trainer.store import Deck, Store
 from trainer.store.errors import StoreError
+from trainer.tui.commands import TrainerCommands
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -22,6 +23,7 @@ from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 class TrainerApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "trainer"
+    COMMANDS = App.COMMANDS | {TrainerCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # ctrl+c ends the app cleanly too: every grade is already committed
@@ -171,6 +173,21 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.statistics import StatsScreen
 
         self.push_screen(StatsScreen())
+
+    def open_import(self) -> None:
+        from trainer.tui.screens.import_file import ImportScreen
+
+        if self.writable("import"):
+            self.push_screen(ImportScreen())
+
+    def open_map_of(self, key: str) -> None:
+        self.open_source_map(self.store.find_deck(key))
+
+    def open_options_of(self, key: str) -> None:
+        from trainer.tui.screens.deck_options import DeckOptionsScreen
+
+        if self.writable("change options"):
+            self.push_screen(DeckOptionsScreen(self.store.find_deck(key)))
 
     def open_browser(self, query: str = "") -> None:
         from trainer.tui.screens.browse import BrowseScreen

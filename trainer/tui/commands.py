@@ -1,0 +1,58 @@
+"""The command palette's own commands (ctrl+p): study, quiz, browse, the source map and the
+options of each deck, statistics and import, each with its key in the deck list."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from trainer.render.words import visible
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+
+class TrainerCommands(Provider):
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.tui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    async def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.trainer
+        overview = await asyncio.to_thread(app.store.deck_summaries)
+        out: list[tuple[str, Callable[[], object], str]] = [
+            ("Study everything due", partial(app.start_study, None), "a in the deck list"),
+            ("Quiz on every deck", partial(app.start_quiz, None), "q on All decks"),
+            ("Browse every card", partial(app.open_browser, ""), "b on All decks"),
+            ("Statistics", app.open_stats, "s in the deck list"),
+            ("Import a deck file", app.open_import, "i in the deck list"),
+        ]
+        for deck in overview.decks:
+            name = visible(deck.name)
+            out += [
+                (f"Study {name}", partial(app.start_study, deck.key), "enter on the deck"),
+                (f"Quiz on {name}", partial(app.start_quiz, deck.key), "q on the deck"),
+                (f"Browse {name}", partial(app.open_browser, f"deck:{deck.key}"),
+                 "b on the deck"),
+                (f"Source map of {name}", partial(app.open_map_of, deck.key), "m on the deck"),
+                (f"Options of {name}", partial(app.open_options_of, deck.key), "o on the deck"),
+            ]
+        return out
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in (await self._commands())[:5]:
+            yield DiscoveryHit(text, command, text, help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in await self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text, help_text)
