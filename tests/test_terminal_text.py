@@ -123,3 +123,33 @@ def test_a_closed_pipe_ends_output_quietly(argv, tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert err == b"" or err.decode().strip().endswith("cards"), err
+
+
+def test_bash_completion_offers_subcommands_and_deck_keys(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.helpers import basic_deck
+
+    deck = tmp_path / "history-of-x.toml"
+    deck.write_bytes(basic_deck("history-of-x", 1))
+    bindir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}"}
+    subprocess.run([sys.executable, "-m", "trainer", "import", str(deck)], env=env,
+                   check=True, capture_output=True)
+    script = subprocess.run([sys.executable, "-m", "trainer", "completion", "bash"], env=env,
+                            check=True, capture_output=True, text=True).stdout
+    (tmp_path / "trainer.bash").write_text(script)
+
+    def complete(line: str) -> list[str]:
+        words = line.split(" ")
+        probe = (f"source {tmp_path / 'trainer.bash'}; COMP_WORDS=({line}); "
+                 f"COMP_CWORD={len(words) - 1}; COMP_LINE='{line}'; COMP_POINT={len(line)}; "
+                 "_shtab_trainer; printf '%s\\n' \"${COMPREPLY[@]}\"")
+        done = subprocess.run(["bash", "-c", probe], env=env, capture_output=True, text=True)
+        return done.stdout.split()
+
+    assert "browse" in complete("trainer bro")
+    assert complete("trainer study hist") == ["history-of-x"]
+    assert "--reviews-per-day" in complete("trainer deck options history-of-x --rev")

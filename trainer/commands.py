@@ -47,8 +47,13 @@ def register(add: AddCommand) -> None:
             "database is backed up first)")
     p.add_argument("file", type=Path, metavar="FILE")
 
+    p = add("completion", cmd_completion, "print shell completion for trainer: subcommands, "
+            "options, deck keys (eval \"$(trainer completion bash)\")")
+    p.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+
     p = add("decks", cmd_decks, "list decks with today's new and due counts")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--keys", action="store_true", help=argparse.SUPPRESS)  # for completion
 
     p = add("export", cmd_export, "export a deck")
     p.add_argument("deck", metavar="DECK", help="deck key or name")
@@ -391,7 +396,46 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+DECK_METAVARS = ("DECK", "DECK/KEY", "PATH|DECK")
+BASH_DECKS = """_trainer_decks() {
+  compgen -W "$(trainer decks --keys 2>/dev/null)" -- "$1"
+}
+"""
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """shtab writes the script from the parser itself, so it never falls behind a new option
+    (a hand-written one would); deck keys come from `trainer decks --keys` as you type."""
+    import shtab
+
+    from trainer.cli import build_parser
+
+    parser = build_parser()
+    decks = {"bash": "_trainer_decks", "zsh": "($(trainer decks --keys 2>/dev/null))"}
+    _mark_completions(parser, decks, shtab.FILE)
+    print(shtab.complete(parser, args.shell, preamble=BASH_DECKS if args.shell == "bash"
+                         else ""))
+    return 0
+
+
+def _mark_completions(parser: argparse.ArgumentParser, decks: dict[str, str],
+                      files: object) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _mark_completions(sub, decks, files)
+        elif action.metavar in DECK_METAVARS:
+            action.complete = decks  # type: ignore[attr-defined]
+        elif action.type is Path:
+            action.complete = files  # type: ignore[attr-defined]
+
+
 def cmd_decks(args: argparse.Namespace) -> int:
+    if getattr(args, "keys", False):
+        with open_from_args(args) as store:
+            for d in store.deck_summaries().decks:
+                print(d.key)
+        return 0
     with open_from_args(args) as store:
         overview = sorted(store.deck_summaries().decks,
                           key=lambda d: (d.name.casefold(), d.key))  # as the deck list
