@@ -443,3 +443,28 @@ def test_images_and_sounds_show_where_they_were():
     text, media = html_to_text('Which building?<br><img src="kremlin.jpg"> [sound:bell.mp3]')
     assert text == "Which building?\n[image: kremlin.jpg] [sound: bell.mp3]"
     assert media == ["bell.mp3", "kremlin.jpg"]
+
+
+def test_watch_reimports_a_saved_file_and_reports_a_bad_one(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    env = {**os.environ, "TRAINER_WATCH_POLL": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "watch", str(folder)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("watching ")
+        time.sleep(0.5)
+        (folder / "a.toml").write_text(DECK)
+        assert "a.toml: Demo [bold]deck[/] [demo]: 5 added" in proc.stdout.readline()
+        time.sleep(0.5)
+        (folder / "a.toml").write_text(DECK.replace('answer = "Stalin"', 'answer = ""'))
+        assert "a.toml: not imported:" in proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)

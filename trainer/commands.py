@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,9 @@ def register(add: AddCommand) -> None:
     p = add("restore", cmd_restore, "put a backup in the database's place (the current "
             "database is backed up first)")
     p.add_argument("file", type=Path, metavar="FILE")
+
+    p = add("watch", cmd_watch, "re-import a deck file whenever it is saved (for authors)")
+    p.add_argument("paths", nargs="+", metavar="DIR|FILE", type=Path)
 
     p = add("completion", cmd_completion, "print shell completion for trainer: subcommands, "
             "options, deck keys (eval \"$(trainer completion bash)\")")
@@ -477,6 +481,46 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
     say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
     return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """One line per re-import or error, until ctrl+c. watchfiles (the Rust notify crate)
+    batches an editor's save-as-rename-and-write into one change, as polling would not."""
+    import watchfiles
+
+    from trainer.importer import EXTENSIONS
+
+    for path in args.paths:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or folder")
+    with open_from_args(args) as store:
+        say(f"watching {', '.join(map(str, args.paths))} (ctrl+c stops)")
+        sys.stdout.flush()
+        try:
+            for changes in watchfiles.watch(*args.paths, debounce=300, raise_interrupt=False,
+                                            force_polling=bool(os.environ.get(
+                                                "TRAINER_WATCH_POLL"))):
+                saved = sorted({Path(p) for change, p in changes
+                                if change != watchfiles.Change.deleted
+                                and Path(p).suffix.lower() in EXTENSIONS
+                                and Path(p).is_file()})
+                for path in saved:
+                    say(reimport(store, path))
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def reimport(store: Store, path: Path) -> str:
+    """Import one saved file; its report line, or its problem, in one line."""
+    from trainer.importer import day_function, import_decks, load
+
+    try:
+        reports = import_decks(store, load([path], None, None, day_function(store)))
+    except UserError as exc:
+        return f"{path}: not imported: {'; '.join(exc.lines[:3])}"
+    return "; ".join(f"{path.name}: {r.line()}" for r in reports)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
