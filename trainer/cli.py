@@ -11,9 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from trainer import __version__
-from trainer.errors import UserError
+from trainer.errors import SettingsError, UserError
 from trainer.render.words import echo
-from trainer.settings import SettingsError
 
 Handler = Callable[[argparse.Namespace], int]
 LINE = 300  # an error line's most characters: a 10 MB id is not echoed whole

@@ -9,3 +9,8 @@ class UserError(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.lines = [line for line in lines if line]
+
+
+class SettingsError(ValueError):
+    """A config file that cannot be used; the message is one line per problem. Here, not in
+    trainer.settings, so that `trainer --version` and `--help` need not import pydantic."""

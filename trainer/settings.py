@@ -10,11 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from trainer import paths
-
-
-class SettingsError(ValueError):
-    """A config file that cannot be used; the message is one line per problem."""
-
+from trainer.errors import SettingsError
 
 Limit = Annotated[int, Field(ge=0, le=1_000_000)]
 
