@@ -150,6 +150,7 @@ class Store:
         return moment.astimezone(self.settings.tzinfo()).hour
 
     find_deck = decks.find_deck
+    deck_names = decks.deck_names
     deck = decks.deck
     create_deck = decks.create_deck
     tags = decks.tags

@@ -41,6 +41,14 @@ def find_deck(store: Store, ref: str, *, deleted: bool = False) -> Deck:
     raise NotFound(f"no deck with key or name {ref!r}; `trainer decks` lists them")
 
 
+def deck_names(store: Store) -> list[tuple[str, str]]:
+    """(key, name) of every deck not deleted, by name: a scope list's entries."""
+    with store.session() as session:
+        rows = session.exec(select(schema.Deck.key, schema.Deck.name).where(
+            col(schema.Deck.retired).is_(False))).all()
+    return sorted(((k, n) for k, n in rows), key=lambda r: (r[1].casefold(), r[0]))
+
+
 def deck(store: Store, deck_id: int) -> Deck:
     with store.session() as session:
         found = session.get(schema.Deck, deck_id)

@@ -88,10 +88,8 @@ class DeckListScreen(TrainerScreen[None]):
             if self._overview is not None:  # the names are cut to the width again
                 self._show(self._overview)
 
-    def on_mount(self) -> None:
-        self.load()
-
     def on_screen_resume(self) -> None:
+        # also when first shown: loading on mount as well read every count twice at start
         self.load()
 
     @work(thread=True, exclusive=True, group="deck-list")

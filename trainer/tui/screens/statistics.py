@@ -47,11 +47,8 @@ class StatsScreen(TrainerScreen[None]):
         self.period = "1y"
 
     def compose(self) -> ComposeResult:
+        # the decks and tags join the scope list from the worker: no query on the UI thread
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
-        for deck in self.trainer.store.deck_summaries().decks:
-            options.append((plain(deck.name), f"deck:{deck.key}"))
-        for tag in self.trainer.store.tags():
-            options.append((plain(f"tag: {tag}"), f"tag:{tag}"))
         with Horizontal(id="stats-controls"):
             yield Select(options, value="all", allow_blank=False, id="stats-scope")
             yield Select([(label, key) for key, label in PERIOD_LABELS.items()], value="1y",
@@ -73,7 +70,22 @@ class StatsScreen(TrainerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.load_scopes()
         self.load()
+
+    @work(thread=True, group="stats-scopes")
+    def load_scopes(self) -> None:
+        store = self.trainer.store
+        options: list[tuple[Text | str, str]] = [("All decks", "all")]
+        options += [(plain(name), f"deck:{key}") for key, name in store.deck_names()]
+        options += [(plain(f"tag: {tag}"), f"tag:{tag}") for tag in store.tags()]
+        self.trainer.call_from_thread(self._scopes, options)
+
+    def _scopes(self, options: list[tuple[Text | str, str]]) -> None:
+        scope = self.query_one("#stats-scope", Select)
+        with scope.prevent(Select.Changed):
+            scope.set_options(options)
+            scope.value = self.scope_value
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
