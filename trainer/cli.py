@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.register(add)
     card_commands.register(add)
+    parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
     return parser
 
 

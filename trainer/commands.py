@@ -62,8 +62,9 @@ def register(add: AddCommand) -> None:
     p = add("export", cmd_export, "export a deck")
     p.add_argument("deck", metavar="DECK", help="deck key or name")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here, not stdout")
-    p.add_argument("--format", choices=("toml", "json", "csv"), default=None,
-                   help="default: by the output's extension, else toml")
+    p.add_argument("--format", choices=("toml", "json", "csv", "apkg"), default=None,
+                   help="default: by the output's extension, else toml; apkg: an Anki package "
+                   "with the cards' scheduling and review history (needs -o)")
 
     add("schema", cmd_schema, "print the JSON Schema of native deck files")
 
@@ -412,9 +413,7 @@ def cmd_completion(args: argparse.Namespace) -> int:
     (a hand-written one would); deck keys come from `trainer decks --keys` as you type."""
     import shtab
 
-    from trainer.cli import build_parser
-
-    parser = build_parser()
+    parser: argparse.ArgumentParser = args.root_parser
     decks = {"bash": "_trainer_decks", "zsh": "($(trainer decks --keys 2>/dev/null))"}
     _mark_completions(parser, decks, shtab.FILE)
     print(shtab.complete(parser, args.shell, preamble=BASH_DECKS if args.shell == "bash"
@@ -466,8 +465,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     fmt = args.format
     if fmt is None and args.output is not None:
-        fmt = {".json": "json", ".csv": "csv"}.get(args.output.suffix.lower(), "toml")
+        fmt = {".json": "json", ".csv": "csv", ".apkg": "apkg"}.get(
+            args.output.suffix.lower(), "toml")
     fmt = fmt or "toml"
+    if fmt == "apkg":
+        return _export_apkg(args)
     with open_from_args(args) as store:
         deck = store.find_deck(args.deck)
         cards = store.deck_cards(deck.id)
@@ -480,6 +482,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
     say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
+    return 0
+
+
+def _export_apkg(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from trainer.anki_export import write_apkg
+    from trainer.studyday import day_start
+
+    if args.output is None:
+        raise UserError("an Anki package is a file: give -o FILE.apkg")
+    with open_from_args(args) as store:
+        deck = store.find_deck(args.deck)
+        cards = store.deck_cards(deck.id)
+        states = {c.id: store.state(c.id) for c in cards}
+        history = {c.id: store.card_history(c.id) for c in cards}
+        today = store.today()
+        starts = partial(day_start, settings=store.settings)
+    try:
+        report = write_apkg(args.output, deck, cards, states, history, today, starts)
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    say(f"exported {deck.name} [{deck.key}] to {args.output}: {report.notes} notes, "
+        f"{report.cards} cards, {report.reviews} reviews")
+    if report.notes_on_choice:
+        say(f"  {len(report.notes_on_choice)} multiple-choice cards became basic cards with "
+            f"their options listed (Anki has no such card): "
+            f"{', '.join(report.notes_on_choice[:5])}")
     return 0
 
 
