@@ -184,3 +184,25 @@ def test_any_first_command_loads_the_bundled_decks(monkeypatch, capsys):
     assert sorted(keys) == sorted(p.stem for p in DECKS)
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["total"] > 0
+
+
+def test_every_bundled_deck_round_trips_through_toml_and_csv(tmp_path, capsys):
+    """Exported and re-imported, a deck is the same deck with the same cards: 0 added, 0
+    updated, no second deck (the CSV names its deck by name; what a row cannot hold stays)."""
+    from trainer.cli import main
+
+    for path in DECKS:
+        assert main(["import", str(path)]) == 0
+    capsys.readouterr()
+    for path in DECKS:
+        for fmt in ("toml", "csv"):
+            out = tmp_path / f"{path.stem}.{fmt}"
+            assert main(["export", path.stem, "-o", str(out)]) == 0
+            capsys.readouterr()
+            assert main(["import", str(out)]) == 0
+            report = capsys.readouterr().out
+            assert " 0 added, 0 updated," in report, (fmt, report)
+    assert main(["decks", "--json"]) == 0
+    import json
+
+    assert len(json.loads(capsys.readouterr().out)) == len(DECKS)

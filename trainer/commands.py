@@ -474,6 +474,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         deck = store.find_deck(args.deck)
         cards = store.deck_cards(deck.id)
     text = {"toml": to_toml, "json": to_json, "csv": to_csv}[fmt](deck, cards)
+    if fmt == "csv":
+        from trainer.exporter import csv_losses
+
+        for line in csv_losses(cards):
+            print(f"trainer: note: {visible(line)}", file=sys.stderr)
     if args.output is None:
         sys.stdout.write(text)
         return 0

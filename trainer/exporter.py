@@ -60,11 +60,13 @@ def to_json(deck: Deck, cards: list[Card]) -> str:
 
 
 def to_csv(deck: Deck, cards: list[Card]) -> str:
-    """Anki text-import CSV: Front, Back, Tags, GUID (clozes keep their {{c1::...}} text)."""
+    """Anki text-import CSV: Front, Back, Tags, GUID and Kind (clozes keep their {{c1::...}}
+    text). What a row cannot carry (accepted answers, distractors, a basic card's
+    explanation, sources) stays in trainer on re-import: see ``csv_losses``."""
     out = io.StringIO(newline="")
     out.write("#separator:Comma\n#html:false\n")
     out.write(f"#deck:{deck.name}\n")
-    out.write("#columns:Front,Back,Tags,GUID\n#tags column:3\n#guid column:4\n")
+    out.write("#columns:Front,Back,Tags,GUID,Kind\n#tags column:3\n#guid column:4\n")
     writer = csv.writer(out, lineterminator="\n")
     seen = set()
     for card in cards:
@@ -75,5 +77,23 @@ def to_csv(deck: Deck, cards: list[Card]) -> str:
             front, back = card.cloze_text, card.explanation
         else:
             front, back = card.prompt, card.answer
-        writer.writerow([front, back, " ".join(card.tags), card.entry])
+        writer.writerow([front, back, " ".join(card.tags), card.entry, card.kind])
     return out.getvalue()
+
+
+def csv_losses(cards: list[Card]) -> list[str]:
+    """One line per kind of field a CSV export leaves out, naming the cards."""
+    lost: dict[str, list[str]] = {}
+    for card in cards:
+        if card.kind == "choice":
+            lost.setdefault("multiple-choice cards (a row cannot hold the options)",
+                            []).append(card.key)
+        if card.accept:
+            lost.setdefault("accepted answers", []).append(card.key)
+        if card.kind != "cloze" and card.explanation:
+            lost.setdefault("explanations", []).append(card.key)
+        if card.source_quote:
+            lost.setdefault("source quotes", []).append(card.key)
+    return [f"{what} are not in the CSV (kept in trainer on re-import): "
+            f"{', '.join(keys[:5])}{' …' if len(keys) > 5 else ''}"
+            for what, keys in lost.items()]

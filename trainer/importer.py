@@ -39,6 +39,7 @@ class DeckReport:
     retired: int = 0
     missing: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
+    kinds_changed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -54,6 +55,9 @@ class DeckReport:
             text += f", {self.retired} retired (no longer in the deck; their reviews kept)"
         if self.missing:
             text += f"; {len(self.missing)} not in the file (kept; --prune removes them)"
+        if self.kinds_changed:
+            text += (f"; kind changed: {', '.join(self.kinds_changed[:5])}"
+                     f"{' …' if len(self.kinds_changed) > 5 else ''}")
         if self.replaced:
             text += (f"; the file replaced {len(self.replaced)} local edit"
                      f"{'s' if len(self.replaced) > 1 else ''}: {', '.join(self.replaced[:10])}")
@@ -113,7 +117,7 @@ def parse_file(path: Path, fmt: str | None, deck_name: str | None,
         from trainer.formats.delimited import slugify
 
         for deck in decks:
-            deck.name, deck.key = deck_name, slugify(deck_name)
+            deck.name, deck.key, deck.named = deck_name, slugify(deck_name), True
     return decks
 
 
@@ -242,15 +246,41 @@ def import_decks(
 ) -> list[DeckReport]:
     """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept; ``family``:
     see trainer.store.imports."""
+    _to_existing(store, decks)
     counts = imports.write_decks(store, decks, prune=prune, dry_run=dry_run, progress=progress,
                                  family=family)
     return [
         DeckReport(deck.key, deck.name, deck.origin, new_deck=c.new_deck, added=c.added,
                    updated=c.updated, unchanged=c.unchanged, pruned=c.pruned,
                    retired=c.retired, missing=c.missing, replaced=c.replaced,
+                   kinds_changed=c.kinds_changed,
                    notes=list(deck.notes))
         for deck, c in zip(decks, counts, strict=True)
     ]
+
+
+def _to_existing(store: Store, decks: list[ParsedDeck]) -> None:
+    """A deck named rather than keyed (a CSV's #deck:, --deck, an Anki deck) goes into the
+    deck that name means as a DECK argument: a key, an exact name, a unique name whatever its
+    case. So re-importing a CSV export, or `import --deck "Existing Name"`, finds the deck."""
+    from trainer.store.errors import NotFound, StoreError
+
+    for deck in decks:
+        if not deck.named:
+            continue
+        for ref in (deck.name, deck.key):
+            try:
+                found = store.find_deck(ref)
+            except NotFound:
+                continue
+            except StoreError as exc:  # an ambiguous name: say so rather than guess
+                raise UserError(f"{deck.origin}: {exc}") from None
+            # a named file carries no deck metadata: the deck keeps its own
+            deck.key, deck.name = found.key, found.name
+            deck.description, deck.source, deck.tags = found.description, found.source, list(
+                found.tags)
+            deck.new_per_day, deck.reviews_per_day = found.new_per_day, found.reviews_per_day
+            break
 
 
 def stderr_progress() -> Callable[[int, int], None] | None:

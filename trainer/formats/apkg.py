@@ -275,7 +275,8 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
 
         did = card["odid"] or card["did"]  # a card in a filtered deck belongs to its home deck
         name = deck_names.get(did, "Default") or "Default"
-        deck = decks.setdefault(did, ParsedDeck(key=slugify(name), name=name, origin=origin))
+        deck = decks.setdefault(did, ParsedDeck(key=slugify(name), name=name, origin=origin,
+                                                      named=True))
         tags = note["tags"].split()
         key = f"{note['guid']}:{card['ord']}"
         if key in seen:  # a damaged collection: two cards for one note and template

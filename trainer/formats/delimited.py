@@ -66,6 +66,8 @@ def _column(value: str, origin: str, name: str) -> int:
     return number - 1
 
 
+# a row: front, back (a cloze's back is its explanation), tags, key, kind
+CSV_CARRIES = frozenset({"prompt", "answer", "cloze_text", "cloze_number", "tags", "kind"})
 FRONT_NAMES = {"question", "front", "prompt", "q", "term"}
 BACK_NAMES = {"answer", "back", "a", "definition"}
 
@@ -168,11 +170,11 @@ def parse_text(
             back = row[back_col] if back_col < len(row) else ""
         kind = row[kind_col].strip().lower() if kind_col is not None and kind_col < len(row) \
             else ""
-        if kind not in ("", "basic", "typed", "cloze"):
+        if kind not in ("", "basic", "typed", "cloze", "choice"):
             deck = decks.get(default_deck) or decks.setdefault(
                 default_deck, _new_deck(default_deck, origin))
-            deck.notes.append(f"line {start}: skipped: a {kind} card needs fields a CSV row "
-                              "cannot carry (import it from TOML or JSON)")
+            deck.notes.append(f"line {start}: skipped: unknown kind {kind!r} (basic, typed, "
+                              "cloze or choice)")
             continue
         if html:
             front, m1 = html_to_text(front)
@@ -205,8 +207,9 @@ def parse_text(
                 ))
         else:
             deck.cards.append(
-                StudyCard(key=key, entry=key, kind="typed" if kind == "typed" else "basic",
-                          prompt=front, answer=back, tags=tags)
+                # a choice row keeps a stored card's options; a new one is refused on import
+                StudyCard(key=key, entry=key, kind=kind if kind in ("typed", "choice")
+                          else "basic", prompt=front, answer=back, tags=tags)
             )
     if not decks:
         raise DeckError(f"{origin}: no rows to import")
@@ -217,4 +220,5 @@ def parse_text(
 
 
 def _new_deck(name: str, origin: str) -> ParsedDeck:
-    return ParsedDeck(key=slugify(name), name=name, origin=origin)
+    return ParsedDeck(key=slugify(name), name=name, origin=origin, named=True,
+                      carries=CSV_CARRIES)

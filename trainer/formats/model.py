@@ -168,4 +168,9 @@ class ParsedDeck:
     reviews_per_day: int | None = None
     origin: str = ""  # the file it came from, for messages
     source_text: str | None = None  # see DeckMeta.source_text
+    # the key was made from a name (a CSV's #deck:, an Anki deck, --deck): an import finds an
+    # existing deck by that name as a DECK argument does, instead of making a second one
+    named: bool = False
+    # the fields its format can hold (None: every field); on re-import the others are kept
+    carries: frozenset[str] | None = None
     notes: list[str] = field(default_factory=list)  # for the report (media, skipped rows)

@@ -182,9 +182,22 @@ def _write_one(
             if progress:
                 progress(counts.added)
 
+    unplayable = [c for c in deck.cards
+                  if c.kind == "choice" and not c.distractors and c.key not in existing]
+    if unplayable:  # a CSV row names a choice card it cannot hold: a stored one keeps its own
+        deck.cards = [c for c in deck.cards if c not in unplayable]
+        deck.notes += [f"{c.key}: skipped: a new multiple-choice card needs its distractors, "
+                       "which this file cannot hold" for c in unplayable]
     for position, card in enumerate(deck.cards):
         chash = content_hash(card)
         found = existing.get(card.key)
+        if found is not None and deck.carries is not None and chash not in (found[1], found[3]):
+            card = _keep_uncarried(conn, found[0], card, deck.carries)
+            chash = content_hash(card)
+        if found is not None and chash not in (found[1], found[3]):
+            was = conn.execute(select(card_t.c.kind).where(card_t.c.id == found[0])).scalar()
+            if was != card.kind:
+                counts.kinds_changed.append(f"{card.key} ({was} → {card.kind})")
         if found is None:
             to_add.append(_card_row(card, deck_id, position, chash, created))
             if len(to_add) >= CHUNK:
@@ -266,6 +279,26 @@ def _keep_progress_across_kinds(conn: Connection, deck_id: int, keys: set[str]) 
         conn.execute(update(card_t).where(card_t.c.deck_id == deck_id,
                                           card_t.c.key == bindparam("b_old")).values(
             key=bindparam("b_new")), renames)
+
+
+UNCARRIED = ("accept", "distractors", "explanation", "source_quote", "source_para")
+
+
+def _keep_uncarried(conn: Connection, card_id: int, card: StudyCard,
+                    carries: frozenset[str]) -> StudyCard:
+    """The file's card with what its format cannot hold taken from the stored card: a CSV
+    round trip keeps accepted answers, distractors, explanations and sources."""
+    from dataclasses import replace
+
+    stored = convert.card(conn.execute(select(card_t).where(card_t.c.id == card_id))
+                          .mappings().one())
+    held = carries | ({"explanation"} if card.kind == "cloze" else set())
+    kept: dict[str, Any] = {
+        f: list(getattr(stored, f)) if f in ("accept", "distractors") else getattr(stored, f)
+        for f in UNCARRIED if f not in held}
+    if card.kind != stored.kind and stored.kind == "choice" and "distractors" not in held:
+        kept["kind"] = "choice"  # a row cannot hold a choice card: it stays one
+    return replace(card, **kept)
 
 
 def _retire(conn: Connection, ids_by_key: dict[str, int], keys_in_file: set[str]) -> int:

@@ -204,6 +204,7 @@ class ImportCounts:
     retired: int = 0  # a family's cards no longer in their files (see store.imports)
     missing: list[str] = field(default_factory=list)  # keys no longer in the file
     replaced: list[str] = field(default_factory=list)  # in-app edits the file replaced
+    kinds_changed: list[str] = field(default_factory=list)  # "key (basic → typed)"
 
 
 @dataclass(frozen=True, slots=True)
