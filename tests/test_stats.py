@@ -168,3 +168,29 @@ def test_the_streak_counts_back_from_yesterday_until_today_is_studied(history):
     assert s["streak"] == {"current": 1, "longest": 2}
     # a day missed ends it
     assert compute(store, period="all", today=date(2026, 4, 4))["streak"]["current"] == 0
+
+
+def test_deck_figures_are_the_same_however_they_are_computed(db_url):
+    """A deck's figures come from the rollup when the deck holds every card and from its own
+    answers, grouped once, when it does not: on a random history the two agree."""
+    import random
+
+    from tests.helpers import Clock, basic_deck, import_bytes, make_store
+    from trainer.stats import compute
+
+    clock = Clock()
+    store, ids = make_store(db_url, n_cards=30, clock=clock)
+    rng = random.Random(7)
+    for _ in range(40):
+        for cid in rng.sample(ids, 8):
+            store.record_review(cid, rng.randint(0, 5), answer_ms=rng.randint(500, 9000))
+        clock.advance(hours=rng.choice([5, 19, 24, 30]))
+    deck = store.find_deck("d")
+    answers = ("today", "history", "heatmap", "streak", "retention", "grades_by_maturity",
+               "hourly")
+    whole = compute(store, deck)  # every card is in d: read from the rollup
+    import_bytes(store, basic_deck("other", 2))  # now d holds part of the collection
+    grouped = compute(store, deck)
+    assert {k: whole[k] for k in answers} == {k: grouped[k] for k in answers}
+    assert whole["history"] and whole["retention"]  # the history is not empty
+    store.close()

@@ -16,8 +16,10 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    Date,
     Integer,
     MetaData,
+    String,
     Subquery,
     Table,
     and_,
@@ -53,7 +55,14 @@ MATURITY_SQL = case(
 def queries(store: Store, deck_id: int | None, tag: str | None) -> Iterator[StatsQueries]:
     """The statistics' queries on one read snapshot, for all decks, one deck or one tag."""
     with store.reading() as conn:
-        yield StatsQueries(conn, deck_id, tag)
+        q = StatsQueries(conn, deck_id, tag)
+        try:
+            yield q
+        finally:
+            q.drop_scope()
+
+
+SCOPE_COLUMNS = ("study_day", "hour", "maturity", "kind", "quality", "count", "total_ms")
 
 
 class StatsQueries:
@@ -61,6 +70,46 @@ class StatsQueries:
         self.conn = conn
         self.deck_id = deck_id
         self.tag = tag
+        self._scope: Table | None = None  # a deck's or tag's answers, rolled up once
+        self._whole = deck_id is None and tag is None
+
+    def _scope_table(self) -> Table | None:
+        """The scope's answers in the rollup's shape, grouped once for every figure: six
+        figures each grouping a deck's part of a 1,000,000-answer log took 10.5 s, once 2.4 s.
+        None when the scope is the whole collection (the rollup itself answers)."""
+        if self._whole:
+            return None
+        if self._scope is not None:
+            return self._scope
+        if self.deck_id is not None and self.tag is None:
+            elsewhere = self.conn.execute(select(card_t.c.id).where(
+                card_t.c.deck_id != self.deck_id).limit(1)).first()
+            if elsewhere is None:  # every card is in this deck: its answers are all of them
+                self._whole = True
+                return None
+        scope = Table(
+            "trainer_scope_answers", MetaData(),
+            Column("study_day", Date), Column("hour", Integer), Column("maturity", String),
+            Column("kind", String), Column("quality", Integer), Column("count", Integer),
+            Column("total_ms", Integer), prefixes=["TEMPORARY"],
+        )
+        scope.create(self.conn)
+        self._scope = scope
+        query = (
+            select(review_t.c.study_day, review_t.c.hour, MATURITY_SQL, review_t.c.kind,
+                   review_t.c.quality, func.count(), func.sum(review_t.c.answer_ms))
+            .where(review_t.c.kind.in_(ANSWER_KINDS))
+            .group_by(review_t.c.study_day, review_t.c.hour, MATURITY_SQL, review_t.c.kind,
+                      review_t.c.quality)
+        )
+        self.conn.execute(insert(scope).from_select(
+            list(SCOPE_COLUMNS), self._cards(query, review_t.c.card_id)))
+        return scope
+
+    def drop_scope(self) -> None:
+        if self._scope is not None:
+            self._scope.drop(self.conn)
+            self._scope = None
 
     # -- the scope ---------------------------------------------------------------------------
 
@@ -75,25 +124,13 @@ class StatsQueries:
 
     def _answers(self, start: date | None, end: date) -> Subquery:
         """Rollup-shaped rows (study_day, hour, maturity, kind, quality, count, total_ms)."""
-        if self.deck_id is None and self.tag is None:
-            query = select(rollup_t.c.study_day, rollup_t.c.hour, rollup_t.c.maturity,
-                           rollup_t.c.kind, rollup_t.c.quality, rollup_t.c.count,
-                           rollup_t.c.total_ms).where(rollup_t.c.study_day <= end)
-            if start is not None:
-                query = query.where(rollup_t.c.study_day >= start)
-            return query.subquery("answers")
-        maturity = MATURITY_SQL.label("maturity")
-        query = (
-            select(review_t.c.study_day, review_t.c.hour, maturity, review_t.c.kind,
-                   review_t.c.quality, func.count().label("count"),
-                   func.sum(review_t.c.answer_ms).label("total_ms"))
-            .where(review_t.c.kind.in_(ANSWER_KINDS), review_t.c.study_day <= end)
-            .group_by(review_t.c.study_day, review_t.c.hour, MATURITY_SQL, review_t.c.kind,
-                      review_t.c.quality)
-        )
+        scope = self._scope_table()
+        source = rollup_t if scope is None else scope
+        query = select(*[source.c[name] for name in SCOPE_COLUMNS]).where(
+            source.c.study_day <= end)
         if start is not None:
-            query = query.where(review_t.c.study_day >= start)
-        return self._cards(query, review_t.c.card_id).subquery("answers")
+            query = query.where(source.c.study_day >= start)
+        return query.subquery("answers")
 
     def _rows(self, query: AnySelect) -> list[Row]:
         return [tuple(r) for r in self.conn.execute(query)]
