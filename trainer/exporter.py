@@ -86,7 +86,7 @@ def csv_losses(cards: list[Card]) -> list[str]:
     lost: dict[str, list[str]] = {}
     for card in cards:
         if card.kind == "choice":
-            lost.setdefault("multiple-choice cards (a row cannot hold the options)",
+            lost.setdefault("the options of multiple-choice cards",
                             []).append(card.key)
         if card.accept:
             lost.setdefault("accepted answers", []).append(card.key)
