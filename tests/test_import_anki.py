@@ -32,7 +32,19 @@ def imported(db: Path) -> dict[str, dict]:
         " s.reviews, s.lapses, s.suspended, s.buried_until FROM card c JOIN deck d ON"
         " d.id = c.deck_id JOIN card_state s ON s.card_id = c.id").fetchall()
     con.close()
-    return {r["key"]: dict(r) for r in rows}
+    return {anki_key(r["key"]): dict(r) for r in rows}
+
+
+def anki_key(key: str) -> str:
+    """trainer's key of an Anki card ("anki-<hex guid>-<template>", or "#c<n>" for a cloze
+    gap) as Anki's own "<guid>:<template>", as expected.json names the cards."""
+    import re
+
+    match = re.fullmatch(r"anki-([0-9a-f]+)(?:-(\d+)|#c(\d+))", key)
+    if match is None:
+        return key
+    order = match.group(2) if match.group(2) is not None else int(match.group(3)) - 1
+    return f"{bytes.fromhex(match.group(1)).decode()}:{order}"
 
 
 @pytest.fixture
@@ -114,8 +126,10 @@ def test_reimport_keeps_progress_and_changes_nothing(cfg, capsys):
     assert run("import", str(DATA / "current.apkg")) == 0
     store = open_store()
     france = next(c["key"] for c in EXPECTED["cards"] if c["fields"][0] == "Capital of France?")
-    with store.reading() as conn:
-        cid = conn.execute(text("SELECT id FROM card WHERE key = :k"), {"k": france}).scalar()
+    guid, order = france.rsplit(":", 1)
+    with store.reading() as conn:  # stored under the note's guid as a native id
+        cid = conn.execute(text("SELECT id FROM card WHERE key = :k"),
+                           {"k": f"anki-{guid.encode().hex()}-{order}"}).scalar()
     store.record_review(cid, 5)
     before = store.state(cid)
     store.close()
@@ -266,7 +280,8 @@ def test_the_cards_of_one_note_share_it_and_older_databases_are_migrated(cfg, ca
     cards = imported(db)
     by_guid: dict[str, list[str]] = {}
     for key, card in cards.items():
-        assert card["entry"] == key.rsplit(":", 1)[0]  # the note's guid
+        # the note: "anki-" and its guid in hex
+        assert card["entry"] == "anki-" + key.rsplit(":", 1)[0].encode().hex()
         by_guid.setdefault(card["entry"], []).append(key)
     assert any(len(keys) == 2 for keys in by_guid.values())  # a reversed note: siblings
     # An older database stored entry = key and hashed that; revision 0007 mends both, so
@@ -308,3 +323,26 @@ def _downgrade(db: Path, revision: str) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
     engine.dispose()
+
+
+def test_an_anki_deck_round_trips_through_toml_and_csv(cfg, tmp_path, capsys):
+    """Exported to TOML or CSV and re-imported, an Anki-imported deck is the same deck with the
+    same cards (a reversed card keeps its note), whatever its guids looked like."""
+    assert run("import", str(DATA / "current.apkg")) == 0
+    capsys.readouterr()
+    assert run("decks", "--json") == 0
+    decks = [d["key"] for d in json.loads(capsys.readouterr().out)]
+    before = imported(cfg / "trainer.db")
+    for key in decks:
+        for fmt in ("toml", "csv"):
+            out = tmp_path / f"{key}.{fmt}"
+            assert run("export", key, "-o", str(out)) == 0
+            capsys.readouterr()
+            assert run("import", str(out)) == 0
+            report = capsys.readouterr().out
+            assert " 0 added, 0 updated," in report, (key, fmt, report)
+    assert run("decks", "--json") == 0
+    assert [d["key"] for d in json.loads(capsys.readouterr().out)] == decks
+    after = imported(cfg / "trainer.db")
+    assert {k: (c["entry"], c["content_hash"], c["repetitions"]) for k, c in after.items()} == {
+        k: (c["entry"], c["content_hash"], c["repetitions"]) for k, c in before.items()}

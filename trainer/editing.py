@@ -31,11 +31,13 @@ class SnippetError(UserError):
     """One line a problem, each naming its field: shown beside the editor."""
 
 
-def entry_snippet(cards: list[Card]) -> str:
-    """The TOML of the entry these cards (one entry's) came from."""
+def entry_snippet(cards: list[Card], key: str | None = None) -> str:
+    """The TOML of the entry these cards (one note's) came from; of a note's several cards
+    (an Anki note with a reversed card), the one with ``key``."""
     import tomli_w
 
-    (entry,) = entries(cards)
+    found = entries(cards)
+    entry = next((e for e in found if e["id"] == key), found[0])
     ordered = {k: entry[k] for k in FIELD_ORDER if k in entry}
     return tomli_w.dumps(ordered, multiline_strings=True)
 

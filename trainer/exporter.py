@@ -13,9 +13,14 @@ from trainer.store.records import Card, Deck
 def entries(cards: list[Card]) -> list[dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     for card in cards:
-        if card.entry in entries:
-            continue  # a further card of a note already written (a cloze's next gap)
-        entry: dict[str, Any] = {"id": card.entry, "kind": card.kind}
+        # a cloze note is one entry, whatever its gaps; any other card is its own entry, and
+        # names its note when it shares one (an Anki note with a reversed card)
+        name = card.entry if card.kind == "cloze" else card.key
+        if name in entries:
+            continue  # a further gap of a cloze already written
+        entry: dict[str, Any] = {"id": name, "kind": card.kind}
+        if card.kind != "cloze" and card.entry != card.key:
+            entry["note"] = card.entry
         if card.kind == "cloze":
             entry["text"] = card.cloze_text
         else:
@@ -31,7 +36,7 @@ def entries(cards: list[Card]) -> list[dict[str, Any]]:
             entry["tags"] = list(card.tags)
         if card.source_quote and card.source_para:
             entry["source"] = {"quote": card.source_quote, "para": card.source_para}
-        entries[card.entry] = entry
+        entries[name] = entry
     return list(entries.values())
 
 
@@ -70,14 +75,15 @@ def to_csv(deck: Deck, cards: list[Card]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     seen = set()
     for card in cards:
-        if card.entry in seen:
+        name = card.entry if card.kind == "cloze" else card.key  # as entries() names them
+        if name in seen:
             continue
-        seen.add(card.entry)
+        seen.add(name)
         if card.kind == "cloze":
             front, back = card.cloze_text, card.explanation
         else:
             front, back = card.prompt, card.answer
-        writer.writerow([front, back, " ".join(card.tags), card.entry, card.kind])
+        writer.writerow([front, back, " ".join(card.tags), name, card.kind])
     return out.getvalue()
 
 

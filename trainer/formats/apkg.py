@@ -9,6 +9,7 @@ member name that tries to leave the archive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -205,6 +206,14 @@ def _state(card: sqlite3.Row, crt_day: date, revlog: list[tuple[int, int, int]],
                          reviews=card["reps"], lapses=card["lapses"])
 
 
+def anki_entry(guid: str) -> str:
+    """An Anki note's guid as a native id (lower-case letters, digits, hyphens): the same
+    note every time, so a re-import finds its cards, and an exported deck re-imports."""
+    raw = guid.encode()
+    digest = raw.hex() if len(raw) <= 40 else hashlib.blake2b(raw, digest_size=20).hexdigest()
+    return f"anki-{digest}"
+
+
 def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
     import io
 
@@ -278,13 +287,14 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         deck = decks.setdefault(did, ParsedDeck(key=slugify(name), name=name, origin=origin,
                                                       named=True))
         tags = note["tags"].split()
-        key = f"{note['guid']}:{card['ord']}"
+        entry = anki_entry(note["guid"])
+        key = f"{entry}#c{card['ord'] + 1}" if nt.cloze else f"{entry}-{card['ord']}"
         if key in seen:  # a damaged collection: two cards for one note and template
             skipped.append(f"note {shown(note['guid'])}: card {card['ord'] + 1}: skipped: a "
                            "second card for the same note and template")
             continue
         seen.add(key)
-        common = {"key": key, "entry": note["guid"], "tags": tags,
+        common = {"key": key, "entry": entry, "tags": tags,
                   "state": _state(card, crt_day, revlog.get(card["id"], []), day_of),
                   "suspended": card["queue"] == -1, "buried": card["queue"] in (-2, -3)}
         qfmt, afmt = nt.templates.get(card["ord"] if not nt.cloze else 0, ("", ""))

@@ -54,6 +54,9 @@ class DeckMeta(_Strict):
 
 class _CardBase(_Strict):
     id: Slug
+    # the note a card shares with others made from it (an Anki note with a reversed card):
+    # siblings are buried together; a cloze's gaps are always one note, its own id
+    note: Slug | None = None
     explanation: str = ""
     tags: list[Tag] = []
     source: Source | None = None

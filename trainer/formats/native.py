@@ -128,7 +128,7 @@ def to_parsed(deck_file: DeckFile, origin: str = "") -> ParsedDeck:
     cards: list[StudyCard] = []
     for card in deck_file.cards:
         common: dict[str, Any] = {
-            "entry": card.id,
+            "entry": card.id if isinstance(card, ClozeCard) else card.note or card.id,
             "kind": card.kind,
             "explanation": card.explanation,
             "tags": list(card.tags),

@@ -79,7 +79,10 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
             updated += 1
         added = _insert(store, conn, deck_id, to_insert, position, from_file=False)
         keys = {c.key for c in cards}
-        gone = [cid for key, (cid, _, retired) in rows.items() if key not in keys and not retired]
+        # a gap the edit removed is retired; a note's other cards (an Anki reversed card)
+        # are not part of this edit
+        gone = [cid for key, (cid, _, retired) in rows.items()
+                if key not in keys and not retired and key.startswith(f"{entry}#c")]
         if gone:
             conn.execute(update(state_t).where(state_t.c.card_id.in_(gone)).values(retired=True))
         _retag(conn, deck_id, [c for c in cards])

@@ -281,7 +281,7 @@ def _keep_progress_across_kinds(conn: Connection, deck_id: int, keys: set[str]) 
             key=bindparam("b_new")), renames)
 
 
-UNCARRIED = ("accept", "distractors", "explanation", "source_quote", "source_para")
+UNCARRIED = ("accept", "distractors", "explanation", "source_quote", "source_para", "entry")
 
 
 def _keep_uncarried(conn: Connection, card_id: int, card: StudyCard,

@@ -411,7 +411,8 @@ class BrowseScreen(TrainerScreen[None]):
             return
         store = self.trainer.store
         card = store.card(current)
-        self.trainer.push_screen(EditCardScreen(store.deck(card.deck_id), card.entry),
+        self.trainer.push_screen(EditCardScreen(store.deck(card.deck_id), card.entry,
+                                                key=card.key),
                                  self._edited)
 
     def action_add(self) -> None:

@@ -9,6 +9,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+import tomllib
 from pathlib import Path
 
 from textual.app import ComposeResult, SuspendNotSupported
@@ -34,10 +35,12 @@ class EditCardScreen(TrainerScreen[bool]):
     ]
 
     def __init__(self, deck: Deck, entry: str | None = None, kind: str = "basic",
-                 new_id: str = "new-card") -> None:
+                 new_id: str = "new-card", key: str | None = None) -> None:
         super().__init__()
         self.deck = deck
         self.entry = entry  # None: a new entry
+        self.key = key  # the card asked for, of a note with several
+        self.snippet_id: str | None = None
 
         if entry is None:
             self.original = new_snippet(new_id, kind)
@@ -48,7 +51,8 @@ class EditCardScreen(TrainerScreen[bool]):
     def compose(self) -> ComposeResult:
         if self.entry is not None:
             self.original = entry_snippet(self.trainer.store.entry_cards(self.deck.id,
-                                                                        self.entry))
+                                                                        self.entry), self.key)
+            self.snippet_id = str(tomllib.loads(self.original)["id"])
         what = f"Edit {self.entry}" if self.entry else "Add a card"
         with Vertical(id="edit-body"):
             yield Static(joined((what, "bold"), f" in {self.deck.name} [{self.deck.key}]"),
@@ -73,7 +77,7 @@ class EditCardScreen(TrainerScreen[bool]):
         text = self.query_one(TextArea).text
         store = self.trainer.store
         try:
-            cards = read_snippet(text, self.deck, keep_id=self.entry)
+            cards = read_snippet(text, self.deck, keep_id=self.snippet_id)
             if self.entry is None:
                 added = store.add_entry(self.deck.id, cards)
                 message = f"Added {cards[0].entry}: {plural(added, 'card')}"

@@ -274,7 +274,7 @@ class StudyScreen(TrainerScreen[None]):
                 self.session.refresh_card(view.card_id)
                 self.show_card()
         self.trainer.push_screen(EditCardScreen(self.trainer.store.deck(card.deck_id),
-                                                card.entry), edited)
+                                                card.entry, key=card.key), edited)
 
     def action_source(self) -> None:
         """The source map at the card's paragraph; a card that cites none shows its quote (or
