@@ -156,3 +156,31 @@ async def test_the_command_palette_offers_the_apps_own_commands():
         await settle(pilot)
         assert isinstance(app.screen, StudyScreen)
     store.close()
+
+
+async def test_nested_decks_show_as_a_tree_and_a_parent_studies_its_children():
+    from trainer.tui.screens.study import StudyScreen
+
+    store = store_with()
+    for key, name, n in (("geo", "Geo", 1), ("geo-capitals", "Geo::Capitals", 2),
+                         ("lone-child", "Lone::Child", 3)):
+        import_bytes(store, basic_deck(key, n, name=name))
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [(r[0], r[1], r[4]) for r in rows] == [
+            ("Geo", "3", "3"), ("  Capitals", "2", "2"), ("Lone", "3", "3"),
+            ("  Child", "3", "3"), ("All decks", "6", "6")]
+        await pilot.press("enter")  # Geo: its own card and its subdeck's
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert len(app.screen.session.queue) == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # Lone, only a name: its child's cards
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert len(app.screen.session.queue) == 3
+    store.close()

@@ -50,6 +50,9 @@ class StudySession:
     store: Store
     deck: Deck | None = None
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # more decks studied with ``deck`` (its subdecks: "Parent::Child"); with no deck, these
+    # alone (a parent that is only a name)
+    subdecks: tuple[int, ...] = ()
     queue: list[QueueItem] = field(default_factory=list)
     history: list[Action] = field(default_factory=list)
     started: datetime = field(init=False)
@@ -59,7 +62,11 @@ class StudySession:
         self.reload()
 
     def reload(self) -> None:
-        plans = self.store.plan(self.deck)
+        if self.subdecks:
+            wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
+            plans = [p for p in self.store.plan(None) if p.deck_id in wanted]
+        else:
+            plans = self.store.plan(self.deck)
         self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
                                                                *p.repeats)}
         self.notes = self.store.siblings(set(self._deck_of))

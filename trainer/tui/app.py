@@ -19,6 +19,8 @@ from trainer.tui.commands import TrainerCommands
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
+GROUP = "__group__:"  # the deck list's row for a parent of nested decks that is not a deck
+
 
 class TrainerApp(App[int]):
     CSS_PATH = "app.tcss"
@@ -150,8 +152,18 @@ class TrainerApp(App[int]):
 
         if not self.writable("study"):
             return
-        deck, title = self._deck(key)
-        session = StudySession(self.store, deck)
+        from trainer.render.deck_tree import subtree
+
+        names = dict((name, key) for key, name in self.store.deck_names())
+        if key is not None and key.startswith(GROUP):  # a parent that is only a name
+            deck, title = None, key.removeprefix(GROUP)
+        else:
+            deck, title = self._deck(key)
+        under = subtree(title, list(names)) if key is not None else []
+        ids = tuple(self.store.find_deck(names[n]).id for n in under)
+        if key is not None and deck is None and not ids:
+            return
+        session = StudySession(self.store, deck, subdecks=ids)
         if session.finished:
             self.notify(f"Nothing to study in {title} today.", timeout=3)
             return

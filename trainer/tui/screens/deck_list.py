@@ -14,11 +14,13 @@ from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from trainer.formats.model import SLUG_PATTERN
+from trainer.render.deck_tree import deck_tree
 from trainer.render.words import clip
 from trainer.settings import Settings
 from trainer.store.errors import StoreError
-from trainer.store.records import Deck, Overview
+from trainer.store.records import Deck, DeckSummary, Overview
 from trainer.studyday import study_day
+from trainer.tui.app import GROUP
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.ask import AskModal, ConfirmModal
 from trainer.tui.screens.base import TrainerScreen
@@ -124,18 +126,22 @@ class DeckListScreen(TrainerScreen[None]):
         # limit may cut it
         totals = {"new": overview.new, "due": overview.due, "repeat": overview.repeat,
                   "cards": sum(d.cards for d in overview.decks)}
-        for deck in sorted(overview.decks, key=lambda d: (d.name.casefold(), d.key)):
-            counts = {"new": deck.new, "due": deck.due, "repeat": deck.repeat,
-                      "cards": deck.cards}
+        tree = deck_tree([(d.name, d.key, {"new": d.new, "due": d.due, "repeat": d.repeat,
+                                           "cards": d.cards}, d) for d in overview.decks])
+        for row in tree:
+            counts = row.counts
+            own = row.own if isinstance(row.own, DeckSummary) else None
+            indent = "  " * row.depth  # clip() would fold it away
             table.add_row(
-                plain(clip(deck.name, self._name_width())),
+                plain(indent + clip(row.label, self._name_width() - len(indent)),
+                      "" if own else "italic"),
                 *[Text(str(counts[k]), justify="right", style=style) for k, style in
-                  (("new", "bold blue" if deck.new else "dim"),
-                   ("due", "bold green" if deck.due else "dim"),
-                   ("repeat", "bold red" if deck.repeat else "dim"),
+                  (("new", "bold blue" if counts["new"] else "dim"),
+                   ("due", "bold green" if counts["due"] else "dim"),
+                   ("repeat", "bold red" if counts["repeat"] else "dim"),
                    ("cards", ""))],
-                plain(_ago(deck.last_studied, today, store.settings)),
-                key=deck.key,
+                plain(_ago(own.last_studied, today, store.settings) if own else ""),
+                key=row.key if row.key is not None else GROUP + row.path,
             )
         if overview.decks:
             table.add_row(
@@ -184,6 +190,9 @@ class DeckListScreen(TrainerScreen[None]):
         key = self._selected_key()
         if key is None:
             return
+        if key.startswith(GROUP):
+            self.notify("A quiz takes one deck at a time: select one.", timeout=3)
+            return
         self.trainer.start_quiz(None if key == TOTAL_KEY else key)
 
     def action_stats(self) -> None:
@@ -195,7 +204,7 @@ class DeckListScreen(TrainerScreen[None]):
         key = self._selected_key()
         if key is None:
             return
-        if key == TOTAL_KEY:
+        if key == TOTAL_KEY or key.startswith(GROUP):
             self.notify("Options belong to one deck: select it first.", timeout=3)
             return
         if not self.trainer.writable("change options"):
@@ -207,7 +216,7 @@ class DeckListScreen(TrainerScreen[None]):
         key = self._selected_key()
         if key is None:
             return None
-        if key == TOTAL_KEY:
+        if key == TOTAL_KEY or key.startswith(GROUP):
             self.notify(f"{what} belongs to one deck: select it first.", timeout=3)
             return None
         return self.trainer.store.find_deck(key)
@@ -287,13 +296,16 @@ class DeckListScreen(TrainerScreen[None]):
 
     def action_browse(self) -> None:
         key = self._selected_key()
+        if key is not None and key.startswith(GROUP):
+            self.trainer.open_browser(f'deck:"{key.removeprefix(GROUP)}::*"')
+            return
         self.trainer.open_browser("" if key in (None, TOTAL_KEY) else f"deck:{key}")
 
     def action_source_map(self) -> None:
         key = self._selected_key()
         if key is None:
             return
-        if key == TOTAL_KEY:
+        if key == TOTAL_KEY or key.startswith(GROUP):
             self.notify("The source map belongs to one deck: select it first.", timeout=3)
             return
         self.trainer.open_source_map(self.trainer.store.find_deck(key))
