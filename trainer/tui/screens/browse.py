@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowKey
+from textual.worker import get_current_worker
 
 from trainer.query import QueryError, parse
 from trainer.render.card_detail import HISTORY_HEADER, fields, history_lines, state_line
@@ -124,7 +125,8 @@ class BrowseScreen(TrainerScreen[None]):
         except StoreError as exc:
             self.trainer.call_from_thread(self._status, plain(str(exc), "red"))
             return
-        self.trainer.call_from_thread(self._show, result)
+        if not get_current_worker().is_cancelled:  # a newer search has the screen
+            self.trainer.call_from_thread(self._show, result)
 
     def _status(self, text: Text) -> None:
         self.query_one("#browse-status", Static).update(text)
