@@ -206,6 +206,14 @@ class TrainerApp(App[int]):
 
         self.push_screen(BrowseScreen(query))
 
+    def edit_card(self, card_id: int, done: Callable[[bool | None], None] | None = None) -> None:
+        """The edit form for the entry of ``card_id`` (that card of a note with several)."""
+        from trainer.tui.screens.edit_card import EditCardScreen
+
+        card = self.store.card(card_id)
+        self.push_screen(EditCardScreen(self.store.deck(card.deck_id), card.entry,
+                                        key=card.key), done)
+
     def add_card(self, deck: Deck, done: Callable[[bool | None], None] | None = None) -> None:
         """The add form for ``deck``, with an id no card of it has (retired ones included)."""
         from trainer.tui.screens.edit_card import EditCardScreen

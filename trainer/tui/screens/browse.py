@@ -406,16 +406,9 @@ class BrowseScreen(TrainerScreen[None]):
         self._act("Delete (retire, reviews kept)", ids, do)
 
     def action_edit(self) -> None:
-        from trainer.tui.screens.edit_card import EditCardScreen
-
         current = self._current()
-        if current is None or not self.trainer.writable("edit cards"):
-            return
-        store = self.trainer.store
-        card = store.card(current)
-        self.trainer.push_screen(EditCardScreen(store.deck(card.deck_id), card.entry,
-                                                key=card.key),
-                                 self._edited)
+        if current is not None and self.trainer.writable("edit cards"):
+            self.trainer.edit_card(current, self._edited)
 
     def action_add(self) -> None:
         current = self._current()

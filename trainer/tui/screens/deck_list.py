@@ -201,28 +201,23 @@ class DeckListScreen(TrainerScreen[None]):
     def action_options(self) -> None:
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
-        key = self._selected_key()
-        if key is None:
-            return
-        if key == TOTAL_KEY or key.startswith(GROUP):
-            self.notify("Options belong to one deck: select it first.", timeout=3)
-            return
-        if not self.trainer.writable("change options"):
-            return
-        deck = self.trainer.store.find_deck(key)
-        self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
+        deck = self._one_deck("Options belong")
+        if deck is not None and self.trainer.writable("change options"):
+            self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
 
     def _one_deck(self, what: str) -> Deck | None:
+        """The selected deck; None, saying so, on "All decks" or a parent that is only a
+        name. ``what``: the message's subject and verb ("Renaming belongs")."""
         key = self._selected_key()
         if key is None:
             return None
         if key == TOTAL_KEY or key.startswith(GROUP):
-            self.notify(f"{what} belongs to one deck: select it first.", timeout=3)
+            self.notify(f"{what} to one deck: select it first.", timeout=3)
             return None
         return self.trainer.store.find_deck(key)
 
     def action_add_card(self) -> None:
-        deck = self._one_deck("A new card")
+        deck = self._one_deck("A new card belongs")
         if deck is not None and self.trainer.writable("add cards"):
             self.trainer.add_card(deck, self._imported)
 
@@ -246,7 +241,7 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
 
     def action_rename_deck(self) -> None:
-        deck = self._one_deck("Renaming")
+        deck = self._one_deck("Renaming belongs")
         if deck is None or not self.trainer.writable("rename a deck"):
             return
         store = self.trainer.store
@@ -270,7 +265,7 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.push_screen(AskModal("Rename the deck", "", value=deck.name), named)
 
     def action_delete_deck(self) -> None:
-        deck = self._one_deck("Deleting")
+        deck = self._one_deck("Deleting belongs")
         if deck is None or not self.trainer.writable("delete a deck"):
             return
         store = self.trainer.store
@@ -302,13 +297,9 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.open_browser("" if key in (None, TOTAL_KEY) else f"deck:{key}")
 
     def action_source_map(self) -> None:
-        key = self._selected_key()
-        if key is None:
-            return
-        if key == TOTAL_KEY or key.startswith(GROUP):
-            self.notify("The source map belongs to one deck: select it first.", timeout=3)
-            return
-        self.trainer.open_source_map(self.trainer.store.find_deck(key))
+        deck = self._one_deck("The source map belongs")
+        if deck is not None:
+            self.trainer.open_source_map(deck)
 
     def action_import_file(self) -> None:
         from trainer.tui.screens.import_file import ImportScreen

@@ -264,17 +264,13 @@ class StudyScreen(TrainerScreen[None]):
         self.show_card()
 
     def action_edit(self) -> None:
-        from trainer.tui.screens.edit_card import EditCardScreen
-
-        view = self.view
-        card = self.trainer.store.card(view.card_id)
+        card_id = self.view.card_id
 
         def edited(saved: bool | None) -> None:
             if saved:
-                self.session.refresh_card(view.card_id)
+                self.session.refresh_card(card_id)
                 self.show_card()
-        self.trainer.push_screen(EditCardScreen(self.trainer.store.deck(card.deck_id),
-                                                card.entry, key=card.key), edited)
+        self.trainer.edit_card(card_id, edited)
 
     def action_source(self) -> None:
         """The source map at the card's paragraph; a card that cites none shows its quote (or
