@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from trainer.render.words import pct, plural
+from trainer.rules import Maturity
 from trainer.stats.source_map import MATURITIES, Paragraph, share
 
 # one character a maturity, weakest to strongest, as the TUI colours them
@@ -13,12 +14,20 @@ BAR_MARKS = {"new": "·", "learning": "░", "young": "▒", "mature": "█"}
 BAR_WIDTH = 20
 
 
-def mastery_bar(paragraph: Paragraph, width: int = BAR_WIDTH) -> str:
-    """The paragraph's cards as one bar: mature first, then young, learning and new."""
-    cells = ""
+def bar_runs(paragraph: Paragraph, width: int = BAR_WIDTH) -> list[tuple[Maturity, int]]:
+    """The paragraph's cards as runs of one bar ``width`` cells long: mature first, then
+    young, learning and new (rounding's shortfall is new, its excess cut)."""
+    runs: list[tuple[Maturity, int]] = []
+    left = width
     for which in reversed(MATURITIES):
-        cells += BAR_MARKS[which] * round(share(paragraph, which) * width)
-    return (cells + BAR_MARKS["new"] * width)[:width]
+        n = min(left, round(share(paragraph, which) * width))
+        runs.append((which, n + (left - n if which == "new" else 0)))
+        left -= runs[-1][1]
+    return runs
+
+
+def mastery_bar(paragraph: Paragraph, width: int = BAR_WIDTH) -> str:
+    return "".join(BAR_MARKS[which] * n for which, n in bar_runs(paragraph, width))
 
 
 def shares_line(paragraph: Paragraph) -> str:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from trainer.render.source_map import BAR_MARKS, BAR_WIDTH, retention_line
+from trainer.render.source_map import BAR_MARKS, BAR_WIDTH, bar_runs, retention_line
 from trainer.render.words import pct, plural
 from trainer.stats.source_map import MATURITIES, Paragraph, share, source_map
 from trainer.store import Deck
@@ -21,13 +21,10 @@ from trainer.tui.screens.base import TrainerScreen
 COLOURS = {"new": "grey50", "learning": "red", "young": "yellow", "mature": "green"}
 
 
-def coloured_bar(paragraph: Paragraph, width: int = BAR_WIDTH) -> Text:
+def coloured_bar(paragraph: Paragraph) -> Text:
     bar = Text()
-    for which in reversed(MATURITIES):
-        bar.append(BAR_MARKS[which] * round(share(paragraph, which) * width),
-                   style=COLOURS[which])
-    bar.append(BAR_MARKS["new"] * max(0, width - len(bar)), style=COLOURS["new"])
-    bar.truncate(width)
+    for which, n in bar_runs(paragraph):
+        bar.append(BAR_MARKS[which] * n, style=COLOURS[which])
     return bar
 
 
