@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import select, update
 
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
+from trainer.store import driver
 from trainer.store.errors import StoreError
-from trainer.store.flags import add_tag, remove_tag
+from trainer.store.flags import add_tag, remove_tag, set_retired
 from trainer.store.log import log_change, read_state
 from trainer.store.records import CardState
-from trainer.store.schema import card_t, deck_t, state_t
+from trainer.store.schema import card_t, deck_t
 
 if TYPE_CHECKING:
     from trainer.store import Store
 
 Change = Literal["suspend", "unsuspend", "bury", "unbury", "reset", "reschedule"]
-CHUNK = 500
 
 
 def _after(store: Store, before: CardState, change: Change, days: int) -> CardState:
@@ -68,20 +68,14 @@ def retire_many(store: Store, card_ids: list[int], retired: bool = True) -> list
     """Retire cards (the browser's "delete": nothing is hard-deleted), or bring them back;
     the ids it changed."""
     with store.transaction() as conn:
-        changing = [cid for chunk in _chunks(card_ids) for cid in conn.execute(
-            select(state_t.c.card_id).where(state_t.c.card_id.in_(chunk),
-                                            state_t.c.retired.is_not(retired))).scalars()]
-        for chunk in _chunks(changing):
-            conn.execute(update(state_t).where(state_t.c.card_id.in_(chunk)).values(
-                retired=retired))
-    return changing
+        return set_retired(conn, card_ids, retired)
 
 
 def move_many(store: Store, card_ids: list[int], deck_id: int) -> dict[int, int]:
     """Move cards to another deck, keeping their progress; {card: the deck it left}. Refused
     whole, naming the card, when the deck already holds a card with the same key."""
     with store.transaction() as conn:
-        rows = [r for chunk in _chunks(card_ids) for r in conn.execute(
+        rows = [r for chunk in driver.chunks(card_ids) for r in conn.execute(
             select(card_t.c.id, card_t.c.key, card_t.c.deck_id).where(
                 card_t.c.id.in_(chunk), card_t.c.deck_id != deck_id))]
         taken = set(conn.execute(select(card_t.c.key).where(card_t.c.deck_id == deck_id))
@@ -116,8 +110,3 @@ def tag_many(store: Store, card_ids: list[int], tag: str, add: bool = True) -> l
                 remove_tag(conn, cid, tag)
                 changed.append(cid)
     return changed
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]

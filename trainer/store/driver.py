@@ -124,3 +124,12 @@ def sqlite_datetime(value: object) -> datetime | None:
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return value  # type: ignore[return-value]
+
+
+IN_CHUNK = 500  # ids a statement binds at once: far below every driver's parameter limit
+
+
+def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    """``ids`` in lists of IN_CHUNK, for `IN (...)` statements."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield list(ids[start:start + IN_CHUNK])

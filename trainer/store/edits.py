@@ -18,6 +18,7 @@ from trainer.formats.model import SLUG_PATTERN, StudyCard
 from trainer.rules import LEECH_TAG
 from trainer.store import convert, driver
 from trainer.store.errors import StoreError
+from trainer.store.flags import set_retired
 from trainer.store.imports import CARD_COLUMNS, _card_row, _keep_progress_across_kinds, content_hash
 from trainer.store.records import Card, Deck
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
@@ -184,9 +185,7 @@ def delete_deck(store: Store, deck_id: int) -> list[int]:
         ids = list(conn.execute(select(card_t.c.id).join(
             state_t, state_t.c.card_id == card_t.c.id).where(
             card_t.c.deck_id == deck_id, state_t.c.retired.is_(False))).scalars())
-        for start in range(0, len(ids), 500):
-            conn.execute(update(state_t).where(state_t.c.card_id.in_(ids[start:start + 500]))
-                         .values(retired=True))
+        set_retired(conn, ids)
         conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=True))
     return ids
 

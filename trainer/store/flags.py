@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from trainer.store import convert
+from trainer.store import convert, driver
 from trainer.store.log import log_change, read_state
-from trainer.store.schema import card_t, tag_t
+from trainer.store.schema import card_t, state_t, tag_t
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -66,3 +67,14 @@ def remove_tag(conn: Connection, card_id: int, tag: str) -> None:
     tags = conn.execute(select(card_t.c.tags).where(card_t.c.id == card_id)).scalar_one()
     _set_tags(conn, card_id, " ".join(t for t in tags.split() if t != tag))
     conn.execute(delete(tag_t).where(tag_t.c.card_id == card_id, tag_t.c.tag == tag))
+
+
+def set_retired(conn: Connection, card_ids: Sequence[int], retired: bool = True) -> list[int]:
+    """Retire cards (or bring them back); the ids whose flag this changed."""
+    changing = [cid for chunk in driver.chunks(card_ids) for cid in conn.execute(
+        select(state_t.c.card_id).where(state_t.c.card_id.in_(chunk),
+                                        state_t.c.retired.is_not(retired))).scalars()]
+    for chunk in driver.chunks(changing):
+        conn.execute(update(state_t).where(state_t.c.card_id.in_(chunk)).values(
+            retired=retired))
+    return changing

@@ -22,6 +22,7 @@ from trainer.formats.model import ParsedDeck, StudyCard
 from trainer.rules import LEECH_TAG
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import convert, driver
+from trainer.store.flags import set_retired
 from trainer.store.records import ImportCounts
 from trainer.store.replay import rebuild_rollup
 from trainer.store.reviews import set_state
@@ -240,8 +241,8 @@ def _write_one(
     counts.missing = [k for k in existing if k not in keys_in_file]
     if prune and counts.missing:
         ids = [existing[k][0] for k in counts.missing]
-        for chunk in range(0, len(ids), 500):
-            conn.execute(delete(card_t).where(card_t.c.id.in_(ids[chunk : chunk + 500])))
+        for chunk in driver.chunks(ids):
+            conn.execute(delete(card_t).where(card_t.c.id.in_(chunk)))
         counts.pruned = len(ids)
         counts.missing = []
         rebuild_rollup(conn)  # the pruned cards' log rows went with them
@@ -305,12 +306,8 @@ def _retire(conn: Connection, ids_by_key: dict[str, int], keys_in_file: set[str]
     """Retire the deck's cards its file no longer holds, and bring back those it holds again;
     how many are retired now."""
     gone = [cid for key, cid in ids_by_key.items() if key not in keys_in_file]
-    back = [cid for key, cid in ids_by_key.items() if key in keys_in_file]
-    for ids, flag in ((gone, True), (back, False)):
-        for chunk in range(0, len(ids), 500):
-            conn.execute(update(state_t).where(
-                state_t.c.card_id.in_(ids[chunk : chunk + 500]),
-                state_t.c.retired.is_not(flag)).values(retired=flag))
+    set_retired(conn, gone)
+    set_retired(conn, [cid for key, cid in ids_by_key.items() if key in keys_in_file], False)
     return len(gone)
 
 
