@@ -108,16 +108,16 @@ def _schedule(con: sqlite3.Connection, notes: dict[str, tuple[object, list[Card]
     crt = day_start(today - timedelta(days=package_today))
     con.execute("UPDATE col SET crt = ?", (int(crt.timestamp()),))
     nid_of = dict(con.execute("SELECT guid, id FROM notes"))
+    cid_of = {(nid, order): cid for cid, nid, order in con.execute(
+        "SELECT id, nid, ord FROM cards")}
     used_ids: set[int] = set()
     for note, cards in notes.values():
         nid = nid_of[note.guid]  # type: ignore[attr-defined]
         for card in cards:
             order = (card.cloze_number or 1) - 1 if card.kind == "cloze" else 0
-            row = con.execute("SELECT id FROM cards WHERE nid = ? AND ord = ?",
-                              (nid, order)).fetchone()
-            if row is None:
+            cid = cid_of.get((nid, order))
+            if cid is None:
                 continue
-            cid = row[0]
             report.cards += 1
             s = states[card.id]
             if s.due is None:

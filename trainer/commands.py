@@ -501,8 +501,8 @@ def _export_apkg(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
         deck = store.find_deck(args.deck)
         cards = store.deck_cards(deck.id)
-        states = {c.id: store.state(c.id) for c in cards}
-        history = {c.id: store.card_history(c.id) for c in cards}
+        states = store.deck_states(deck.id)
+        history = store.deck_history(deck.id)
         today = store.today()
         starts = partial(day_start, settings=store.settings)
     try:

@@ -159,6 +159,8 @@ class Store:
     is_retired = cards.is_retired
     deck_cards = cards.deck_cards
     card_history = cards.card_history
+    deck_history = cards.deck_history
+    deck_states = log.deck_states
     review_log = cards.review_log
     deck_summaries = queue.deck_summaries
     due_queue = queue.due_queue

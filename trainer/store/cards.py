@@ -69,6 +69,20 @@ def deck_cards(store: Store, deck_id: int, *, retired: bool = False) -> list[Car
         return [convert.card(row) for row in rows]
 
 
+def deck_history(store: Store, deck_id: int) -> dict[int, list[ReviewRow]]:
+    """Every log row of a deck's cards, per card, oldest first: one query, not one a card."""
+    out: dict[int, list[ReviewRow]] = {}
+    with store.session() as session:
+        rows = session.exec(
+            select(schema.Review).where(col(schema.Review.card_id).in_(
+                select(schema.Card.id).where(schema.Card.deck_id == deck_id)))
+            .order_by(col(schema.Review.id))
+        ).all()
+        for row in rows:
+            out.setdefault(row.card_id, []).append(convert.review(row))
+    return out
+
+
 def card_history(store: Store, card_id: int) -> list[ReviewRow]:
     """Every log row of one card, oldest first."""
     with store.session() as session:

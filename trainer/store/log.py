@@ -106,6 +106,14 @@ def state(store: Store, card_id: int) -> CardState:
         return read_state(store, conn, card_id)
 
 
+def deck_states(store: Store, deck_id: int) -> dict[int, CardState]:
+    """Every card's state in a deck, in one query (an export's; state() is one card's)."""
+    query = select(*[state_t.c[c] for c in _STATE_COLUMNS]).where(state_t.c.card_id.in_(
+        select(card_t.c.id).where(card_t.c.deck_id == deck_id)))
+    with store.reading() as conn:
+        return {row[0]: state_of(tuple(row)) for row in conn.execute(query)}
+
+
 def _write_state(store: Store, conn: Connection, s: CardState) -> None:
     params: dict[str, object] = {f"s_{f}": getattr(s, f) for f in _SET}
     params["cid"] = s.card_id
