@@ -41,12 +41,8 @@ class EditCardScreen(TrainerScreen[bool]):
         self.entry = entry  # None: a new entry
         self.key = key  # the card asked for, of a note with several
         self.snippet_id: str | None = None
-
-        if entry is None:
-            self.original = new_snippet(new_id, kind)
-        else:
-            self.original = ""
-        self.kind = kind
+        # a new entry's template; an edit's snippet is read when the screen is composed
+        self.original = new_snippet(new_id, kind) if entry is None else ""
 
     def compose(self) -> ComposeResult:
         if self.entry is not None:
