@@ -43,12 +43,20 @@ WORDS = [
 NON_ASCII = ("Пекин", "Москва", "北京", "中国", "Ulaanbaatar–Ürümqi", "Qiánlóng", "Владивосток",
              "Zhōu", "Ærø", "façade")
 RESULTS: list[dict] = []
+ANKI_MAX_PER_DAY = 9999  # Anki's largest daily limit: both lift theirs to it for the cycle
 
 
 def emit(name: str, n: int, value: float, unit: str) -> None:
     row = {"name": name, "n": n, "value": round(value, 4), "unit": unit}
     RESULTS.append(row)
     print(json.dumps(row), flush=True)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def peak_mb(pid: int | str = "self") -> float:
@@ -227,6 +235,41 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             from trainer.stats import compute
 
             out["stats_s"] = statistics.median(timed(lambda: compute(store, period="1y"), 5))
+        elif name in ("deck_stats", "tag_stats", "all_stats"):
+            # the statistics screen's figures for the deck, one tag, all decks; one year
+            from trainer.stats import compute
+
+            scope = ({"deck": store.find_deck("bench")} if name == "deck_stats" else
+                     {"tag": extra} if name == "tag_stats" else {})
+            out["s"] = statistics.median(timed(lambda: compute(store, period="1y", **scope), 5))
+        elif name == "cycle":
+            # what the study screen does for each card: show it, label the grade keys with
+            # their intervals, grade (committed); then memory over 2,000 more, as a long day
+            from trainer.sessions import StudySession
+            from trainer.store.options import set_deck_options
+
+            deck = store.find_deck("bench")
+            set_deck_options(store, deck.id, new_per_day=ANKI_MAX_PER_DAY,
+                             reviews_per_day=ANKI_MAX_PER_DAY)
+            session = StudySession(store, deck)
+
+            def one(i: int) -> None:
+                session.view()
+                session.preview()
+                session.grade(GRADES[i % len(GRADES)], answer_ms=3000)
+
+            times = []
+            for i in range(200):
+                t = time.perf_counter()
+                one(i)
+                times.append(time.perf_counter() - t)
+            times.sort()
+            out["median_s"] = statistics.median(times)
+            out["p99_s"] = times[int(len(times) * 0.99) - 1]
+            before = rss_mb()
+            for i in range(2000):
+                one(i)
+            out["rss_growth_mb"] = rss_mb() - before
         elif name == "search":
             from trainer.query import parse
 

@@ -122,3 +122,43 @@ async def test_a_quiz_reads_each_question_once_however_many_keys_are_pressed():
         await settle(pilot)
     assert len(reads) == len(set(reads)) == 3
     store.close()
+
+
+def _settle_whole_queue(queue, requeued_at, answers):
+    """The rule as first written, over the whole queue: what settle must still give."""
+    from trainer.rules import REPEAT_GAP
+
+    waiting, out = [], []
+    for i, item in enumerate(queue):
+        since = requeued_at.get(item.card_id) if item.bucket == "repeat" else None
+        needed = REPEAT_GAP - (answers - since) if since is not None else 0
+        if needed > 0:
+            waiting.append((i, needed, item))
+        else:
+            out.append(item)
+    for i, needed, item in waiting:
+        out.insert(min(max(i, needed), len(out)), item)
+    return out
+
+
+def test_settling_only_the_front_gives_the_whole_queue_rule():
+    """The same-day repeats' places after a bury or suspend: settling the queue's front
+    must give exactly what settling all of it gave (random queues, short and long)."""
+    import random
+
+    from trainer.sessions.study import settle
+    from trainer.store import QueueItem
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        size = rng.choice([0, 1, 3, 8, 12, 25, 60])
+        answers = rng.randint(0, 40)
+        ids = rng.sample(range(1, 200), size)
+        queue = [QueueItem.of(cid, rng.choice(["review", "new", "repeat", "repeat"]))
+                 for cid in ids]
+        requeued_at = {q.card_id: rng.randint(max(0, answers - 15), answers)
+                       for q in queue if q.bucket == "repeat"}
+        for cid in rng.sample(range(200, 260), rng.randint(0, 3)):  # repeats no longer queued
+            requeued_at[cid] = rng.randint(max(0, answers - 12), answers)
+        assert settle(list(queue), requeued_at, answers) == _settle_whole_queue(
+            list(queue), requeued_at, answers)

@@ -155,6 +155,7 @@ class Store:
     create_deck = decks.create_deck
     tags = decks.tags
     card = cards.card
+    showing = cards.showing
     card_by_key = cards.card_by_key
     is_retired = cards.is_retired
     deck_cards = cards.deck_cards

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import RowMapping
 
@@ -52,8 +53,8 @@ def deck(row: schema.Deck | RowMapping) -> Deck:
     )
 
 
-def card(row: schema.Card | RowMapping) -> Card:
-    get = row.__getitem__ if isinstance(row, RowMapping) else row.__getattribute__
+def card(row: schema.Card | RowMapping | dict[str, Any]) -> Card:
+    get = row.__getitem__ if isinstance(row, RowMapping | dict) else row.__getattribute__
     return Card(
         id=get("id"), deck_id=get("deck_id"), key=get("key"), entry=get("entry"),
         kind=get("kind"), prompt=get("prompt"), answer=get("answer"),
