@@ -43,6 +43,12 @@ WORDS = [
 NON_ASCII = ("Пекин", "Москва", "北京", "中国", "Ulaanbaatar–Ürümqi", "Qiánlóng", "Владивосток",
              "Zhōu", "Ærø", "façade")
 RESULTS: list[dict] = []
+# what a student types into the browser, in the syntax trainer and Anki share
+SEARCHES = [WORDS[3], f'"{WORDS[5]} {WORDS[7]}"', "is:due", f"tag:{WORDS[9]} prop:ivl>10",
+            "rated:7:1", f"{WORDS[11]} -is:new", "deck:bench"]
+STATS_TAG = WORDS[11]  # a tag on about a tenth of the cards
+ANKI_VERSION = "26.9.3"
+ANKI_VENV = ROOT / ".bench" / "anki-venv"
 ANKI_MAX_PER_DAY = 9999  # Anki's largest daily limit: both lift theirs to it for the cycle
 
 
@@ -275,10 +281,8 @@ def phase(name: str, url: str, extra: str = "") -> dict:
 
             # what a student types into the browser: a word, a phrase, a field or two; each
             # the first 500 rows sorted, and the count of all
-            queries = [WORDS[3], f'"{WORDS[5]} {WORDS[7]}"', "is:due", f"tag:{WORDS[9]} "
-                       "prop:ivl>10", "rated:7:1", f"{WORDS[11]} -is:new", "deck:bench"]
             medians = {}
-            for text in queries:
+            for text in SEARCHES:
                 node = parse(text)
                 medians[text] = statistics.median(timed(
                     lambda node=node: store.search_cards(node), 5))
@@ -337,7 +341,19 @@ def time_launch(url: str, env: dict, runs: int = 3) -> tuple[float, float]:
     return statistics.median(times[1:]), max(peaks[1:])
 
 
-def bench(n: int, workdir: Path) -> None:
+def time_cli(argument: str, env: dict, runs: int = 5) -> float:
+    """`trainer --version` or `--help`, whole process: the median of ``runs``."""
+    trainer = Path(sys.executable).parent / "trainer"
+    command = [str(trainer)] if trainer.exists() else [sys.executable, "-m", "trainer"]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([*command, argument], env=env, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench(n: int, workdir: Path, anki_rounds: int = 0) -> None:
     home = workdir / f"home-{n}"
     home.mkdir()
     (home / "config.toml").write_text('timezone = "UTC"\n')
@@ -382,10 +398,131 @@ def bench(n: int, workdir: Path) -> None:
     launch, launch_mb = time_launch(url, env)
     emit("launch_to_deck_list", n, launch, "s")
     emit("launch_peak_memory", n, launch_mb, "MB")
+    for command in ("--version", "--help"):
+        emit(f"cli{command.replace('--', '_')}", n, time_cli(command, env), "s")
+    if anki_rounds:
+        side_by_side(n, workdir, corpus, db, url, env, anki_rounds)
     grade = run_phase("grade", url, env)  # last: it changes the collection
     emit("grade_median", n, grade["grade_median_s"] * 1000, "ms")
     emit("grade_p99", n, grade["grade_p99_s"] * 1000, "ms")
     emit("grade_peak_memory", n, grade["peak_mb"], "MB")
+
+
+# -- 5. side by side with Anki ----------------------------------------------------------------
+
+def anki_python() -> Path:
+    """The separate virtual environment with Anki's own engine (the `anki` package), made on
+    first use and reused: Anki never enters trainer's environment."""
+    python = ANKI_VENV / "bin" / "python"
+    check = [str(python), "-c", "import importlib.metadata as m; "
+             f"assert m.version('anki') == '{ANKI_VERSION}'"]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return python
+    print(f"bench: installing anki {ANKI_VERSION} into {ANKI_VENV}", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(ANKI_VENV)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", f"anki=={ANKI_VERSION}"],
+                   check=True)
+    return python
+
+
+def run_anki(name: str, col: Path, extra: str = "") -> dict:
+    done = subprocess.run(
+        [str(anki_python()), str(ROOT / "scripts" / "bench_anki.py"), name, str(col), extra],
+        capture_output=True, text=True, env=os.environ | {"TZ": "UTC"}, check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"bench: Anki's phase {name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def fresh_copy(path: Path, to: Path) -> Path:
+    """A copy of a database (and its write-ahead log) for a phase that changes it."""
+    import shutil
+
+    for suffix in ("", "-wal"):
+        target = Path(str(to) + suffix)
+        target.unlink(missing_ok=True)
+        if Path(str(path) + suffix).exists():
+            shutil.copyfile(str(path) + suffix, target)
+    return to
+
+
+SIDE_BY_SIDE = {  # figure -> (goal as a ratio to Anki, what it is)
+    "deck_stats": (0.5, "statistics, the deck (every card), 1 year"),
+    "tag_stats": (0.5, "statistics, one tag (a tenth of the cards), 1 year"),
+    "all_stats": (0.7, "statistics, all decks, 1 year"),
+    "study_cycle": (1.5, "study cycle: next card, grade-key intervals, grade committed"),
+    "search": (None, "search, the slowest of 7 browser queries"),
+}
+RATIOS: list[dict] = []
+
+
+def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: dict,
+                 rounds: int) -> None:
+    """Each figure measured by trainer and by Anki on the same collection, alternating which
+    goes first, in fresh processes; the ratio is the median of the rounds' ratios."""
+    col = workdir / f"anki-{n}.anki2"
+    built = run_anki("build", col, f"{corpus}|{db}")
+    emit("anki_import", n, built["import_s"], "s")
+    print(f"  Anki collection: {built['cards']:,} cards, {built['reviews']:,} reviews",
+          file=sys.stderr)
+
+    def trainer_figure(name: str) -> dict:
+        if name == "study_cycle":
+            copy = fresh_copy(db, workdir / "cycle-trainer.db")
+            out = run_phase("cycle", f"sqlite:///{copy}", env)
+            return {"s": out["median_s"], "p99_s": out["p99_s"], "rss": out["rss_growth_mb"]}
+        if name == "search":
+            return {"s": run_phase("search", url, env)["search_s"]}
+        return {"s": run_phase(name, url, env, STATS_TAG if name == "tag_stats" else "")["s"]}
+
+    def anki_figure(name: str) -> dict:
+        if name == "study_cycle":
+            out = run_anki("cycle", fresh_copy(col, workdir / "cycle-anki.anki2"))
+            return {"s": out["median_s"], "p99_s": out["p99_s"], "rss": out["rss_growth_mb"]}
+        if name == "search":
+            return {"s": run_anki("search", col, json.dumps(SEARCHES))["s"]}
+        return {"s": run_anki(name, col, STATS_TAG if name == "tag_stats" else "")["s"]}
+
+    seen: dict[str, list[tuple[dict, dict]]] = {name: [] for name in SIDE_BY_SIDE}
+    for r in range(rounds):
+        for name in SIDE_BY_SIDE:
+            if r % 2 == 0:
+                ours = trainer_figure(name)
+                theirs = anki_figure(name)
+            else:
+                theirs = anki_figure(name)
+                ours = trainer_figure(name)
+            seen[name].append((ours, theirs))
+            print(f"  round {r + 1} {name}: trainer {ours['s'] * 1000:.2f} ms, Anki "
+                  f"{theirs['s'] * 1000:.2f} ms", file=sys.stderr)
+    for name, pairs in seen.items():
+        ours_s = statistics.median(o["s"] for o, _ in pairs)
+        theirs_s = statistics.median(t["s"] for _, t in pairs)
+        ratio = statistics.median(o["s"] / t["s"] for o, t in pairs)
+        emit(f"{name}_trainer", n, ours_s * 1000, "ms")
+        emit(f"{name}_anki", n, theirs_s * 1000, "ms")
+        emit(f"{name}_ratio", n, ratio, "x")
+        RATIOS.append({"figure": name, "n": n, "trainer_ms": ours_s * 1000,
+                       "anki_ms": theirs_s * 1000, "ratio": ratio})
+        if name == "study_cycle":
+            for key, label, unit in (("p99_s", "grade_cycle_p99", "ms"),
+                                     ("rss", "rss_growth_2000_grades", "MB")):
+                scale = 1000 if unit == "ms" else 1
+                emit(f"{label}_trainer", n, statistics.median(o[key] for o, _ in pairs) * scale,
+                     unit)
+                emit(f"{label}_anki", n, statistics.median(t[key] for _, t in pairs) * scale,
+                     unit)
+
+
+def ratio_table() -> str:
+    lines = [f"{'figure':<62}{'N':>9}{'trainer':>12}{'Anki':>12}{'ratio':>8}{'goal':>8}"]
+    for row in RATIOS:
+        goal, label = SIDE_BY_SIDE[row["figure"]]
+        lines.append(f"{label:<62}{row['n']:>9,}{row['trainer_ms']:>9.2f} ms"
+                     f"{row['anki_ms']:>9.2f} ms{row['ratio']:>8.2f}"
+                     f"{'' if goal is None else '<= ' + str(goal):>8}")
+    return "\n".join(lines)
 
 
 TARGETS = {  # (name, n) -> the target, in the figure's unit
@@ -419,6 +556,11 @@ def main() -> int:
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--extra", default="", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    parser.add_argument("--anki", action="store_true",
+                        help=f"also run Anki {ANKI_VERSION}'s own engine on the same work, "
+                             "alternating, and print each figure's ratio")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds for --anki (default 3)")
     args = parser.parse_args()
     if args.phase:
         print(json.dumps(phase(args.phase, args.db, args.extra)))
@@ -432,7 +574,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="trainer-bench-"))
     try:
         for n in sizes:
-            bench(n, workdir)
+            bench(n, workdir, args.rounds if args.anki else 0)
     finally:
         if not args.keep:
             import shutil
@@ -440,6 +582,11 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table())
+    if RATIOS:
+        print()
+        print(f"Side by side with Anki {ANKI_VERSION} (medians of {args.rounds} alternating "
+              "rounds; ratio = trainer / Anki, the median of the rounds' ratios)")
+        print(ratio_table())
     return 0
 
 
