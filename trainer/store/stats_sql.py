@@ -72,6 +72,13 @@ class StatsQueries:
         self.tag = tag
         self._scope: Table | None = None  # a deck's or tag's answers, rolled up once
         self._whole = deck_id is None and tag is None
+        if deck_id is not None and tag is None:
+            # A deck that holds every card (one big deck is common) is the whole collection:
+            # every figure reads as for all decks, without joining each card to its deck
+            # (0.91 s against 0.32 s at 100,000 cards).
+            elsewhere = conn.execute(select(card_t.c.id).where(
+                card_t.c.deck_id != deck_id).limit(1)).first()
+            self._whole = elsewhere is None
 
     def _scope_table(self) -> Table | None:
         """The scope's answers in the rollup's shape, grouped once for every figure: six
@@ -81,12 +88,6 @@ class StatsQueries:
             return None
         if self._scope is not None:
             return self._scope
-        if self.deck_id is not None and self.tag is None:
-            elsewhere = self.conn.execute(select(card_t.c.id).where(
-                card_t.c.deck_id != self.deck_id).limit(1)).first()
-            if elsewhere is None:  # every card is in this deck: its answers are all of them
-                self._whole = True
-                return None
         scope = Table(
             "trainer_scope_answers", MetaData(),
             Column("study_day", Date), Column("hour", Integer), Column("maturity", String),
@@ -114,6 +115,8 @@ class StatsQueries:
     # -- the scope ---------------------------------------------------------------------------
 
     def _cards(self, query: AnySelect, card_id_col: ColumnElement[int]) -> AnySelect:
+        if self._whole:
+            return query
         if self.deck_id is not None:
             query = query.where(card_id_col.in_(
                 select(card_t.c.id).where(card_t.c.deck_id == self.deck_id)))
