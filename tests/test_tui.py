@@ -381,3 +381,39 @@ async def test_last_studied_counts_study_days_not_utc_dates():
     clock.now = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)  # 21:00 the next evening
     assert await last_studied() == "yesterday"
     store.close()
+
+
+async def test_the_log_is_folded_in_after_a_pause_in_grading_not_inside_a_grade(
+        _isolated_home, monkeypatch):
+    """Checkpoints run in a worker once the student pauses, never as part of a grade."""
+    monkeypatch.setattr(StudyScreen, "CHECKPOINT_AFTER_IDLE_S", 1.0)
+    store = store_with()
+    import_bytes(store, basic_deck("d", 5))
+    checkpoints: list[int] = []
+    real = store.checkpoint
+    monkeypatch.setattr(store, "checkpoint", lambda: checkpoints.append(1) or real())
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        for _ in range(2):
+            await pilot.press("space", "4")
+            assert checkpoints == []  # a grade does not wait for one
+        assert len(reviews_ids(store)) == 2
+        await pilot.pause(1.5)
+        await app.workers.wait_for_complete()
+        assert checkpoints == [1]  # one after the pause, not one per grade
+
+
+def test_a_checkpoint_folds_the_graded_answers_into_the_database(tmp_path):
+    store = store_with(*SESSION_DECKS, url=f"sqlite:///{tmp_path / 'c.db'}")
+    card = store.card_ids(None)[0]
+    store.record_review(card, 4)
+    assert store.checkpoint() is True
+    con = sqlite3.connect(tmp_path / "c.db")
+    try:  # everything is in the log's copy already: nothing left to copy
+        busy, logged, copied = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and copied == logged
+    finally:
+        con.close()
+    store.close()

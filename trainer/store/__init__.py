@@ -130,6 +130,26 @@ class Store:
             raise StoreError(f"the database holds a value trainer cannot read ({exc}); it may "
                              "be damaged: restore a backup or export what you can") from exc
 
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file, PASSIVE: never waiting for, nor
+        blocking, a reader or a writer. For an idle moment (the study screen calls it in a
+        worker after a pause), so that SQLite's own checkpoint, which runs inside the commit
+        that crosses wal_autocheckpoint, stays off the grading path. False when there was
+        nothing to do or it could not run now; SQLite only."""
+        if self.engine.dialect.name != "sqlite":
+            return False
+        try:
+            with self._read_engine.connect() as conn:
+                driver = conn.connection.driver_connection
+                assert driver is not None
+                # on the driver, outside any transaction: a checkpoint inside one would stop
+                # at that transaction's own snapshot
+                row = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except Exception:  # a checkpoint that cannot run now runs later, or on close
+            return False
+        busy, logged, copied = row
+        return not busy and logged > 0 and copied == logged
+
     def session(self) -> Session:
         """An ORM session for the ordinary reads; like ``reading``, it never takes the lock."""
         return Session(self._read_engine)

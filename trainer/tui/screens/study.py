@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, ProgressBar, Static
 
 from trainer.render.words import clock
@@ -47,6 +48,7 @@ class StudyScreen(TrainerScreen[None]):
     ]
 
     mode: reactive[str] = reactive("answering", init=False)
+    CHECKPOINT_AFTER_IDLE_S = 2.0  # a pause in grading long enough to fold the log in
 
     def __init__(self, session: StudySession, title: str) -> None:
         super().__init__()
@@ -55,6 +57,7 @@ class StudyScreen(TrainerScreen[None]):
         self.verdict: Verdict | None = None
         self.given = ""
         self.shown_at = time.monotonic()
+        self._idle_timer: Timer | None = None
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -213,11 +216,20 @@ class StudyScreen(TrainerScreen[None]):
             self.notify(str(exc), severity="warning", timeout=4)
             self.show_card()
             return
+        self._checkpoint_when_idle()
         if graded.leech:
             self.notify("This card is a leech: it keeps being forgotten. " + (
                 "Suspended and tagged leech; rewrite it, then unsuspend it (u takes it back)."
                 if graded.suspended else "Tagged leech."), timeout=6)
         self.show_card()
+
+    def _checkpoint_when_idle(self) -> None:
+        """After a pause in grading, fold the write-ahead log into the database in a worker,
+        so that no grade waits for SQLite to do it inside its commit."""
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+        self._idle_timer = self.set_timer(self.CHECKPOINT_AFTER_IDLE_S, lambda: self.run_worker(
+            self.trainer.store.checkpoint, thread=True, group="checkpoint", exclusive=True))
 
     @on(Button.Pressed, "GradeButton")
     def _clicked(self, event: Button.Pressed) -> None:
