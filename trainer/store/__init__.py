@@ -121,6 +121,18 @@ class Store:
             self._conn = None
 
     @contextmanager
+    def held(self) -> Iterator[Connection]:
+        """The held (writing) connection, outside any transaction: for a one-statement read
+        on SQLite's hot path, where each statement is its own snapshot. A pooled connection's
+        page cache is emptied by every write on the held one, so reading there after each
+        grade went back to the file: the card a session shows next took 0.12 ms there,
+        0.02 ms here (10,000 cards)."""
+        with self._lock:
+            if self._conn is None:
+                self._conn = self.engine.connect()
+            yield self._conn
+
+    @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read-only snapshot on a pooled connection (never takes the write lock)."""
         try:

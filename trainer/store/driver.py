@@ -97,17 +97,19 @@ class DriverStatement:
         self.defaults = dict(compiled.params)  # literal values the statement binds itself
 
     def _value(self, value: object) -> object:
-        if self.sqlite:
+        if self.sqlite and isinstance(value, date):  # a datetime is a date too
             if isinstance(value, datetime):
                 return value.astimezone(UTC).strftime(SQLITE_DATETIME)
-            if isinstance(value, date):
-                return value.isoformat()
+            return value.isoformat()
         return value
 
     def execute(self, conn: Connection, params: dict[str, object]) -> Any:
         """Run with ``params``; returns the open DB-API cursor (the caller closes it)."""
-        values = {k: self._value(v) for k, v in (self.defaults | params).items()}
-        args = tuple(values[n] for n in self.names) if self.names is not None else values
+        value, defaults = self._value, self.defaults
+        args: object = (
+            tuple(value(params[n] if n in params else defaults[n]) for n in self.names)
+            if self.names is not None
+            else {k: value(v) for k, v in (defaults | params).items()})
         cursor = _cursor(conn)
         cursor.execute(self.sql, args)
         return cursor

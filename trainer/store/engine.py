@@ -179,10 +179,12 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 def _begin(conn: Connection) -> None:
     # BEGIN IMMEDIATE takes the write lock at once, so a lock upgrade mid-transaction can never
     # fail with "database is locked"; the busy timeout makes a second writer wait its turn.
-    if conn.get_execution_options().get("immediate", True):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    # On the driver itself: through exec_driver_sql this BEGIN was 25 µs of a grade's 140 µs
+    # of work besides its commit.
+    driver = conn.connection.driver_connection
+    assert driver is not None, "the connection is closed"
+    driver.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate", True)
+                   else "BEGIN")
 
 
 def create_store_engine(url: str) -> Engine:

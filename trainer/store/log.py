@@ -17,15 +17,16 @@ from trainer.rules import ANSWER_KINDS, maturity
 from trainer.store import convert
 from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
 from trainer.store.errors import NotFound
-from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, CardState
+from trainer.store.records import FLAG_FIELDS, LOGGED_FIELDS, STATE_FIELDS, CardState
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
     from trainer.store import Store
 
-_STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")
+STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")
 _SET = (*LOGGED_FIELDS, "last_reviewed")
+_SCHEDULE = (*STATE_FIELDS, "last_reviewed")
 
 
 def rollup_upsert(dialect: str) -> Any:
@@ -55,7 +56,7 @@ class _Statements:
         insert_review = insert(review_t).values(columns)
         if not self.sqlite:
             insert_review = insert_review.returning(review_t.c.id)
-        state = [state_t.c[f] for f in _STATE_COLUMNS]
+        state = [state_t.c[f] for f in STATE_COLUMNS]
         read = select(*state).where(state_t.c.card_id == bindparam("cid"))
         if not self.sqlite:
             # the row stays locked until the grade commits: two writers cannot both read the
@@ -65,6 +66,11 @@ class _Statements:
         self.update_state = DriverStatement(conn, update(state_t).where(
             state_t.c.card_id == bindparam("cid")).values(
             {f: bindparam(f"s_{f}") for f in _SET}))
+        # A grade leaves the flags alone: naming them would rewrite their index entries too
+        # (a page more in every grade's commit)
+        self.update_schedule = DriverStatement(conn, update(state_t).where(
+            state_t.c.card_id == bindparam("cid")).values(
+            {f: bindparam(f"s_{f}") for f in _SCHEDULE}))
         self.insert_review = DriverStatement(conn, insert_review)
         self.upsert_rollup = DriverStatement(conn, rollup_upsert(conn.dialect.name))
         # the other cards of the card's note, with their states
@@ -108,16 +114,22 @@ def state(store: Store, card_id: int) -> CardState:
 
 def deck_states(store: Store, deck_id: int) -> dict[int, CardState]:
     """Every card's state in a deck, in one query (an export's; state() is one card's)."""
-    query = select(*[state_t.c[c] for c in _STATE_COLUMNS]).where(state_t.c.card_id.in_(
+    query = select(*[state_t.c[c] for c in STATE_COLUMNS]).where(state_t.c.card_id.in_(
         select(card_t.c.id).where(card_t.c.deck_id == deck_id)))
     with store.reading() as conn:
         return {row[0]: state_of(tuple(row)) for row in conn.execute(query)}
 
 
-def _write_state(store: Store, conn: Connection, s: CardState) -> None:
-    params: dict[str, object] = {f"s_{f}": getattr(s, f) for f in _SET}
+def _write_state(store: Store, conn: Connection, s: CardState,
+                 before: CardState | None = None) -> None:
+    same_flags = before is not None and all(
+        getattr(before, f) == getattr(s, f) for f in FLAG_FIELDS)
+    fields = _SCHEDULE if same_flags else _SET
+    params: dict[str, object] = {f"s_{f}": getattr(s, f) for f in fields}
     params["cid"] = s.card_id
-    statements(store, conn).update_state.execute(conn, params).close()
+    compiled = statements(store, conn)
+    (compiled.update_schedule if same_flags else compiled.update_state).execute(
+        conn, params).close()
 
 
 def log_change(
@@ -126,7 +138,7 @@ def log_change(
     action_id: int | None = None,
 ) -> int:
     """Write the state and its log row; answers go to the daily rollup too."""
-    _write_state(store, conn, after)
+    _write_state(store, conn, after, before)
     day = study_day(at, store.settings)
     hour = store.hour_of(at)
     row: dict[str, object] = {
