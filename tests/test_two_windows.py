@@ -49,6 +49,25 @@ def test_the_same_card_graded_in_two_windows_is_recorded_once(db_url):
     second.close()
 
 
+def test_a_card_read_ahead_and_graded_elsewhere_before_it_shows_is_refused(db_url):
+    """A session reads its next cards ahead; one the other window grades meanwhile is
+    refused when it comes up, never graded twice in a day."""
+    first, second, a, b, _ = two_sessions(db_url)
+    a.view()  # a reads its next cards ahead, the second among them
+    later = a.queue[1].card_id
+    while b.current.card_id != later:
+        b.queue.pop(0)
+    b.view()
+    b.grade(4)
+    a.grade(5)
+    assert a.view().card_id == later  # shown from what was read ahead
+    with pytest.raises(GradedElsewhere):
+        a.grade(5)
+    assert scheduled_twice_a_day(first) == 0 and first.rebuild_states() == 0
+    first.close()
+    second.close()
+
+
 def test_undo_never_reverts_a_review_a_later_one_depends_on(db_url):
     first, second, a, b, clock = two_sessions(db_url)
     card = a.view().card_id

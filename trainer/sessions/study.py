@@ -19,6 +19,7 @@ from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreE
 from trainer.store.queue import order
 
 AGAIN = "again today"
+READ_AHEAD = 32
 
 
 @dataclass
@@ -77,7 +78,8 @@ def settle(queue: list[QueueItem], requeued_at: dict[int, int],
             out.append(item)
     for i, needed, item in waiting:
         out.insert(min(max(i, needed), len(out)), item)
-    return out + queue[end:]
+    queue[:end] = out  # in place: a new list of 36,000 cards due took 50 µs a grade
+    return queue
 
 
 @dataclass
@@ -111,6 +113,9 @@ class StudySession:
         self._showings: dict[int, int] = {}
         self._requeued_at: dict[int, int] = {}  # card -> answers given when it was requeued
         self._shown: dict[int, CardState] = {}  # the state each showing card was shown in
+        # the next cards and their states, read together (_read_ahead); forgotten whenever
+        # anything but a plain grade changes the queue or a card
+        self._ahead: dict[int, tuple[Card, CardState]] = {}
 
     # -- what is showing --------------------------------------------------------------------
 
@@ -126,12 +131,20 @@ class StudySession:
         cid = item.card_id
         showing = item is self.current and cid not in self._shown
         try:
-            if cid not in self._cards and showing:  # the card and its state in one read
-                self._cards[cid], self._shown[cid] = self.store.showing(cid)
+            if showing:  # the card, and the state the answer will be given to
+                ahead = self._ahead.pop(cid, None)
+                if ahead is None and cid not in self._cards and item.bucket != "repeat":
+                    self._read_ahead()
+                    ahead = self._ahead.pop(cid, None)
+                if ahead is not None:
+                    self._cards.setdefault(cid, ahead[0])
+                    self._shown[cid] = ahead[1]
+                elif cid not in self._cards:
+                    self._cards[cid], self._shown[cid] = self.store.showing(cid)
+                else:
+                    self._shown[cid] = self.store.state(cid)
             elif cid not in self._cards:
                 self._cards[cid] = self.store.card(cid)
-            elif showing:
-                self._shown[cid] = self.store.state(cid)  # what the answer will be given to
         except NotFound:  # an import removed it since the queue was built
             self._take_out(cid)
             return self.view()
@@ -141,9 +154,24 @@ class StudySession:
             self._showings[cid] = self.store.answer_count(cid)
         return CardView.of(card, self._showings.get(cid, 0))
 
+    def _read_ahead(self) -> None:
+        """The next cards' first showings, read in one statement: one read in READ_AHEAD
+        cards instead of one a card (0.05 ms of a 0.5 ms study cycle). A state read ahead
+        can only be older than the card's: a grade checks it against the card's state when
+        it is saved, and an answer given to a state changed elsewhere is refused as before.
+        A same-day repeat, changed by this session's own grade, is always read when shown."""
+        ids = []
+        for item in self.queue:
+            if item.bucket != "repeat" and item.card_id not in self._cards:
+                ids.append(item.card_id)
+                if len(ids) == READ_AHEAD:
+                    break
+        self._ahead = self.store.showing_many(ids)
+
     def refresh_card(self, card_id: int) -> None:
         """Read the card again when next shown (it was edited)."""
         self._cards.pop(card_id, None)
+        self._ahead.pop(card_id, None)
 
     def counts(self) -> dict[str, int]:
         c = Counter(item.bucket for item in self.queue)
@@ -186,7 +214,9 @@ class StudySession:
                 self._shown[item.card_id] = shown
             raise
         except (GradedElsewhere, NotFound) as exc:
-            # another window graded it, or an import removed it: nothing was recorded here
+            # another window graded it, or an import removed it: nothing was recorded here,
+            # and what was read ahead may be as old
+            self._ahead.clear()
             self._take_out(item.card_id)
             self._cards.pop(item.card_id, None)
             if isinstance(exc, NotFound):
@@ -195,6 +225,8 @@ class StudySession:
             raise
         self.queue.pop(0)
         self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
+        if graded.buried or graded.leech:  # other cards changed: read them again
+            self._ahead.clear()
         action = Action("grade", item, quality=quality, answer_ms=answer_ms)
         for sibling in graded.buried:
             action.removed += self._take_out(sibling)
@@ -230,6 +262,7 @@ class StudySession:
         back without an answer (a burying, a suspension, their undo): a buried new card was
         never introduced, so another takes its place, as the deck list counts it. Only that
         deck is planned again: all of them took 80 ms at 100,000 cards."""
+        self._ahead.clear()
         deck_id = self._deck_of.get(card_id)
         if deck_id is None:
             return
@@ -292,6 +325,7 @@ class StudySession:
 
     def _flag(self, kind: Literal["suspend", "bury"]) -> None:
         item = self._front()
+        self._ahead.clear()
         self._shown.pop(item.card_id, None)
         if kind == "suspend":
             self.store.suspend(item.card_id, session_id=self.session_id)
@@ -307,6 +341,7 @@ class StudySession:
         was, and whatever the action took out of the queue comes back."""
         if not self.history:
             return None
+        self._ahead.clear()
         undone = self.store.undo_last_review(self.session_id)
         if undone is None:  # the log no longer has it (undone elsewhere)
             self.history.clear()

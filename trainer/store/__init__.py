@@ -188,6 +188,7 @@ class Store:
     tags = decks.tags
     card = cards.card
     showing = cards.showing
+    showing_many = cards.showing_many
     card_by_key = cards.card_by_key
     is_retired = cards.is_retired
     deck_cards = cards.deck_cards

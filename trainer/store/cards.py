@@ -14,7 +14,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from trainer.store import convert, schema
-from trainer.store.driver import DriverStatement, sqlite_datetime
+from trainer.store.driver import DriverStatement, fetch_rows, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.log import STATE_COLUMNS, state_of
 from trainer.store.records import Card, CardState, ReviewRow
@@ -54,6 +54,24 @@ def showing(store: Store, card_id: int) -> tuple[Card, CardState]:
             cursor.close()
     if row is None:
         raise NotFound(f"no card with id {card_id}")
+    return _shown(row)
+
+
+def showing_many(store: Store, card_ids: list[int]) -> dict[int, tuple[Card, CardState]]:
+    """``showing`` for the cards a session will show next, in one statement: the cards
+    missing from the answer were removed (by an import) since the queue was built."""
+    if not card_ids:
+        return {}
+    query = (core_select(*schema.card_t.c, *[schema.state_t.c[c] for c in STATE_COLUMNS])
+             .join_from(schema.card_t, schema.state_t,
+                        schema.state_t.c.card_id == schema.card_t.c.id)
+             .where(schema.card_t.c.id.in_(card_ids)))
+    with store.held() if store.dialect == "sqlite" else store.reading() as conn:
+        rows = fetch_rows(conn, query)
+    return {row[0]: _shown(row) for row in rows}
+
+
+def _shown(row: tuple[Any, ...]) -> tuple[Card, CardState]:
     width = len(schema.card_t.c)
     found = dict(zip(schema.card_t.c.keys(), row[:width], strict=True))
     found["created_at"] = sqlite_datetime(found["created_at"])

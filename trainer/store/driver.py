@@ -64,7 +64,8 @@ def fetch_rows(conn: Connection, stmt: AnySelect) -> list[tuple[Any, ...]]:
     40,000 ids, and an import maps 100,000 keys to ids, so these queries skip them. Dates are
     bound as the store keeps them; only columns the driver returns as they are (ints, text)
     should be read this way."""
-    compiled = stmt.compile(dialect=conn.dialect)
+    # an IN list's values are written out as parameters of their own
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = dict(compiled.params)
     if conn.dialect.name == "sqlite":
         params = {k: v.isoformat() if type(v) is date else v for k, v in params.items()}
