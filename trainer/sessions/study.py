@@ -19,7 +19,7 @@ from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreE
 from trainer.store.queue import order
 
 AGAIN = "again today"
-READ_AHEAD = 32
+READ_AHEAD = 32  # cards read ahead in one statement
 
 
 @dataclass

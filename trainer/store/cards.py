@@ -14,7 +14,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from trainer.store import convert, schema
-from trainer.store.driver import DriverStatement, fetch_rows, sqlite_datetime
+from trainer.store.driver import DriverStatement, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.log import STATE_COLUMNS, state_of
 from trainer.store.records import Card, CardState, ReviewRow
@@ -57,18 +57,36 @@ def showing(store: Store, card_id: int) -> tuple[Card, CardState]:
     return _shown(row)
 
 
+SHOWING_BATCH = 32  # ids a read-ahead statement binds (unused places bind 0, no card's id)
+
+
 def showing_many(store: Store, card_ids: list[int]) -> dict[int, tuple[Card, CardState]]:
-    """``showing`` for the cards a session will show next, in one statement: the cards
-    missing from the answer were removed (by an import) since the queue was built."""
-    if not card_ids:
-        return {}
-    query = (core_select(*schema.card_t.c, *[schema.state_t.c[c] for c in STATE_COLUMNS])
-             .join_from(schema.card_t, schema.state_t,
-                        schema.state_t.c.card_id == schema.card_t.c.id)
-             .where(schema.card_t.c.id.in_(card_ids)))
+    """``showing`` for the cards a session will show next, SHOWING_BATCH to a statement
+    compiled once (compiling it for each read took a millisecond): the cards missing from
+    the answer were removed (by an import) since the queue was built."""
+    statement = store.cache.get("showing_many")
+    if statement is None:
+        with store.reading() as conn:
+            statement = store.cache["showing_many"] = DriverStatement(conn, core_select(
+                *schema.card_t.c, *[schema.state_t.c[c] for c in STATE_COLUMNS])
+                .join_from(schema.card_t, schema.state_t,
+                           schema.state_t.c.card_id == schema.card_t.c.id)
+                .where(schema.card_t.c.id.in_(
+                    [bindparam(f"c{i}") for i in range(SHOWING_BATCH)])))
+    assert isinstance(statement, DriverStatement)
+    out: dict[int, tuple[Card, CardState]] = {}
     with store.held() if store.dialect == "sqlite" else store.reading() as conn:
-        rows = fetch_rows(conn, query)
-    return {row[0]: _shown(row) for row in rows}
+        for start in range(0, len(card_ids), SHOWING_BATCH):
+            batch = card_ids[start:start + SHOWING_BATCH]
+            params: dict[str, object] = {f"c{i}": 0 for i in range(SHOWING_BATCH)}
+            params.update({f"c{i}": cid for i, cid in enumerate(batch)})
+            cursor = statement.execute(conn, params)
+            try:
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+            out.update((row[0], _shown(row)) for row in rows)
+    return out
 
 
 def _shown(row: tuple[Any, ...]) -> tuple[Card, CardState]:
