@@ -572,9 +572,13 @@ def _launch(args: argparse.Namespace, start: str, deck: str | None = None,
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TRAINER_FORCE_TUI"):
         raise UserError("the study screen needs a terminal; use `trainer decks` or "
                         "`trainer stats` for text output")
-    from trainer.tui.app import TrainerApp
+    from trainer import heap
 
-    with open_from_args(args) as store:
+    with heap.starting():
+        from trainer.tui.app import TrainerApp
+
+        store = open_from_args(args)
+    with store:
         key = None
         if deck:
             key = store.find_deck(deck).key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from textual import work
 from textual.app import App
@@ -93,6 +94,18 @@ class TrainerApp(App[int]):
             self.prepare()
         else:
             self._route()
+
+    def drawn_and_exit(self) -> None:
+        """--exit-after-mount: the deck list is drawn with its counts; the benchmark's launch
+        figure ends here, at the wall-clock time written to $TRAINER_LAUNCH_MARK (closing the
+        terminal and the process after it is not launching)."""
+        import os
+        import time
+
+        mark = os.environ.get("TRAINER_LAUNCH_MARK")
+        if mark:
+            Path(mark).write_text(repr(time.time()), encoding="utf-8")
+        self.exit(0)
 
     @work(thread=True, exclusive=True, group="start")
     def prepare(self) -> None:

@@ -163,7 +163,7 @@ class DeckListScreen(TrainerScreen[None]):
             ))
         table.focus()
         if self.trainer.exit_after_mount:  # the benchmark's launch figure ends here
-            self.trainer.call_after_refresh(self.trainer.exit, 0)
+            self.trainer.call_after_refresh(self.trainer.drawn_and_exit)
         else:
             self.trainer.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
 
