@@ -6,6 +6,7 @@ Records (``trainer.store.records``) cross its boundary, never table models or di
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -234,10 +235,13 @@ class Store:
 
 
 def _identity(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
     try:
-        return None if path is None else (path.stat().st_dev, path.stat().st_ino)
+        found = os.stat(path)  # one call: it runs before every write
     except OSError:
         return None
+    return found.st_dev, found.st_ino
 
 
 def open_store(
