@@ -84,7 +84,8 @@ def compute(
     start = period_start(period, today)
     with queries(store, deck.id if deck else None, tag) as q:
         counts, leeches = _counts(q.counts(today))
-        heatmap, streak = _heatmap_and_streak(q.answers_per_day(today), today)
+        answers = q.answers(start, today)
+        heatmap, streak = _heatmap_and_streak(answers.per_day, today)
         intervals, easiness = _distributions(q.intervals(), q.easiness())
         decks, tags = _per_deck_and_tag(q, today)
         figures: Figures = {
@@ -97,18 +98,18 @@ def compute(
                 "from": start.isoformat() if start else None,
                 "to": today.isoformat(),
             },
-            "today": _today(q.today_grades(today)),
+            "today": _today(answers.today),
             "counts": counts,
             "leeches": leeches,
             "forecast": _forecast(q.forecast(today, FORECAST_DAYS), today),
-            "history": _history(q.history(start, today)),
+            "history": _history(answers.history),
             "heatmap": heatmap,
             "streak": streak,
-            "retention": _retention(q.retention(today), today),
+            "retention": _retention(answers.retention, today),
             "intervals": intervals,
             "easiness": easiness,
-            "grades_by_maturity": _grades_by_maturity(q.grades_by_maturity(start, today)),
-            "hourly": _hourly(q.hourly(start, today)),
+            "grades_by_maturity": _grades_by_maturity(answers.by_maturity),
+            "hourly": _hourly(answers.hourly),
             "hardest": _hardest(q.hardest(HARDEST)),
             "decks": decks,
             "tags": tags,
