@@ -58,6 +58,7 @@ class StudyScreen(TrainerScreen[None]):
         self.given = ""
         self.shown_at = time.monotonic()
         self._idle_timer: Timer | None = None
+        self._counts: dict[str, int] | None = None
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ class StudyScreen(TrainerScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = self.trainer.cursor_blink
-        self.set_interval(1, self._update_header)
+        self.set_interval(1, self._tick)
         self.show_card()
 
     # -- showing ----------------------------------------------------------------------------
@@ -83,8 +84,15 @@ class StudyScreen(TrainerScreen[None]):
     def view(self) -> CardView:
         return self.session.view()
 
-    def _update_header(self) -> None:
-        counts = self.session.counts()
+    def _tick(self) -> None:
+        """Each second, the clock: the counts change only with an action (counting a queue of
+        36,000 cards every second was 2 ms of the UI thread's time)."""
+        self._update_header(recount=False)
+
+    def _update_header(self, recount: bool = True) -> None:
+        if recount or self._counts is None:
+            self._counts = self.session.counts()
+        counts = self._counts
         elapsed = (self.trainer.store.now() - self.session.started).total_seconds()
         self.query_one("#study-header", Static).update(joined(
             (self.title_text, "bold"), "   ",
