@@ -7,6 +7,7 @@ documented in docs/stats-json.md.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -115,7 +116,9 @@ def compute(
             "tags": tags,
             "quizzes": _quizzes(q.quizzes(), start, today),
         }
-    return cast(Figures, _plain(figures))
+    # SQLite's sums are ints already: walking every figure for PostgreSQL's Decimals cost
+    # 3 ms of 50 at 10,000 cards
+    return cast(Figures, figures if store.dialect == "sqlite" else _plain(figures))
 
 
 def _plain(value: Any) -> Any:
@@ -155,13 +158,15 @@ def _forecast(rows: list[Row], today: date) -> list[ForecastDay]:
 
 
 def _history(rows: list[Row]) -> list[HistoryDay]:
-    days: dict[date, dict[str, int]] = {}
+    days: dict[object, dict[str, int]] = {}  # by the day as stored: converted once each
     for day, cat, count, ms in rows:
-        entry = days.setdefault(_as_date(day), dict.fromkeys((*MATURITIES, "repeat",
-                                                               "time_ms"), 0))
+        entry = days.get(day)
+        if entry is None:
+            entry = days[day] = dict.fromkeys((*MATURITIES, "repeat", "time_ms"), 0)
         entry[cat] += count
         entry["time_ms"] += int(ms or 0)
-    return [cast(HistoryDay, {"day": d.isoformat(), **days[d]}) for d in sorted(days)]
+    by_date = {_as_date(d): entry for d, entry in days.items()}
+    return [cast(HistoryDay, {"day": d.isoformat(), **by_date[d]}) for d in sorted(by_date)]
 
 
 def _heatmap_and_streak(rows: list[Row], today: date) -> tuple[list[HeatmapDay], Streak]:
@@ -184,15 +189,22 @@ def _heatmap_and_streak(rows: list[Row], today: date) -> tuple[list[HeatmapDay],
 
 
 def _retention(rows: list[Row], today: date) -> dict[str, Retention]:
+    # each period's tally in one pass: a row counts in every period that began by its day
+    starts = {period: period_start(period, today) for period in PERIODS}
+    tallies = {period: {"young": [0, 0], "mature": [0, 0]} for period in PERIODS}
+    dates: dict[object, date] = {}
+    for day, maturity, quality, count in rows:
+        when = dates.get(day)
+        if when is None:
+            when = dates[day] = _as_date(day)
+        passed = count if quality >= PASS else 0
+        for period, start in starts.items():
+            if start is None or when >= start:
+                cell = tallies[period][maturity]
+                cell[0] += passed
+                cell[1] += count
     out: dict[str, Retention] = {}
-    for period in PERIODS:
-        start = period_start(period, today)
-        tally = {"young": [0, 0], "mature": [0, 0]}
-        for day, maturity, quality, count in rows:
-            if start is not None and _as_date(day) < start:
-                continue
-            tally[maturity][1] += count
-            tally[maturity][0] += count if quality >= PASS else 0
+    for period, tally in tallies.items():
         total = [tally["young"][0] + tally["mature"][0], tally["young"][1] + tally["mature"][1]]
         young, mature = tally["young"], tally["mature"]
         out[period] = {"young": _passed(*young), "mature": _passed(*mature),
@@ -206,15 +218,17 @@ def _passed(passed: int, total: int) -> Rate:
 
 def _distributions(interval_rows: list[Row],
                    ease_rows: list[Row]) -> tuple[list[IntervalBucket], list[EasinessBucket]]:
-    intervals: dict[int, int] = dict(interval_rows)
+    in_bucket = [0] * len(INTERVAL_BUCKETS)
+    highs = [high for _, _, high in INTERVAL_BUCKETS]
+    for days, n in interval_rows:
+        if days >= INTERVAL_BUCKETS[0][1]:
+            in_bucket[bisect_left(highs, days)] += n
     buckets: dict[int, int] = defaultdict(int)
     for ef, n in ease_rows:
         buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
-    interval_out: list[IntervalBucket] = []
-    for label, low, high in INTERVAL_BUCKETS:
-        n = sum(c for i, c in intervals.items() if low <= i <= high)
-        interval_out.append({"bucket": label, "min": low, "max": min(high, MAX_INTERVAL),
-                             "cards": n})
+    interval_out: list[IntervalBucket] = [
+        {"bucket": label, "min": low, "max": min(high, MAX_INTERVAL), "cards": n}
+        for (label, low, high), n in zip(INTERVAL_BUCKETS, in_bucket, strict=True)]
     ease_out: list[EasinessBucket] = [{"easiness": b / 100, "cards": buckets[b]}
                                       for b in sorted(buckets)]
     return interval_out, ease_out

@@ -161,42 +161,51 @@ class StatsQueries:
         else:
             cells = [tuple(r) for r in self.conn.execute(query)]
             lo, now = start, today
-        todays: dict[tuple[Any, ...], list[int]] = {}
-        history: dict[tuple[Any, ...], list[int]] = {}
+        # plain int sums in flat dicts: no list or tuple made for a cell that already has one
+        today_n: dict[tuple[Any, ...], int] = {}
+        today_ms: dict[tuple[Any, ...], int] = {}
+        history_n: dict[tuple[Any, ...], int] = {}
+        history_ms: dict[tuple[Any, ...], int] = {}
         per_day: dict[Any, int] = {}
         retention: dict[tuple[Any, ...], int] = {}
         by_maturity: dict[tuple[Any, ...], int] = {}
-        hourly: dict[Any, list[int]] = {}
+        hour_n: dict[Any, int] = {}
+        hour_passed: dict[Any, int] = {}
+        key: tuple[Any, ...]
         for day, hour, maturity, kind, quality, count, ms in cells:
-            ms = ms or 0
             per_day[day] = per_day.get(day, 0) + count
-            scheduled = kind == "scheduled"
-            if scheduled and maturity in ("young", "mature"):
-                retention[day, maturity, quality] = retention.get(
-                    (day, maturity, quality), 0) + count
-            if lo is not None and day < lo:
+            if kind == "scheduled":
+                if maturity == "young" or maturity == "mature":
+                    key = (day, maturity, quality)
+                    retention[key] = retention.get(key, 0) + count
+                if lo is not None and day < lo:
+                    continue
+                key = (maturity, quality)
+                by_maturity[key] = by_maturity.get(key, 0) + count
+                key = (day, maturity)
+            elif kind == "repeat":
+                if lo is not None and day < lo:
+                    continue
+                key = (day, "repeat")
+            else:  # a quiz's answer counts only in per_day
                 continue
-            if scheduled:
-                by_maturity[maturity, quality] = by_maturity.get((maturity, quality), 0) + count
-            if scheduled or kind == "repeat":  # studied, not quizzed
-                cell = history.setdefault((day, "repeat" if kind == "repeat" else maturity),
-                                          [0, 0])
-                cell[0] += count
-                cell[1] += ms
-                cell = hourly.setdefault(hour, [0, 0])
-                cell[0] += count
-                cell[1] += count if quality >= PASS else 0
-                if day == now:
-                    cell = todays.setdefault((quality, maturity, kind), [0, 0])
-                    cell[0] += count
-                    cell[1] += ms
+            ms = ms or 0
+            history_n[key] = history_n.get(key, 0) + count
+            history_ms[key] = history_ms.get(key, 0) + ms
+            hour_n[hour] = hour_n.get(hour, 0) + count
+            if quality >= PASS:
+                hour_passed[hour] = hour_passed.get(hour, 0) + count
+            if day == now:
+                key = (quality, maturity, kind)
+                today_n[key] = today_n.get(key, 0) + count
+                today_ms[key] = today_ms.get(key, 0) + ms
         return AnswerRows(
-            today=[(*k, c, ms) for k, (c, ms) in todays.items()],
-            history=[(*k, c, ms) for k, (c, ms) in history.items()],
+            today=[(*k, c, today_ms[k]) for k, c in today_n.items()],
+            history=[(*k, c, history_ms[k]) for k, c in history_n.items()],
             per_day=list(per_day.items()),
             retention=[(*k, c) for k, c in retention.items()],
             by_maturity=[(*k, c) for k, c in by_maturity.items()],
-            hourly=[(h, c, p) for h, (c, p) in hourly.items()],
+            hourly=[(h, c, hour_passed.get(h, 0)) for h, c in hour_n.items()],
         )
 
     def _rows(self, query: AnySelect) -> list[Row]:
