@@ -209,6 +209,10 @@ class StatsQueries:
         )
 
     def _rows(self, query: AnySelect) -> list[Row]:
+        if self.conn.dialect.name == "sqlite":
+            # plain tuples from the driver (days as ISO text, which the figures read with
+            # _as_date): SQLAlchemy's result rows were 3 ms of 50 at 10,000 cards
+            return fetch_rows(self.conn, query)
         return [tuple(r) for r in self.conn.execute(query)]
 
     # -- answers -----------------------------------------------------------------------------
