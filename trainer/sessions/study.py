@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 
 from trainer.render.words import interval
@@ -80,6 +81,16 @@ def settle(queue: list[QueueItem], requeued_at: dict[int, int],
         out.insert(min(max(i, needed), len(out)), item)
     queue[:end] = out  # in place: a new list of 36,000 cards due took 50 µs a grade
     return queue
+
+
+@lru_cache(maxsize=4096)
+def _grade_labels(repetitions: int, easiness_x100: int, interval_days: int,
+                  lapse_updates_easiness: bool) -> tuple[tuple[int, str], ...]:
+    """Each grade's label for a state; states recur, so they are worked out once each."""
+    outcomes = sm2.preview(sm2.SM2State.from_x100(repetitions, easiness_x100, interval_days),
+                           lapse_updates_easiness=lapse_updates_easiness)
+    return tuple((q, AGAIN if q < PASS else f"{interval(s.interval)}, {AGAIN}"
+                  if q < REPEAT_UNTIL else interval(s.interval)) for q, s in outcomes.items())
 
 
 @dataclass
@@ -187,13 +198,9 @@ class StudySession:
             # SM-2's same-day repeats leave the schedule alone.
             return {q: (AGAIN if q < REPEAT_UNTIL else "done") for q in range(6)}
         shown = self._shown.get(item.card_id)  # read when the card was shown
-        state = (shown or self.store.state(item.card_id)).sm2
-        outcomes = sm2.preview(
-            state, lapse_updates_easiness=self.store.settings.lapse_updates_easiness
-        )
-        return {q: (AGAIN if q < PASS else f"{interval(s.interval)}, {AGAIN}"
-                    if q < REPEAT_UNTIL else interval(s.interval))
-                for q, s in outcomes.items()}
+        s = shown or self.store.state(item.card_id)
+        return dict(_grade_labels(s.repetitions, s.easiness_x100, s.interval,
+                                  self.store.settings.lapse_updates_easiness))
 
     @property
     def finished(self) -> bool:

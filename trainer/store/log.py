@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")
 _SET = (*LOGGED_FIELDS, "last_reviewed")
 _SCHEDULE = (*STATE_FIELDS, "last_reviewed")
+_LOGGED_KEYS = tuple((f, f"before_{f}", f"after_{f}") for f in LOGGED_FIELDS)
 
 
 def rollup_upsert(dialect: str) -> Any:
@@ -148,9 +149,9 @@ def log_change(
         "lapse_updates_easiness": store.settings.lapse_updates_easiness,
         "action_id": action_id,
     }
-    for f in LOGGED_FIELDS:
-        row[f"before_{f}"] = getattr(before, f)
-        row[f"after_{f}"] = getattr(after, f)
+    for f, before_key, after_key in _LOGGED_KEYS:
+        row[before_key] = getattr(before, f)
+        row[after_key] = getattr(after, f)
     compiled = statements(store, conn)
     cursor = compiled.insert_review.execute(conn, row)
     try:
