@@ -386,7 +386,10 @@ async def test_last_studied_counts_study_days_not_utc_dates():
 async def test_the_log_is_folded_in_after_a_pause_in_grading_not_inside_a_grade(
         _isolated_home, monkeypatch):
     """Checkpoints run in a worker once the student pauses, never as part of a grade."""
+    import trainer.store
+
     monkeypatch.setattr(StudyScreen, "CHECKPOINT_AFTER_IDLE_S", 1.0)
+    monkeypatch.setattr(trainer.store, "CHECKPOINT_EVERY", 2)
     store = store_with()
     import_bytes(store, basic_deck("d", 5))
     checkpoints: list[int] = []
@@ -406,10 +409,19 @@ async def test_the_log_is_folded_in_after_a_pause_in_grading_not_inside_a_grade(
 
 
 def test_a_checkpoint_folds_the_graded_answers_into_the_database(tmp_path):
-    store = store_with(*SESSION_DECKS, url=f"sqlite:///{tmp_path / 'c.db'}")
-    card = store.card_ids(None)[0]
-    store.record_review(card, 4)
+    from trainer.store import CHECKPOINT_EVERY
+
+    store = store_with(url=f"sqlite:///{tmp_path / 'c.db'}")
+    import_bytes(store, basic_deck("d", CHECKPOINT_EVERY + 1))
+    store.checkpoint()
+    cards = store.card_ids(None)
+    for card in cards[:CHECKPOINT_EVERY - 1]:
+        store.record_review(card, 4)
+    assert not store.wants_checkpoint()  # the log file's space is reused until then
+    store.record_review(cards[CHECKPOINT_EVERY], 4)
+    assert store.wants_checkpoint()
     assert store.checkpoint() is True
+    assert not store.wants_checkpoint()
     con = sqlite3.connect(tmp_path / "c.db")
     try:  # everything is in the log's copy already: nothing left to copy
         busy, logged, copied = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

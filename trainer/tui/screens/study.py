@@ -236,6 +236,8 @@ class StudyScreen(TrainerScreen[None]):
         so that no grade waits for SQLite to do it inside its commit."""
         if self._idle_timer is not None:
             self._idle_timer.stop()
+        if not self.trainer.store.wants_checkpoint():
+            return
         self._idle_timer = self.set_timer(self.CHECKPOINT_AFTER_IDLE_S, lambda: self.run_worker(
             self.trainer.store.checkpoint, thread=True, group="checkpoint", exclusive=True))
 
