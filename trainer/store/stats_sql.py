@@ -325,48 +325,29 @@ class StatsQueries:
 
     def retention_30d(self, tags: list[str], today: date) -> dict[tuple[str, object], Row]:
         """(total, passed) young and mature scheduled answers of the last 30 days, keyed by
-        ("deck", id) and ("tag", name). The per-card counts are read once, from the covering
-        study-day index alone, into a temporary table that both groupings join: the few
-        recent cards, not the log."""
+        ("deck", id) and ("tag", name): two joins from the covering study-day index, the few
+        recent answers to their cards and tags, never the log. (Grouping them per card into
+        a temporary table first took 10 ms at 10,000 cards; the joins take 6.)"""
         out: dict[tuple[str, object], Row] = {}
-        start = today - timedelta(days=29)
-        recent = Table(
-            "trainer_recent_30d", MetaData(),
-            Column("card_id", Integer, primary_key=True), Column("total", Integer),
-            Column("passed", Integer), prefixes=["TEMPORARY"],
-        )
-        conn = self.conn
-        recent.create(conn)
-        try:
-            conn.execute(insert(recent).from_select(
-                ["card_id", "total", "passed"],
-                select(review_t.c.card_id, func.count(),
-                       func.count().filter(review_t.c.quality >= PASS))
-                .where(review_t.c.study_day >= start, review_t.c.study_day <= today,
-                       review_t.c.kind == "scheduled", review_t.c.before_repetitions >= 2)
-                .group_by(review_t.c.card_id),
-            ))
-            by_deck = (
-                select(card_t.c.deck_id, func.sum(recent.c.total), func.sum(recent.c.passed))
-                .select_from(recent.join(card_t, card_t.c.id == recent.c.card_id))
-                .group_by(card_t.c.deck_id)
-            )
-            if self.deck_id is not None:
-                by_deck = by_deck.where(card_t.c.deck_id == self.deck_id)
-            for deck_id, t, p in conn.execute(by_deck):
-                out[("deck", deck_id)] = (t, p)
-            if tags:
-                # Every tag, filtered here: a condition on the tag makes SQLite walk the tag
-                # index and probe the recent cards 250,000 times instead of the other way round.
-                wanted = set(tags)
-                by_tag = (
-                    select(tag_t.c.tag, func.sum(recent.c.total), func.sum(recent.c.passed))
-                    .select_from(recent.join(tag_t, tag_t.c.card_id == recent.c.card_id))
-                    .group_by(tag_t.c.tag)
-                )
-                for tag, t, p in conn.execute(by_tag):
-                    if tag in wanted:
-                        out[("tag", tag)] = (t, p)
-        finally:
-            recent.drop(conn, checkfirst=True)
+        r = review_t.c
+        recent = and_(r.study_day >= today - timedelta(days=29), r.study_day <= today,
+                      r.kind == "scheduled", r.before_repetitions >= 2)
+        counts = (func.count(), func.count().filter(r.quality >= PASS))
+        by_deck = (select(card_t.c.deck_id, *counts)
+                   .select_from(review_t.join(card_t, card_t.c.id == r.card_id))
+                   .where(recent).group_by(card_t.c.deck_id))
+        if self.deck_id is not None:
+            by_deck = by_deck.where(card_t.c.deck_id == self.deck_id)
+        for deck_id, t, p in self._rows(by_deck):
+            out[("deck", deck_id)] = (t, p)
+        if tags:
+            # Every tag, filtered here: a condition on the tag makes SQLite walk the tag
+            # index and probe the recent answers 250,000 times instead of the other way round.
+            wanted = set(tags)
+            by_tag = (select(tag_t.c.tag, *counts)
+                      .select_from(review_t.join(tag_t, tag_t.c.card_id == r.card_id))
+                      .where(recent).group_by(tag_t.c.tag))
+            for tag, t, p in self._rows(by_tag):
+                if tag in wanted:
+                    out[("tag", tag)] = (t, p)
         return out
