@@ -266,6 +266,8 @@ def phase(name: str, url: str, extra: str = "") -> dict:
 
             times = []
             for i in range(200):
+                if session.finished:  # a tiny collection runs out of cards
+                    break
                 t = time.perf_counter()
                 one(i)
                 times.append(time.perf_counter() - t)
@@ -279,6 +281,8 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             out["p99_s"] = times[int(len(times) * 0.99) - 1]
             before = rss_mb()
             for i in range(2000):
+                if session.finished:
+                    break
                 one(i)
             out["rss_growth_mb"] = rss_mb() - before
         elif name == "search":
@@ -464,6 +468,7 @@ SIDE_BY_SIDE = {  # figure -> (goal as a ratio to Anki, what it is)
     "study_cycle_burst": (None, "  the same, 200 grades without a pause (a fresh log file)"),
     "search": (None, "search, the slowest of 7 browser queries"),
 }
+DERIVED = {"tag_vs_anki_deck": (0.5, "  the tag's statistics against Anki's of the deck")}
 RATIOS: list[dict] = []
 
 
@@ -507,6 +512,12 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
             seen[name].append((ours, theirs))
             print(f"  round {r + 1} {name}: trainer {ours['s'] * 1000:.2f} ms, Anki "
                   f"{theirs['s'] * 1000:.2f} ms", file=sys.stderr)
+    # the goal for a tag's statistics is stated against Anki's statistics of the deck
+    derived = [(o, d) for (o, _), (_, d) in zip(seen["tag_stats"], seen["deck_stats"],
+                                                 strict=True)]
+    seen = {k: v for name, pairs in seen.items() for k, v in (
+        [(name, pairs), ("tag_vs_anki_deck", derived)] if name == "tag_stats"
+        else [(name, pairs)])}
     for name, pairs in seen.items():
         ours_s = statistics.median(o["s"] for o, _ in pairs)
         theirs_s = statistics.median(t["s"] for _, t in pairs)
@@ -530,7 +541,7 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
 def ratio_table() -> str:
     lines = [f"{'figure':<62}{'N':>9}{'trainer':>12}{'Anki':>12}{'ratio':>8}{'goal':>8}"]
     for row in RATIOS:
-        goal, label = SIDE_BY_SIDE[row["figure"]]
+        goal, label = (SIDE_BY_SIDE | DERIVED)[row["figure"]]
         lines.append(f"{label:<62}{row['n']:>9,}{row['trainer_ms']:>9.2f} ms"
                      f"{row['anki_ms']:>9.2f} ms{row['ratio']:>8.2f}"
                      f"{'' if goal is None else '<= ' + str(goal):>8}")

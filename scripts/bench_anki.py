@@ -150,26 +150,32 @@ def phase(name: str, col_path: str, extra: str) -> dict:
 
         grades = [5, 5, 4, 4, 4, 3, 3, 1]
 
-        def one(i: int) -> None:
-            queued = col.sched.get_queued_cards(fetch_limit=1).cards[0]
+        def one(i: int) -> bool:
+            found = col.sched.get_queued_cards(fetch_limit=1).cards
+            if not found:  # a tiny collection runs out of cards
+                return False
+            queued = found[0]
             card = Card(col, backend_card=queued.card)
             card.start_timer()
             col.sched.describe_next_states(queued.states)
             answer = col.sched.build_answer(card=card, states=queued.states,
                                             rating=ease(grades[i % len(grades)]) - 1)
             col.sched.answer_card(answer)
+            return True
 
         times = []
         for i in range(200):
             t = time.perf_counter()
-            one(i)
+            if not one(i):
+                break
             times.append(time.perf_counter() - t)
         times.sort()
         out["median_s"] = statistics.median(times)
         out["p99_s"] = times[int(len(times) * 0.99) - 1]
         before = rss_mb()
         for i in range(2000):
-            one(i)
+            if not one(i):
+                break
         out["rss_growth_mb"] = rss_mb() - before
     elif name == "search":
         queries = json.loads(extra)
