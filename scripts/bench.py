@@ -4,14 +4,18 @@
     scripts/bench.py            N = 10,000 and 100,000
     scripts/bench.py --quick    N = 10,000 only (under a minute)
     scripts/bench.py --n 500    any N (the test suite runs a tiny one)
+    scripts/bench.py --anki     also Anki's own engine on the same work, alternating, with ratios
 
 On a temporary data dir, for each N: generate a deterministic TSV corpus, time `trainer import`
 of it, build a reviewed collection (about 10 reviews a card over the last year, made with
 sm2.review so that the log replays exactly to the stored states), then time, each in a fresh
 process so that memory is the product's own: opening the store, today's queue with limits
 lifted, grading 200 cards through the study session (each committed), the whole statistics
-figure set, and `trainer` from launch until the deck list is drawn. Prints one JSON line per
-figure ({"name", "n", "value", "unit"}) and then a table.
+figure set, search, `trainer --version`/`--help`, and `trainer` from its start until the deck
+list is drawn with its counts. Prints one JSON line per figure ({"name", "n", "value",
+"unit"}) and then a table. With --anki, Anki 26.9.3 (in .bench/anki-venv, made once) gets the
+same corpus and history (scripts/bench_anki.py) and each side-by-side figure is measured in
+fresh processes, trainer and Anki alternating, --rounds times.
 """
 
 from __future__ import annotations
