@@ -297,9 +297,10 @@ def _bundled(store: Store) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from trainer import heap
     from trainer.importer import day_function, import_decks, load, stderr_progress
 
-    with open_from_args(args) as store:
+    with open_from_args(args) as store, heap.paused():
         decks = load(args.paths, args.format, args.deck, day_function(store))
         reports = import_decks(store, decks, prune=args.prune, dry_run=args.dry_run,
                                progress=stderr_progress())

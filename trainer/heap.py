@@ -30,3 +30,17 @@ def starting() -> Iterator[None]:
         settle()
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No collections during a bulk job whose objects hold no cycles worth collecting (an
+    import: parsed cards, rows, tuples; reference counting frees them). The collector walked
+    them again and again as they piled up: 0.3-0.4 s of a 100,000-card import."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
