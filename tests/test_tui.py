@@ -429,3 +429,43 @@ def test_a_checkpoint_folds_the_graded_answers_into_the_database(tmp_path):
     finally:
         con.close()
     store.close()
+
+
+async def test_a_session_does_its_database_work_off_the_ui_thread(_isolated_home, monkeypatch):
+    """Grades, undo and the next cards' reads run in a thread; keys pressed meanwhile wait
+    for the card they are meant for."""
+    import threading
+
+    from trainer.store.options import set_deck_options
+
+    store = store_with()
+    import_bytes(store, basic_deck("d", 40))
+    set_deck_options(store, store.find_deck("d").id, new_per_day=40)
+    on_ui: list[str] = []
+    for name in ("record_review", "showing", "showing_many", "undo_last_review"):
+        real = getattr(store, name)
+
+        def spy(*a, _real=real, _name=name, **k):
+            if threading.current_thread() is threading.main_thread():
+                on_ui.append(_name)
+            return _real(*a, **k)
+
+        monkeypatch.setattr(store, name, spy)
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        on_ui.clear()  # the session's first card is read as it opens
+        for _ in range(15):
+            await pilot.press("space", "4", "space", "5")  # no pause between cards
+        await pilot.press("ctrl+z")  # the last grade taken back: its card shows again
+        await settle(pilot)
+        assert len(reviews_ids(store)) == 29
+        for _ in range(11):  # past the read-ahead of 32
+            await pilot.press("space", "4")
+        await settle(pilot)
+        assert len(reviews_ids(store)) == 40 and len(set(reviews_ids(store))) == 40
+        assert on_ui == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on
@@ -23,6 +25,7 @@ from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
 from trainer.tui.widgets.grade_button import GradeButton
 
+T = TypeVar("T")
 KIND_LABELS = {"basic": "Question", "typed": "Type the answer", "cloze": "Fill the gap",
                "choice": "Choose one"}
 BUCKET_LABELS = {"new": "new", "review": "review", "repeat": "again today"}
@@ -163,6 +166,8 @@ class StudyScreen(TrainerScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.mode == "saving":  # the session is busy in a thread: nothing applies yet
+            return False
         if self.session.finished and action not in ("end",):
             return False
         answering = self.mode == "answering"
@@ -201,21 +206,42 @@ class StudyScreen(TrainerScreen[None]):
         self.given = event.value.strip()
         self.reveal(self.view.check(self.given))
 
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         suggested = self.view.suggested(self.verdict)
         if suggested is not None:
-            self.action_grade(suggested)
+            await self.action_grade(suggested)
 
     def action_expect_grade(self) -> None:
         self.notify("Grade yourself with 0-5: enter only accepts the grade suggested after "
                     "a typed or chosen answer.", timeout=4)
 
-    def action_grade(self, quality: int) -> None:
+    async def _off_ui_thread(self, act: Callable[[], T]) -> T:
+        """Run a session's database work (a grade, an undo, a suspension) in a thread, then
+        read the next card there too, so the screen only draws. The action awaits it: keys
+        pressed meanwhile wait in this screen's queue, in order, for the card they are
+        meant for; the screen is "saving" until then, and none of its keys apply."""
+        before = self.mode
+        self.mode = "saving"
+
+        def work() -> T:
+            result = act()
+            if not self.session.finished:
+                self.session.view()  # the next card (and the read-ahead) from here too
+            return result
+
+        try:
+            return await asyncio.to_thread(work)
+        finally:
+            if self.mode == "saving":
+                self.mode = before
+
+    async def action_grade(self, quality: int) -> None:
         if self.mode != "grading":
             return
         answer_ms = int((time.monotonic() - self.shown_at) * 1000)
         try:
-            graded = self.session.grade(quality, answer_ms)  # committed before the next card
+            # committed before the next card shows
+            graded = await self._off_ui_thread(lambda: self.session.grade(quality, answer_ms))
         except CouldNotSave as exc:  # nothing was kept: the card stays, to grade again
             self.notify(f"{exc}. The card stays: grade it again, or escape to end (nothing "
                         "saved before is lost).", severity="error", timeout=10)
@@ -242,13 +268,15 @@ class StudyScreen(TrainerScreen[None]):
             self.trainer.store.checkpoint, thread=True, group="checkpoint", exclusive=True))
 
     @on(Button.Pressed, "GradeButton")
-    def _clicked(self, event: Button.Pressed) -> None:
+    async def _clicked(self, event: Button.Pressed) -> None:
         assert isinstance(event.button, GradeButton)
-        self.action_grade(event.button.quality)
+        await self.action_grade(event.button.quality)
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
+        if self.mode == "saving":
+            return
         try:
-            undone = self.session.undo()
+            undone = await self._off_ui_thread(self.session.undo)
         except StoreError as exc:
             self.notify(str(exc), severity="warning", timeout=5)
             return
@@ -266,19 +294,21 @@ class StudyScreen(TrainerScreen[None]):
                     timeout=3)
         self.show_card()
 
-    def action_undo_key(self) -> None:
-        self.action_undo()
+    async def action_undo_key(self) -> None:
+        await self.action_undo()
 
-    def action_suspend(self) -> None:
-        self._flag(self.session.suspend, "Card suspended: it will not be shown until "
-                   "unsuspended (ctrl+z takes it back)")
+    async def action_suspend(self) -> None:
+        await self._flag(self.session.suspend, "Card suspended: it will not be shown until "
+                         "unsuspended (ctrl+z takes it back)")
 
-    def action_bury(self) -> None:
-        self._flag(self.session.bury, "Card buried until tomorrow (ctrl+z takes it back)")
+    async def action_bury(self) -> None:
+        await self._flag(self.session.bury, "Card buried until tomorrow (ctrl+z takes it back)")
 
-    def _flag(self, act: Callable[[], None], done: str) -> None:
+    async def _flag(self, act: Callable[[], None], done: str) -> None:
+        if self.mode == "saving":
+            return
         try:
-            act()
+            await self._off_ui_thread(act)
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
