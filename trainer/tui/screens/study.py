@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Input, ProgressBar, Static
 
 from trainer.render.words import clock
 from trainer.rules import GRADE_WORDS, Verdict
-from trainer.sessions import CardView, StudySession
+from trainer.sessions import CardView, StudySession, Summary
 from trainer.store.errors import CouldNotSave, StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
@@ -62,6 +62,7 @@ class StudyScreen(TrainerScreen[None]):
         self.shown_at = time.monotonic()
         self._idle_timer: Timer | None = None
         self._counts: dict[str, int] | None = None
+        self._summary: Summary | None = None  # worked out in the thread that ended the session
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ class StudyScreen(TrainerScreen[None]):
     def show_card(self) -> None:
         item = self.session.current
         if item is None:
-            self.trainer.show_summary(self.session, self.title_text)
+            self.trainer.show_summary(self.session, self.title_text, self._summary)
             return
         self.verdict = None
         self.given = ""
@@ -227,6 +228,8 @@ class StudyScreen(TrainerScreen[None]):
             result = act()
             if not self.session.finished:
                 self.session.view()  # the next card (and the read-ahead) from here too
+            else:
+                self._summary = self.session.summary()
             return result
 
         try:
@@ -333,8 +336,9 @@ class StudyScreen(TrainerScreen[None]):
         deck = self.trainer.store.deck(self.view.deck_id)
         self.trainer.open_source_map(deck, self.view.source_para)
 
-    def action_end(self) -> None:
+    async def action_end(self) -> None:
         if self.session.history:
-            self.trainer.show_summary(self.session, self.title_text)
+            summary = self._summary or await asyncio.to_thread(self.session.summary)
+            self.trainer.show_summary(self.session, self.title_text, summary)
         else:
             self.trainer.pop_screen()
