@@ -10,6 +10,7 @@ trainer's), one phase per process, and prints one JSON object as bench.py's phas
     deck_stats / tag_stats / all_stats
               the statistics screen's figures (the `graphs` call Anki's screen makes) for the
               deck, one tag, and the whole collection, over one year
+    import    a new collection and the benchmark TSV imported into it (whole process)
     cycle     the reviewer's loop: next card, the four buttons' interval labels, the answer
               committed; median and p99 over 200, and resident memory over 2,000
     search    the browser's searches (the same queries as trainer's, in Anki's syntax)
@@ -130,10 +131,26 @@ def build(col_path: str, corpus: str, trainer_db: str) -> dict:
     return out
 
 
+def import_only(col_path: str, corpus: str) -> dict:
+    """A new collection and the TSV imported into deck "bench", as `trainer import` does."""
+    from anki.collection import Collection
+    from anki.import_export_pb2 import CsvMetadataRequest
+
+    col = Collection(col_path)
+    metadata = col._backend.get_csv_metadata(CsvMetadataRequest(path=corpus))
+    metadata.deck_id = col.decks.id(DECK)
+    col._backend.import_csv(path=corpus, metadata=metadata)
+    cards = col.card_count()
+    col.close()
+    return {"cards": cards, "peak_mb": peak_mb()}
+
+
 def phase(name: str, col_path: str, extra: str) -> dict:
     if name == "build":
         corpus, trainer_db = extra.split("|")
         return build(col_path, corpus, trainer_db)
+    if name == "import":
+        return import_only(col_path, extra)
     from anki.collection import Collection
 
     out: dict = {}
