@@ -503,3 +503,19 @@ def test_a_csv_export_reimports_into_its_own_deck(tmp_path, capsys):
     sheet.write_text("Question,Answer\nNew one?,Yes\n")
     assert main(["import", str(sheet), "--deck", "xi & putin 1: DEMO"]) == 0
     assert "[demo]: 1 added" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_the_same_rows_and_line_numbers(ending):
+    """Rows are read line by line from the decoded text: LF, CRLF and a bare CR (old Mac)
+    give the same cards, a quoted field keeps its line break, and a problem names its line."""
+    from trainer.formats.delimited import parse_text
+
+    rows = ["#separator:Tab", "#tags column:3", "one\t1\ta::b::c x", '"two\nlines"\t2\t',
+            "🐉 three\t3\t", "only a prompt"]
+    data = ending.join(rows).encode() + ending.encode()
+    (deck,) = parse_text(data, "d.tsv", "d")
+    cards = [(c.prompt, c.answer, c.tags) for c in deck.cards]
+    assert cards == [("one", "1", ["a::b::c", "x"]), ("two\nlines", "2", []),
+                     ("🐉 three", "3", [])]
+    assert deck.notes == ["line 7: skipped: needs a prompt and an answer"]

@@ -27,6 +27,7 @@ SEPARATORS = {
     "comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":",
 }
 NOT_SPACE = re.compile(r"\S")
+LINE_END = re.compile(r"\r\n?|\n")
 HEADER = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
 KNOWN_HEADERS = {
     "separator", "html", "tags", "tags column", "columns", "deck", "deck column", "notetype",
@@ -57,7 +58,8 @@ def _lines(text: str, start: int = 0) -> Iterator[str]:
     the whole text, joining the rows back and handing them to a StringIO made three more
     copies of a file that a single emoji stores at four bytes a character (about 200 MB
     for 100,000 rows). A file whose lines end in a bare CR is split the old way."""
-    if "\n" not in text and "\r" in text:
+    first = LINE_END.search(text, start)
+    if first is not None and first.group() == "\r":  # lines that end in a bare CR
         yield from io.StringIO(text[start:], newline="")
         return
     find, end = text.find, len(text)
