@@ -44,6 +44,10 @@ def test_corpus_is_deterministic_and_shaped(tmp_path):
     assert len(set(fronts)) == 400
     assert all(40 <= len(f) <= 120 for f in fronts)
     assert all(5 <= len(r[1]) <= 60 for r in rows)
-    assert all(1 <= len(r[2].split()) <= 3 for r in rows)
+    tags = [r[2].split() for r in rows]
+    assert all(1 <= len(t) <= 4 for t in tags)
+    hierarchical = [t for ts in tags for t in ts if "::" in t]
+    assert len(hierarchical) == 200 and all(t.count("::") == 2 for t in hierarchical)
     non_ascii = sum(1 for r in rows if not (r[0] + r[1]).isascii())
     assert 60 <= non_ascii <= 110  # about a quarter
+    assert any(ord(ch) > 0xFFFF for r in rows for ch in r[0] + r[1])  # emoji, as real decks
