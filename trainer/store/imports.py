@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +82,7 @@ def write_decks(
     total = sum(len(d.cards) for d in decks)
     done = 0
     try:
-        with _small_cache(store), store.transaction() as conn:
+        with store.transaction() as conn:
             if store.dialect == "postgresql":
                 # one import at a time, as SQLite's write lock makes them: two at once into
                 # one deck would both insert its new cards
@@ -104,26 +103,6 @@ def write_decks(
     except _DryRun:
         pass
     return counts
-
-
-@contextmanager
-def _small_cache(store: Store) -> Iterator[None]:
-    """An import only appends: SQLite's page cache at 8 MiB instead of the 64 MiB that the
-    statistics want took 40 MB off a 100,000-row import's peak and no time. SQLite only."""
-    if store.dialect != "sqlite":
-        yield
-        return
-    with store.held() as conn:
-        driver_connection = conn.connection.driver_connection
-        assert driver_connection is not None
-        before = driver_connection.execute("PRAGMA cache_size").fetchone()[0]
-        driver_connection.execute("PRAGMA cache_size = -8192")
-        try:
-            yield
-        finally:
-            # a failed import may have closed the connection: a new one starts at 64 MiB
-            with suppress(Exception):
-                driver_connection.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _move_within(conn: Connection, decks: list[ParsedDeck]) -> None:
