@@ -50,6 +50,10 @@ WORDS = [
 NON_ASCII = ("Пекин", "Москва", "北京", "中国", "Ulaanbaatar–Ürümqi", "Qiánlóng", "Владивосток",
              "Zhōu", "Ærø", "façade", "🐉", "🌏 map", "📜")
 RESULTS: list[dict] = []
+HISTORY_CHUNK = 100_000  # cards whose histories are written together
+SCALE_N = 1_000_000
+# --scale: what must grow no faster than linearly from 100,000 to 1,000,000 cards
+GROWTH = ("import", "queue", "grade_median", "search_slowest_median", "stats")
 # what a student types into the browser, in the syntax trainer and Anki share
 SEARCHES = [WORDS[3], f'"{WORDS[5]} {WORDS[7]}"', "is:due", f"tag:{WORDS[9]} prop:ivl>10",
             "rated:7:1", f"{WORDS[11]} -is:new", "deck:bench"]
@@ -128,7 +132,12 @@ def build_history(store, today: date) -> int:
     # A student studies in a session or two a day, not at every hour: each day has its hours.
     session_hours = {first_day + timedelta(days=d): rng.sample(range(7, 23), 2)
                      for d in range(365)}
-    for cid in card_ids:
+    written = 0
+    for n, cid in enumerate(card_ids):
+        if n and n % HISTORY_CHUNK == 0:  # a million cards' ten million rows, in parts
+            append_decided(store, reviews)
+            written += len(reviews)
+            reviews = []
         count = rng.randint(8, 12)
         grades = [rng.choice(GRADES) for _ in range(count)]
         outcomes = []
@@ -163,7 +172,7 @@ def build_history(store, today: date) -> int:
             ))
             before, b_due, b_reviews, b_lapses = after, a_due, b_reviews + 1, b_lapses + lapse
     append_decided(store, reviews)
-    return len(reviews)
+    return written + len(reviews)
 
 
 # -- 4. phases, each in a fresh process -------------------------------------------------------
@@ -401,9 +410,10 @@ def bench(n: int, workdir: Path, anki_rounds: int = 0) -> None:
     emit("reviews", n, built["reviews"], "rows")
     emit("db_size", n, db.stat().st_size / 2**20, "MB")
 
-    replay = run_phase("replay", url, env)
-    emit("replay_changes", n, replay["replay_changes"], "cards")
-    emit("replay", n, replay["replay_s"], "s")
+    if n < SCALE_N:  # replaying ten million rows is minutes, and no student waits on it
+        replay = run_phase("replay", url, env)
+        emit("replay_changes", n, replay["replay_changes"], "cards")
+        emit("replay", n, replay["replay_s"], "s")
     opened = run_phase("open", url, env)
     emit("open", n, opened["open_s"] * 1000, "ms")
     emit("open_peak_memory", n, opened["peak_mb"], "MB")
@@ -565,6 +575,20 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
                      statistics.median(t[key] for _, t in pairs) * scale, unit)
 
 
+def growth_table() -> str:
+    """Each --scale figure at 1,000,000 cards over its value at 100,000: 10 is linear."""
+    value = {(r["name"], r["n"]): r["value"] for r in RESULTS}
+    lines = [f"Growth from 100,000 to {SCALE_N:,} cards (10 would be linear)"]
+    for name in GROWTH:
+        low, high = value.get((name, 100_000)), value.get((name, SCALE_N))
+        if low and high is not None:
+            factor = high / low
+            emit(f"{name}_growth", SCALE_N, factor, "x")
+            lines.append(f"  {name:<24}{low:>12,.3f} -> {high:>12,.3f}   x{factor:.1f}"
+                         f"{'' if factor <= 10 else '   faster than linear'}")
+    return "\n".join(lines)
+
+
 def ratio_table() -> str:
     lines = [f"{'figure':<62}{'N':>9}{'trainer':>12}{'Anki':>12}{'ratio':>8}{'goal':>8}"]
     for row in RATIOS:
@@ -610,6 +634,9 @@ def main() -> int:
     parser.add_argument("--anki", action="store_true",
                         help=f"also run Anki {ANKI_VERSION}'s own engine on the same work, "
                              "alternating, and print each figure's ratio")
+    parser.add_argument("--scale", action="store_true",
+                        help=f"add a {SCALE_N:,}-card point and print each figure's growth "
+                             "from 100,000 (linear is 10)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternating rounds for --anki (default 3)")
     args = parser.parse_args()
@@ -617,6 +644,8 @@ def main() -> int:
         print(json.dumps(phase(args.phase, args.db, args.extra)))
         return 0
     sizes = args.n or ([10_000] if args.quick else [10_000, 100_000])
+    if args.scale:
+        sizes = sorted({*sizes, 100_000, SCALE_N})
     # Byte-compile trainer as an installed wheel would be, so launch times measure running it,
     # not compiling it (this machine sets PYTHONDONTWRITEBYTECODE).
     import compileall
@@ -633,6 +662,9 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table())
+    if args.scale:
+        print()
+        print(growth_table())
     if RATIOS:
         print()
         print(f"Side by side with Anki {ANKI_VERSION} (medians of {args.rounds} alternating "
