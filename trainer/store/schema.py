@@ -80,6 +80,8 @@ class CardTag(SQLModel, table=True):
     """Effective tags (the card's and its deck's), one row each, for per-tag statistics."""
 
     __tablename__ = "card_tag"
+    # on SQLite the table is its primary key's index alone (migration 0015)
+    __table_args__ = {"sqlite_with_rowid": False}
 
     card_id: int = Field(foreign_key="card.id", primary_key=True, ondelete="CASCADE")
     tag: str = Field(primary_key=True, index=True)
