@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import ColumnElement, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -32,26 +32,28 @@ def card(store: Store, card_id: int) -> Card:
     return convert.card(row)
 
 
+def _showing_statement(store: Store, name: str, where: ColumnElement[bool]) -> DriverStatement:
+    """A card with its state, compiled once per store: the study session's reads."""
+    statement = store.cache.get(name)
+    if statement is None:
+        with store.reading() as conn:
+            statement = store.cache[name] = DriverStatement(conn, core_select(
+                *schema.card_t.c, *[schema.state_t.c[c] for c in STATE_COLUMNS])
+                .join_from(schema.card_t, schema.state_t,
+                           schema.state_t.c.card_id == schema.card_t.c.id)
+                .where(where))
+    assert isinstance(statement, DriverStatement)
+    return statement
+
+
 def showing(store: Store, card_id: int) -> tuple[Card, CardState]:
     """A card and its state as a study session shows it, in one statement compiled once.
     Read apart through SQLAlchemy, on a pooled connection whose cache every grade empties,
     they took 0.13 and 0.04 ms at 100,000 cards; on SQLite this reads on the held
     connection (Store.held)."""
-    statement = store.cache.get("showing")
-    if statement is None:
-        with store.reading() as conn:
-            statement = store.cache["showing"] = DriverStatement(conn, core_select(
-                *schema.card_t.c, *[schema.state_t.c[c] for c in STATE_COLUMNS])
-                .join_from(schema.card_t, schema.state_t,
-                           schema.state_t.c.card_id == schema.card_t.c.id)
-                .where(schema.card_t.c.id == bindparam("cid")))
-    assert isinstance(statement, DriverStatement)
+    statement = _showing_statement(store, "showing", schema.card_t.c.id == bindparam("cid"))
     with store.held() if store.dialect == "sqlite" else store.reading() as conn:
-        cursor = statement.execute(conn, {"cid": card_id})
-        try:
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
+        row = statement.one(conn, {"cid": card_id})
     if row is None:
         raise NotFound(f"no card with id {card_id}")
     return _shown(row)
@@ -64,28 +66,15 @@ def showing_many(store: Store, card_ids: list[int]) -> dict[int, tuple[Card, Car
     """``showing`` for the cards a session will show next, SHOWING_BATCH to a statement
     compiled once (compiling it for each read took a millisecond): the cards missing from
     the answer were removed (by an import) since the queue was built."""
-    statement = store.cache.get("showing_many")
-    if statement is None:
-        with store.reading() as conn:
-            statement = store.cache["showing_many"] = DriverStatement(conn, core_select(
-                *schema.card_t.c, *[schema.state_t.c[c] for c in STATE_COLUMNS])
-                .join_from(schema.card_t, schema.state_t,
-                           schema.state_t.c.card_id == schema.card_t.c.id)
-                .where(schema.card_t.c.id.in_(
-                    [bindparam(f"c{i}") for i in range(SHOWING_BATCH)])))
-    assert isinstance(statement, DriverStatement)
+    statement = _showing_statement(store, "showing_many", schema.card_t.c.id.in_(
+        [bindparam(f"c{i}") for i in range(SHOWING_BATCH)]))
     out: dict[int, tuple[Card, CardState]] = {}
     with store.held() if store.dialect == "sqlite" else store.reading() as conn:
         for start in range(0, len(card_ids), SHOWING_BATCH):
             batch = card_ids[start:start + SHOWING_BATCH]
             params: dict[str, object] = {f"c{i}": 0 for i in range(SHOWING_BATCH)}
             params.update({f"c{i}": cid for i, cid in enumerate(batch)})
-            cursor = statement.execute(conn, params)
-            try:
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-            out.update((row[0], _shown(row)) for row in rows)
+            out.update((row[0], _shown(row)) for row in statement.all(conn, params))
     return out
 
 

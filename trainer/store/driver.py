@@ -115,6 +115,23 @@ class DriverStatement:
         cursor.execute(self.sql, args)
         return cursor
 
+    def one(self, conn: Connection, params: dict[str, object]) -> tuple[Any, ...] | None:
+        """The first row, or None."""
+        cursor = self.execute(conn, params)
+        try:
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            return row
+        finally:
+            cursor.close()
+
+    def all(self, conn: Connection, params: dict[str, object]) -> list[tuple[Any, ...]]:
+        cursor = self.execute(conn, params)
+        try:
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
+        finally:
+            cursor.close()
+
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 

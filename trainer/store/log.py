@@ -98,11 +98,7 @@ def state_of(row: tuple[Any, ...]) -> CardState:
 
 
 def read_state(store: Store, conn: Connection, card_id: int) -> CardState:
-    cursor = statements(store, conn).select_state.execute(conn, {"cid": card_id})
-    try:
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
+    row = statements(store, conn).select_state.one(conn, {"cid": card_id})
     if row is None:
         raise NotFound(f"no card with id {card_id}")
     return state_of(row)

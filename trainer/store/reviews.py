@@ -96,11 +96,8 @@ def _schedule(s: CardState) -> tuple[object, ...]:
 
 def _bury_siblings(store: Store, conn: Connection, card_id: int, day: date, at: datetime,
                    session_id: str, action_id: int) -> tuple[int, ...]:
-    cursor = statements(store, conn).select_siblings.execute(conn, {"cid": card_id})
-    try:
-        siblings = [state_of(row) for row in cursor.fetchall()]
-    finally:
-        cursor.close()
+    siblings = [state_of(row) for row in
+                statements(store, conn).select_siblings.all(conn, {"cid": card_id})]
     if not siblings:
         return ()
     options = options_of_card(store, conn, card_id)
