@@ -22,14 +22,11 @@ def starting() -> Iterator[None]:
     """No collections while the start-up objects are made (imports, the store, the app):
     at launch the collector walked the growing heap of modules again and again, 60-70 ms of
     the 0.65 s to the deck list. What was made is then settled, and collection resumes."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        settle()
-        if enabled:
-            gc.enable()
+    with paused():
+        try:
+            yield
+        finally:
+            settle()
 
 
 @contextmanager

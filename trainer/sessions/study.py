@@ -244,7 +244,7 @@ class StudySession:
         self.history.append(action)
         self._graded += 1  # the grades in history: counted on every grade, never summed
         if quality < REPEAT_UNTIL:
-            self._requeued_at[item.card_id] = self._answers()
+            self._requeued_at[item.card_id] = self._graded
         if graded.buried:  # a buried new sibling was never introduced: another takes its place
             self._sync(item.card_id)
         self._settle()
@@ -289,13 +289,10 @@ class StudySession:
             if added:
                 self.notes |= self.store.siblings(set(added))
 
-    def _answers(self) -> int:
-        return self._graded
-
     def _settle(self) -> None:
         """Keep every same-day repeat at least ten answers after its failure (at the end when
         fewer cards remain): burying and suspending take cards out in front of it."""
-        self.queue = settle(self.queue, self._requeued_at, self._answers())
+        self.queue = settle(self.queue, self._requeued_at, self._graded)
 
     def _requeue(self, card_id: int) -> int:
         """Put a same-day repeat ten cards on (at the end when fewer remain), not next to a

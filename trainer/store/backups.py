@@ -36,8 +36,9 @@ def backup_dir(database: Path) -> Path:
     return folder
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """A verified private copy of ``source`` at ``target``, or a StoreError and no file."""
+def copy_database(source: Path, target: Path, check: str = "integrity_check") -> Path:
+    """A verified private copy of ``source`` at ``target``, or a StoreError and no file;
+    ``check`` is the SQLite pragma that verifies it (quick_check where time counts)."""
     partial = target.with_name(target.name + ".partial")
     try:
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
@@ -47,7 +48,7 @@ def copy_database(source: Path, target: Path) -> Path:
             try:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                if dst.execute(f"PRAGMA {check}").fetchone()[0] != "ok":
                     raise StoreError(f"{target.name}: the copy did not check out; none was kept")
             finally:
                 dst.close()

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from trainer.errors import UserError
 from trainer.paths import resolve_db_url
+from trainer.store.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REVISION_LINE = re.compile(
@@ -203,35 +204,18 @@ def create_store_engine(url: str) -> Engine:
 
 
 def _backup(path: Path, revision: str) -> Path:
-    """A private copy (0600), written under a temporary name, checked, then renamed: a kill or
-    a full disk midway never leaves a file that looks like a backup but is not one."""
-    from trainer.store.backups import backup_dir
+    """A verified private copy before an upgrade (backups.copy_database: written under a
+    temporary name, checked, then renamed), kept in backups/ and never rotated away."""
+    from trainer.store.backups import backup_dir, copy_database
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = backup_dir(path) / f"{path.stem}.before-upgrade-{revision}-{stamp}.db"
-    partial = target.with_name(target.name + ".partial")
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
-        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-                if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    raise UserError(f"{path}: the backup before upgrading did not check out")
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        os.replace(partial, target)
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
+        # quick_check: the upgrade waits on this copy
+        return copy_database(path, target, check="quick_check")
+    except StoreError as exc:
         raise UserError(f"{path}: cannot write a backup before upgrading ({exc}); nothing was "
                         "changed") from None
-    except UserError:
-        partial.unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _upgrade(engine: Engine) -> None:
