@@ -640,6 +640,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternating rounds for --anki (default 3)")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     if args.phase:
         print(json.dumps(phase(args.phase, args.db, args.extra)))
         return 0
