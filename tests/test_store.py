@@ -12,7 +12,7 @@ from trainer.scheduler.sm2 import SM2State
 from trainer.store import UNLIMITED, Limits, open_store
 from trainer.store.engine import MIGRATIONS, head_revision, known_revisions, revision_chain
 from trainer.store.queue import due_statement
-from trainer.store.replay import replayed_states
+from trainer.store.replay import REPLAYED, replayed_states
 
 
 @pytest.fixture
@@ -255,8 +255,7 @@ def test_rebuild_after_long_random_history_matches_stored_states(db_url, clock):
             store.settings = store.settings.model_copy(
                 update={"lapse_updates_easiness": not store.settings.lapse_updates_easiness})
         clock.advance(hours=rng.randint(1, 30))
-    stored = [(*state_tuple(store, c), store.state(c).suspended, store.state(c).buried_until,
-               store.state(c).last_reviewed) for c in ids]
+    stored = [tuple(getattr(store.state(c), f) for f in REPLAYED) for c in ids]
     rollup = store.rollup_rows()
     with store.reading() as conn:
         replayed = replayed_states(conn)
@@ -270,8 +269,7 @@ def test_rebuild_after_long_random_history_matches_stored_states(db_url, clock):
         conn.execute(text(
             "DELETE FROM daily_rollup WHERE hour = (SELECT MIN(hour) FROM daily_rollup)"))
     assert store.rebuild_states() == 1
-    assert [(*state_tuple(store, c), store.state(c).suspended, store.state(c).buried_until,
-             store.state(c).last_reviewed) for c in ids] == stored
+    assert [tuple(getattr(store.state(c), f) for f in REPLAYED) for c in ids] == stored
     assert store.rollup_rows() == rollup
     store.close()
 

@@ -342,8 +342,9 @@ def test_replaying_the_log_gives_the_stored_states(tmp_path_factory, actions):
         replayed = replayed_states(conn)
     for c in ids:
         s = stored[c]
-        assert replayed[c][:8] == (s.repetitions, s.easiness_x100, s.interval, s.due,
-                                   s.reviews, s.lapses, s.suspended, s.buried_until)
+        assert replayed[c][:-1] == (s.repetitions, s.easiness_x100, s.interval, s.due,
+                                    s.reviews, s.lapses, s.stability, s.difficulty,
+                                    s.suspended, s.buried_until)
     assert store.rebuild_states() == 0
     store.close()
 

@@ -11,8 +11,8 @@ from datetime import date
 from typing import Final, Literal, get_args
 
 CardKind = Literal["basic", "typed", "cloze", "choice"]
-ReviewKind = Literal["scheduled", "repeat", "quiz", "import", "reset", "reschedule", "suspend",
-                     "unsuspend", "bury", "unbury", "leech"]
+ReviewKind = Literal["scheduled", "repeat", "quiz", "import", "reset", "reschedule", "switch",
+                     "suspend", "unsuspend", "bury", "unbury", "leech"]
 Maturity = Literal["new", "learning", "young", "mature"]
 Bucket = Literal["review", "repeat", "new"]  # where a card sits in today's queue
 Verdict = Literal["right", "close", "wrong"]  # a typed or chosen answer, checked
@@ -21,8 +21,11 @@ CARD_KINDS: Final = get_args(CardKind)
 REVIEW_KINDS: Final = get_args(ReviewKind)
 MATURITIES: Final = get_args(Maturity)
 ANSWER_KINDS: Final[tuple[ReviewKind, ...]] = ("scheduled", "repeat", "quiz")  # rolled up
-# set a state outside SM-2
-STATE_KINDS: Final[tuple[ReviewKind, ...]] = ("import", "reset", "reschedule")
+# set a state outside the scheduler ("switch": a deck changed scheduler, and each card's
+# state under the new one, worked out from its history, was written)
+STATE_KINDS: Final[tuple[ReviewKind, ...]] = ("import", "reset", "reschedule", "switch")
+Scheduler = Literal["sm2", "fsrs"]
+SCHEDULERS: Final = get_args(Scheduler)
 # change a card's flags (suspended, buried until), or mark it a leech
 FLAG_KINDS: Final[tuple[ReviewKind, ...]] = ("suspend", "unsuspend", "bury", "unbury", "leech")
 LeechAction = Literal["suspend", "tag"]

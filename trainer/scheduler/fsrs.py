@@ -15,6 +15,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 import fsrs
+import fsrs_rs_python
 
 from trainer.scheduler.sm2 import MAX_INTERVAL
 
@@ -102,8 +103,10 @@ def review(state: FSRSState, quality: int, elapsed_days: int,
 
 def preview(state: FSRSState, elapsed_days: int,
             params: FSRSParams = FSRSParams()) -> dict[int, tuple[FSRSState, int]]:
-    """Every grade's outcome up front, for the grade keys."""
-    return {q: review(state, q, elapsed_days, params) for q in range(6)}
+    """Every grade's outcome up front, for the grade keys (grades 0-2 are one button)."""
+    again = review(state, 0, elapsed_days, params)
+    return {0: again, 1: again, 2: again,
+            **{q: review(state, q, elapsed_days, params) for q in (3, 4, 5)}}
 
 
 def retrievability(state: FSRSState, elapsed_days: int,
@@ -114,3 +117,18 @@ def retrievability(state: FSRSState, elapsed_days: int,
         return 1.0
     card, now = _card(state, elapsed_days)
     return float(_scheduler(params).get_card_retrievability(card, now))
+
+
+def from_sm2(easiness: float, interval: int, params: FSRSParams = FSRSParams()) -> FSRSState:
+    """The FSRS memory that SM-2's easiness and interval imply (a card that came with an SM-2
+    state and no FSRS history: an Anki package, a switch with an imported state), as
+    fsrs-rs estimates it, taking SM-2's intervals to aim at 90 % recall."""
+    if interval < 1:
+        return FSRSState()
+    memory = _rs(params.weights).memory_state_from_sm2(easiness, interval, 0.9)
+    return FSRSState(float(memory.stability), float(memory.difficulty))
+
+
+@lru_cache(maxsize=16)
+def _rs(weights: tuple[float, ...]) -> fsrs_rs_python.FSRS:
+    return fsrs_rs_python.FSRS(list(weights))

@@ -18,6 +18,7 @@ from trainer.sessions.card_view import CardView
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
 from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreError
 from trainer.store.queue import order
+from trainer.store.scheduling import fsrs_intervals
 
 AGAIN = "again today"
 READ_AHEAD = 32  # cards read ahead in one statement
@@ -119,6 +120,8 @@ class StudySession:
         self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
                                                                *p.repeats)}
         self.notes = self.store.siblings(set(self._deck_of))
+        # each deck's scheduler: None for SM-2, else the FSRS parameters it schedules with
+        self._params = {d: self.store.deck_params(d) for d in {p.deck_id for p in plans}}
         self.queue = order(plans, self.notes)
         self._cards: dict[int, Card] = {}
         self._showings: dict[int, int] = {}
@@ -199,6 +202,11 @@ class StudySession:
             return {q: (AGAIN if q < REPEAT_UNTIL else "done") for q in range(6)}
         shown = self._shown.get(item.card_id)  # read when the card was shown
         s = shown or self.store.state(item.card_id)
+        params = self._params.get(self._deck_of.get(item.card_id, -1))
+        if params is not None:
+            days = fsrs_intervals(s, self.store.today(), params, self.store.settings)
+            return {q: f"{interval(d)}, {AGAIN}" if q < REPEAT_UNTIL else interval(d)
+                    for q, d in days.items()}
         return dict(_grade_labels(s.repetitions, s.easiness_x100, s.interval,
                                   self.store.settings.lapse_updates_easiness))
 

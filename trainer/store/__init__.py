@@ -28,8 +28,10 @@ from trainer.store import (
     queue,
     replay,
     reviews,
+    scheduling,
     search,
     sources,
+    switch,
     undo,
 )
 from trainer.store.engine import prepare_engine, sqlite_path
@@ -66,7 +68,7 @@ class Store:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.backup_path = backup_path
         self.dialect = engine.dialect.name
-        self.cache: dict[str, object] = {}  # statements compiled once per store (hot paths)
+        self.cache: dict[object, object] = {}  # statements compiled once per store (hot paths)
         self._lock = threading.RLock()
         self._conn: Connection | None = None
         self._writes = 0  # write transactions since the last checkpoint()
@@ -254,6 +256,9 @@ class Store:
     deck_options = options.deck_options
     set_deck_options = options.set_deck_options
     study_more = options.study_more
+    switch_scheduler = switch.switch_scheduler
+    deck_params = scheduling.params_of_deck
+    param_sets = scheduling.param_sets
     rebuild_states = replay.rebuild_states
     rollup_rows = replay.rollup_rows
 

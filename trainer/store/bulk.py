@@ -40,7 +40,7 @@ def _after(store: Store, before: CardState, change: Change, days: int) -> CardSt
         return replace(before, buried_until=None)
     if change == "reset":
         return replace(before, repetitions=0, easiness_x100=INITIAL_EASINESS_X100, interval=0,
-                       due=None, reviews=0, lapses=0)
+                       due=None, reviews=0, lapses=0, stability=None, difficulty=None)
     return replace(before, due=today + timedelta(days=days))
 
 

@@ -80,6 +80,9 @@ def review(row: schema.Review) -> ReviewRow:
         after_due=row.after_due, after_reviews=row.after_reviews, after_lapses=row.after_lapses,
         session_id=row.session_id, answer_ms=row.answer_ms,
         lapse_updates_easiness=row.lapse_updates_easiness,
+        before_stability=row.before_stability, before_difficulty=row.before_difficulty,
+        after_stability=row.after_stability, after_difficulty=row.after_difficulty,
+        params_id=row.params_id, action_id=row.action_id,
     )
 
 

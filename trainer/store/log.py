@@ -18,13 +18,14 @@ from trainer.store import convert
 from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.records import FLAG_FIELDS, LOGGED_FIELDS, STATE_FIELDS, CardState
-from trainer.store.schema import card_t, review_t, rollup_t, state_t
+from trainer.store.schema import card_t, option_t, review_t, rollup_t, state_t
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
     from trainer.store import Store
 
 STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")
+assert STATE_FIELDS[-2:] == ("stability", "difficulty")  # state_of unpacks them in this order
 _SET = (*LOGGED_FIELDS, "last_reviewed")
 _SCHEDULE = (*STATE_FIELDS, "last_reviewed")
 _LOGGED_KEYS = tuple((f, f"before_{f}", f"after_{f}") for f in LOGGED_FIELDS)
@@ -73,6 +74,12 @@ class _Statements:
             state_t.c.card_id == bindparam("cid")).values(
             {f: bindparam(f"s_{f}") for f in _SCHEDULE}))
         self.insert_review = DriverStatement(conn, insert_review)
+        # the scheduler of the card's deck (trainer.store.scheduling.scheduling_params)
+        self.select_scheduling = DriverStatement(conn, select(
+            option_t.c.scheduler, option_t.c.desired_retention, option_t.c.maximum_interval,
+            option_t.c.fitted_params_id).select_from(card_t.join(
+                option_t, option_t.c.deck_id == card_t.c.deck_id)).where(
+            card_t.c.id == bindparam("cid")))
         self.upsert_rollup = DriverStatement(conn, rollup_upsert(conn.dialect.name))
         # the other cards of the card's note, with their states
         me, sibling = card_t.alias("me"), card_t.alias("sibling")
@@ -92,9 +99,11 @@ def statements(store: Store, conn: Connection) -> _Statements:
 
 
 def state_of(row: tuple[Any, ...]) -> CardState:
-    cid, reps, ef, interval, due, reviews, lapses, suspended, buried, last = row
+    cid, reps, ef, interval, due, reviews, lapses, stability, difficulty, suspended, buried, \
+        last = row
     return CardState(cid, reps, ef, interval, sqlite_date(due), reviews, lapses,
-                     bool(suspended), sqlite_date(buried), sqlite_datetime(last))
+                     bool(suspended), sqlite_date(buried), sqlite_datetime(last), stability,
+                     difficulty)
 
 
 def read_state(store: Store, conn: Connection, card_id: int) -> CardState:
@@ -132,9 +141,10 @@ def _write_state(store: Store, conn: Connection, s: CardState,
 def log_change(
     store: Store, conn: Connection, before: CardState, after: CardState, kind: str,
     at: datetime, *, quality: int = 0, answer_ms: int = 0, session_id: str = "",
-    action_id: int | None = None,
+    action_id: int | None = None, params_id: int | None = None,
 ) -> int:
-    """Write the state and its log row; answers go to the daily rollup too."""
+    """Write the state and its log row; answers go to the daily rollup too. ``params_id``:
+    the FSRS parameter set that decided a scheduled row or that a switch row switched to."""
     _write_state(store, conn, after, before)
     day = study_day(at, store.settings)
     hour = store.hour_of(at)
@@ -143,7 +153,7 @@ def log_change(
         "study_day": day, "hour": hour, "quality": quality, "kind": kind,
         "answer_ms": max(0, int(answer_ms)),
         "lapse_updates_easiness": store.settings.lapse_updates_easiness,
-        "action_id": action_id,
+        "action_id": action_id, "params_id": params_id,
     }
     for f, before_key, after_key in _LOGGED_KEYS:
         row[before_key] = getattr(before, f)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 OPTIONS = ("new_per_day", "reviews_per_day", "bury_new_siblings", "bury_review_siblings",
            "leech_lapses", "leech_action")
 FROM_FILE = ("new_per_day", "reviews_per_day")
+# Set in trainer alone: a scheduler is chosen by switching (trainer.store.switch), which works
+# out every card's state under it; the rest are FSRS's, kept beside it.
+SCHEDULING = ("scheduler", "desired_retention", "maximum_interval", "fitted_params_id")
+SETTABLE = (*OPTIONS, "desired_retention", "maximum_interval")
 
 
 def resolve(store: Store, key: str, app: dict[str, Any], file: dict[str, Any]) -> DeckOptions:
@@ -38,20 +42,25 @@ def resolve(store: Store, key: str, app: dict[str, Any], file: dict[str, Any]) -
             if value is not None:
                 values[name], origin[name] = value, where
                 break
+    for name in SCHEDULING:
+        if app.get(name) is not None:
+            values[name], origin[name] = app[name], "set in trainer"
+        else:
+            origin[name] = "default"
     return DeckOptions(**values, origin=origin)
 
 
 def _read(conn: Connection, deck_ids: list[int] | None) -> dict[int, tuple[str, dict[str, Any],
                                                                              dict[str, Any]]]:
     query = select(deck_t.c.id, deck_t.c.key, deck_t.c.new_per_day, deck_t.c.reviews_per_day,
-                   *[option_t.c[o] for o in OPTIONS]).outerjoin(
+                   *[option_t.c[o] for o in (*OPTIONS, *SCHEDULING)]).outerjoin(
         option_t, option_t.c.deck_id == deck_t.c.id)
     if deck_ids is not None:
         query = query.where(deck_t.c.id.in_(deck_ids))
     out = {}
     for row in conn.execute(query):
         deck_id, key, file_new, file_reviews, *app = row
-        out[deck_id] = (key, dict(zip(OPTIONS, app, strict=True)),
+        out[deck_id] = (key, dict(zip((*OPTIONS, *SCHEDULING), app, strict=True)),
                         {"new_per_day": file_new, "reviews_per_day": file_reviews})
     return out
 
@@ -80,17 +89,28 @@ def deck_options(store: Store, deck_id: int) -> DeckOptions:
 
 def set_deck_options(store: Store, deck_id: int, **values: Any) -> DeckOptions:
     """Set options in the app's own place; a value of None unsets it."""
-    unknown = set(values) - set(OPTIONS)
+    unknown = set(values) - set(SETTABLE)
     if unknown:
         raise ValueError(f"unknown deck options: {', '.join(sorted(unknown))}")
+    retention = values.get("desired_retention")
+    if retention is not None and not 0.7 <= retention <= 0.99:
+        raise ValueError("desired retention must be from 0.70 to 0.99")
+    longest = values.get("maximum_interval")
+    if longest is not None and not 1 <= longest <= 36500:
+        raise ValueError("the maximum interval must be from 1 to 36500 days")
     with store.transaction() as conn:
-        exists = conn.execute(select(option_t.c.deck_id).where(
-            option_t.c.deck_id == deck_id)).first()
-        if exists:
-            conn.execute(option_t.update().where(option_t.c.deck_id == deck_id).values(values))
-        else:
-            conn.execute(option_t.insert().values(deck_id=deck_id, **values))
+        write_options(conn, deck_id, values)
     return deck_options(store, deck_id)
+
+
+def write_options(conn: Connection, deck_id: int, values: dict[str, Any]) -> None:
+    """Write options in the app's own place inside the caller's transaction."""
+    exists = conn.execute(select(option_t.c.deck_id).where(
+        option_t.c.deck_id == deck_id)).first()
+    if exists:
+        conn.execute(option_t.update().where(option_t.c.deck_id == deck_id).values(values))
+    else:
+        conn.execute(option_t.insert().values(deck_id=deck_id, **values))
 
 
 def study_more(store: Store, deck_id: int, *, new: int = 0, reviews: int = 0,

@@ -66,6 +66,8 @@ class CardState:
     suspended: bool = False
     buried_until: date | None = None
     last_reviewed: datetime | None = None
+    stability: float | None = None  # FSRS memory (None before any FSRS review or switch)
+    difficulty: float | None = None
 
     @property
     def sm2(self) -> sm2.SM2State:
@@ -73,7 +75,8 @@ class CardState:
 
 
 # The fields a review row keeps before and after: what undo restores and replay rebuilds.
-STATE_FIELDS = ("repetitions", "easiness_x100", "interval", "due", "reviews", "lapses")
+STATE_FIELDS = ("repetitions", "easiness_x100", "interval", "due", "reviews", "lapses",
+                "stability", "difficulty")
 FLAG_FIELDS = ("suspended", "buried_until")
 LOGGED_FIELDS = (*STATE_FIELDS, *FLAG_FIELDS)
 
@@ -162,6 +165,11 @@ class ReviewRow:
     answer_ms: int = 0
     lapse_updates_easiness: bool = False
     id: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
+    params_id: int | None = None  # the FSRS parameter set that scheduled it; None: SM-2
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +197,24 @@ class DeckOptions:
     leech_lapses: int
     leech_action: str
     origin: dict[str, str] = field(default_factory=dict, compare=False)
+    # which scheduler the deck's cards are scheduled by; the rest is FSRS's
+    scheduler: str = "sm2"
+    desired_retention: float = 0.90
+    maximum_interval: int = sm2.MAX_INTERVAL
+    fitted_params_id: int | None = None  # trainer optimize's parameter set, if fitted
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSet:
+    """An FSRS parameter set as stored: what it schedules with, and where it came from."""
+
+    id: int
+    weights: tuple[float, ...]
+    desired_retention: float
+    maximum_interval: int
+    fitted_at: datetime | None = None
+    reviews: int = 0
+    deck_id: int | None = None
 
 
 @dataclass(slots=True)

@@ -13,9 +13,11 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from trainer.rules import ANSWER_KINDS, FLAG_KINDS, STATE_KINDS, lapse, maturity
 from trainer.scheduler import sm2
+from trainer.settings import Settings
 from trainer.store import driver
 from trainer.store.convert import utc
-from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, ReviewRow
+from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, CardState, ReviewRow
+from trainer.store.scheduling import decide, params_of
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
 
 if TYPE_CHECKING:
@@ -27,37 +29,48 @@ _ROLLUP_KEY = ("study_day", "hour", "maturity", "kind", "quality")
 REPLAYED = (*LOGGED_FIELDS, "last_reviewed")
 
 
-def replayed_states(conn: Connection) -> dict[int, tuple[Any, ...]]:
+def replayed_states(conn: Connection, settings: Settings | None = None,
+                    cache: dict[object, object] | None = None) -> dict[int, tuple[Any, ...]]:
     """Every card's state as the log implies, fields in the order of ``REPLAYED``. Cards with
-    no log rows are new, unsuspended and unburied."""
+    no log rows are new, unsuspended and unburied. A scheduled row is replayed by the
+    scheduler that decided it: SM-2, or FSRS with the parameter set the row names."""
+    settings = settings or Settings()
+    cache = {} if cache is None else cache
     states: dict[int, list[Any]] = {
-        cid: [0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0, False, None, None]
+        cid: [0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0, None, None, False, None, None]
         for cid in conn.execute(select(card_t.c.id)).scalars()
     }
     rows = conn.execute(
         select(
             review_t.c.card_id, review_t.c.kind, review_t.c.quality, review_t.c.study_day,
-            review_t.c.reviewed_at, review_t.c.lapse_updates_easiness,
+            review_t.c.reviewed_at, review_t.c.lapse_updates_easiness, review_t.c.params_id,
             *[review_t.c[f"after_{f}"] for f in LOGGED_FIELDS],
         ).order_by(review_t.c.id)
     )
-    for cid, kind, quality, day, at, lapse_rule, *after in rows:
+    for cid, kind, quality, day, at, lapse_rule, params_id, *after in rows:
         s = states[cid]
-        if kind == "scheduled":
+        if kind == "scheduled" and params_id is None:
             new = sm2.review(sm2.SM2State.from_x100(s[0], s[1], s[2]), quality,
                              lapse_updates_easiness=lapse_rule)
             states[cid] = [new.repetitions, new.easiness_x100, new.interval,
                            day + timedelta(days=new.interval), s[4] + 1,
-                           s[5] + lapse(quality, s[0]), s[6], s[7], at]
+                           s[5] + lapse(quality, s[0]), s[6], s[7], s[8], s[9], at]
+        elif kind == "scheduled":
+            before = CardState(cid, s[0], s[1], s[2], s[3], s[4], s[5], s[8], s[9], s[10],
+                               s[6], s[7])
+            a = decide(before, quality, day, at, params_of(conn, params_id, cache),
+                       lapse_updates_easiness=lapse_rule, settings=settings)
+            states[cid] = [a.repetitions, a.easiness_x100, a.interval, a.due, a.reviews,
+                           a.lapses, a.stability, a.difficulty, s[8], s[9], at]
         elif kind in STATE_KINDS or kind in FLAG_KINDS:
-            states[cid] = [*after, s[8]]
+            states[cid] = [*after, s[10]]
     return {cid: tuple(s) for cid, s in states.items()}
 
 
 def rebuild_states(store: Store) -> int:
     """Recompute every card's state and the daily rollup from the log; returns changes."""
     with store.transaction() as conn:
-        replayed = replayed_states(conn)
+        replayed = replayed_states(conn, store.settings, store.cache)
         current = {
             r[0]: tuple(r[1:])
             for r in conn.execute(select(state_t.c.card_id, *[state_t.c[f] for f in REPLAYED]))
@@ -100,7 +113,7 @@ def rollup_rows(store: Store) -> list[tuple[Any, ...]]:
 
 _REVIEW_COLUMNS = (
     "card_id", "session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "answer_ms",
-    "lapse_updates_easiness", *[f"before_{f}" for f in STATE_FIELDS],
+    "lapse_updates_easiness", "params_id", *[f"before_{f}" for f in STATE_FIELDS],
     *[f"after_{f}" for f in STATE_FIELDS],
 )
 

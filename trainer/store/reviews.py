@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, lapse
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS
 from trainer.scheduler import sm2
+from trainer.scheduler.fsrs import FSRSParams
 from trainer.store import convert
 from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_state, state_of, statements
 from trainer.store.options import options_of_card
 from trainer.store.records import CardState
+from trainer.store.scheduling import decide, params_id, scheduling_params
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
@@ -72,21 +74,25 @@ def record_review(
         if kind != "scheduled":
             return Graded(log_change(store, conn, before, before, kind, at, quality=quality,
                                      answer_ms=answer_ms, session_id=session_id))
-        new = sm2.review(before.sm2, quality,
-                         lapse_updates_easiness=store.settings.lapse_updates_easiness)
-        after = replace(
-            before, repetitions=new.repetitions, easiness_x100=new.easiness_x100,
-            interval=new.interval, due=day + timedelta(days=new.interval),
-            reviews=before.reviews + 1, lapses=before.lapses + lapse(quality, before.repetitions),
-            last_reviewed=convert.utc(at),
-        )
-        review_id = log_change(store, conn, before, after, kind, at, quality=quality,
-                               answer_ms=answer_ms, session_id=session_id)
+        params = card_params(store, conn, card_id)
+        after = decide(before, quality, day, convert.utc(at), params,
+                       lapse_updates_easiness=store.settings.lapse_updates_easiness,
+                       settings=store.settings)
+        review_id = log_change(
+            store, conn, before, after, kind, at, quality=quality, answer_ms=answer_ms,
+            session_id=session_id,
+            params_id=None if params is None else params_id(conn, params, store.cache))
         buried = _bury_siblings(store, conn, card_id, day, at, session_id, review_id)
         if after.lapses > before.lapses:
             leech, suspended = _leech(store, conn, after, at, session_id, review_id)
             return Graded(review_id, buried, leech, suspended)
         return Graded(review_id, buried)
+
+
+def card_params(store: Store, conn: Connection, card_id: int) -> FSRSParams | None:
+    """The FSRS parameters the card's deck schedules with; None: SM-2."""
+    row = statements(store, conn).select_scheduling.one(conn, {"cid": card_id})
+    return None if row is None else scheduling_params(conn, store.cache, *row)
 
 
 def _schedule(s: CardState) -> tuple[object, ...]:
@@ -159,6 +165,9 @@ def set_state(
             lapses=before.lapses if lapses is None else lapses,
             suspended=before.suspended if suspended is None else suspended,
             buried_until=buried_until if buried_until is not None else before.buried_until,
+            # a state set from outside leaves no FSRS memory: FSRS works it out from the SM-2
+            # state the next time it schedules the card (scheduling.memory)
+            stability=None, difficulty=None,
         )
         return log_change(store, c, before, after, kind, moment)
 

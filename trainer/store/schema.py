@@ -108,6 +108,10 @@ class CardState(SQLModel, table=True):
     # and count, its reviews still in the statistics. Not a scheduling flag: replay and
     # unsuspend leave it alone.
     retired: bool = False
+    # FSRS memory (trainer.scheduler.fsrs): None until its first FSRS review or a switch to
+    # FSRS; under SM-2 it is left as it was
+    stability: float | None = None
+    difficulty: float | None = None
 
 
 class Review(SQLModel, table=True):
@@ -155,6 +159,30 @@ class Review(SQLModel, table=True):
     # action it triggers): they carry the first row's id here, and undo takes them together.
     # For a "leech" row, quality 1 means it added the card's leech tag.
     action_id: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
+    # The FSRS parameter set that scheduled a "scheduled" row or that a "switch" row switched
+    # to; None: SM-2. Replay reads it to rebuild each state with the scheduler that decided it.
+    # (No foreign key: parameter sets are never deleted, and SQLite cannot drop a column that
+    # has one, which a downgrade needs.)
+    params_id: int | None = None
+
+
+class FSRSParamSet(SQLModel, table=True):
+    """What FSRS scheduled with: weights, desired retention, maximum interval. Rows are never
+    changed (the log refers to them); a fitted set says when and from how many reviews."""
+
+    __tablename__ = "fsrs_params"
+
+    id: int | None = Field(default=None, primary_key=True)
+    weights: str  # JSON list of FSRS-6's 21 weights
+    desired_retention: float
+    maximum_interval: int
+    fitted_at: datetime | None = None  # None: FSRS's default weights
+    reviews: int = 0  # the scheduled reviews the weights were fitted to
+    deck_id: int | None = None  # the deck it was fitted for
 
 
 class DeckOption(SQLModel, table=True):
@@ -170,6 +198,10 @@ class DeckOption(SQLModel, table=True):
     bury_review_siblings: bool | None = None
     leech_lapses: int | None = None
     leech_action: str | None = None
+    scheduler: str | None = None  # "sm2" or "fsrs"
+    desired_retention: float | None = None
+    maximum_interval: int | None = None
+    fitted_params_id: int | None = None  # trainer optimize's set (fsrs_params.id)
 
 
 class StudyMore(SQLModel, table=True):
@@ -217,3 +249,4 @@ meta_t = SQLModel.metadata.tables["app_meta"]
 option_t = SQLModel.metadata.tables["deck_option"]
 more_t = SQLModel.metadata.tables["study_more"]
 alias_t = SQLModel.metadata.tables["deck_alias"]
+params_t = SQLModel.metadata.tables["fsrs_params"]

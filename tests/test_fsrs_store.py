@@ -1,0 +1,145 @@
+"""FSRS in the store: a deck switched to it is graded by it, the grade keys show its intervals,
+undo is exact, replaying the log rebuilds every state across switches, and switching back to
+SM-2 gives back the SM-2 states."""
+
+from __future__ import annotations
+
+import random
+from contextlib import suppress
+from datetime import timedelta
+
+import pytest
+from helpers import Clock, make_store
+
+from trainer.scheduler import fsrs
+from trainer.scheduler.sm2 import SM2State
+from trainer.sessions.study import StudySession
+from trainer.store.errors import UndoRefused
+from trainer.store.replay import REPLAYED, replayed_states
+
+
+def _states(store, ids):
+    return [tuple(getattr(store.state(c), f) for f in REPLAYED) for c in ids]
+
+
+def test_a_deck_switched_to_fsrs_is_graded_by_fsrs(db_url):
+    clock = Clock()
+    store, ids = make_store(db_url, 3, clock)
+    deck = store.find_deck("d")
+    switched = store.switch_scheduler(deck.id, "fsrs")
+    assert (switched.scheduler, switched.changed) == ("fsrs", 0)  # new cards: nothing to do
+    store.record_review(ids[0], 4)
+    first, interval = fsrs.review(fsrs.FSRSState(), 4, 0)
+    s = store.state(ids[0])
+    assert (s.stability, s.difficulty, s.interval) == (first.stability, first.difficulty,
+                                                      interval)
+    assert s.due == store.today() + timedelta(days=interval)
+    # reviewed again when due: FSRS counts the days since
+    clock.advance(days=interval)
+    store.record_review(ids[0], 3)
+    second, interval2 = fsrs.review(first, 3, interval)
+    s = store.state(ids[0])
+    assert (s.stability, s.interval, s.repetitions, s.reviews) == (
+        second.stability, interval2, 2, 2)
+    # the log names the parameter set FSRS scheduled with, and the memory around the grade
+    rows = store.card_history(ids[0])
+    (used,) = {r.params_id for r in rows}
+    assert used is not None
+    assert store.param_sets()[0].weights == fsrs.DEFAULT_WEIGHTS
+    assert (rows[-1].before_stability, rows[-1].after_stability) == (first.stability,
+                                                                     second.stability)
+    # a deck still on SM-2 writes none
+    store.switch_scheduler(deck.id, "sm2")
+    store.record_review(ids[1], 4)
+    assert store.card_history(ids[1])[-1].params_id is None
+    store.close()
+
+
+def test_grade_keys_show_fsrs_intervals_and_undo_is_exact(db_url):
+    clock = Clock()
+    store, _ = make_store(db_url, 2, clock)
+    deck = store.find_deck("d")
+    store.set_deck_options(deck.id, desired_retention=0.8)
+    store.switch_scheduler(deck.id, "fsrs")
+    session = StudySession(store, deck)
+    session.view()
+    labels = session.preview()
+    params = fsrs.FSRSParams(desired_retention=0.8)
+    expected = {q: d for q, (_, d) in fsrs.preview(fsrs.FSRSState(), 0, params).items()}
+    from trainer.render.words import interval
+
+    assert labels == {q: (f"{interval(d)}, again today" if q < 4 else interval(d))
+                      for q, d in expected.items()}
+    assert labels[5] != labels[4]
+    before = store.state(session.current.card_id)
+    session.grade(5)
+    assert store.state(before.card_id).stability == fsrs.review(
+        fsrs.FSRSState(), 5, 0, params)[0].stability
+    session.undo()
+    assert store.state(before.card_id) == before
+    store.close()
+
+
+def test_replay_rebuilds_states_across_switches_and_back(db_url):
+    clock = Clock()
+    rng = random.Random(7)
+    store, ids = make_store(db_url, 8, clock)
+    deck = store.find_deck("d")
+    for round_ in range(4):
+        for _ in range(25):
+            cid = rng.choice(ids)
+            action = rng.random()
+            if action < 0.75:
+                store.record_review(cid, rng.randint(0, 5), session_id="s")
+            elif action < 0.85:
+                # a grade from before a switch cannot be undone: the switch depends on it
+                with suppress(UndoRefused):
+                    store.undo_last_review("s")
+            elif action < 0.9:
+                store.set_state(cid, SM2State(3, 2.1, 12), store.today() + timedelta(days=3),
+                                kind="import", reviews=4, lapses=1)
+            else:
+                store.reset_card(cid)
+            clock.advance(hours=rng.randint(5, 60))
+        store.switch_scheduler(deck.id, "fsrs" if round_ % 2 == 0 else "sm2")
+    with store.reading() as conn:
+        replayed = replayed_states(conn, store.settings)
+    assert [replayed[c] for c in ids] == _states(store, ids)
+    assert store.rebuild_states() == 0
+    store.close()
+
+
+def test_switching_to_fsrs_and_back_gives_back_the_sm2_states(db_url):
+    clock = Clock()
+    rng = random.Random(3)
+    store, ids = make_store(db_url, 6, clock)
+    deck = store.find_deck("d")
+    for _ in range(40):
+        store.record_review(rng.choice(ids), rng.choice([1, 3, 4, 5]))
+        clock.advance(days=rng.randint(1, 9))
+    sm2_states = [store.state(c) for c in ids]
+    to_fsrs = store.switch_scheduler(deck.id, "fsrs")
+    assert to_fsrs.changed == to_fsrs.studied == sum(s.reviews > 0 for s in sm2_states)
+    fsrs_states = [store.state(c) for c in ids]
+    assert all(s.stability is not None for s in fsrs_states if s.reviews)
+    assert [s.interval for s in fsrs_states] != [s.interval for s in sm2_states]
+    assert store.deck_options(deck.id).scheduler == "fsrs"
+    assert store.switch_scheduler(deck.id, "sm2").scheduler == "sm2"
+    assert [(s.repetitions, s.easiness_x100, s.interval, s.due) for s in
+            (store.state(c) for c in ids)] == [
+        (s.repetitions, s.easiness_x100, s.interval, s.due) for s in sm2_states]
+    # and again: FSRS's memory worked out from the same history is the same
+    store.switch_scheduler(deck.id, "fsrs")
+    assert [store.state(c).stability for c in ids] == [s.stability for s in fsrs_states]
+    store.close()
+
+
+def test_an_unknown_scheduler_or_retention_is_refused(db_url):
+    store, _ = make_store(db_url, 1)
+    deck = store.find_deck("d")
+    with pytest.raises(ValueError, match="sm2 or fsrs"):
+        store.switch_scheduler(deck.id, "sm18")
+    with pytest.raises(ValueError, match=r"0\.70 to 0\.99"):
+        store.set_deck_options(deck.id, desired_retention=0.5)
+    assert store.deck_options(deck.id).scheduler == "sm2"
+    store.close()

@@ -1,0 +1,177 @@
+"""Which scheduler decides a grade, and what it decides: one rule for the grading path, the
+log's replay and the switch between schedulers, so that they can never disagree.
+
+A deck is scheduled by SM-2 (the default) or FSRS. A parameter set (fsrs_params) is the FSRS
+weights, desired retention and maximum interval that scheduled a review; the log names it on
+every FSRS row, and a row without one was SM-2's.
+
+Under either, a card's repetitions count its passes in a row (0 after a lapse), its lapses and
+reviews count as they always do, and its interval and due date are the deciding scheduler's.
+FSRS keeps SM-2's easiness as it was; SM-2 keeps FSRS's stability and difficulty as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, insert, select
+
+from trainer.rules import PASS, lapse
+from trainer.scheduler import fsrs, sm2
+from trainer.settings import Settings
+from trainer.store.convert import aware
+from trainer.store.records import CardState, DeckOptions, ParamSet
+from trainer.store.schema import params_t
+from trainer.studyday import study_day
+
+if TYPE_CHECKING:
+    from trainer.store import Store
+
+
+def last_review_day(state: CardState, settings: Settings) -> date | None:
+    """The study day of the card's last scheduled review: its own, or for a state that came
+    without one (an import), the day its interval started."""
+    last = aware(state.last_reviewed)
+    if last is not None:
+        return study_day(last, settings)
+    if state.due is not None and state.interval > 0:
+        return state.due - timedelta(days=state.interval)
+    return None
+
+
+def elapsed_days(state: CardState, day: date, settings: Settings) -> int:
+    last = last_review_day(state, settings)
+    return 0 if last is None else max(0, (day - last).days)
+
+
+def memory(state: CardState, params: fsrs.FSRSParams) -> fsrs.FSRSState:
+    """The card's FSRS memory: its own, or for a card reviewed only under SM-2 (or imported
+    with an SM-2 state), the memory its easiness and interval imply."""
+    if state.stability is not None and state.difficulty is not None:
+        return fsrs.FSRSState(state.stability, state.difficulty)
+    if state.interval == 0:  # new, or reset
+        return fsrs.FSRSState()
+    return fsrs.from_sm2(max(1.3, state.easiness_x100 / 100), max(1, state.interval), params)
+
+
+def decide(state: CardState, quality: int, day: date, at: datetime | None,
+           params: fsrs.FSRSParams | None, *, lapse_updates_easiness: bool,
+           settings: Settings) -> CardState:
+    """The state after a scheduled grade on ``day``: SM-2's when ``params`` is None, else
+    FSRS's with those parameters. ``at`` is kept as the card's last review."""
+    before = state
+    state = replace(state, reviews=state.reviews + 1,
+                    lapses=state.lapses + lapse(quality, state.repetitions), last_reviewed=at)
+    if params is None:
+        new = sm2.review(state.sm2, quality, lapse_updates_easiness=lapse_updates_easiness)
+        return replace(state, repetitions=new.repetitions, easiness_x100=new.easiness_x100,
+                       interval=new.interval, due=day + timedelta(days=new.interval))
+    after, interval = fsrs.review(memory(before, params), quality,
+                                  elapsed_days(before, day, settings), params)
+    return replace(state, repetitions=before.repetitions + 1 if quality >= PASS else 0,
+                   interval=interval, due=day + timedelta(days=interval),
+                   stability=after.stability, difficulty=after.difficulty)
+
+
+def fsrs_intervals(state: CardState, day: date, params: fsrs.FSRSParams,
+                   settings: Settings) -> dict[int, int]:
+    """Each grade's next interval under FSRS, for the grade keys."""
+    outcomes = fsrs.preview(memory(state, params), elapsed_days(state, day, settings), params)
+    return {q: interval for q, (_, interval) in outcomes.items()}
+
+
+# -- parameter sets -------------------------------------------------------------------------
+
+def _weights_text(weights: tuple[float, ...]) -> str:
+    return json.dumps(list(weights))
+
+
+def param_set(conn: Connection, params_id: int) -> ParamSet:
+    row = conn.execute(select(params_t).where(params_t.c.id == params_id)).mappings().one()
+    return ParamSet(row["id"], tuple(json.loads(row["weights"])), row["desired_retention"],
+                    row["maximum_interval"], row["fitted_at"], row["reviews"], row["deck_id"])
+
+
+def params_of(conn: Connection, params_id: int, cache: dict[object, object]) -> fsrs.FSRSParams:
+    """The FSRS parameters of a stored set (sets never change: read once per store)."""
+    key = ("fsrs-params", params_id)
+    found = cache.get(key)
+    if found is None:
+        p = param_set(conn, params_id)
+        found = cache[key] = fsrs.FSRSParams(p.weights, p.desired_retention,
+                                             p.maximum_interval)
+    assert isinstance(found, fsrs.FSRSParams)
+    return found
+
+
+def deck_params(conn: Connection, options: DeckOptions,
+                cache: dict[object, object]) -> fsrs.FSRSParams | None:
+    """What the deck's scheduler schedules with: None for SM-2."""
+    return scheduling_params(conn, cache, options.scheduler, options.desired_retention,
+                             options.maximum_interval, options.fitted_params_id)
+
+
+def scheduling_params(conn: Connection, cache: dict[object, object], scheduler: str | None,
+                      retention: float | None, longest: int | None,
+                      fitted_id: int | None) -> fsrs.FSRSParams | None:
+    """The same from the deck's stored option columns (None: unset)."""
+    if scheduler != "fsrs":
+        return None
+    weights = (params_of(conn, fitted_id, cache).weights if fitted_id is not None
+               else fsrs.DEFAULT_WEIGHTS)
+    return fsrs.FSRSParams(weights, fsrs.DEFAULT_RETENTION if retention is None else retention,
+                           sm2.MAX_INTERVAL if longest is None else longest)
+
+
+def params_id(conn: Connection, params: fsrs.FSRSParams, cache: dict[object, object],
+              *, fitted: ParamSet | None = None) -> int:
+    """The stored set for ``params``, written the first time it schedules anything."""
+    key = ("fsrs-params-id", params)
+    found = cache.get(key)
+    if found is not None:
+        assert isinstance(found, int)
+        return found
+    text = _weights_text(params.weights)
+    found = conn.execute(select(params_t.c.id).where(
+        params_t.c.weights == text, params_t.c.desired_retention == params.desired_retention,
+        params_t.c.maximum_interval == params.maximum_interval).order_by(
+        params_t.c.id).limit(1)).scalar()
+    if found is None:
+        found = conn.execute(insert(params_t).values(
+            weights=text, desired_retention=params.desired_retention,
+            maximum_interval=params.maximum_interval,
+            fitted_at=fitted.fitted_at if fitted else None,
+            reviews=fitted.reviews if fitted else 0,
+            deck_id=fitted.deck_id if fitted else None).returning(params_t.c.id)).scalar_one()
+    cache[key] = found
+    cache[("fsrs-params", found)] = params
+    return int(found)
+
+
+def store_fitted(store: Store, deck_id: int | None, weights: tuple[float, ...], reviews: int,
+                 at: datetime) -> int:
+    """Keep a fitted set (trainer optimize); its id."""
+    with store.transaction() as conn:
+        return int(conn.execute(insert(params_t).values(
+            weights=_weights_text(weights), desired_retention=fsrs.DEFAULT_RETENTION,
+            maximum_interval=sm2.MAX_INTERVAL, fitted_at=at, reviews=reviews,
+            deck_id=deck_id).returning(params_t.c.id)).scalar_one())
+
+
+def params_of_deck(store: Store, deck_id: int) -> fsrs.FSRSParams | None:
+    """What the deck's scheduler schedules with now: None for SM-2."""
+    from trainer.store.options import deck_options
+
+    chosen = deck_options(store, deck_id)
+    with store.reading() as conn:
+        return deck_params(conn, chosen, store.cache)
+
+
+def param_sets(store: Store) -> list[ParamSet]:
+    """Every stored parameter set, oldest first."""
+    with store.reading() as conn:
+        ids = list(conn.execute(select(params_t.c.id).order_by(params_t.c.id)).scalars())
+        return [param_set(conn, i) for i in ids]
