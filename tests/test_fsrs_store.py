@@ -143,3 +143,57 @@ def test_an_unknown_scheduler_or_retention_is_refused(db_url):
         store.set_deck_options(deck.id, desired_retention=0.5)
     assert store.deck_options(deck.id).scheduler == "sm2"
     store.close()
+
+
+async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switches_back():
+    """The options dialog switches the deck; the grade keys then show FSRS's intervals for
+    each grade; switching back leaves the SM-2 states as they were."""
+    from textual.widgets import Select
+
+    from tests.tui_helpers import make_app, settle
+    from trainer.render.words import interval
+    from trainer.store import open_store
+    from trainer.store.scheduling import fsrs_intervals
+    from trainer.tui.screens.study import StudyScreen
+    from trainer.tui.widgets.grade_button import GradeButton
+
+    clock = Clock()
+    store = open_store(None, clock=clock)
+    from helpers import basic_deck, import_bytes
+
+    import_bytes(store, basic_deck("one", 4, "Deck one"))
+    deck = store.find_deck("one")
+    studied = store.deck_cards(deck.id)[0].id
+    store.record_review(studied, 4)
+    clock.advance(days=1)
+    sm2_state = store.state(studied)
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        app.screen.query_one("#scheduler", Select).value = "fsrs"
+        app.screen.query_one("#desired_retention").value = "0.85"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert store.deck_options(deck.id).scheduler == "fsrs"
+        assert store.state(studied).stability is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        await pilot.press("space")
+        await settle(pilot)
+        shown = store.state(screen.session.current.card_id)
+        expected = fsrs_intervals(shown, store.today(), fsrs.FSRSParams(desired_retention=0.85),
+                                  store.settings)
+        labels = {b.quality: str(b.label) for b in screen.query(GradeButton)}
+        assert interval(expected[5]) in labels[5] and interval(expected[4]) in labels[4]
+        assert expected[5] > expected[4]
+        await pilot.press("escape")
+        await settle(pilot)
+    store.switch_scheduler(deck.id, "sm2")
+    back = store.state(studied)
+    assert (back.repetitions, back.easiness_x100, back.interval, back.due) == (
+        sm2_state.repetitions, sm2_state.easiness_x100, sm2_state.interval, sm2_state.due)
+    store.close()

@@ -122,6 +122,12 @@ def register(add: AddCommand) -> None:
     o.add_argument("--bury-review-siblings", type=_switch, metavar="on|off")
     o.add_argument("--leech-lapses", type=_count, metavar="N")
     o.add_argument("--leech-action", choices=("suspend", "tag"))
+    o.add_argument("--scheduler", choices=("sm2", "fsrs"), help="switch the deck's scheduler: "
+                   "every studied card's state under it is worked out from its history")
+    o.add_argument("--desired-retention", type=_retention, metavar="R",
+                   help="FSRS: the chance of recall to schedule for, 0.70 to 0.99")
+    o.add_argument("--maximum-interval", type=_days, metavar="DAYS",
+                   help="FSRS: the longest interval, 1 to 36500 days")
     o.add_argument("--unset", action="append", default=[], metavar="OPTION",
                    help="forget the value set here (repeatable), e.g. --unset new_per_day")
     m = deck.add_parser("more", help="study more of a deck today (Anki's custom study)",
@@ -206,6 +212,23 @@ def _count(text: str) -> int:
     return value
 
 
+def _retention(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.7 <= value <= 0.99:
+        raise argparse.ArgumentTypeError(f"must be from 0.70 to 0.99, not {text!r}")
+    return value
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 36500:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days from 1 to 36500, "
+                                         f"not {text!r}")
+    return int(text)
+
+
 def _switch(text: str) -> bool:
     if text.lower() in ("on", "yes", "true", "1"):
         return True
@@ -214,8 +237,11 @@ def _switch(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"say on or off, not {text!r}")
 
 
+_SCHEDULER_NAMES = {"sm2": "SM-2", "fsrs": "FSRS"}
+
+
 def cmd_deck(args: argparse.Namespace) -> int:
-    from trainer.store.options import OPTIONS
+    from trainer.store.options import OPTIONS, SETTABLE
 
     if args.deck_command in ("create", "rename", "delete", "undelete"):
         return _manage_deck(args)
@@ -226,15 +252,21 @@ def cmd_deck(args: argparse.Namespace) -> int:
             say(f"{deck.name} [{deck.key}]: today {new} more new cards and {reviews} more "
                   "reviews than its limits")
             return 0
-        unknown = [o for o in args.unset if o not in OPTIONS]
+        unknown = [o for o in args.unset if o not in SETTABLE]
         if unknown:
-            raise UserError(f"no deck option {unknown[0]!r}; options: {', '.join(OPTIONS)}")
-        values = {o: getattr(args, o) for o in OPTIONS if getattr(args, o) is not None}
+            raise UserError(f"no deck option {unknown[0]!r}; options: {', '.join(SETTABLE)}")
+        values = {o: getattr(args, o) for o in SETTABLE if getattr(args, o) is not None}
         values |= dict.fromkeys(args.unset)
         found = store.set_deck_options(deck.id, **values) if values else store.deck_options(
             deck.id)
+        if args.scheduler is not None and args.scheduler != found.scheduler:
+            switched = store.switch_scheduler(deck.id, args.scheduler)
+            found = store.deck_options(deck.id)
+            say(f"{deck.name} [{deck.key}]: now scheduled by {_SCHEDULER_NAMES[args.scheduler]}"
+                f"; {switched.changed} of {switched.studied} studied cards rescheduled from "
+                "their history")
     say(f"{deck.name} [{deck.key}]")
-    for option in OPTIONS:
+    for option in (*OPTIONS, "scheduler", "desired_retention", "maximum_interval"):
         value = getattr(found, option)
         shown = ("on" if value else "off") if isinstance(value, bool) else value
         print(f"  {option:<22} {shown!s:<10} ({found.origin[option]})")

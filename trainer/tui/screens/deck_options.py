@@ -20,7 +20,10 @@ LABELS = {
     "bury_new_siblings": "Bury new siblings", "bury_review_siblings": "Bury review siblings",
     "leech_lapses": "Leech at lapses", "leech_action": "Leech action",
     "more_new": "More new cards today", "more_reviews": "More reviews today",
+    "scheduler": "Scheduler", "desired_retention": "Desired retention (FSRS)",
+    "maximum_interval": "Maximum interval (FSRS)",
 }
+SCHEDULER_CHOICES = [("SM-2 (classic)", "sm2"), ("FSRS", "fsrs")]
 
 
 class DeckOptionsScreen(TrainerModal[bool]):
@@ -53,6 +56,17 @@ class DeckOptionsScreen(TrainerModal[bool]):
                     else:
                         yield Select([("suspend it", "suspend"), ("only tag it", "tag")],
                                      value=value, allow_blank=False, id=name, compact=True)
+                    yield Label(f"({found.origin[name]})", classes="option-origin")
+            with Horizontal(classes="option-row"):
+                yield Label(LABELS["scheduler"], classes="option-label")
+                yield Select(SCHEDULER_CHOICES, value=found.scheduler, allow_blank=False,
+                             id="scheduler", compact=True)
+                yield Label(f"({found.origin['scheduler']})", classes="option-origin")
+            for name, value in (("desired_retention", f"{found.desired_retention:.2f}"),
+                                ("maximum_interval", str(found.maximum_interval))):
+                with Horizontal(classes="option-row"):
+                    yield Label(LABELS[name], classes="option-label")
+                    yield Input(value, id=name, classes="option-value", compact=True)
                     yield Label(f"({found.origin[name]})", classes="option-origin")
             yield Static(plain("Study more today", "bold"), id="options-more-title")
             for name in ("more_new", "more_reviews"):
@@ -89,15 +103,43 @@ class DeckOptionsScreen(TrainerModal[bool]):
             self.query_one("#options-problem", Static).update(plain(
                 "Leech at lapses: at least 1", "red"))
             return
+        fsrs_values = self._fsrs_values()
+        if fsrs_values is None:
+            return
+        values |= fsrs_values
+        scheduler = self.query_one("#scheduler", Select).value
         more_new, more_reviews = values.pop("more_new"), values.pop("more_reviews")
         assert isinstance(more_new, int) and isinstance(more_reviews, int)
         changed = {k: v for k, v in values.items() if v != getattr(self.current, k)}
         store = self.trainer.store
         if changed:
             store.set_deck_options(self.deck.id, **changed)
+        switched = scheduler != self.current.scheduler
+        if switched:  # every studied card's state under the other scheduler, from its history
+            store.switch_scheduler(self.deck.id, str(scheduler))
         if more_new or more_reviews:
             store.study_more(self.deck.id, new=more_new, reviews=more_reviews)
-        self.dismiss(bool(changed) or bool(more_new or more_reviews))
+        self.dismiss(bool(changed) or switched or bool(more_new or more_reviews))
+
+    def _fsrs_values(self) -> dict[str, object] | None:
+        """Desired retention and maximum interval as typed, or None (and a line) if not."""
+        problem = self.query_one("#options-problem", Static)
+        retention_field = self.query_one("#desired_retention", Input)
+        try:
+            retention = round(float(retention_field.value), 4)
+        except ValueError:
+            retention = -1.0
+        if not 0.7 <= retention <= 0.99:
+            problem.update(plain("Desired retention: from 0.70 to 0.99", "red"))
+            retention_field.focus()
+            return None
+        longest_field = self.query_one("#maximum_interval", Input)
+        longest = int(longest_field.value) if longest_field.value.strip().isdigit() else 0
+        if not 1 <= longest <= 36500:
+            problem.update(plain("Maximum interval: from 1 to 36,500 days", "red"))
+            longest_field.focus()
+            return None
+        return {"desired_retention": retention, "maximum_interval": longest}
 
     def action_close(self) -> None:
         self.dismiss(False)
