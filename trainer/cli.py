@@ -46,10 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer import card_commands, commands
+    from trainer import card_commands, commands, scheduler_commands
 
     commands.register(add)
     card_commands.register(add)
+    scheduler_commands.register(add)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
     return parser
 

@@ -257,6 +257,8 @@ class Store:
     set_deck_options = options.set_deck_options
     study_more = options.study_more
     switch_scheduler = switch.switch_scheduler
+    set_fitted_params = options.set_fitted_params
+    both_schedules = switch.both_schedules
     deck_params = scheduling.params_of_deck
     param_sets = scheduling.param_sets
     rebuild_states = replay.rebuild_states

@@ -113,6 +113,13 @@ def write_options(conn: Connection, deck_id: int, values: dict[str, Any]) -> Non
         conn.execute(option_t.insert().values(deck_id=deck_id, **values))
 
 
+def set_fitted_params(store: Store, deck_id: int, params_id: int | None) -> None:
+    """The deck's FSRS weights from now on: a fitted set (trainer optimize), or None for
+    FSRS's defaults."""
+    with store.transaction() as conn:
+        write_options(conn, deck_id, {"fitted_params_id": params_id})
+
+
 def study_more(store: Store, deck_id: int, *, new: int = 0, reviews: int = 0,
                day: date | None = None) -> tuple[int, int]:
     """Raise today's new and review limits of one deck; returns today's extra (new, reviews)."""

@@ -116,3 +116,25 @@ def switch_scheduler(store: Store, deck_id: int, scheduler: str) -> Switched:
             first = first if first is not None else row
             changed += 1
         return Switched(scheduler, changed, len(histories))
+
+
+def both_schedules(store: Store, deck_ids: list[int] | None,
+                   params: fsrs.FSRSParams) -> list[tuple[CardState, CardState]]:
+    """Every card in play (not suspended, not retired) as SM-2 and as FSRS with ``params``
+    would have it from its history: what the simulator starts from."""
+    from trainer.store.schema import state_t
+
+    query = select(card_t.c.id).join(state_t, state_t.c.card_id == card_t.c.id).where(
+        state_t.c.suspended.is_(False), state_t.c.retired.is_(False)).order_by(card_t.c.id)
+    if deck_ids is not None:
+        query = query.where(card_t.c.deck_id.in_(deck_ids))
+    out = []
+    with store.reading() as conn:
+        ids = list(conn.execute(query).scalars())
+        histories = _histories(conn, ids)
+    for cid in ids:
+        fresh = CardState(cid, 0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0)
+        rows = histories.get(cid, [])
+        out.append((history_state(fresh, rows, None, store.settings),
+                    history_state(fresh, rows, params, store.settings)))
+    return out

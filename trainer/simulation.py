@@ -1,0 +1,69 @@
+"""`trainer simulate`: the next days under SM-2 and under FSRS for the same simulated student,
+starting from the deck's real cards (trainer.scheduler.simulator does the simulating)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainer.scheduler import fsrs
+from trainer.scheduler.simulator import (
+    Day,
+    Model,
+    StartCard,
+    optimal_retention,
+    simulate,
+    workload_per_remembered,
+)
+from trainer.store import Store
+from trainer.store.history import answer_seconds
+from trainer.store.scheduling import last_review_day, memory
+
+DEFAULT_SECONDS = 10.0  # a answer's time when the log has none
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    days: int
+    retention: float
+    seconds_per_answer: float
+    new_per_day: int
+    cards: int
+    new_cards: int
+    sm2: list[Day]
+    fsrs: list[Day]
+    optimal_retention: float | None  # with --optimal
+
+
+def start_cards(store: Store, deck_ids: list[int] | None,
+                params: fsrs.FSRSParams) -> list[StartCard]:
+    today = store.today()
+    out = []
+    for as_sm2, as_fsrs in store.both_schedules(deck_ids, params):
+        last = last_review_day(as_sm2, store.settings)
+        if as_sm2.due is None or last is None:
+            out.append(StartCard(as_sm2.sm2, None, None, None, 0, 0))
+            continue
+        mem = memory(as_fsrs, params)
+        fsrs_due = as_fsrs.due if as_fsrs.due is not None else as_sm2.due
+        out.append(StartCard(as_sm2.sm2, mem.stability, mem.difficulty, (today - last).days,
+                             (as_sm2.due - today).days, (fsrs_due - today).days))
+    return out
+
+
+def forecast(store: Store, deck_ids: list[int] | None, *, days: int, retention: float,
+             new_per_day: int, weights: tuple[float, ...], seed: int = 0,
+             find_optimal: bool = False) -> Forecast:
+    params = fsrs.FSRSParams(weights, retention)
+    cards = start_cards(store, deck_ids, params)
+    model = Model(weights)
+    seconds = answer_seconds(store, deck_ids) or DEFAULT_SECONDS
+    runs = {name: simulate(cards, name, days, model=model, retention=retention,
+                           new_per_day=new_per_day, seconds_per_answer=seconds, seed=seed)
+            for name in ("sm2", "fsrs")}
+    best = (optimal_retention(cards, days, model=model, new_per_day=new_per_day, seed=seed)
+            if find_optimal else None)
+    return Forecast(days, retention, seconds, new_per_day, len(cards),
+                    sum(c.last is None for c in cards), runs["sm2"], runs["fsrs"], best)
+
+
+__all__ = ["Forecast", "forecast", "start_cards", "workload_per_remembered"]
