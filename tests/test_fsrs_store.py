@@ -197,3 +197,32 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
     assert (back.repetitions, back.easiness_x100, back.interval, back.due) == (
         sm2_state.repetitions, sm2_state.easiness_x100, sm2_state.interval, sm2_state.due)
     store.close()
+
+
+async def test_the_statistics_scheduler_tab_simulates_both_schedulers():
+    from helpers import basic_deck, import_bytes
+
+    from tests.tui_helpers import make_app, settle
+    from trainer.store import open_store
+
+    clock = Clock()
+    store = open_store(None, clock=clock)
+    import_bytes(store, basic_deck("one", 30, "Deck one"))
+    for card in store.deck_cards(store.find_deck("one").id)[:10]:
+        store.record_review(card.id, 4)
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        pane = app.screen.query_one("#stats-scheduler")
+        shown = str(pane.render())
+        assert "The next 60 days" in shown and "30 cards, 20 new" in shown
+        assert "Reviews a day, SM-2" in shown and "Reviews a day, FSRS at 0.90" in shown
+        assert "desired retention of 0." in shown
+        assert pane.size.width > 80
+    store.close()

@@ -102,24 +102,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from trainer.scheduler.fsrs import DEFAULT_WEIGHTS
     from trainer.scheduler.simulator import workload_per_remembered
-    from trainer.simulation import forecast
+    from trainer.simulation import deck_forecast
 
     with open_from_args(args) as store:
         ids, what = _decks(store, args.deck)
-        first = ids[0] if ids else None
-        options = store.deck_options(first) if first is not None else None
-        weights = DEFAULT_WEIGHTS  # the deck's fitted weights if it has them
-        if options is not None and options.fitted_params_id is not None:
-            weights = next(p.weights for p in store.param_sets()
-                           if p.id == options.fitted_params_id)
-        retention = args.retention or (options.desired_retention if options else 0.9)
-        new = args.new_per_day if args.new_per_day is not None else (
-            options.new_per_day if options else store.settings.new_per_day)
-        result = forecast(store, ids, days=args.days, retention=retention, new_per_day=new,
-                          weights=weights, seed=args.seed,
-                          find_optimal=True)
+        result = deck_forecast(store, ids[0] if ids else None, days=args.days,
+                               retention=args.retention, new_per_day=args.new_per_day,
+                               seed=args.seed)
     if not result.cards:
         raise UserError(f"trainer simulate: {what} has no cards to study")
     runs = {"SM-2": result.sm2, f"FSRS at {result.retention:.2f}": result.fsrs}

@@ -66,4 +66,23 @@ def forecast(store: Store, deck_ids: list[int] | None, *, days: int, retention: 
                     sum(c.last is None for c in cards), runs["sm2"], runs["fsrs"], best)
 
 
-__all__ = ["Forecast", "forecast", "start_cards", "workload_per_remembered"]
+def deck_forecast(store: Store, deck_id: int | None, *, days: int,
+                  retention: float | None = None, new_per_day: int | None = None,
+                  seed: int = 0) -> Forecast:
+    """The forecast for one deck (every deck with None), with what is not given taken from
+    the deck: its desired retention, its new cards a day, its fitted weights if it has them."""
+    options = store.deck_options(deck_id) if deck_id is not None else None
+    weights = fsrs.DEFAULT_WEIGHTS
+    if options is not None and options.fitted_params_id is not None:
+        weights = next(p.weights for p in store.param_sets()
+                       if p.id == options.fitted_params_id)
+    if retention is None:
+        retention = options.desired_retention if options else fsrs.DEFAULT_RETENTION
+    if new_per_day is None:
+        new_per_day = options.new_per_day if options else store.settings.new_per_day
+    return forecast(store, None if deck_id is None else [deck_id], days=days,
+                    retention=retention, new_per_day=new_per_day, weights=weights, seed=seed,
+                    find_optimal=True)
+
+
+__all__ = ["Forecast", "deck_forecast", "forecast", "start_cards", "workload_per_remembered"]

@@ -20,8 +20,8 @@ LABELS = {
     "bury_new_siblings": "Bury new siblings", "bury_review_siblings": "Bury review siblings",
     "leech_lapses": "Leech at lapses", "leech_action": "Leech action",
     "more_new": "More new cards today", "more_reviews": "More reviews today",
-    "scheduler": "Scheduler", "desired_retention": "Desired retention (FSRS)",
-    "maximum_interval": "Maximum interval (FSRS)",
+    "scheduler": "Scheduler", "desired_retention": "FSRS: retention",
+    "maximum_interval": "FSRS: longest interval",
 }
 SCHEDULER_CHOICES = [("SM-2 (classic)", "sm2"), ("FSRS", "fsrs")]
 

@@ -13,12 +13,15 @@ from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
 from trainer.render.words import clip, minutes, pct, plural, visible
 from trainer.rules import LEECH_LAPSES
+from trainer.simulation import deck_forecast
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
+from trainer.tui.widgets.scheduler_pane import SchedulerPane
 
+SIMULATED_DAYS = 60  # the Scheduler tab's forecast: a column a day
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "1y": "1 year",
                  "all": "All time"}
 
@@ -30,6 +33,7 @@ class StatsScreen(TrainerScreen[None]):
         Binding("2", "tab('forecast')", "Forecast", id="stats.tab2"),
         Binding("3", "tab('calendar')", "Calendar", id="stats.tab3"),
         Binding("4", "tab('cards')", "Cards", id="stats.tab4"),
+        Binding("5", "tab('scheduler')", "Scheduler", id="stats.tab5"),
         # the page keys scroll the figures at once, wherever the focus is
         Binding("pagedown", "scroll('scroll_page_down')", "Page down", show=False, priority=True,
                 id="stats.pagedown"),
@@ -45,6 +49,7 @@ class StatsScreen(TrainerScreen[None]):
         super().__init__()
         self.scope_value = "all"
         self.period = "1y"
+        self._simulated: str | None = None  # the scope the Scheduler tab shows
 
     def compose(self) -> ComposeResult:
         # the decks and tags join the scope list from the worker: no query on the UI thread
@@ -67,6 +72,8 @@ class StatsScreen(TrainerScreen[None]):
                 yield Static(id="stats-intervals")
                 yield Static(id="stats-hardest")
                 yield Static(id="stats-decks")
+            with TabPane("5 Scheduler", id="scheduler"), VerticalScroll():
+                yield SchedulerPane(id="stats-scheduler")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -94,6 +101,34 @@ class StatsScreen(TrainerScreen[None]):
         else:
             self.period = str(event.value)
         self.load()
+        self._simulated = None
+        if self.query_one(TabbedContent).active == "scheduler":
+            self.simulate()
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        # the simulation takes seconds on a large collection: only when its tab is opened
+        if event.pane.id == "scheduler" and self._simulated != self.scope_value:
+            self.simulate()
+
+    @work(thread=True, exclusive=True, group="stats-scheduler")
+    def simulate(self) -> None:
+        store, scope = self.trainer.store, self.scope_value
+        pane = self.query_one("#stats-scheduler", SchedulerPane)
+        deck = store.find_deck(scope[5:]) if scope.startswith("deck:") else None
+        label = deck.name if deck else "all decks" + (" (a tag's cards are simulated with "
+                                                      "their decks)" if scope != "all" else "")
+        options = store.deck_options(deck.id) if deck else None
+        scheduler = options.scheduler if options else None
+        fitted = None
+        if options is not None and options.fitted_params_id is not None:
+            found = next(p for p in store.param_sets() if p.id == options.fitted_params_id)
+            fitted = (f"fitted to {found.reviews:,} reviews"
+                      + (f" on {found.fitted_at:%Y-%m-%d}" if found.fitted_at else ""))
+        self.trainer.call_from_thread(pane.show, label, scheduler, fitted, None)
+        result = deck_forecast(store, deck.id if deck else None, days=SIMULATED_DAYS)
+        self._simulated = scope
+        self.trainer.call_from_thread(pane.show, label, scheduler, fitted, result)
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
