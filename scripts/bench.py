@@ -662,6 +662,8 @@ def main() -> int:
             import shutil
 
             shutil.rmtree(workdir, ignore_errors=True)
+        else:  # TRAINER_HOME=<it>/home-N trainer ... opens the collection of N cards
+            print(f"kept {workdir} (home-N: the collection of N cards)", file=sys.stderr)
     print()
     print(table())
     if args.scale:
