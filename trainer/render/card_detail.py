@@ -45,12 +45,14 @@ def state_line(state: CardState, retired: bool = False) -> str:
     flags = [f for f, on in (("suspended", state.suspended), ("retired", retired)) if on]
     if state.buried_until:
         flags.append(f"buried until {state.buried_until}")
+    memory = (f" · FSRS stability {state.stability:.1f}d, difficulty {state.difficulty:.1f}"
+              if state.stability is not None and state.difficulty is not None else "")
     return (f"repetitions {state.repetitions} · easiness {state.easiness_x100 / 100:.2f} · "
             f"interval {state.interval}d · due {_day(state.due)} · reviews {state.reviews} · "
-            f"lapses {state.lapses}" + (" · " + ", ".join(flags) if flags else ""))
+            f"lapses {state.lapses}{memory}" + (" · " + ", ".join(flags) if flags else ""))
 
 
-HISTORY_HEADER = f"{'day':<10}  {'kind':<10} {'grade':>5}  {'interval':>13}  {'easiness':>11}  time"
+HISTORY_HEADER = f"{'day':<10}  {'kind':<14} {'grade':>5}  {'interval':>13}  {'easiness':>11}  time"
 
 
 def history_lines(rows: list[ReviewRow]) -> list[str]:
@@ -60,10 +62,11 @@ def history_lines(rows: list[ReviewRow]) -> list[str]:
     for r in rows:
         answered = r.kind in ("scheduled", "repeat", "quiz")
         grade = str(r.quality) if answered else ""
+        kind = f"{r.kind} fsrs" if r.kind in ("scheduled", "switch") and r.params_id else r.kind
         ivl = f"{short_interval(r.before_interval)} → {short_interval(r.after_interval)}"
         ease = f"{r.before_easiness_x100 / 100:.2f} → {r.after_easiness_x100 / 100:.2f}"
         took = f"{r.answer_ms / 1000:.1f}s" if answered and r.answer_ms else ""
-        out.append(f"{r.study_day.isoformat():<10}  {r.kind:<10} {grade:>5}  {ivl:>13}  "
+        out.append(f"{r.study_day.isoformat():<10}  {kind:<14} {grade:>5}  {ivl:>13}  "
                    f"{ease:>11}  {took}".rstrip())
     return out
 

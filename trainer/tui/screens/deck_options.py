@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -114,12 +114,22 @@ class DeckOptionsScreen(TrainerModal[bool]):
         store = self.trainer.store
         if changed:
             store.set_deck_options(self.deck.id, **changed)
-        switched = scheduler != self.current.scheduler
-        if switched:  # every studied card's state under the other scheduler, from its history
-            store.switch_scheduler(self.deck.id, str(scheduler))
         if more_new or more_reviews:
             store.study_more(self.deck.id, new=more_new, reviews=more_reviews)
-        self.dismiss(bool(changed) or switched or bool(more_new or more_reviews))
+        if scheduler != self.current.scheduler:
+            # every studied card's state under the other scheduler, worked out from its
+            # history: seconds for a large deck, so in a thread, the dialog saying so
+            self.query_one("#options-problem", Static).update(plain(
+                f"Switching to {'FSRS' if scheduler == 'fsrs' else 'SM-2'}…",
+                "bold"))
+            self._switch(str(scheduler))
+            return
+        self.dismiss(bool(changed) or bool(more_new or more_reviews))
+
+    @work(thread=True, exclusive=True, group="switch")
+    def _switch(self, scheduler: str) -> None:
+        self.trainer.store.switch_scheduler(self.deck.id, scheduler)
+        self.trainer.call_from_thread(self.dismiss, True)
 
     def _fsrs_values(self) -> dict[str, object] | None:
         """Desired retention and maximum interval as typed, or None (and a line) if not."""
