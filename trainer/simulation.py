@@ -74,8 +74,7 @@ def deck_forecast(store: Store, deck_id: int | None, *, days: int,
     options = store.deck_options(deck_id) if deck_id is not None else None
     weights = fsrs.DEFAULT_WEIGHTS
     if options is not None and options.fitted_params_id is not None:
-        weights = next(p.weights for p in store.param_sets()
-                       if p.id == options.fitted_params_id)
+        weights = store.param_set(options.fitted_params_id).weights
     if retention is None:
         retention = options.desired_retention if options else fsrs.DEFAULT_RETENTION
     if new_per_day is None:

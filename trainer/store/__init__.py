@@ -261,6 +261,7 @@ class Store:
     both_schedules = switch.both_schedules
     deck_params = scheduling.params_of_deck
     param_sets = scheduling.param_sets
+    param_set = scheduling.stored_param_set
     rebuild_states = replay.rebuild_states
     rollup_rows = replay.rollup_rows
 

@@ -170,6 +170,12 @@ def params_of_deck(store: Store, deck_id: int) -> fsrs.FSRSParams | None:
         return deck_params(conn, chosen, store.cache)
 
 
+def stored_param_set(store: Store, params_id: int) -> ParamSet:
+    """One stored parameter set."""
+    with store.reading() as conn:
+        return param_set(conn, params_id)
+
+
 def param_sets(store: Store) -> list[ParamSet]:
     """Every stored parameter set, oldest first."""
     with store.reading() as conn:

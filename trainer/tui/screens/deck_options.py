@@ -39,6 +39,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
         super().__init__()
         self.deck = deck
         self.current: DeckOptions | None = None
+        self.switching = False  # the dialog waits for the switch: no second save, no cancel
 
     def compose(self) -> ComposeResult:
         found = self.current = self.trainer.store.deck_options(self.deck.id)
@@ -86,6 +87,8 @@ class DeckOptionsScreen(TrainerModal[bool]):
 
     def action_save(self) -> None:
         assert self.current is not None
+        if self.switching:
+            return
         values: dict[str, object] = {}
         for name in (*NUMBERS, "more_new", "more_reviews"):
             field = self.query_one(f"#{name}", Input)
@@ -122,6 +125,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
             self.query_one("#options-problem", Static).update(plain(
                 f"Switching to {'FSRS' if scheduler == 'fsrs' else 'SM-2'}…",
                 "bold"))
+            self.switching = True
             self._switch(str(scheduler))
             return
         self.dismiss(bool(changed) or bool(more_new or more_reviews))
@@ -152,4 +156,5 @@ class DeckOptionsScreen(TrainerModal[bool]):
         return {"desired_retention": retention, "maximum_interval": longest}
 
     def action_close(self) -> None:
-        self.dismiss(False)
+        if not self.switching:
+            self.dismiss(False)

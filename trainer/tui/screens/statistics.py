@@ -122,7 +122,7 @@ class StatsScreen(TrainerScreen[None]):
         scheduler = options.scheduler if options else None
         fitted = None
         if options is not None and options.fitted_params_id is not None:
-            found = next(p for p in store.param_sets() if p.id == options.fitted_params_id)
+            found = store.param_set(options.fitted_params_id)
             fitted = (f"fitted to {found.reviews:,} reviews"
                       + (f" on {found.fitted_at:%Y-%m-%d}" if found.fitted_at else ""))
         self.trainer.call_from_thread(pane.show, label, scheduler, fitted, None)
