@@ -481,6 +481,7 @@ def fresh_copy(path: Path, to: Path) -> Path:
 
 SIDE_BY_SIDE = {  # figure -> (goal as a ratio to Anki, what it is)
     "import_tsv": (0.6, "import the TSV into a new collection, whole process"),
+    "import_apkg": (1.0, "import Anki's package of it (scheduling, history), whole process"),
     "deck_stats": (0.5, "statistics, the deck (every card), 1 year"),
     "tag_stats": (0.5, "statistics, one tag (a tenth of the cards), 1 year"),
     "all_stats": (0.7, "statistics, all decks, 1 year"),
@@ -489,8 +490,10 @@ SIDE_BY_SIDE = {  # figure -> (goal as a ratio to Anki, what it is)
     "search": (None, "search, the slowest of 7 browser queries"),
 }
 DERIVED = {"tag_vs_anki_deck": (0.5, "  the tag's statistics against Anki's of the deck"),
-           "import_tsv_memory": (0.8, "  the same, peak memory")}
-UNITS = {"import_tsv": (1, "s"), "import_tsv_memory": (1, "MB")}  # else seconds shown as ms
+           "import_tsv_memory": (0.8, "  the same, peak memory"),
+           "import_apkg_memory": (1.0, "  the same, peak memory")}
+UNITS = {"import_tsv": (1, "s"), "import_tsv_memory": (1, "MB"), "import_apkg": (1, "s"),
+         "import_apkg_memory": (1, "MB")}  # else seconds shown as ms
 RATIOS: list[dict] = []
 
 
@@ -502,6 +505,10 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
     built = run_anki("build", col, f"{corpus}|{db}")
     emit("anki_import", n, built["import_s"], "s")
     print(f"  Anki collection: {built['cards']:,} cards, {built['reviews']:,} reviews",
+          file=sys.stderr)
+    package = workdir / f"anki-{n}.apkg"
+    exported = run_anki("export_apkg", col, str(package))
+    print(f"  Anki package: {exported['notes']:,} notes, {package.stat().st_size / 1e6:.1f} MB",
           file=sys.stderr)
 
     def whole_process(run: Callable[[], dict]) -> dict:
@@ -515,6 +522,10 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
             fresh_copy(workdir / "nothing", fresh)  # no database yet
             return whole_process(lambda: run_phase("import", f"sqlite:///{fresh}", env,
                                                    str(corpus)))
+        if name == "import_apkg":
+            fresh = fresh_copy(workdir / "nothing", workdir / "import-trainer.db")
+            return whole_process(lambda: run_phase("import", f"sqlite:///{fresh}", env,
+                                                   str(package)))
         if name.startswith("study_cycle"):
             copy = fresh_copy(db, workdir / "cycle-trainer.db")
             out = run_phase("cycle", f"sqlite:///{copy}", env,
@@ -528,6 +539,9 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
         if name == "import_tsv":
             fresh = fresh_copy(workdir / "nothing", workdir / "import-anki.anki2")
             return whole_process(lambda: run_anki("import", fresh, str(corpus)))
+        if name == "import_apkg":
+            fresh = fresh_copy(workdir / "nothing", workdir / "import-anki.anki2")
+            return whole_process(lambda: run_anki("import_apkg", fresh, str(package)))
         if name.startswith("study_cycle"):
             out = run_anki("cycle", fresh_copy(col, workdir / "cycle-anki.anki2"))
             return {"s": out["median_s"], "p99_s": out["p99_s"], "rss": out["rss_growth_mb"]}
@@ -551,7 +565,9 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
     derived = {"tag_stats": ("tag_vs_anki_deck", [
         (o, d) for (o, _), (_, d) in zip(seen["tag_stats"], seen["deck_stats"], strict=True)]),
         "import_tsv": ("import_tsv_memory", [
-            ({"s": o["peak"]}, {"s": t["peak"]}) for o, t in seen["import_tsv"]])}
+            ({"s": o["peak"]}, {"s": t["peak"]}) for o, t in seen["import_tsv"]]),
+        "import_apkg": ("import_apkg_memory", [
+            ({"s": o["peak"]}, {"s": t["peak"]}) for o, t in seen["import_apkg"]])}
     seen = {k: v for name, pairs in seen.items() for k, v in (
         [(name, pairs), derived[name]] if name in derived else [(name, pairs)])}
     for name, pairs in seen.items():

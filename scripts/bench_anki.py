@@ -145,7 +145,41 @@ def import_only(col_path: str, corpus: str) -> dict:
     return {"cards": cards, "peak_mb": peak_mb()}
 
 
+def export_package(col_path: str, out: str) -> dict:
+    """The collection as an Anki package with its scheduling and review history, written by
+    Anki's own exporter: the package a student brings from Anki."""
+    from anki.collection import Collection, ExportAnkiPackageOptions
+
+    col = Collection(col_path)
+    notes = col.export_anki_package(out_path=out, options=ExportAnkiPackageOptions(
+        with_scheduling=True, with_deck_configs=False, with_media=False, legacy=False),
+        limit=None)
+    col.close()
+    return {"notes": notes, "peak_mb": peak_mb()}
+
+
+def import_package(col_path: str, package: str) -> dict:
+    """A new collection and the package imported with its scheduling, as Anki's File ›
+    Import does."""
+    from anki.collection import (
+        Collection,
+        ImportAnkiPackageOptions,
+        ImportAnkiPackageRequest,
+    )
+
+    col = Collection(col_path)
+    col.import_anki_package(ImportAnkiPackageRequest(
+        package_path=package, options=ImportAnkiPackageOptions(with_scheduling=True)))
+    cards = col.card_count()
+    col.close()
+    return {"cards": cards, "peak_mb": peak_mb()}
+
+
 def phase(name: str, col_path: str, extra: str) -> dict:
+    if name == "export_apkg":
+        return export_package(col_path, extra)
+    if name == "import_apkg":
+        return import_package(col_path, extra)
     if name == "build":
         corpus, trainer_db = extra.split("|")
         return build(col_path, corpus, trainer_db)

@@ -5,6 +5,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trainer.cli import main
 
@@ -519,3 +521,13 @@ def test_every_line_ending_reads_the_same_rows_and_line_numbers(ending):
     assert cards == [("one", "1", ["a::b::c", "x"]), ("two\nlines", "2", []),
                      ("🐉 three", "3", [])]
     assert deck.notes == ["line 7: skipped: needs a prompt and an answer"]
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="<&"), max_size=60))
+def test_text_without_markup_reads_as_the_parser_reads_it(text):
+    """Plain fields skip the HTML parser; what they read as is what the parser gives."""
+    from trainer.formats.html_text import html_to_text
+
+    if "[sound:" in text:
+        return
+    assert html_to_text(text) == html_to_text(text + "<b></b>")

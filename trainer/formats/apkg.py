@@ -16,6 +16,7 @@ import sqlite3
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from trainer.formats import protobuf
@@ -149,8 +150,10 @@ def _deck_names(con: sqlite3.Connection, new_layout: bool) -> dict[int, str]:
     return {int(did): d.get("name", "") for did, d in decks.items()}
 
 
-def _refs(template: str) -> list[tuple[str, str]]:
-    """(modifier, field) for each plain field reference, in order: 'type', 'cloze' or ''."""
+@lru_cache(maxsize=256)
+def _refs(template: str) -> tuple[tuple[str, str], ...]:
+    """(modifier, field) for each plain field reference, in order: 'type', 'cloze' or ''.
+    A note type's few templates serve every card: each is read once."""
     out = []
     for prefix, body in FIELD_REF.findall(template):
         if prefix:  # a conditional section marker, not a rendering
@@ -160,7 +163,7 @@ def _refs(template: str) -> list[tuple[str, str]]:
         modifier = parts[0].strip() if len(parts) > 1 else ""
         if field not in SPECIAL_FIELDS:
             out.append((modifier, field))
-    return out
+    return tuple(out)
 
 
 def _streak(reviews: list[tuple[int, int, int]]) -> int:

@@ -46,12 +46,21 @@ class _Text(HTMLParser):
 
 def html_to_text(html: str) -> tuple[str, list[str]]:
     """Plain text and the media files the HTML refers to (images, sounds)."""
+    if "<" not in html and "&" not in html and "[sound:" not in html:
+        # no markup, no entity, no sound: the parser would give the text back as it is
+        # (most fields of most decks; 20,000 fields took 0.2 s through the parser)
+        return _tidy(html), []
     media = SOUND.findall(html)
     html = SOUND.sub(lambda m: f"[sound: {m.group(1)}]", html)
     parser = _Text()
     parser.feed(html)
     parser.close()
-    text = "".join(parser.parts).replace("\xa0", " ")
+    return _tidy("".join(parser.parts)), media + parser.media
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("\xa0", " ")
+    if "\n" not in text:
+        return text.strip()
     lines = [line.strip() for line in text.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return text, media + parser.media
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

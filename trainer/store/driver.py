@@ -115,6 +115,21 @@ class DriverStatement:
         cursor.execute(self.sql, args)
         return cursor
 
+    def executemany(self, conn: Connection, many: list[dict[str, object]]) -> None:
+        """Run once for each of ``many`` in one DB-API executemany."""
+        value, defaults = self._value, self.defaults
+        if self.names is not None:
+            names = self.names
+            args: list[Any] = [tuple(value(p[n] if n in p else defaults[n]) for n in names)
+                               for p in many]
+        else:
+            args = [{k: value(v) for k, v in (defaults | p).items()} for p in many]
+        cursor = _cursor(conn)
+        try:
+            cursor.executemany(self.sql, args)
+        finally:
+            cursor.close()
+
     def one(self, conn: Connection, params: dict[str, object]) -> tuple[Any, ...] | None:
         """The first row, or None."""
         cursor = self.execute(conn, params)

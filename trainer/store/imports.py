@@ -25,7 +25,7 @@ from trainer.store import convert, driver
 from trainer.store.flags import set_retired
 from trainer.store.records import ImportCounts
 from trainer.store.replay import rebuild_rollup
-from trainer.store.reviews import set_state
+from trainer.store.reviews import SetState, set_states
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -255,14 +255,13 @@ def _write_one(
     if counts.added or to_update or counts.pruned or meta_changed or retire:
         _write_tags(conn, deck_id, deck, ids_by_key)
     tomorrow = store.today() + timedelta(days=1)
-    for card in with_state:
-        s = card.state
-        set_state(store, ids_by_key[card.key],
-                  SM2State.from_x100(s.repetitions, s.easiness_x100, s.interval) if s
-                  else SM2State(), s.due if s else None, kind="import",
-                  reviews=s.reviews if s else 0, lapses=s.lapses if s else 0,
-                  suspended=card.suspended, buried_until=tomorrow if card.buried else None,
-                  conn=conn)
+    new = SM2State()
+    set_states(store, conn, [
+        SetState(ids_by_key[card.key], s.repetitions, s.easiness_x100, s.interval, s.due,
+                 s.reviews, s.lapses, card.suspended, tomorrow if card.buried else None)
+        if s else SetState(ids_by_key[card.key], 0, new.easiness_x100, 0, None, 0, 0,
+                           card.suspended, tomorrow if card.buried else None)
+        for card in with_state for s in (card.state,)], kind="import")
     return counts
 
 

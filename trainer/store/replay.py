@@ -111,19 +111,19 @@ def rollup_rows(store: Store) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(select(rollup_t).order_by(*rollup_t.c))]
 
 
-_REVIEW_COLUMNS = (
+REVIEW_COLUMNS = (
     "card_id", "session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "answer_ms",
-    "lapse_updates_easiness", "params_id", *[f"before_{f}" for f in STATE_FIELDS],
-    *[f"after_{f}" for f in STATE_FIELDS],
+    "lapse_updates_easiness", "params_id", *[f"before_{f}" for f in LOGGED_FIELDS],
+    *[f"after_{f}" for f in LOGGED_FIELDS],
 )
 
 
-def _row_values(rows: Sequence[ReviewRow], sqlite: bool) -> list[tuple[Any, ...]]:
+def review_values(rows: Sequence[ReviewRow], sqlite: bool) -> list[tuple[Any, ...]]:
     """Plain tuples for the driver's cursor: on SQLite, times and days as the store keeps
     them (the driver's cursor converts nothing)."""
-    values = attrgetter(*_REVIEW_COLUMNS)
-    at, day = _REVIEW_COLUMNS.index("reviewed_at"), _REVIEW_COLUMNS.index("study_day")
-    dues = [i for i, c in enumerate(_REVIEW_COLUMNS) if c.endswith("_due")]
+    values = attrgetter(*REVIEW_COLUMNS)
+    at, day = REVIEW_COLUMNS.index("reviewed_at"), REVIEW_COLUMNS.index("study_day")
+    dues = [i for i, c in enumerate(REVIEW_COLUMNS) if c.endswith(("_due", "_buried_until"))]
     out = []
     for r in rows:
         row = list(values(r))
@@ -162,7 +162,7 @@ def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
     from trainer.store.log import rollup_upsert
 
     with store.transaction() as conn:
-        driver.bulk_insert(conn, review_t, _REVIEW_COLUMNS, _row_values(rows, sqlite))
+        driver.bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows, sqlite))
         conn.execute(
             update(state_t).where(state_t.c.card_id == bindparam("cid")).values(
                 {f: bindparam(f"s_{f}") for f in STATE_FIELDS}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS
 from trainer.scheduler import sm2
@@ -21,8 +21,9 @@ from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_state, state_of, statements
 from trainer.store.options import options_of_card
-from trainer.store.records import CardState
+from trainer.store.records import LOGGED_FIELDS, CardState, ReviewRow
 from trainer.store.scheduling import decide, params_id, scheduling_params
+from trainer.store.schema import review_t, state_t
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
@@ -175,6 +176,62 @@ def set_state(
         return write(conn)
     with store.transaction() as c:
         return write(c)
+
+
+@dataclass(frozen=True, slots=True)
+class SetState:
+    """One card's state as set_states sets it (what set_state takes, for many cards)."""
+
+    card_id: int
+    repetitions: int
+    easiness_x100: int
+    interval: int
+    due: date | None
+    reviews: int
+    lapses: int
+    suspended: bool
+    buried_until: date | None
+
+
+def set_states(store: Store, conn: Connection, changes: list[SetState], kind: str,
+               at: datetime | None = None) -> None:
+    """set_state for many cards inside the caller's transaction: their states read in
+    chunks, the log rows inserted and the states updated in one executemany each. An Anki
+    package of 10,000 cards took 0.75 s one card at a time."""
+    from trainer.store.driver import bulk_insert, chunks
+    from trainer.store.log import STATE_COLUMNS
+    from trainer.store.replay import REVIEW_COLUMNS, review_values
+
+    if kind not in STATE_KINDS:
+        raise ValueError("set_states is for import and reset rows")
+    if not changes:
+        return
+    moment = convert.utc(at or store.now())
+    day, hour = study_day(moment, store.settings), store.hour_of(moment)
+    lapse_rule = store.settings.lapse_updates_easiness
+    before: dict[int, CardState] = {}
+    for chunk in chunks([c.card_id for c in changes]):
+        for row in conn.execute(select(*[state_t.c[c] for c in STATE_COLUMNS]).where(
+                state_t.c.card_id.in_(chunk))):
+            before[row[0]] = state_of(tuple(row))
+    rows, updates = [], []
+    for c in changes:
+        b = before[c.card_id]
+        a = replace(b, repetitions=c.repetitions, easiness_x100=c.easiness_x100,
+                    interval=c.interval, due=c.due, reviews=c.reviews, lapses=c.lapses,
+                    suspended=c.suspended,
+                    buried_until=c.buried_until if c.buried_until is not None
+                    else b.buried_until, stability=None, difficulty=None)
+        rows.append(ReviewRow(
+            card_id=c.card_id, reviewed_at=moment, study_day=day, hour=hour, quality=0,
+            kind=kind, lapse_updates_easiness=lapse_rule,
+            **{f"before_{f}": getattr(b, f) for f in LOGGED_FIELDS},
+            **{f"after_{f}": getattr(a, f) for f in LOGGED_FIELDS}))
+        updates.append({"cid": c.card_id} | {f"s_{f}": getattr(a, f) for f in LOGGED_FIELDS}
+                       | {"s_last_reviewed": a.last_reviewed})
+    bulk_insert(conn, review_t, REVIEW_COLUMNS,
+                review_values(rows, store.dialect == "sqlite"))
+    statements(store, conn).update_state.executemany(conn, updates)
 
 
 def reset_card(store: Store, card_id: int) -> int:
