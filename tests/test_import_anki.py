@@ -8,6 +8,8 @@ from pathlib import Path
 
 import genanki
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from trainer.cli import main
@@ -346,3 +348,26 @@ def test_an_anki_deck_round_trips_through_toml_and_csv(cfg, tmp_path, capsys):
     after = imported(cfg / "trainer.db")
     assert {k: (c["entry"], c["content_hash"], c["repetitions"]) for k, c in after.items()} == {
         k: (c["entry"], c["content_hash"], c["repetitions"]) for k, c in before.items()}
+
+
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 3, 4]), st.sampled_from([0, 1, 2, 3, 4])),
+                max_size=30))
+def test_the_streak_read_oldest_first_is_the_rule_read_newest_first(reviews):
+    """The revlog streams past oldest first; SM-2's n is defined newest first."""
+    from trainer.formats.apkg import _streak
+
+    def newest_first(rows):
+        passed, learned = 0, False
+        for _rid, ease, rtype in reversed(rows):
+            if rtype in (3, 4) or ease == 0:
+                continue
+            if ease == 1:
+                break
+            if rtype == 1:
+                passed += 1
+            else:
+                learned = True
+        return passed + learned
+
+    rows = [(i, ease, rtype) for i, (ease, rtype) in enumerate(reviews)]
+    assert _streak(rows) == newest_first(rows)
