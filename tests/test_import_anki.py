@@ -371,3 +371,24 @@ def test_the_streak_read_oldest_first_is_the_rule_read_newest_first(reviews):
 
     rows = [(i, ease, rtype) for i, (ease, rtype) in enumerate(reviews)]
     assert _streak(rows) == newest_first(rows)
+
+
+def test_the_extracted_collection_never_stays_behind(tmp_path, monkeypatch):
+    """The collection is read from a private temporary file, unlinked once open: nothing is
+    left in the temporary directory, whether the package reads or not."""
+    import tempfile
+
+    from trainer.formats.apkg import parse_apkg
+    from trainer.formats.errors import DeckError
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    decks = parse_apkg((DATA / "current.apkg").read_bytes(), "current.apkg",
+                       lambda m: m.date())
+    assert decks and list(scratch.iterdir()) == []
+    bad = _zip(tmp_path, {"collection.anki2": b"not sqlite at all" * 100},
+               compression=zipfile.ZIP_STORED)
+    with pytest.raises(DeckError):
+        parse_apkg(bad.read_bytes(), "bad.apkg", lambda m: m.date())
+    assert list(scratch.iterdir()) == []

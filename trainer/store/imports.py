@@ -222,12 +222,6 @@ def _write_one(
                 to_move.append({"b_id": found[0], "position": position,
                                 "import_hash": chash if found[1] == chash else found[3]})
     flush()
-    if counts.added:
-        conn.execute(insert(state_t).from_select(
-            ["card_id"],
-            select(card_t.c.id).where(card_t.c.deck_id == deck_id,
-                                      ~card_t.c.id.in_(select(state_t.c.card_id))),
-        ))
     if to_update:
         fields: dict[str, Any] = {k: bindparam(k) for k in to_update[0]
                                   if k not in ("b_id", "deck_id")}
@@ -261,7 +255,13 @@ def _write_one(
                  s.reviews, s.lapses, card.suspended, tomorrow if card.buried else None)
         if s else SetState(ids_by_key[card.key], 0, new.easiness_x100, 0, None, 0, 0,
                            card.suspended, tomorrow if card.buried else None)
-        for card in with_state for s in (card.state,)], kind="import")
+        for card in with_state for s in (card.state,)], kind="import", fresh=True)
+    if counts.added:  # the other new cards' states: a new card's
+        conn.execute(insert(state_t).from_select(
+            ["card_id"],
+            select(card_t.c.id).where(card_t.c.deck_id == deck_id,
+                                      ~card_t.c.id.in_(select(state_t.c.card_id))),
+        ))
     return counts
 
 
