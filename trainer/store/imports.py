@@ -247,7 +247,7 @@ def _write_one(
         counts.missing = []
     # a family's tags are rewritten every time: a card that moved in keeps its old deck's
     if counts.added or to_update or counts.pruned or meta_changed or retire:
-        _write_tags(conn, deck_id, deck, ids_by_key)
+        _write_tags(conn, deck_id, deck, ids_by_key, counts.new_deck)
     tomorrow = store.today() + timedelta(days=1)
     new = SM2State()
     set_states(store, conn, [
@@ -257,10 +257,13 @@ def _write_one(
                            card.suspended, tomorrow if card.buried else None)
         for card in with_state for s in (card.state,)], kind="import", fresh=True)
     if counts.added:  # the other new cards' states: a new card's
+        # in id order: read through the (deck, entry) index they came in entry order, and a
+        # million states inserted at random places took 9 s instead of 0.8
         conn.execute(insert(state_t).from_select(
             ["card_id"],
             select(card_t.c.id).where(card_t.c.deck_id == deck_id,
-                                      ~card_t.c.id.in_(select(state_t.c.card_id))),
+                                      ~card_t.c.id.in_(select(state_t.c.card_id)))
+            .order_by(card_t.c.id),
         ))
     return counts
 
@@ -311,14 +314,19 @@ def _retire(conn: Connection, ids_by_key: dict[str, int], keys_in_file: set[str]
 
 
 def _write_tags(
-    conn: Connection, deck_id: int, deck: ParsedDeck, ids_by_key: dict[str, int]
+    conn: Connection, deck_id: int, deck: ParsedDeck, ids_by_key: dict[str, int],
+    new_deck: bool = False,
 ) -> None:
     """Effective tags (the deck's and the card's) for every card of the deck, rewritten; the
-    leech tag trainer gave a card stays."""
-    in_deck = select(card_t.c.id).where(card_t.c.deck_id == deck_id)
-    leeches = set(conn.execute(select(tag_t.c.card_id).where(
-        tag_t.c.tag == LEECH_TAG, tag_t.c.card_id.in_(in_deck))).scalars())
-    conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(in_deck), tag_t.c.tag != LEECH_TAG))
+    leech tag trainer gave a card stays. A new deck's cards have none to read or delete
+    (the two statements took 2.5 s at a million cards)."""
+    leeches: set[int] = set()
+    if not new_deck:
+        in_deck = select(card_t.c.id).where(card_t.c.deck_id == deck_id)
+        leeches = set(conn.execute(select(tag_t.c.card_id).where(
+            tag_t.c.tag == LEECH_TAG, tag_t.c.card_id.in_(in_deck))).scalars())
+        conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(in_deck),
+                                         tag_t.c.tag != LEECH_TAG))
     rows = []
     for card in deck.cards:
         cid = ids_by_key[card.key]
