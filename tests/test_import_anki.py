@@ -392,3 +392,28 @@ def test_the_extracted_collection_never_stays_behind(tmp_path, monkeypatch):
     with pytest.raises(DeckError):
         parse_apkg(bad.read_bytes(), "bad.apkg", lambda m: m.date())
     assert list(scratch.iterdir()) == []
+
+
+def test_a_package_with_review_state_imports_on_every_backend(db_url):
+    """The imported states and their log rows go in by the bulk path on SQLite and
+    PostgreSQL alike: every card's state as expected, and the log replays to it."""
+    from tests.helpers import import_files
+    from trainer.settings import Settings
+    from trainer.store import open_store
+
+    store = open_store(db_url, settings=Settings(timezone="UTC"))
+    import_files(store, DATA / "current.apkg")
+    expected = {c["key"]: c for c in EXPECTED["cards"] if c["notetype"] != "Image Occlusion"}
+    seen = 0
+    for deck in store.deck_summaries().decks:
+        for card in store.deck_cards(deck.id):
+            e = expected[anki_key(card.key)]
+            s = store.state(card.id)
+            assert (s.reviews, s.lapses, s.suspended) == (e["reps"], e["lapses"],
+                                                          e["queue"] == -1)
+            assert (s.buried_until is not None) == (e["queue"] in (-2, -3))
+            assert (s.due is None) == (e["type"] == 0)
+            seen += 1
+    assert seen == len(expected)
+    assert store.rebuild_states() == 0
+    store.close()
