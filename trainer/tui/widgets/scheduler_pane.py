@@ -36,8 +36,9 @@ class SchedulerPane(Static):
             style="dim")
         runs = (("SM-2", forecast.sm2, "yellow"),
                 (f"FSRS at {forecast.retention:.2f}", forecast.fsrs, "green"))
+        # 70 columns: the tab fits an 80-column terminal
         text.append(f"\n{'':<14}{'reviews/day':>12}{'minutes/day':>12}{'remembered':>12}"
-                    f"{'answers per card remembered':>29}\n", style="dim")
+                    f"{'answers/remembered':>20}\n", style="dim")
         for name, days, style in runs:
             text.append(f"{name:<14}", style=style)
             text.append(_summary(days))
@@ -66,4 +67,4 @@ def _summary(days: list[Day]) -> Text:
     n = len(days)
     reviews, minutes = sum(d.reviews for d in days) / n, sum(d.minutes for d in days) / n
     return Text(f"{reviews:>12.1f}{minutes:>12.1f}{days[-1].remembered:>12,.0f}"
-                f"{workload_per_remembered(days):>29.2f}\n")
+                f"{workload_per_remembered(days):>20.2f}\n")
