@@ -125,13 +125,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     say(f"{what}: {result.cards:,} cards ({result.new_cards:,} new, {result.new_per_day} a "
         f"day), the next {result.days} days, {result.seconds_per_answer:.0f} s an answer "
         f"(seed {args.seed})")
+    # 72 columns; "remembered" is at the end of the period
     print(f"  {'scheduler':<14} {'reviews/day':>11} {'minutes/day':>11} "
-          f"{'remembered at the end':>22} {'answers per card remembered':>28}")
+          f"{'remembered':>11} {'answers/remembered':>19}")
     for name, days in runs.items():
         n = len(days)
         print(f"  {name:<14} {sum(d.reviews for d in days) / n:>11.1f} "
-              f"{sum(d.minutes for d in days) / n:>11.1f} {days[-1].remembered:>22,.0f} "
-              f"{workload_per_remembered(days):>28.2f}")
+              f"{sum(d.minutes for d in days) / n:>11.1f} {days[-1].remembered:>11,.0f} "
+              f"{workload_per_remembered(days):>19.2f}")
     print()
     print(f"  {'week':<6} {'SM-2 reviews/day':>17} {'FSRS reviews/day':>17} "
           f"{'SM-2 remembered':>16} {'FSRS remembered':>16}")
