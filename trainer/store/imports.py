@@ -23,9 +23,9 @@ from trainer.rules import LEECH_TAG
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import convert, driver
 from trainer.store.flags import set_retired
-from trainer.store.records import ImportCounts
+from trainer.store.records import CardState, ImportCounts
 from trainer.store.replay import rebuild_rollup
-from trainer.store.reviews import SetState, set_states
+from trainer.store.reviews import set_states
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -251,10 +251,10 @@ def _write_one(
     tomorrow = store.today() + timedelta(days=1)
     new = SM2State()
     set_states(store, conn, [
-        SetState(ids_by_key[card.key], s.repetitions, s.easiness_x100, s.interval, s.due,
-                 s.reviews, s.lapses, card.suspended, tomorrow if card.buried else None)
-        if s else SetState(ids_by_key[card.key], 0, new.easiness_x100, 0, None, 0, 0,
-                           card.suspended, tomorrow if card.buried else None)
+        CardState(ids_by_key[card.key], s.repetitions, s.easiness_x100, s.interval, s.due,
+                  s.reviews, s.lapses, card.suspended, tomorrow if card.buried else None)
+        if s else CardState(ids_by_key[card.key], 0, new.easiness_x100, 0, None, 0, 0,
+                            card.suspended, tomorrow if card.buried else None)
         for card in with_state for s in (card.state,)], kind="import", fresh=True)
     if counts.added:  # the other new cards' states: a new card's
         # in id order: read through the (deck, entry) index they came in entry order, and a

@@ -178,24 +178,11 @@ def set_state(
         return write(c)
 
 
-@dataclass(frozen=True, slots=True)
-class SetState:
-    """One card's state as set_states sets it (what set_state takes, for many cards)."""
-
-    card_id: int
-    repetitions: int
-    easiness_x100: int
-    interval: int
-    due: date | None
-    reviews: int
-    lapses: int
-    suspended: bool
-    buried_until: date | None
-
-
-def set_states(store: Store, conn: Connection, changes: list[SetState], kind: str,
+def set_states(store: Store, conn: Connection, changes: list[CardState], kind: str,
                at: datetime | None = None, *, fresh: bool = False) -> None:
-    """set_state for many cards inside the caller's transaction: their states read in
+    """set_state for many cards inside the caller's transaction (each change: the card's
+    schedule and flags as set_state takes them; a buried_until of None keeps the card's, and
+    last_reviewed and FSRS's memory are not set): their states read in
     chunks, the log rows inserted and the states updated in one executemany each (an Anki
     package of 10,000 cards took 0.75 s one card at a time). ``fresh``: cards just added,
     with no state row yet; theirs is inserted, from a new card's state, with nothing read."""
@@ -240,7 +227,7 @@ def set_states(store: Store, conn: Connection, changes: list[SetState], kind: st
         | {f"s_{f}": getattr(a, f) for f in LOGGED_FIELDS} for a in states])
 
 
-def _insert_fresh(conn: Connection, changes: list[SetState], kind: str, moment: datetime,
+def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment: datetime,
                   day: date, hour: int, lapse_rule: bool, sqlite: bool) -> None:
     """The log rows and states of cards just added, as plain tuples in the columns' order:
     through records and dataclasses.replace, 100,000 cards took 2 s more."""
