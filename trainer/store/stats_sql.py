@@ -305,14 +305,21 @@ class StatsQueries:
     def decks(self) -> list[Row]:
         """(deck id, key, name, cards, mature cards), by key."""
         s = state_t.c
-        return self._rows(self._cards(
-            select(deck_t.c.id, deck_t.c.key, deck_t.c.name,
-                   func.count().filter(s.retired.is_(False)),
-                   func.count().filter(self._mature_card()))
-            .select_from(deck_t.join(card_t, card_t.c.deck_id == deck_t.c.id)
-                         .join(state_t, s.card_id == card_t.c.id))
-            .group_by(deck_t.c.id, deck_t.c.key, deck_t.c.name)
-            .order_by(deck_t.c.key), s.card_id))
+        # On SQLite the states are read in card order, each card found by its id: the
+        # planner otherwise walks the (deck, entry) index and looks each state up at a random
+        # page, 1.1 s against 0.35 s at a million cards. (A unary + keeps SQLite from
+        # looking states up by their key.)
+        state_key = (literal_column("+card_state.card_id")
+                     if self.conn.dialect.name == "sqlite" else s.card_id)
+        counts = {deck_id: (cards, mature) for deck_id, cards, mature in self._rows(
+            self._cards(
+                select(card_t.c.deck_id, func.count().filter(s.retired.is_(False)),
+                       func.count().filter(self._mature_card()))
+                .select_from(state_t.join(card_t, card_t.c.id == state_key))
+                .group_by(card_t.c.deck_id), s.card_id))}
+        names = self._rows(select(deck_t.c.id, deck_t.c.key, deck_t.c.name).where(
+            deck_t.c.id.in_(list(counts))).order_by(deck_t.c.key))
+        return [(deck_id, key, name, *counts[deck_id]) for deck_id, key, name in names]
 
     def top_tags(self, limit: int) -> list[Row]:
         """(tag, cards) of the ``limit`` biggest tags, from the tag index alone."""
