@@ -98,6 +98,17 @@ class StatsQueries:
                 card_t.c.deck_id != deck_id).limit(1)).first()
             self._whole = elsewhere is None
 
+    def _only_deck(self) -> int | None:
+        """The deck that holds every card, when one does (and the scope is not a tag)."""
+        if self.tag is not None:
+            return None
+        first = self.conn.execute(select(card_t.c.deck_id).limit(1)).scalar()
+        if first is None or (self.deck_id is not None and first != self.deck_id):
+            return None
+        elsewhere = self.conn.execute(select(card_t.c.id).where(
+            card_t.c.deck_id != first).limit(1)).first()
+        return None if elsewhere is not None else int(first)
+
     def _scope_table(self) -> Table | None:
         """The scope's answers in the rollup's shape, grouped once for every figure: six
         figures each grouping a deck's part of a 1,000,000-answer log took 10.5 s, once 2.4 s.
@@ -344,13 +355,22 @@ class StatsQueries:
         recent = and_(r.study_day >= today - timedelta(days=29), r.study_day <= today,
                       r.kind == "scheduled", r.before_repetitions >= 2)
         counts = (func.count(), func.count().filter(r.quality >= PASS))
-        by_deck = (select(card_t.c.deck_id, *counts)
-                   .select_from(review_t.join(card_t, card_t.c.id == r.card_id))
-                   .where(recent).group_by(card_t.c.deck_id))
-        if self.deck_id is not None:
-            by_deck = by_deck.where(card_t.c.deck_id == self.deck_id)
-        for deck_id, t, p in self._rows(by_deck):
-            out[("deck", deck_id)] = (t, p)
+        only = self._only_deck()
+        if only is not None:
+            # one deck holds every card: its answers are all the answers, counted from the
+            # day index alone (joined to their cards, 0.6 s at a million cards: each card
+            # row looked up at a random page of a table that holds every card's text)
+            for t, p in self._rows(select(*counts).where(recent)):
+                if t:
+                    out[("deck", only)] = (t, p)
+        else:
+            by_deck = (select(card_t.c.deck_id, *counts)
+                       .select_from(review_t.join(card_t, card_t.c.id == r.card_id))
+                       .where(recent).group_by(card_t.c.deck_id))
+            if self.deck_id is not None:
+                by_deck = by_deck.where(card_t.c.deck_id == self.deck_id)
+            for deck_id, t, p in self._rows(by_deck):
+                out[("deck", deck_id)] = (t, p)
         if tags:
             # Every tag, filtered here: a condition on the tag makes SQLite walk the tag
             # index and probe the recent answers 250,000 times instead of the other way round.
