@@ -61,7 +61,7 @@ def test_fitted_fsrs_predicts_the_student_better_than_sm2(studied):
 
 def test_optimize_keeps_the_weights_with_their_date_and_reviews(studied):
     deck = studied.find_deck("d")
-    done = optimize(studied, [deck.id], ["d"])
+    done = optimize(studied, [deck.id])
     kept = next(p for p in studied.param_sets() if p.id == done.params_id)
     assert kept.weights == done.weights != fsrs.DEFAULT_WEIGHTS
     assert kept.reviews == done.reviews >= MIN_REVIEWS
@@ -80,7 +80,7 @@ def test_too_short_a_history_is_refused_in_one_line(db_url):
         for cid in ids:
             store.record_review(cid, 4)
         clock.advance(days=7)
-    for run in (lambda: optimize(store, None, []), lambda: evaluate(store, None)):
+    for run in (lambda: optimize(store, None), lambda: evaluate(store, None)):
         with pytest.raises(UserError, match=f"at least {MIN_REVIEWS}") as err:
             run()
         assert "\n" not in str(err.value)

@@ -92,10 +92,10 @@ class Fitted:
     params_id: int
     weights: tuple[float, ...]
     reviews: int
-    decks: list[str]
+    rescheduled: list[int]  # the decks on FSRS, their cards' memory worked out again
 
 
-def optimize(store: Store, deck_ids: list[int] | None, deck_keys: list[str]) -> Fitted:
+def optimize(store: Store, deck_ids: list[int] | None) -> Fitted:
     """Fit FSRS to the decks' history (every deck's with None) and keep the weights as those
     decks' own; a deck already on FSRS has its cards' memory worked out again with them."""
     found = items(memory_histories(store, deck_ids))
@@ -106,11 +106,13 @@ def optimize(store: Store, deck_ids: list[int] | None, deck_keys: list[str]) -> 
         d.id for d in store.deck_summaries().decks]
     pid = store_fitted(store, deck_ids[0] if deck_ids and len(deck_ids) == 1 else None,
                        weights, len(found), store.now())
+    rescheduled = []
     for deck_id in targets:
         store.set_fitted_params(deck_id, pid)
         if store.deck_options(deck_id).scheduler == "fsrs":
             store.switch_scheduler(deck_id, "fsrs")
-    return Fitted(pid, weights, len(found), deck_keys)
+            rescheduled.append(deck_id)
+    return Fitted(pid, weights, len(found), rescheduled)
 
 
 # -- evaluation ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from trainer.commands import open_from_args, say
+from trainer.commands import _retention, open_from_args, say
 from trainer.errors import UserError
 
 if TYPE_CHECKING:
@@ -35,12 +35,6 @@ def register(add: AddCommand) -> None:
     p.add_argument("--json", action="store_true", help="print JSON, every day")
 
 
-def _retention(text: str) -> float:
-    from trainer.commands import _retention as parse
-
-    return parse(text)
-
-
 def _days(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 3650:
         raise argparse.ArgumentTypeError(f"must be from 1 to 3650 days, not {text!r}")
@@ -65,11 +59,8 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         ids, what = _decks(store, args.deck)
-        keys = [store.deck(i).key for i in ids] if ids else []
-        done = optimize(store, ids, keys)
-        on_fsrs = [d.key for d in store.deck_summaries().decks
-                   if (ids is None or d.id in ids)
-                   and store.deck_options(d.id).scheduler == "fsrs"]
+        done = optimize(store, ids)
+        on_fsrs = [store.deck(i).key for i in done.rescheduled]
     say(f"FSRS fitted to {done.reviews:,} reviews of {what}: parameter set {done.params_id}")
     print("  weights: " + " ".join(f"{w:.4f}" for w in done.weights))
     if on_fsrs:

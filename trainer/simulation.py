@@ -12,7 +12,6 @@ from trainer.scheduler.simulator import (
     StartCard,
     optimal_retention,
     simulate,
-    workload_per_remembered,
 )
 from trainer.store import Store
 from trainer.store.history import answer_seconds
@@ -84,4 +83,3 @@ def deck_forecast(store: Store, deck_id: int | None, *, days: int,
                     find_optimal=True)
 
 
-__all__ = ["Forecast", "deck_forecast", "forecast", "start_cards", "workload_per_remembered"]

@@ -50,8 +50,11 @@ def resolve(store: Store, key: str, app: dict[str, Any], file: dict[str, Any]) -
     return DeckOptions(**values, origin=origin)
 
 
-def _read(conn: Connection, deck_ids: list[int] | None) -> dict[int, tuple[str, dict[str, Any],
-                                                                             dict[str, Any]]]:
+Stored = tuple[str, dict[str, Any], dict[str, Any]]  # deck key, set in trainer, deck file
+
+
+def stored_options(conn: Connection, deck_ids: list[int] | None) -> dict[int, Stored]:
+    """Each deck's key and its options as stored: set in trainer, and by its deck file."""
     query = select(deck_t.c.id, deck_t.c.key, deck_t.c.new_per_day, deck_t.c.reviews_per_day,
                    *[option_t.c[o] for o in (*OPTIONS, *SCHEDULING)]).outerjoin(
         option_t, option_t.c.deck_id == deck_t.c.id)
@@ -68,19 +71,19 @@ def _read(conn: Connection, deck_ids: list[int] | None) -> dict[int, tuple[str, 
 def all_options(store: Store, conn: Connection) -> dict[int, DeckOptions]:
     """Every deck's options, by deck id."""
     return {deck_id: resolve(store, key, app, file)
-            for deck_id, (key, app, file) in _read(conn, None).items()}
+            for deck_id, (key, app, file) in stored_options(conn, None).items()}
 
 
 def options_of_card(store: Store, conn: Connection, card_id: int) -> DeckOptions:
     """The options of a card's deck, inside the caller's transaction."""
     deck_id = conn.execute(select(card_t.c.deck_id).where(card_t.c.id == card_id)).scalar_one()
-    key, app, file = _read(conn, [deck_id])[deck_id]
+    key, app, file = stored_options(conn, [deck_id])[deck_id]
     return resolve(store, key, app, file)
 
 
 def deck_options(store: Store, deck_id: int) -> DeckOptions:
     with store.reading() as conn:
-        found = _read(conn, [deck_id])
+        found = stored_options(conn, [deck_id])
     if deck_id not in found:
         raise NotFound(f"no deck with id {deck_id}")
     key, app, file = found[deck_id]

@@ -22,7 +22,7 @@ from trainer.store import driver
 from trainer.store.convert import aware
 from trainer.store.errors import NotFound
 from trainer.store.log import log_change, read_state
-from trainer.store.options import _read, resolve, write_options
+from trainer.store.options import resolve, stored_options, write_options
 from trainer.store.records import CardState
 from trainer.store.scheduling import decide, params_id, scheduling_params
 from trainer.store.schema import card_t, review_t
@@ -81,7 +81,7 @@ def switch_scheduler(store: Store, deck_id: int, scheduler: str) -> Switched:
     session_id = f"switch-{uuid.uuid4().hex}"
     now = store.now()
     with store.transaction() as conn:
-        found = _read(conn, [deck_id])
+        found = stored_options(conn, [deck_id])
         if deck_id not in found:
             raise NotFound(f"no deck with id {deck_id}")
         key, app, file = found[deck_id]
