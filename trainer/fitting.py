@@ -76,6 +76,7 @@ def items(histories: list[MemoryHistory]) -> list[Item]:
 
 
 def _too_short(found: int, what: str) -> UserError:
+    # the CLI puts "trainer: " before it
     return UserError(f"{what}: {found} reviews to learn from; it needs at least {MIN_REVIEWS} "
                      "(scheduled reviews after each card's first, on a later day)")
 
@@ -100,7 +101,7 @@ def optimize(store: Store, deck_ids: list[int] | None) -> Fitted:
     decks' own; a deck already on FSRS has its cards' memory worked out again with them."""
     found = items(memory_histories(store, deck_ids))
     if len(found) < MIN_REVIEWS:
-        raise _too_short(len(found), "trainer optimize")
+        raise _too_short(len(found), "optimize")
     weights = fit(found)
     targets = deck_ids if deck_ids is not None else [
         d.id for d in store.deck_summaries().decks]
@@ -187,7 +188,7 @@ class Evaluation:
 def evaluate(store: Store, deck_ids: list[int] | None) -> Evaluation:
     found = items(memory_histories(store, deck_ids))
     if len(found) < MIN_REVIEWS:
-        raise _too_short(len(found), "trainer evaluate")
+        raise _too_short(len(found), "evaluate")
     size = math.ceil(len(found) / SPLITS)
     predicted: dict[str, list[float]] = {"SM-2": [], "FSRS (default)": [], "FSRS (fitted)": []}
     recalled: list[bool] = []
