@@ -95,19 +95,24 @@ def build(col_path: str, corpus: str, trainer_db: str) -> dict:
     real_today = datetime.now(UTC).date()
     rows = []
     used_ids: set[int] = set()
-    for (card_id, reviewed_at, quality, answer_ms, before_interval, after_interval,
-         after_easiness, before_reviews) in src.execute(
-            "select card_id, reviewed_at, quality, answer_ms, before_interval, after_interval,"
-            " after_easiness_x100, before_reviews from review where kind = 'scheduled'"
-            " order by card_id, id"):
-        at = datetime.fromisoformat(reviewed_at)
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=UTC)
-        rid = int(at.timestamp() * 1000)
+    # trainer's log keeps times as epoch milliseconds, kinds and maturities as codes, and
+    # only the state after each row: the interval before is the previous row's after
+    # (the codes of trainer.store.columns, written out: Anki's venv has no SQLAlchemy)
+    scheduled, repeat, quiz, new = 0, 1, 2, 0
+    for (kind, card_id, reviewed_at, quality, answer_ms, before_interval, after_interval,
+         after_easiness, maturity) in src.execute(
+            "select kind, card_id, reviewed_at, quality, answer_ms,"
+            " lag(after_interval, 1, 0) over (partition by card_id order by id),"
+            " after_interval, after_easiness_x100, maturity from review"
+            " where kind not in (?, ?) order by card_id, id",
+            (repeat, quiz)):
+        if kind != scheduled:
+            continue
+        rid = reviewed_at
         while rid in used_ids:  # revlog ids are unique milliseconds
             rid += 1
         used_ids.add(rid)
-        kind = 0 if before_reviews == 0 else (2 if quality < 3 else 1)
+        kind = 0 if maturity == new else (2 if quality < 3 else 1)
         rows.append((rid, anki_card[trainer_card[card_id]], -1, ease(quality), after_interval,
                      before_interval, after_easiness * 10, answer_ms, kind))
     db.executemany("insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time,"

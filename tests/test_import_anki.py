@@ -10,11 +10,12 @@ import genanki
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from trainer.cli import main
 from trainer.settings import Settings
 from trainer.store import open_store
+from trainer.store.schema import review_t
 from trainer.studyday import study_day
 
 DATA = Path(__file__).parent / "data" / "anki"
@@ -115,7 +116,7 @@ def test_imported_state_is_logged_and_replays(cfg):
     assert run("import", str(DATA / "current.apkg")) == 0
     store = open_store()
     with store.reading() as conn:
-        n = conn.execute(text("SELECT COUNT(*) FROM review WHERE kind = 'import'")).scalar()
+        n = conn.execute(select(func.count()).where(review_t.c.kind == "import")).scalar()
     # a row for every card with review state, and for every suspended or buried one, so that
     # replaying the log gives its flags too
     carried = [c for c in EXPECTED["cards"] if c["type"] != 0 or c["queue"] in (-1, -2, -3)]

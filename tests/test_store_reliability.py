@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from tests.helpers import make_store
 from trainer.errors import UserError
 from trainer.store import open_store
 from trainer.store.engine import head_revision
+from trainer.store.schema import review_t
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_DB = Path(__file__).parent / "data" / "v1.db"
@@ -78,8 +79,8 @@ def test_two_processes_recording_at_once_lose_nothing(db_url):
     store = open_store(url)
     with store.reading() as conn:
         by_session = dict(conn.execute(
-            text("SELECT session_id, COUNT(*) FROM review WHERE kind = 'scheduled'"
-                 " GROUP BY session_id")).all())
+            select(review_t.c.session_id, func.count()).where(review_t.c.kind == "scheduled")
+            .group_by(review_t.c.session_id)).all())
     assert by_session == {"a": 300, "b": 300}
     assert store.rebuild_states() == 0
     store.close()
@@ -375,4 +376,59 @@ def test_an_upgrade_from_any_older_revision_keeps_every_card_state_and_review(
         t: before[t] for t in ("deck", "card", "card_state", "card_tag")}
     assert after["review"] >= before["review"]
     assert {cid: store.state(cid) for cid in ids} == states
+    store.close()
+
+
+def test_the_compact_log_migrates_both_ways_and_keeps_every_state_before_and_after(db_url):
+    """0017 keeps only each log row's after-state: the state before every row, the review's
+    maturity, days and times must come out of the upgrade as they went in, and a downgrade
+    must write the old before columns back."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from tests.helpers import Clock
+    from trainer.store.engine import MIGRATIONS
+
+    clock = Clock()
+    store, ids = make_store(db_url, 4, clock=clock)
+    store.record_review(ids[0], 5, answer_ms=900, session_id="s")
+    store.record_review(ids[0], 4, kind="quiz", session_id="q")
+    store.record_review(ids[1], 1, session_id="s")
+    store.record_review(ids[1], 2, kind="repeat", session_id="s")
+    store.suspend(ids[2])
+    clock.advance(days=3)
+    store.record_review(ids[0], 2, session_id="s")
+    store.bury_until_tomorrow(ids[3])
+    history = {cid: store.card_history(cid) for cid in ids}
+    header, log = store.review_log()
+    states = {cid: store.state(cid) for cid in ids}
+    rollup = store.rollup_rows()
+    store.close()
+
+    engine = create_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+        old = [tuple(r) for r in connection.execute(text(
+            "SELECT card_id, kind, before_repetitions, before_interval, before_due, "
+            "before_suspended, before_buried_until, after_repetitions, study_day "
+            "FROM review ORDER BY id"))]
+    engine.dispose()
+    expected = [(r.card_id, r.kind, r.before_repetitions, r.before_interval, r.before_due,
+                 r.before_suspended, r.before_buried_until, r.after_repetitions, r.study_day)
+                for r in sorted((r for h in history.values() for r in h), key=lambda r: r.id)]
+    as_text = [tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row)
+               for row in expected]
+    assert [tuple(bool(v) if i == 5 else v for i, v in enumerate(row)) for row in old] in (
+        expected, as_text)
+
+    store = open_store(db_url)  # upgrades again
+    assert {cid: store.card_history(cid) for cid in ids} == history
+    assert store.review_log() == (header, log)
+    assert {cid: store.state(cid) for cid in ids} == states
+    assert store.rollup_rows() == rollup
+    assert store.rebuild_states() == 0
     store.close()

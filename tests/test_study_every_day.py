@@ -114,11 +114,12 @@ def test_a_day_never_introduces_more_new_cards_than_the_limit():
         while not session.finished:
             session.grade(5)
     with store.reading() as conn:
-        from sqlalchemy import text
+        from sqlalchemy import func, select
 
-        new_today = conn.execute(text(
-            "SELECT COUNT(*) FROM review WHERE kind = 'scheduled' AND before_reviews = 0"
-        )).scalar()
+        from trainer.store.schema import review_t
+
+        new_today = conn.execute(select(func.count()).where(
+            review_t.c.kind == "scheduled", review_t.c.maturity == "new")).scalar()
     untouched = sum(1 for c in store.deck_cards(one.id) if store.state(c.id).due is None and
                     not store.state(c.id).suspended and store.state(c.id).buried_until is None)
     assert new_today == 20 or (new_today < 20 and untouched == 0)  # the limit, or every card

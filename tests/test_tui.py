@@ -6,6 +6,7 @@ from textual.widgets import DataTable, Static
 
 from tests.helpers import Clock, basic_deck, import_bytes
 from tests.tui_helpers import DATA, make_app, settle, store_with, type_text
+from trainer.store.columns import KIND_CODES
 from trainer.tui.screens.deck_list import DeckListScreen
 from trainer.tui.screens.import_file import ImportScreen
 from trainer.tui.screens.quiz import QuizScreen
@@ -16,13 +17,19 @@ from trainer.tui.screens.too_small import TooSmallScreen
 
 
 def reviews(home, where: str = "1=1") -> list[tuple]:
+    """(card key, kind, grade) of every log row, read from the file as it is (kinds are kept
+    as codes: ``where`` may name them as 'kind')."""
+    for kind, code in KIND_CODES.items():
+        where = where.replace(f"'{kind}'", str(code))
     con = sqlite3.connect(home / "trainer.db")
     try:
-        return con.execute(
+        rows = con.execute(
             f"SELECT c.key, r.kind, r.quality FROM review r JOIN card c ON c.id = r.card_id "
             f"WHERE {where} ORDER BY r.id").fetchall()
     finally:
         con.close()
+    names = {code: kind for kind, code in KIND_CODES.items()}
+    return [(key, names[kind], quality) for key, kind, quality in rows]
 
 
 def reviews_ids(store) -> list[int]:

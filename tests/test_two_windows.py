@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import func, select
 from textual.widgets import Static
 
 from tests.helpers import Clock, basic_deck, import_bytes
@@ -15,6 +15,7 @@ from trainer.sessions import StudySession
 from trainer.settings import Settings
 from trainer.store import open_store
 from trainer.store.errors import GradedElsewhere, UndoRefused
+from trainer.store.schema import review_t
 from trainer.tui.screens.deck_list import DeckListScreen
 from trainer.tui.screens.study import StudyScreen
 
@@ -32,9 +33,10 @@ def two_sessions(url: str | None = None):
 
 def scheduled_twice_a_day(store) -> int:
     with store.reading() as conn:
-        return conn.execute(text(
-            "SELECT COUNT(*) FROM (SELECT card_id, study_day FROM review WHERE kind = "
-            "'scheduled' GROUP BY card_id, study_day HAVING COUNT(*) > 1) AS twice")).scalar()
+        twice = (select(review_t.c.card_id).where(review_t.c.kind == "scheduled")
+                 .group_by(review_t.c.card_id, review_t.c.study_day)
+                 .having(func.count() > 1).subquery())
+        return conn.execute(select(func.count()).select_from(twice)).scalar()
 
 
 def test_the_same_card_graded_in_two_windows_is_recorded_once(db_url):

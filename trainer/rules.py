@@ -21,6 +21,8 @@ CARD_KINDS: Final = get_args(CardKind)
 REVIEW_KINDS: Final = get_args(ReviewKind)
 MATURITIES: Final = get_args(Maturity)
 ANSWER_KINDS: Final[tuple[ReviewKind, ...]] = ("scheduled", "repeat", "quiz")  # rolled up
+# answers that change no state (a same-day repeat, a quiz)
+STATELESS_KINDS: Final[tuple[ReviewKind, ...]] = ("repeat", "quiz")
 # set a state outside the scheduler ("switch": a deck changed scheduler, and each card's
 # state under the new one, worked out from its history, was written)
 STATE_KINDS: Final[tuple[ReviewKind, ...]] = ("import", "reset", "reschedule", "switch")

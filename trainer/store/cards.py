@@ -17,7 +17,7 @@ from trainer.store import convert, schema
 from trainer.store.driver import DriverStatement, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.log import STATE_COLUMNS, state_of
-from trainer.store.records import Card, CardState, ReviewRow
+from trainer.store.records import LOGGED_FIELDS, Card, CardState, ReviewRow
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -134,8 +134,8 @@ def deck_history(store: Store, deck_id: int) -> dict[int, list[ReviewRow]]:
                 select(schema.Card.id).where(schema.Card.deck_id == deck_id)))
             .order_by(col(schema.Review.id))
         ).all()
-        for row in rows:
-            out.setdefault(row.card_id, []).append(convert.review(row))
+        for record in convert.reviews(rows):
+            out.setdefault(record.card_id, []).append(record)
     return out
 
 
@@ -146,20 +146,32 @@ def card_history(store: Store, card_id: int) -> list[ReviewRow]:
             select(schema.Review).where(schema.Review.card_id == card_id)
             .order_by(col(schema.Review.id))
         ).all()
-        return [convert.review(row) for row in rows]
+        return convert.reviews(rows)
 
 
 def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The whole review log with each card's deck and card key, oldest first: a header and
-    plain rows, for `trainer export-reviews`."""
+    plain rows, for `trainer export-reviews`. Each row has the state before it beside the
+    state after, as the log implies it (convert.reviews)."""
     review_t, card_t, deck_t = schema.review_t, schema.card_t, schema.deck_t
-    columns = [c for c in review_t.c if c.name != "card_id"]
+    after = [f"after_{f}" for f in LOGGED_FIELDS]
+    head = [c for c in review_t.c if c.name != "card_id" and c.name not in after]
     query = (
-        core_select(deck_t.c.key.label("deck"), card_t.c.key.label("card"), *columns)
+        core_select(deck_t.c.key.label("deck"), card_t.c.key.label("card"), review_t.c.card_id,
+                    *head, *[review_t.c[a] for a in after])
         .join(card_t, card_t.c.id == review_t.c.card_id)
         .join(deck_t, deck_t.c.id == card_t.c.deck_id)
         .order_by(review_t.c.id)
     )
+    kind_at = 3 + [c.name for c in head].index("kind")
+    befores = convert.Befores()
+    out = []
     with store.reading() as conn:
-        result = conn.execute(query)
-        return list(result.keys()), [tuple(r) for r in result]
+        for row in conn.execute(query):
+            values = tuple(row)
+            state = values[-len(after):]
+            before = befores.before(values[2], values[kind_at], state)
+            out.append((*values[:2], *values[3:-len(after)], *before, *state))
+    header = ["deck", "card", *[c.name for c in head], *[f"before_{f}" for f in LOGGED_FIELDS],
+              *after]
+    return header, out

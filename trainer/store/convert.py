@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import RowMapping
 
+from trainer.rules import STATELESS_KINDS
 from trainer.store import schema
-from trainer.store.records import Card, Deck, ReviewRow
+from trainer.store.records import LOGGED_FIELDS, NEW_LOGGED, Card, Deck, ReviewRow
 
 
 def utc(moment: datetime) -> datetime:
@@ -67,22 +69,50 @@ def card(row: schema.Card | RowMapping | dict[str, Any]) -> Card:
     )
 
 
-def review(row: schema.Review) -> ReviewRow:
+class Befores:
+    """The state before each log row, walking the log oldest first: the after-state of its
+    card's previous row that changed state (a repeat or quiz answer changes none, so its
+    before is its own after), or a new card's. The log keeps only after-states."""
+
+    NEW: tuple[Any, ...] = tuple(NEW_LOGGED.values())
+
+    def __init__(self) -> None:
+        self.states: dict[int, tuple[Any, ...]] = {}
+
+    def before(self, card_id: int, kind: str, after: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``after``: the row's after-state, fields in LOGGED_FIELDS order."""
+        if kind in STATELESS_KINDS:
+            return after
+        before = self.states.get(card_id, self.NEW)
+        self.states[card_id] = after
+        return before
+
+
+def reviews(rows: Iterable[schema.Review]) -> list[ReviewRow]:
+    """Log rows, oldest first, as records with the state before each (Befores)."""
+    befores = Befores()
+    out = []
+    for row in rows:
+        after = tuple(getattr(row, f"after_{f}") for f in LOGGED_FIELDS)
+        before = befores.before(row.card_id, row.kind, after)
+        out.append(review(row, dict(zip(LOGGED_FIELDS, before, strict=True))))
+    return out
+
+
+def review(row: schema.Review, before: Mapping[str, object]) -> ReviewRow:
     assert row.id is not None
     return ReviewRow(
         id=row.id, card_id=row.card_id, reviewed_at=utc(aware(row.reviewed_at)),  # type: ignore[arg-type]
         study_day=row.study_day, hour=row.hour, quality=row.quality, kind=row.kind,
-        before_repetitions=row.before_repetitions,
-        before_easiness_x100=row.before_easiness_x100, before_interval=row.before_interval,
-        before_due=row.before_due, before_reviews=row.before_reviews,
-        before_lapses=row.before_lapses, after_repetitions=row.after_repetitions,
+        after_repetitions=row.after_repetitions,
         after_easiness_x100=row.after_easiness_x100, after_interval=row.after_interval,
         after_due=row.after_due, after_reviews=row.after_reviews, after_lapses=row.after_lapses,
+        after_suspended=row.after_suspended, after_buried_until=row.after_buried_until,
         session_id=row.session_id, answer_ms=row.answer_ms,
         lapse_updates_easiness=row.lapse_updates_easiness,
-        before_stability=row.before_stability, before_difficulty=row.before_difficulty,
         after_stability=row.after_stability, after_difficulty=row.after_difficulty,
         params_id=row.params_id, action_id=row.action_id,
+        **{f"before_{f}": v for f, v in before.items()},  # type: ignore[arg-type]
     )
 
 

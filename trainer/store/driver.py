@@ -16,6 +16,8 @@ from typing import Any, cast
 from sqlalchemy import ClauseElement, Connection, Select, Table
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from trainer.store.columns import Coded
+
 AnySelect = Select[*tuple[Any, ...]]  # a select of any columns
 MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}", "named": ":p{}"}
 
@@ -95,7 +97,11 @@ class DriverStatement:
         self.sql = str(compiled)
         self.names = list(compiled.positiontup or ()) if compiled.positional else None
         self.sqlite = conn.dialect.name == "sqlite"
+        self.dialect = conn.dialect
         self.defaults = dict(compiled.params)  # literal values the statement binds itself
+        # the review log's columns keep days, times and names as integers (store.columns)
+        self.coded = {name: bind.type for name, bind in compiled.binds.items()
+                      if isinstance(bind.type, Coded)}
 
     def _value(self, value: object) -> object:
         if self.sqlite and isinstance(value, date):  # a datetime is a date too
@@ -104,26 +110,32 @@ class DriverStatement:
             return value.isoformat()
         return value
 
+    def _named(self, name: str, value: object) -> object:
+        coded = self.coded.get(name)
+        if coded is not None:
+            return coded.process_bind_param(value, self.dialect)
+        return self._value(value)
+
     def execute(self, conn: Connection, params: dict[str, object]) -> Any:
         """Run with ``params``; returns the open DB-API cursor (the caller closes it)."""
-        value, defaults = self._value, self.defaults
+        value, defaults = self._named, self.defaults
         args: object = (
-            tuple(value(params[n] if n in params else defaults[n]) for n in self.names)
+            tuple(value(n, params[n] if n in params else defaults[n]) for n in self.names)
             if self.names is not None
-            else {k: value(v) for k, v in (defaults | params).items()})
+            else {k: value(k, v) for k, v in (defaults | params).items()})
         cursor = _cursor(conn)
         cursor.execute(self.sql, args)
         return cursor
 
     def executemany(self, conn: Connection, many: list[dict[str, object]]) -> None:
         """Run once for each of ``many`` in one DB-API executemany."""
-        value, defaults = self._value, self.defaults
+        value, defaults = self._named, self.defaults
         if self.names is not None:
             names = self.names
-            args: list[Any] = [tuple(value(p[n] if n in p else defaults[n]) for n in names)
+            args: list[Any] = [tuple(value(n, p[n] if n in p else defaults[n]) for n in names)
                                for p in many]
         else:
-            args = [{k: value(v) for k, v in (defaults | p).items()} for p in many]
+            args = [{k: value(k, v) for k, v in (defaults | p).items()} for p in many]
         cursor = _cursor(conn)
         try:
             cursor.executemany(self.sql, args)

@@ -28,7 +28,7 @@ STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_re
 assert STATE_FIELDS[-2:] == ("stability", "difficulty")  # state_of unpacks them in this order
 _SET = (*LOGGED_FIELDS, "last_reviewed")
 _SCHEDULE = (*STATE_FIELDS, "last_reviewed")
-_LOGGED_KEYS = tuple((f, f"before_{f}", f"after_{f}") for f in LOGGED_FIELDS)
+_AFTER_KEYS = tuple((f, f"after_{f}") for f in LOGGED_FIELDS)
 
 
 def rollup_upsert(dialect: str) -> Any:
@@ -148,15 +148,15 @@ def log_change(
     _write_state(store, conn, after, before)
     day = study_day(at, store.settings)
     hour = store.hour_of(at)
+    grown = maturity(before.repetitions, before.interval, before.reviews, before.due)
     row: dict[str, object] = {
         "card_id": before.card_id, "session_id": session_id, "reviewed_at": convert.utc(at),
-        "study_day": day, "hour": hour, "quality": quality, "kind": kind,
+        "study_day": day, "hour": hour, "quality": quality, "kind": kind, "maturity": grown,
         "answer_ms": max(0, int(answer_ms)),
         "lapse_updates_easiness": store.settings.lapse_updates_easiness,
         "action_id": action_id, "params_id": params_id,
     }
-    for f, before_key, after_key in _LOGGED_KEYS:
-        row[before_key] = getattr(before, f)
+    for f, after_key in _AFTER_KEYS:
         row[after_key] = getattr(after, f)
     compiled = statements(store, conn)
     cursor = compiled.insert_review.execute(conn, row)
@@ -166,9 +166,7 @@ def log_change(
         cursor.close()
     if kind in ANSWER_KINDS:
         compiled.upsert_rollup.execute(conn, {
-            "r_day": day, "r_hour": hour,
-            "r_maturity": maturity(before.repetitions, before.interval, before.reviews,
-                                   before.due),
+            "r_day": day, "r_hour": hour, "r_maturity": grown,
             "r_kind": kind, "r_quality": quality, "r_count": 1, "r_ms": row["answer_ms"],
         }).close()
     return int(review_id)

@@ -48,7 +48,7 @@ def _not_buried(day: date) -> ColumnElement[bool]:
 
 def _studied_today(conn: Connection, day: date) -> dict[int, tuple[int, int]]:
     """(new cards introduced, reviews done) by scheduled answers on ``day``, per deck."""
-    is_new = and_(review_t.c.before_due.is_(None), review_t.c.before_reviews == 0)
+    is_new = review_t.c.maturity == "new"
     return {deck_id: (int(new or 0), int(reviews or 0)) for deck_id, new, reviews in
             conn.execute(select(card_t.c.deck_id, func.count().filter(is_new),
                                 func.count().filter(~is_new))

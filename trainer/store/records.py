@@ -79,6 +79,12 @@ STATE_FIELDS = ("repetitions", "easiness_x100", "interval", "due", "reviews", "l
                 "stability", "difficulty")
 FLAG_FIELDS = ("suspended", "buried_until")
 LOGGED_FIELDS = (*STATE_FIELDS, *FLAG_FIELDS)
+# a card with no log rows: the state before its first
+NEW_LOGGED: dict[str, object] = {
+    "repetitions": 0, "easiness_x100": sm2.INITIAL_EASINESS_X100, "interval": 0, "due": None,
+    "reviews": 0, "lapses": 0, "stability": None, "difficulty": None, "suspended": False,
+    "buried_until": None}
+assert tuple(NEW_LOGGED) == LOGGED_FIELDS
 
 
 @dataclass(frozen=True, slots=True)

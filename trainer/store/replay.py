@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -15,7 +14,7 @@ from trainer.rules import ANSWER_KINDS, FLAG_KINDS, STATE_KINDS, lapse, maturity
 from trainer.scheduler import sm2
 from trainer.settings import Settings
 from trainer.store import driver
-from trainer.store.convert import utc
+from trainer.store.columns import KIND_CODES, MATURITY_CODES, day_number, epoch_ms, stored
 from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, CardState, ReviewRow
 from trainer.store.scheduling import decide, params_of
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
@@ -90,12 +89,11 @@ def rebuild_rollup(conn: Connection) -> None:
     rows = conn.execute(
         select(
             review_t.c.study_day, review_t.c.hour, review_t.c.kind, review_t.c.quality,
-            review_t.c.answer_ms, review_t.c.before_repetitions, review_t.c.before_interval,
-            review_t.c.before_reviews, review_t.c.before_due,
+            review_t.c.answer_ms, review_t.c.maturity,
         ).where(review_t.c.kind.in_(ANSWER_KINDS))
     )
-    for day, hour, kind, quality, ms, reps, interval, reviews, due in rows:
-        key = (day, hour, maturity(reps, interval, reviews, due), kind, quality)
+    for day, hour, kind, quality, ms, grown in rows:
+        key = (day, hour, grown, kind, quality)
         entry = counts.setdefault(key, [0, 0])
         entry[0] += 1
         entry[1] += ms
@@ -112,29 +110,25 @@ def rollup_rows(store: Store) -> list[tuple[Any, ...]]:
 
 
 REVIEW_COLUMNS = (
-    "card_id", "session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "answer_ms",
-    "lapse_updates_easiness", "params_id", *[f"before_{f}" for f in LOGGED_FIELDS],
-    *[f"after_{f}" for f in LOGGED_FIELDS],
+    "card_id", "session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "maturity",
+    "answer_ms", "lapse_updates_easiness", "params_id", *[f"after_{f}" for f in LOGGED_FIELDS],
 )
 
 
-def review_values(rows: Sequence[ReviewRow], sqlite: bool) -> list[tuple[Any, ...]]:
-    """Plain tuples for the driver's cursor: on SQLite, times and days as the store keeps
-    them (the driver's cursor converts nothing)."""
-    values = attrgetter(*REVIEW_COLUMNS)
-    at, day = REVIEW_COLUMNS.index("reviewed_at"), REVIEW_COLUMNS.index("study_day")
-    dues = [i for i, c in enumerate(REVIEW_COLUMNS) if c.endswith(("_due", "_buried_until"))]
+def review_values(rows: Sequence[ReviewRow]) -> list[tuple[Any, ...]]:
+    """Plain tuples for the driver's cursor, with days, times, kinds and maturities as the
+    log keeps them (trainer.store.columns; the driver's cursor converts nothing)."""
     out = []
     for r in rows:
-        row = list(values(r))
-        row[at] = utc(row[at])
-        if sqlite:
-            row[at] = row[at].strftime(driver.SQLITE_DATETIME)
-            row[day] = row[day].isoformat()
-            for i in dues:
-                if row[i] is not None:
-                    row[i] = row[i].isoformat()
-        out.append(tuple(row))
+        out.append((
+            r.card_id, r.session_id, epoch_ms(r.reviewed_at), day_number(r.study_day), r.hour,
+            r.quality, KIND_CODES[r.kind],
+            MATURITY_CODES[maturity(r.before_repetitions, r.before_interval, r.before_reviews,
+                                    r.before_due)],
+            r.answer_ms, r.lapse_updates_easiness, r.params_id, r.after_repetitions,
+            r.after_easiness_x100, r.after_interval, stored(r.after_due), r.after_reviews,
+            r.after_lapses, r.after_stability, r.after_difficulty, r.after_suspended,
+            stored(r.after_buried_until)))
     return out
 
 
@@ -144,7 +138,6 @@ def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
 
     A year of history for 100,000 cards is a million rows: they go through the driver's
     executemany, as an import's cards do."""
-    sqlite = store.dialect == "sqlite"
     latest: dict[int, ReviewRow] = {}
     last_scheduled: dict[int, datetime] = {}
     cells: dict[tuple[Any, ...], list[int]] = {}
@@ -162,7 +155,7 @@ def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
     from trainer.store.log import rollup_upsert
 
     with store.transaction() as conn:
-        driver.bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows, sqlite))
+        driver.bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows))
         conn.execute(
             update(state_t).where(state_t.c.card_id == bindparam("cid")).values(
                 {f: bindparam(f"s_{f}") for f in STATE_FIELDS}

@@ -17,6 +17,7 @@ from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS
 from trainer.scheduler import sm2
 from trainer.scheduler.fsrs import FSRSParams
 from trainer.store import convert
+from trainer.store.columns import KIND_CODES, MATURITY_CODES, day_number, epoch_ms, whole_ms
 from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_state, state_of, statements
@@ -63,7 +64,7 @@ def record_review(
         raise ValueError(f"kind must be one of {ANSWER_KINDS}, not {kind!r}")
     if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
         raise ValueError(f"quality must be an int from 0 to 5, not {quality!r}")
-    at = answered_at or store.now()
+    at = whole_ms(answered_at or store.now())
     day = study_day(at, store.settings)
     with store.transaction() as conn:
         before = read_state(store, conn, card_id)
@@ -221,7 +222,7 @@ def set_states(store: Store, conn: Connection, changes: list[CardState], kind: s
             **{f"before_{f}": getattr(b, f) for f in LOGGED_FIELDS},
             **{f"after_{f}": getattr(a, f) for f in LOGGED_FIELDS}))
         states.append(a)
-    bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows, sqlite))
+    bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows))
     statements(store, conn).update_state.executemany(conn, [
         {"cid": a.card_id, "s_last_reviewed": a.last_reviewed}
         | {f"s_{f}": getattr(a, f) for f in LOGGED_FIELDS} for a in states])
@@ -231,28 +232,29 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment:
                   day: date, hour: int, lapse_rule: bool, sqlite: bool) -> None:
     """The log rows and states of cards just added, as plain tuples in the columns' order:
     through records and dataclasses.replace, 100,000 cards took 2 s more."""
-    from trainer.store.driver import SQLITE_DATETIME, bulk_insert
+    from trainer.store.driver import bulk_insert
     from trainer.store.replay import REVIEW_COLUMNS
 
-    head = ("session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "answer_ms",
-            "lapse_updates_easiness", "params_id")
-    assert ("card_id", *head, *[f"before_{f}" for f in LOGGED_FIELDS],
-                              *[f"after_{f}" for f in LOGGED_FIELDS]) == REVIEW_COLUMNS
+    head = ("session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "maturity",
+            "answer_ms", "lapse_updates_easiness", "params_id")
+    assert ("card_id", *head, *[f"after_{f}" for f in LOGGED_FIELDS]) == REVIEW_COLUMNS
     assert LOGGED_FIELDS == ("repetitions", "easiness_x100", "interval", "due", "reviews",
                              "lapses", "stability", "difficulty", "suspended", "buried_until")
 
     def stored(value: date | None) -> object:
         return value.isoformat() if sqlite and value is not None else value
 
-    common = ("", moment.strftime(SQLITE_DATETIME) if sqlite else moment, stored(day), hour,
-              0, kind, 0, lapse_rule, None,
-              0, sm2.INITIAL_EASINESS_X100, 0, None, 0, 0, None, None, False, None)
+    # a new card's row: its maturity before is "new"; days and times as the log keeps them
+    common = ("", epoch_ms(moment), day_number(day), hour, 0, KIND_CODES[kind],
+              MATURITY_CODES["new"], 0, lapse_rule, None)
     reviews, states = [], []
     for c in changes:
-        after = (c.repetitions, c.easiness_x100, c.interval, stored(c.due), c.reviews,
-                 c.lapses, None, None, c.suspended, stored(c.buried_until))
-        reviews.append((c.card_id, *common, *after))
-        states.append((c.card_id, *after))
+        due, buried = c.due, c.buried_until
+        reviews.append((c.card_id, *common, c.repetitions, c.easiness_x100, c.interval,
+                        None if due is None else day_number(due), c.reviews, c.lapses, None,
+                        None, c.suspended, None if buried is None else day_number(buried)))
+        states.append((c.card_id, c.repetitions, c.easiness_x100, c.interval, stored(due),
+                       c.reviews, c.lapses, None, None, c.suspended, stored(buried)))
     bulk_insert(conn, review_t, REVIEW_COLUMNS, reviews)
     bulk_insert(conn, state_t, ("card_id", *LOGGED_FIELDS), states)
 

@@ -14,6 +14,15 @@ from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
+from trainer.store.columns import (
+    KIND_CODES,
+    DayNumber,
+    EpochMillis,
+    KindCode,
+    MaturityCode,
+)
+
+QUIZ = KIND_CODES["quiz"]
 
 
 class Deck(SQLModel, table=True):
@@ -115,52 +124,50 @@ class CardState(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """The review log. Replaying it (trainer.store.replay) gives every card state."""
+    """The review log. Replaying it (trainer.store.replay) gives every card state.
+
+    A row keeps the card's state after it; the state before it is the after-state of the
+    card's previous row that changed state (not a repeat or quiz answer), or a new card's
+    (trainer.store.history.before_states). Days, times, kinds and maturities are small
+    integers (trainer.store.columns): this table grows with every answer."""
 
     __tablename__ = "review"
     __table_args__ = (
-        Index("ix_review_card", "card_id", "id"),
+        # a card's rows in order: SQLite keeps the rowid in the index entry
+        Index("ix_review_card", "card_id"),
         # covering: retention per deck and tag is read from the index alone
-        Index("ix_review_day", "study_day", "kind", "before_repetitions", "quality", "card_id"),
+        Index("ix_review_day", "study_day", "kind", "maturity", "quality", "card_id"),
         # quiz answers alone (the quiz statistics' index): one over every answer cost 26 MB
         # at a million reviews and a page in every grade's commit
-        Index("ix_review_quiz", "session_id", sqlite_where=text("kind = 'quiz'"),
-              postgresql_where=text("kind = 'quiz'")),
+        Index("ix_review_quiz", "session_id", sqlite_where=text(f"kind = {QUIZ}"),
+              postgresql_where=text(f"kind = {QUIZ}")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
     session_id: str = ""
-    reviewed_at: datetime
-    study_day: date
+    reviewed_at: datetime = Field(sa_type=EpochMillis)
+    study_day: date = Field(sa_type=DayNumber)
     hour: int  # local hour in the configured zone, for the hourly breakdown
     quality: int
-    kind: str
+    kind: str = Field(sa_type=KindCode)
+    # the card's maturity before it (rules.maturity): the statistics' young and mature
+    maturity: str = Field(sa_type=MaturityCode)
     answer_ms: int = 0
     lapse_updates_easiness: bool = False
-    before_repetitions: int
-    before_easiness_x100: int
-    before_interval: int
-    before_due: date | None = None
-    before_reviews: int = 0
-    before_lapses: int = 0
     after_repetitions: int
     after_easiness_x100: int
     after_interval: int
-    after_due: date | None = None
+    after_due: date | None = Field(default=None, sa_type=DayNumber)
     after_reviews: int = 0
     after_lapses: int = 0
     # the flags, so that replaying the log gives them too
-    before_suspended: bool = False
-    before_buried_until: date | None = None
     after_suspended: bool = False
-    after_buried_until: date | None = None
+    after_buried_until: date | None = Field(default=None, sa_type=DayNumber)
     # One key press can write several rows (a grade, the siblings it buries, the leech
     # action it triggers): they carry the first row's id here, and undo takes them together.
     # For a "leech" row, quality 1 means it added the card's leech tag.
     action_id: int | None = None
-    before_stability: float | None = None
-    before_difficulty: float | None = None
     after_stability: float | None = None
     after_difficulty: float | None = None
     # The FSRS parameter set that scheduled a "scheduled" row or that a "switch" row switched

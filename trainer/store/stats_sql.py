@@ -17,16 +17,13 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
-    Date,
     Integer,
     MetaData,
-    String,
     Table,
     and_,
     case,
     func,
     insert,
-    literal,
     literal_column,
     or_,
     select,
@@ -34,6 +31,7 @@ from sqlalchemy import (
 
 from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS, QUIZ_RIGHT
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
+from trainer.store.columns import KIND_CODES, DayNumber, KindCode, MaturityCode
 from trainer.store.driver import AnySelect
 from trainer.store.queue import in_play
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
@@ -42,15 +40,6 @@ if TYPE_CHECKING:
     from trainer.store import Store
 
 Row = tuple[Any, ...]
-
-# rules.maturity, on a review's "before" columns, in SQL
-MATURITY_SQL = case(
-    (and_(review_t.c.before_due.is_(None), review_t.c.before_reviews == 0), literal("new")),
-    (review_t.c.before_repetitions < 2, literal("learning")),
-    (review_t.c.before_interval < MATURE_DAYS, literal("young")),
-    else_=literal("mature"),
-)
-
 
 @contextmanager
 def queries(store: Store, deck_id: int | None, tag: str | None) -> Iterator[StatsQueries]:
@@ -119,18 +108,20 @@ class StatsQueries:
             return self._scope
         scope = Table(
             "trainer_scope_answers", MetaData(),
-            Column("study_day", Date), Column("hour", Integer), Column("maturity", String),
-            Column("kind", String), Column("quality", Integer), Column("count", Integer),
+            # typed as the log's columns it is filled from (codes, read back as names)
+            Column("study_day", DayNumber), Column("hour", Integer),
+            Column("maturity", MaturityCode), Column("kind", KindCode),
+            Column("quality", Integer), Column("count", Integer),
             Column("total_ms", Integer), prefixes=["TEMPORARY"],
         )
         scope.create(self.conn)
         self._scope = scope
         query = (
-            select(review_t.c.study_day, review_t.c.hour, MATURITY_SQL, review_t.c.kind,
+            select(review_t.c.study_day, review_t.c.hour, review_t.c.maturity, review_t.c.kind,
                    review_t.c.quality, func.count(), func.sum(review_t.c.answer_ms))
             .where(review_t.c.kind.in_(ANSWER_KINDS))
-            .group_by(review_t.c.study_day, review_t.c.hour, MATURITY_SQL, review_t.c.kind,
-                      review_t.c.quality)
+            .group_by(review_t.c.study_day, review_t.c.hour, review_t.c.maturity,
+                      review_t.c.kind, review_t.c.quality)
         )
         self.conn.execute(insert(scope).from_select(
             list(SCOPE_COLUMNS), self._cards(query, review_t.c.card_id)))
@@ -165,10 +156,14 @@ class StatsQueries:
             source.c.study_day <= today)
         lo: object
         now: object
-        cells = self._rows(query)
-        if self.conn.dialect.name == "sqlite":  # days as the ISO text SQLite keeps
+        if scope is not None:  # the scope's codes, read back as dates and names
+            cells: list[Row] = [tuple(r) for r in self.conn.execute(query)]
+            lo, now = start, today
+        elif self.conn.dialect.name == "sqlite":  # the rollup's days as the ISO text it keeps
+            cells = self._rows(query)
             lo, now = (start.isoformat() if start else None), today.isoformat()
         else:
+            cells = self._rows(query)
             lo, now = start, today
         # plain int sums in flat dicts: no list or tuple made for a cell that already has one
         today_n: dict[tuple[Any, ...], int] = {}
@@ -233,15 +228,16 @@ class StatsQueries:
 
     def quizzes(self) -> list[Row]:
         """(session_id, first study day, answers, right, first log id) per quiz."""
-        # `kind = 'quiz'` written out, so that the partial index of quiz answers answers it
-        # (a bound value would not match the index's condition); quizzes are few
+        # the quiz code written out, so that the partial index of quiz answers answers it
+        # (a bound value would not match the index's condition); quizzes are few, read
+        # through SQLAlchemy for their first day as a date
         query = (
             select(review_t.c.session_id, func.min(review_t.c.study_day), func.count(),
                    func.count().filter(review_t.c.quality >= QUIZ_RIGHT), func.min(review_t.c.id))
-            .where(review_t.c.kind == literal_column("'quiz'"))
+            .where(review_t.c.kind == literal_column(str(KIND_CODES["quiz"])))
             .group_by(review_t.c.session_id)
         )
-        return self._rows(self._cards(query, review_t.c.card_id))
+        return [tuple(r) for r in self.conn.execute(self._cards(query, review_t.c.card_id))]
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -353,7 +349,7 @@ class StatsQueries:
         out: dict[tuple[str, object], Row] = {}
         r = review_t.c
         recent = and_(r.study_day >= today - timedelta(days=29), r.study_day <= today,
-                      r.kind == "scheduled", r.before_repetitions >= 2)
+                      r.kind == "scheduled", r.maturity.in_(("young", "mature")))
         counts = (func.count(), func.count().filter(r.quality >= PASS))
         only = self._only_deck()
         if only is not None:

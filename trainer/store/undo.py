@@ -1,4 +1,4 @@
-"""Undo: take back the newest action, every row of it, restoring each row's before-state."""
+"""Undo: take back the newest action, every row of it, restoring the state before each row."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, delete, func, select, update
 
-from trainer.rules import ANSWER_KINDS, LEECH_TAG, maturity
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATELESS_KINDS
 from trainer.store.errors import UndoRefused
 from trainer.store.flags import remove_tag
-from trainer.store.records import LOGGED_FIELDS, UndoneReview
+from trainer.store.records import LOGGED_FIELDS, NEW_LOGGED, UndoneReview
 from trainer.store.schema import review_t, rollup_t, state_t
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def undo_last_review(store: Store, session_id: str | None = None) -> UndoneReview | None:
     """Take back the newest action (of ``session_id`` if given): delete its log rows, newest
-    first, and restore each row's before-state; an answer leaves the rollup too."""
+    first, and restore the state before each; an answer leaves the rollup too."""
     with store.transaction() as conn:
         query = select(review_t.c.id, review_t.c.action_id).order_by(
             review_t.c.id.desc()).limit(1)
@@ -62,11 +62,22 @@ def _check_nothing_depends_on(conn: Connection, rows: Any) -> None:
                               "or command), and that change depends on this one")
 
 
+def previous_state(conn: Connection, card_id: int, review_id: int) -> dict[str, Any]:
+    """The card's state before log row ``review_id``: the after-state of its latest earlier
+    row that changed state, or a new card's."""
+    row = conn.execute(
+        select(*[review_t.c[f"after_{f}"] for f in LOGGED_FIELDS]).where(
+            review_t.c.card_id == card_id, review_t.c.id < review_id,
+            review_t.c.kind.not_in(STATELESS_KINDS))
+        .order_by(review_t.c.id.desc()).limit(1)).first()
+    return dict(NEW_LOGGED) if row is None else dict(zip(LOGGED_FIELDS, row, strict=True))
+
+
 def _undo_row(conn: Connection, row: Any) -> None:
     cid = row["card_id"]
     conn.execute(delete(review_t).where(review_t.c.id == row["id"]))
     if row["kind"] not in ("repeat", "quiz"):
-        values = {f: row[f"before_{f}"] for f in LOGGED_FIELDS}
+        values = previous_state(conn, cid, row["id"])
         if row["kind"] == "scheduled":
             values["last_reviewed"] = conn.execute(select(func.max(review_t.c.reviewed_at))
                                                    .where(review_t.c.card_id == cid,
@@ -79,8 +90,7 @@ def _undo_row(conn: Connection, row: Any) -> None:
         key = and_(
             rollup_t.c.study_day == row["study_day"],
             rollup_t.c.hour == row["hour"],
-            rollup_t.c.maturity == maturity(row["before_repetitions"], row["before_interval"],
-                                            row["before_reviews"], row["before_due"]),
+            rollup_t.c.maturity == row["maturity"],
             rollup_t.c.kind == row["kind"],
             rollup_t.c.quality == row["quality"],
         )
