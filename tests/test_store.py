@@ -70,8 +70,8 @@ def test_scheduled_review_applies_sm2_and_logs_both_states(store_ids, clock):
         row = conn.execute(select(review_t).where(review_t.c.id == rid)).mappings().one()
     assert (row["maturity"], row["after_repetitions"]) == ("new", 1)
     assert store.card_history(ids[0])[-1].before_repetitions == 0
-    assert (row["quality"], row["kind"], row["answer_ms"], row["session_id"]) == (
-        5, "scheduled", 1200, "s1")
+    assert (row["quality"], row["kind"], row["answer_ms"]) == (5, "scheduled", 1200)
+    assert store.card_history(ids[0])[-1].session_id == "s1"
     assert row["study_day"] == date(2026, 3, 2)
     clock.advance(days=1)
     store.record_review(ids[0], 4)
@@ -338,3 +338,20 @@ def test_an_empty_deck_and_a_cards_history_read_as_records(store_ids, clock):
         ("scheduled", 5, 0, 1), ("repeat", 2, 1, 1), ("reset", 0, 1, 0)]
     assert history[0].reviewed_at.tzinfo is not None and history[0].after_due is not None
     assert store.card_history(ids[1]) == []
+
+
+def test_a_session_named_in_a_transaction_that_failed_is_not_remembered(store_ids):
+    """The log keeps a session's number; a name written in a transaction that rolled back is
+    gone, and its number must not be reused for it (another name would take that number)."""
+    from trainer.store.study_sessions import session_number
+
+    store, ids = store_ids
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        session_number(store, conn, "lost")
+        raise RuntimeError("the grade failed")
+    store.record_review(ids[0], 5, session_id="kept")
+    store.record_review(ids[1], 5, session_id="lost")
+    assert store.card_history(ids[0])[-1].session_id == "kept"
+    assert store.card_history(ids[1])[-1].session_id == "lost"
+    assert store.undo_last_review("kept") is not None
+    assert store.state(ids[0]).reviews == 0 and store.state(ids[1]).reviews == 1

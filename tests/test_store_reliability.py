@@ -18,7 +18,7 @@ from tests.helpers import make_store
 from trainer.errors import UserError
 from trainer.store import open_store
 from trainer.store.engine import head_revision
-from trainer.store.schema import review_t
+from trainer.store.schema import review_t, session_t
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_DB = Path(__file__).parent / "data" / "v1.db"
@@ -79,8 +79,9 @@ def test_two_processes_recording_at_once_lose_nothing(db_url):
     store = open_store(url)
     with store.reading() as conn:
         by_session = dict(conn.execute(
-            select(review_t.c.session_id, func.count()).where(review_t.c.kind == "scheduled")
-            .group_by(review_t.c.session_id)).all())
+            select(session_t.c.name, func.count())
+            .join(session_t, session_t.c.id == review_t.c.session_id)
+            .where(review_t.c.kind == "scheduled").group_by(session_t.c.name)).all())
     assert by_session == {"a": 300, "b": 300}
     assert store.rebuild_states() == 0
     store.close()

@@ -50,6 +50,7 @@ from trainer.store.records import (
     UndoneReview,
 )
 from trainer.store.reviews import Graded
+from trainer.store.study_sessions import CACHE as SESSION_NUMBERS
 from trainer.studyday import study_day
 
 
@@ -109,6 +110,8 @@ class Store:
             except BaseException as exc:
                 if conn.in_transaction():
                     conn.rollback()
+                # a session name written in it is gone with it: so must its cached number
+                self.cache.pop(SESSION_NUMBERS, None)
                 detail = database_problem(exc) if isinstance(exc, Exception) else None
                 if detail is None or isinstance(exc, StoreError):
                     raise

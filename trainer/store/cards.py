@@ -18,6 +18,7 @@ from trainer.store.driver import DriverStatement, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.log import STATE_COLUMNS, state_of
 from trainer.store.records import LOGGED_FIELDS, Card, CardState, ReviewRow
+from trainer.store.study_sessions import session_names
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -134,7 +135,8 @@ def deck_history(store: Store, deck_id: int) -> dict[int, list[ReviewRow]]:
                 select(schema.Card.id).where(schema.Card.deck_id == deck_id)))
             .order_by(col(schema.Review.id))
         ).all()
-        for record in convert.reviews(rows):
+        names = session_names(session.connection(), (row.session_id for row in rows))
+        for record in convert.reviews(rows, names):
             out.setdefault(record.card_id, []).append(record)
     return out
 
@@ -146,7 +148,8 @@ def card_history(store: Store, card_id: int) -> list[ReviewRow]:
             select(schema.Review).where(schema.Review.card_id == card_id)
             .order_by(col(schema.Review.id))
         ).all()
-        return convert.reviews(rows)
+        names = session_names(session.connection(), (row.session_id for row in rows))
+        return convert.reviews(rows, names)
 
 
 def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -154,13 +157,16 @@ def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
     plain rows, for `trainer export-reviews`. Each row has the state before it beside the
     state after, as the log implies it (convert.reviews)."""
     review_t, card_t, deck_t = schema.review_t, schema.card_t, schema.deck_t
+    session_t = schema.session_t
     after = [f"after_{f}" for f in LOGGED_FIELDS]
-    head = [c for c in review_t.c if c.name != "card_id" and c.name not in after]
+    head = [session_t.c.name.label("session_id") if c.name == "session_id" else c
+            for c in review_t.c if c.name != "card_id" and c.name not in after]
     query = (
         core_select(deck_t.c.key.label("deck"), card_t.c.key.label("card"), review_t.c.card_id,
                     *head, *[review_t.c[a] for a in after])
         .join(card_t, card_t.c.id == review_t.c.card_id)
         .join(deck_t, deck_t.c.id == card_t.c.deck_id)
+        .join(session_t, session_t.c.id == review_t.c.session_id)
         .order_by(review_t.c.id)
     )
     kind_at = 3 + [c.name for c in head].index("kind")

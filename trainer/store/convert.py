@@ -88,18 +88,20 @@ class Befores:
         return before
 
 
-def reviews(rows: Iterable[schema.Review]) -> list[ReviewRow]:
-    """Log rows, oldest first, as records with the state before each (Befores)."""
+def reviews(rows: Iterable[schema.Review], names: Mapping[int, str]) -> list[ReviewRow]:
+    """Log rows, oldest first, as records with the state before each (Befores) and their
+    session's name (``names``: study_sessions.session_names)."""
     befores = Befores()
     out = []
     for row in rows:
         after = tuple(getattr(row, f"after_{f}") for f in LOGGED_FIELDS)
         before = befores.before(row.card_id, row.kind, after)
-        out.append(review(row, dict(zip(LOGGED_FIELDS, before, strict=True))))
+        out.append(review(row, dict(zip(LOGGED_FIELDS, before, strict=True)),
+                          names[row.session_id]))
     return out
 
 
-def review(row: schema.Review, before: Mapping[str, object]) -> ReviewRow:
+def review(row: schema.Review, before: Mapping[str, object], session: str) -> ReviewRow:
     assert row.id is not None
     return ReviewRow(
         id=row.id, card_id=row.card_id, reviewed_at=utc(aware(row.reviewed_at)),  # type: ignore[arg-type]
@@ -108,7 +110,7 @@ def review(row: schema.Review, before: Mapping[str, object]) -> ReviewRow:
         after_easiness_x100=row.after_easiness_x100, after_interval=row.after_interval,
         after_due=row.after_due, after_reviews=row.after_reviews, after_lapses=row.after_lapses,
         after_suspended=row.after_suspended, after_buried_until=row.after_buried_until,
-        session_id=row.session_id, answer_ms=row.answer_ms,
+        session_id=session, answer_ms=row.answer_ms,
         lapse_updates_easiness=row.lapse_updates_easiness,
         after_stability=row.after_stability, after_difficulty=row.after_difficulty,
         params_id=row.params_id, action_id=row.action_id,

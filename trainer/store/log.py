@@ -19,6 +19,7 @@ from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.records import FLAG_FIELDS, LOGGED_FIELDS, STATE_FIELDS, CardState
 from trainer.store.schema import card_t, option_t, review_t, rollup_t, state_t
+from trainer.store.study_sessions import session_number
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
@@ -150,7 +151,8 @@ def log_change(
     hour = store.hour_of(at)
     grown = maturity(before.repetitions, before.interval, before.reviews, before.due)
     row: dict[str, object] = {
-        "card_id": before.card_id, "session_id": session_id, "reviewed_at": convert.utc(at),
+        "card_id": before.card_id, "session_id": session_number(store, conn, session_id),
+        "reviewed_at": convert.utc(at),
         "study_day": day, "hour": hour, "quality": quality, "kind": kind, "maturity": grown,
         "answer_ms": max(0, int(answer_ms)),
         "lapse_updates_easiness": store.settings.lapse_updates_easiness,

@@ -18,6 +18,7 @@ from trainer.store.columns import KIND_CODES, MATURITY_CODES, day_number, epoch_
 from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, CardState, ReviewRow
 from trainer.store.scheduling import decide, params_of
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
+from trainer.store.study_sessions import session_number
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -115,14 +116,17 @@ REVIEW_COLUMNS = (
 )
 
 
-def review_values(rows: Sequence[ReviewRow]) -> list[tuple[Any, ...]]:
-    """Plain tuples for the driver's cursor, with days, times, kinds and maturities as the
-    log keeps them (trainer.store.columns; the driver's cursor converts nothing)."""
+def review_values(store: Store, conn: Connection,
+                  rows: Sequence[ReviewRow]) -> list[tuple[Any, ...]]:
+    """Plain tuples for the driver's cursor, with sessions, days, times, kinds and
+    maturities as the log keeps them (trainer.store.columns; the driver's cursor converts
+    nothing)."""
+    numbers = {name: session_number(store, conn, name) for name in {r.session_id for r in rows}}
     out = []
     for r in rows:
         out.append((
-            r.card_id, r.session_id, epoch_ms(r.reviewed_at), day_number(r.study_day), r.hour,
-            r.quality, KIND_CODES[r.kind],
+            r.card_id, numbers[r.session_id], epoch_ms(r.reviewed_at),
+            day_number(r.study_day), r.hour, r.quality, KIND_CODES[r.kind],
             MATURITY_CODES[maturity(r.before_repetitions, r.before_interval, r.before_reviews,
                                     r.before_due)],
             r.answer_ms, r.lapse_updates_easiness, r.params_id, r.after_repetitions,
@@ -155,7 +159,7 @@ def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
     from trainer.store.log import rollup_upsert
 
     with store.transaction() as conn:
-        driver.bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows))
+        driver.bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(store, conn, rows))
         conn.execute(
             update(state_t).where(state_t.c.card_id == bindparam("cid")).values(
                 {f: bindparam(f"s_{f}") for f in STATE_FIELDS}

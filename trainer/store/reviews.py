@@ -25,6 +25,7 @@ from trainer.store.options import options_of_card
 from trainer.store.records import LOGGED_FIELDS, CardState, ReviewRow
 from trainer.store.scheduling import decide, params_id, scheduling_params
 from trainer.store.schema import review_t, state_t
+from trainer.store.study_sessions import session_number
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
@@ -206,7 +207,8 @@ def set_states(store: Store, conn: Connection, changes: list[CardState], kind: s
                 before[row[0]] = state_of(tuple(row))
     sqlite = store.dialect == "sqlite"
     if fresh:
-        _insert_fresh(conn, changes, kind, moment, day, hour, lapse_rule, sqlite)
+        _insert_fresh(conn, changes, kind, moment, day, hour, lapse_rule, sqlite,
+                      session_number(store, conn, ""))
         return
     rows, states = [], []
     for c in changes:
@@ -222,14 +224,14 @@ def set_states(store: Store, conn: Connection, changes: list[CardState], kind: s
             **{f"before_{f}": getattr(b, f) for f in LOGGED_FIELDS},
             **{f"after_{f}": getattr(a, f) for f in LOGGED_FIELDS}))
         states.append(a)
-    bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(rows))
+    bulk_insert(conn, review_t, REVIEW_COLUMNS, review_values(store, conn, rows))
     statements(store, conn).update_state.executemany(conn, [
         {"cid": a.card_id, "s_last_reviewed": a.last_reviewed}
         | {f"s_{f}": getattr(a, f) for f in LOGGED_FIELDS} for a in states])
 
 
 def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment: datetime,
-                  day: date, hour: int, lapse_rule: bool, sqlite: bool) -> None:
+                  day: date, hour: int, lapse_rule: bool, sqlite: bool, session: int) -> None:
     """The log rows and states of cards just added, as plain tuples in the columns' order:
     through records and dataclasses.replace, 100,000 cards took 2 s more."""
     from trainer.store.driver import bulk_insert
@@ -245,7 +247,7 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment:
         return value.isoformat() if sqlite and value is not None else value
 
     # a new card's row: its maturity before is "new"; days and times as the log keeps them
-    common = ("", epoch_ms(moment), day_number(day), hour, 0, KIND_CODES[kind],
+    common = (session, epoch_ms(moment), day_number(day), hour, 0, KIND_CODES[kind],
               MATURITY_CODES["new"], 0, lapse_rule, None)
     reviews, states = [], []
     for c in changes:

@@ -123,6 +123,16 @@ class CardState(SQLModel, table=True):
     difficulty: float | None = None
 
 
+class StudySession(SQLModel, table=True):
+    """The names log rows are grouped by (a study window's or quiz's own, "browse-…",
+    "cli-suspend"): a row keeps the number, not the 32-character name, in every answer."""
+
+    __tablename__ = "study_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
 class Review(SQLModel, table=True):
     """The review log. Replaying it (trainer.store.replay) gives every card state.
 
@@ -145,7 +155,7 @@ class Review(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
-    session_id: str = ""
+    session_id: int  # study_session.id (no foreign key: sessions are never deleted)
     reviewed_at: datetime = Field(sa_type=EpochMillis)
     study_day: date = Field(sa_type=DayNumber)
     hour: int  # local hour in the configured zone, for the hourly breakdown
@@ -251,6 +261,7 @@ card_t = SQLModel.metadata.tables["card"]
 tag_t = SQLModel.metadata.tables["card_tag"]
 state_t = SQLModel.metadata.tables["card_state"]
 review_t = SQLModel.metadata.tables["review"]
+session_t = SQLModel.metadata.tables["study_session"]
 rollup_t = SQLModel.metadata.tables["daily_rollup"]
 meta_t = SQLModel.metadata.tables["app_meta"]
 option_t = SQLModel.metadata.tables["deck_option"]

@@ -11,6 +11,7 @@ from trainer.store.errors import UndoRefused
 from trainer.store.flags import remove_tag
 from trainer.store.records import LOGGED_FIELDS, NEW_LOGGED, UndoneReview
 from trainer.store.schema import review_t, rollup_t, state_t
+from trainer.store.study_sessions import find_number, session_names
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -23,7 +24,10 @@ def undo_last_review(store: Store, session_id: str | None = None) -> UndoneRevie
         query = select(review_t.c.id, review_t.c.action_id).order_by(
             review_t.c.id.desc()).limit(1)
         if session_id is not None:
-            query = query.where(review_t.c.session_id == session_id)
+            number = find_number(conn, session_id)
+            if number is None:
+                return None
+            query = query.where(review_t.c.session_id == number)
         last = conn.execute(query).first()
         if last is None:
             return None
@@ -43,8 +47,9 @@ def undo_last_review(store: Store, session_id: str | None = None) -> UndoneRevie
             if row["kind"] == "leech":
                 leech_undone = True
         head = rows[-1]
+        name = session_names(conn, [head["session_id"]])[head["session_id"]]
         return UndoneReview(head["id"], head["card_id"], head["kind"], head["quality"],
-                            head["session_id"], tuple(reversed(unburied)), leech_undone)
+                            name, tuple(reversed(unburied)), leech_undone)
 
 
 def _check_nothing_depends_on(conn: Connection, rows: Any) -> None:

@@ -1,12 +1,14 @@
 """the review log in half the room: a row keeps the card's state after it (the state before is
 the card's previous state-changing row's after-state) and the review's maturity at the time;
-days are day numbers, times epoch milliseconds, kinds and maturities small codes. At a million
+days are day numbers, times epoch milliseconds, kinds and maturities small codes, sessions
+numbers (their names, up to 32 characters a row, are kept once in study_session). At a million
 reviews the log and its indexes took 171 MB; the card index no longer holds the id twice.
 
 Revision ID: 0017
 Revises: 0016
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
@@ -30,7 +32,7 @@ KIND_NAME = "CASE kind " + " ".join(f"WHEN {v} THEN '{k}'" for k, v in KINDS.ite
 NEW_TABLE = """CREATE TABLE review_new (
     id INTEGER NOT NULL,
     card_id INTEGER NOT NULL,
-    session_id VARCHAR NOT NULL,
+    session_id INTEGER NOT NULL,
     reviewed_at BIGINT NOT NULL,
     study_day INTEGER NOT NULL,
     hour INTEGER NOT NULL,
@@ -92,7 +94,7 @@ OLD_TABLE = """CREATE TABLE review_old (
     FOREIGN KEY(card_id) REFERENCES card (id) ON DELETE CASCADE
 )"""
 
-SHARED = ("id", "card_id", "session_id", "hour", "quality", "answer_ms",
+SHARED = ("id", "card_id", "hour", "quality", "answer_ms",
           "lapse_updates_easiness", "after_repetitions", "after_easiness_x100",
           "after_interval", "after_reviews", "after_lapses", "after_suspended", "action_id",
           "after_stability", "after_difficulty", "params_id")
@@ -110,7 +112,21 @@ def _drop_indexes() -> None:
         op.execute(f"DROP INDEX {name}")
 
 
+def _sessions() -> None:
+    op.create_table(
+        "study_session",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String, nullable=False, unique=True),
+    )
+    op.execute("INSERT INTO study_session (name) SELECT DISTINCT session_id FROM review")
+
+
+SESSION_NUMBER = "(SELECT s.id FROM study_session s WHERE s.name = review.session_id)"
+SESSION_NAME = "(SELECT s.name FROM study_session s WHERE s.id = r.session_id)"
+
+
 def upgrade() -> None:
+    _sessions()
     if op.get_bind().dialect.name == "sqlite":
         _upgrade_sqlite()
     else:
@@ -127,9 +143,9 @@ def _upgrade_sqlite() -> None:
           " + CAST(substr(strftime('%f', reviewed_at), 4) AS INTEGER))")
     op.execute(NEW_TABLE)
     op.execute(
-        f"INSERT INTO review_new ({', '.join(SHARED)}, reviewed_at, study_day, kind, maturity,"
-        f" after_due, after_buried_until) SELECT {', '.join(SHARED)}, {ms},"
-        f" {day('study_day')}, {KIND_CODE}, {MATURITY}, {day('after_due')},"
+        f"INSERT INTO review_new ({', '.join(SHARED)}, session_id, reviewed_at, study_day, kind,"
+        f" maturity, after_due, after_buried_until) SELECT {', '.join(SHARED)},"
+        f" {SESSION_NUMBER}, {ms}, {day('study_day')}, {KIND_CODE}, {MATURITY}, {day('after_due')},"
         f" {day('after_buried_until')} FROM review ORDER BY id")
     op.execute("DROP TABLE review")
     op.execute("ALTER TABLE review_new RENAME TO review")
@@ -152,6 +168,12 @@ def _upgrade_postgresql() -> None:
                "(floor(extract(epoch FROM reviewed_at) * 1000))::bigint")
     for f in LOGGED:
         op.execute(f"ALTER TABLE review DROP COLUMN before_{f}")
+    op.execute("ALTER TABLE review ADD COLUMN session_number INTEGER")
+    op.execute("UPDATE review SET session_number = s.id FROM study_session s "
+               "WHERE s.name = review.session_id")
+    op.execute("ALTER TABLE review DROP COLUMN session_id")
+    op.execute("ALTER TABLE review RENAME COLUMN session_number TO session_id")
+    op.execute("ALTER TABLE review ALTER COLUMN session_id SET NOT NULL")
     _indexes("maturity", str(KINDS["quiz"]))
     op.execute("UPDATE card_state SET last_reviewed = date_trunc('milliseconds', last_reviewed)"
                " WHERE last_reviewed IS NOT NULL")
@@ -189,8 +211,8 @@ def _downgrade_sqlite() -> None:
         (f"date({_before(f)} * 86400, 'unixepoch')" if f in ("due", "buried_until")
          else _before(f)) for f in LOGGED)
     op.execute(
-        f"INSERT INTO review_old ({', '.join(SHARED)}, reviewed_at, study_day, kind,"
-        f" after_due, after_buried_until, {befores}) SELECT {shared},"
+        f"INSERT INTO review_old ({', '.join(SHARED)}, session_id, reviewed_at, study_day, kind,"
+        f" after_due, after_buried_until, {befores}) SELECT {shared}, {SESSION_NAME},"
         f" strftime('%Y-%m-%d %H:%M:%f', r.reviewed_at / 1000.0, 'unixepoch') || '000',"
         f" {day('r.study_day')}, {KIND_NAME.replace('CASE kind', 'CASE r.kind')},"
         f" {day('r.after_due')}, {day('r.after_buried_until')}, {values}"
@@ -198,6 +220,7 @@ def _downgrade_sqlite() -> None:
     op.execute("DROP TABLE review")
     op.execute("ALTER TABLE review_old RENAME TO review")
     _old_indexes()
+    op.drop_table("study_session")
 
 
 def _old_indexes() -> None:
@@ -228,4 +251,11 @@ def _downgrade_postgresql() -> None:
                "USING (to_timestamp(reviewed_at / 1000.0) AT TIME ZONE 'UTC')")
     op.execute(f"ALTER TABLE review ALTER COLUMN kind TYPE VARCHAR USING ({KIND_NAME})")
     op.execute("ALTER TABLE review DROP COLUMN maturity")
+    op.execute("ALTER TABLE review ADD COLUMN session_name VARCHAR")
+    op.execute("UPDATE review SET session_name = s.name FROM study_session s "
+               "WHERE s.id = review.session_id")
+    op.execute("ALTER TABLE review DROP COLUMN session_id")
+    op.execute("ALTER TABLE review RENAME COLUMN session_name TO session_id")
+    op.execute("ALTER TABLE review ALTER COLUMN session_id SET NOT NULL")
     _old_indexes()
+    op.drop_table("study_session")
