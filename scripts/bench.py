@@ -491,9 +491,43 @@ SIDE_BY_SIDE = {  # figure -> (goal as a ratio to Anki, what it is)
 }
 DERIVED = {"tag_vs_anki_deck": (0.5, "  the tag's statistics against Anki's of the deck"),
            "import_tsv_memory": (0.8, "  the same, peak memory"),
-           "import_apkg_memory": (1.0, "  the same, peak memory")}
+           "import_apkg_memory": (1.0, "  the same, peak memory"),
+           "db_per_review": (1.2, "database size per review (the whole file)"),
+           "log_per_review": (None, "  the review log alone (its table and indexes)")}
 UNITS = {"import_tsv": (1, "s"), "import_tsv_memory": (1, "MB"), "import_apkg": (1, "s"),
-         "import_apkg_memory": (1, "MB")}  # else seconds shown as ms
+         "import_apkg_memory": (1, "MB"), "db_per_review": (1, "B"),
+         "log_per_review": (1, "B")}  # else seconds shown as ms
+
+
+def stored_bytes(path: Path, log: str, indexes: tuple[str, ...]) -> tuple[int, int, int]:
+    """(the file's bytes, the log table's and its indexes' bytes, the log's rows), read with
+    SQLite's dbstat (pages in use, free pages left out of neither)."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = (log, *indexes)
+        marks = ", ".join("?" * len(names))
+        log_bytes = con.execute(f"SELECT SUM(pgsize) FROM dbstat WHERE name IN ({marks})",
+                                names).fetchone()[0]
+        rows = con.execute(f"SELECT COUNT(*) FROM {log}").fetchone()[0]
+    finally:
+        con.close()
+    return path.stat().st_size, int(log_bytes), int(rows)
+
+
+def size_side_by_side(n: int, db: Path, col: Path) -> None:
+    """Bytes per review, trainer's database against Anki's collection of the same cards and
+    history: one measurement (sizes do not vary between runs)."""
+    ours = stored_bytes(db, "review", ("ix_review_card", "ix_review_day", "ix_review_quiz"))
+    theirs = stored_bytes(col, "revlog", ("ix_revlog_cid", "ix_revlog_usn"))
+    for name, index in (("db_per_review", 0), ("log_per_review", 1)):
+        mine, anki = ours[index] / ours[2], theirs[index] / theirs[2]
+        emit(f"{name}_trainer", n, mine, "B")
+        emit(f"{name}_anki", n, anki, "B")
+        emit(f"{name}_ratio", n, mine / anki, "x")
+        RATIOS.append({"figure": name, "n": n, "trainer": mine, "anki": anki, "unit": "B",
+                       "ratio": mine / anki})
 RATIOS: list[dict] = []
 
 
@@ -506,6 +540,7 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
     emit("anki_import", n, built["import_s"], "s")
     print(f"  Anki collection: {built['cards']:,} cards, {built['reviews']:,} reviews",
           file=sys.stderr)
+    size_side_by_side(n, db, col)
     package = workdir / f"anki-{n}.apkg"
     exported = run_anki("export_apkg", col, str(package))
     print(f"  Anki package: {exported['notes']:,} notes, {package.stat().st_size / 1e6:.1f} MB",
