@@ -433,3 +433,42 @@ def test_the_compact_log_migrates_both_ways_and_keeps_every_state_before_and_aft
     assert store.rollup_rows() == rollup
     assert store.rebuild_states() == 0
     store.close()
+
+
+@pytest.mark.parametrize(("written", "ms"), [
+    ("2026-03-02 10:00:00.123456+00:00", 123), ("2026-03-02 10:00:00.123456", 123),
+    ("2026-03-02 10:00:00.123", 123), ("2026-03-02 10:00:00+00:00", 0),
+    ("2026-03-02 10:00:00", 0)])
+def test_the_compact_log_upgrade_reads_every_form_of_a_last_review_time(tmp_path, written, ms):
+    """Older stores wrote a card's last review time with and without an offset and with
+    microseconds; after 0017 it must equal its log row's millisecond time (replay finds
+    nothing changed) and read back as the same moment."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from trainer.store.engine import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store, ids = make_store(url, 2)
+    store.record_review(ids[0], 5)
+    store.close()
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+        connection.execute(text("UPDATE card_state SET last_reviewed = :w WHERE card_id = :c"),
+                           {"w": written, "c": ids[0]})
+        connection.execute(text("UPDATE review SET reviewed_at = :w WHERE card_id = :c"),
+                           {"w": written.removesuffix("+00:00"), "c": ids[0]})
+    engine.dispose()
+    store = open_store(url)
+    assert store.rebuild_states() == 0
+    assert store.state(ids[0]).last_reviewed == datetime(2026, 3, 2, 10, 0, 0, ms * 1000,
+                                                         tzinfo=UTC)
+    assert store.card_history(ids[0])[-1].reviewed_at == store.state(ids[0]).last_reviewed
+    store.close()

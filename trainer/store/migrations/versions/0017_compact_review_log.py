@@ -150,9 +150,12 @@ def _upgrade_sqlite() -> None:
     op.execute("DROP TABLE review")
     op.execute("ALTER TABLE review_new RENAME TO review")
     _indexes("maturity", str(KINDS["quiz"]))
-    # a card's last review time, to the millisecond its log row now keeps
-    op.execute("UPDATE card_state SET last_reviewed = substr(last_reviewed, 1, 23) || '000' "
-               "WHERE length(last_reviewed) > 23")
+    # a card's last review time, to the millisecond its log row now keeps, rounded as the
+    # row's was (SQLite's own date functions, which read every form the store has written:
+    # with and without fractions, with and without "+00:00"), in the form SQLAlchemy writes
+    op.execute("UPDATE card_state SET last_reviewed = "
+               "strftime('%Y-%m-%d %H:%M:%f', last_reviewed) || '000' "
+               "WHERE last_reviewed IS NOT NULL")
 
 
 def _upgrade_postgresql() -> None:
