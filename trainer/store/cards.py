@@ -169,7 +169,7 @@ def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
         .join(session_t, session_t.c.id == review_t.c.session_id)
         .order_by(review_t.c.id)
     )
-    kind_at = 3 + [c.name for c in head].index("kind")
+    kind_at = 3 + [c.name for c in head].index("kind")  # after deck, card and card_id
     befores = convert.Befores()
     out = []
     with store.reading() as conn:

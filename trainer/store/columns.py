@@ -4,8 +4,8 @@ names the rest of trainer uses.
 The log is the one table that grows with every answer (a million rows for a year of 100,000
 cards). As ISO text a day took 10 bytes, a time 26 and a kind up to 10, in the row and again
 in each index that holds them; as integers they take 2, 6 and 1. Through SQLAlchemy (ORM and
-Core, literals included) the conversion is automatic; the store's driver fast paths call
-``stored`` (trainer.store.driver) for the same values.
+Core, literals included) the conversion is automatic, and DriverStatement applies these types
+too (trainer.store.driver); the bulk inserts of plain tuples convert with the functions here.
 """
 
 from __future__ import annotations
