@@ -75,12 +75,17 @@ class _Statements:
             state_t.c.card_id == bindparam("cid")).values(
             {f: bindparam(f"s_{f}") for f in _SCHEDULE}))
         self.insert_review = DriverStatement(conn, insert_review)
-        # the scheduler of the card's deck (trainer.store.scheduling.scheduling_params)
-        self.select_scheduling = DriverStatement(conn, select(
-            option_t.c.scheduler, option_t.c.desired_retention, option_t.c.maximum_interval,
-            option_t.c.fitted_params_id).select_from(card_t.join(
+        # A grade's read: the state and the scheduler of the card's deck (scheduling.
+        # scheduling_params; NULL when the deck has no options row), in one statement: as
+        # two, the deck's scheduler was a statement more in every grade.
+        grading = select(*state, option_t.c.scheduler, option_t.c.desired_retention,
+                         option_t.c.maximum_interval, option_t.c.fitted_params_id).select_from(
+            state_t.join(card_t, card_t.c.id == state_t.c.card_id).outerjoin(
                 option_t, option_t.c.deck_id == card_t.c.deck_id)).where(
-            card_t.c.id == bindparam("cid")))
+            state_t.c.card_id == bindparam("cid"))
+        if not self.sqlite:
+            grading = grading.with_for_update(of=state_t)
+        self.select_grading = DriverStatement(conn, grading)
         self.upsert_rollup = DriverStatement(conn, rollup_upsert(conn.dialect.name))
         # the other cards of the card's note, with their states
         me, sibling = card_t.alias("me"), card_t.alias("sibling")
@@ -112,6 +117,17 @@ def read_state(store: Store, conn: Connection, card_id: int) -> CardState:
     if row is None:
         raise NotFound(f"no card with id {card_id}")
     return state_of(row)
+
+
+def read_grading(store: Store, conn: Connection,
+                 card_id: int) -> tuple[CardState, tuple[Any, ...]]:
+    """The card's state, and its deck's scheduler columns (scheduler, desired retention,
+    maximum interval, fitted parameter set; all None when unset)."""
+    row = statements(store, conn).select_grading.one(conn, {"cid": card_id})
+    if row is None:
+        raise NotFound(f"no card with id {card_id}")
+    width = len(STATE_COLUMNS)
+    return state_of(row[:width]), tuple(row[width:])
 
 
 def state(store: Store, card_id: int) -> CardState:

@@ -15,12 +15,11 @@ from sqlalchemy import Connection, select
 
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS
 from trainer.scheduler import sm2
-from trainer.scheduler.fsrs import FSRSParams
 from trainer.store import convert
 from trainer.store.columns import KIND_CODES, MATURITY_CODES, day_number, epoch_ms, whole_ms
 from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
-from trainer.store.log import log_change, read_state, state_of, statements
+from trainer.store.log import log_change, read_grading, read_state, state_of, statements
 from trainer.store.options import options_of_card
 from trainer.store.records import LOGGED_FIELDS, CardState, ReviewRow
 from trainer.store.scheduling import decide, params_id, scheduling_params
@@ -68,7 +67,7 @@ def record_review(
     at = whole_ms(answered_at or store.now())
     day = study_day(at, store.settings)
     with store.transaction() as conn:
-        before = read_state(store, conn, card_id)
+        before, scheduling = read_grading(store, conn, card_id)
         stale = shown is not None and _schedule(before) != _schedule(shown)
         not_due = (require_due and kind == "scheduled" and before.due is not None
                    and before.due > day)
@@ -77,7 +76,7 @@ def record_review(
         if kind != "scheduled":
             return Graded(log_change(store, conn, before, before, kind, at, quality=quality,
                                      answer_ms=answer_ms, session_id=session_id))
-        params = card_params(store, conn, card_id)
+        params = scheduling_params(conn, store.cache, *scheduling)
         after = decide(before, quality, day, convert.utc(at), params,
                        lapse_updates_easiness=store.settings.lapse_updates_easiness,
                        settings=store.settings)
@@ -90,12 +89,6 @@ def record_review(
             leech, suspended = _leech(store, conn, after, at, session_id, review_id)
             return Graded(review_id, buried, leech, suspended)
         return Graded(review_id, buried)
-
-
-def card_params(store: Store, conn: Connection, card_id: int) -> FSRSParams | None:
-    """The FSRS parameters the card's deck schedules with; None: SM-2."""
-    row = statements(store, conn).select_scheduling.one(conn, {"cid": card_id})
-    return None if row is None else scheduling_params(conn, store.cache, *row)
 
 
 def _schedule(s: CardState) -> tuple[object, ...]:
