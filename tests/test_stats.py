@@ -194,3 +194,64 @@ def test_deck_figures_are_the_same_however_they_are_computed(db_url):
     assert whole["history"] and whole["retention"]  # the history is not empty
     assert whole["intervals"] and whole["hardest"] and whole["decks"]
     store.close()
+
+
+def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histories(db_url):
+    """Per tag, in every scope: the mature cards and the last 30 days' young and mature
+    answers of the scope's cards, counted here from each card's state and history (the store
+    counts them from the tag index and the study-day index). A deck's statistics once showed
+    its tags' retention over every deck's cards."""
+    import random
+    from datetime import timedelta
+
+    from tests.helpers import Clock, import_bytes
+    from trainer.rules import MATURE_DAYS, PASS
+    from trainer.store import open_store
+
+    def deck(key: str, n: int, tags: list[list[str]]) -> bytes:
+        lines = ["schema_version = 1", "", "[deck]", f'id = "{key}"', f'name = "{key}"']
+        for i in range(n):
+            lines += ["", "[[cards]]", f'id = "{key}{i}"', 'kind = "basic"',
+                      f'prompt = "q{key}{i}"', f'answer = "a{i}"',
+                      "tags = [" + ", ".join(f'"{t}"' for t in tags[i % len(tags)]) + "]"]
+        return "\n".join(lines).encode()
+
+    clock = Clock()
+    store = open_store(db_url, clock=clock)
+    import_bytes(store, deck("a", 12, [["t1"], ["t1", "t2"], ["t3"]]))
+    import_bytes(store, deck("b", 8, [["t2"], ["t2", "t3"]]))
+    a, b = store.find_deck("a"), store.find_deck("b")
+    cards = {c.id: c for d in (a, b) for c in store.deck_cards(d.id)}
+    rng = random.Random(7)
+    for _ in range(90):  # three months: some cards grow mature, some lapse
+        for cid in cards:
+            s = store.state(cid)
+            if s.due is None or s.due <= store.today():
+                store.record_review(cid, rng.choice([5, 5, 4, 3, 1]))
+        clock.advance(days=1)
+    today = store.today()
+
+    def expected(scope: set[int]) -> dict[str, tuple[int, float | None]]:
+        out = {}
+        for tag in {t for cid in scope for t in cards[cid].tags}:
+            tagged = [cid for cid in cards if tag in cards[cid].tags]
+            mature = sum(1 for cid in tagged if scope.issuperset({cid}) and (
+                s := store.state(cid)).repetitions >= 2 and s.interval >= MATURE_DAYS)
+            answers = [r for cid in tagged if cid in scope for r in store.card_history(cid)
+                       if r.kind == "scheduled" and r.before_repetitions >= 2
+                       and today - timedelta(days=29) <= r.study_day <= today]
+            passed = sum(1 for r in answers if r.quality >= PASS)
+            out[tag] = (mature, round(passed / len(answers), 4) if answers else None)
+        return out
+
+    def shown(figures) -> dict[str, tuple[int, float | None]]:
+        return {t["tag"]: (t["mature"], None if t["retention_30d"] is None
+                           else round(t["retention_30d"], 4)) for t in figures["tags"]}
+
+    mine = expected(set(cards))
+    assert any(m for m, _ in mine.values())  # the history made some cards mature
+    assert shown(compute(store)) == mine
+    assert shown(compute(store, deck=a)) == expected({c.id for c in store.deck_cards(a.id)})
+    assert shown(compute(store, tag="t2")) == expected(
+        {cid for cid, c in cards.items() if "t2" in c.tags})
+    store.close()

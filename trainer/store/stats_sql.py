@@ -336,16 +336,21 @@ class StatsQueries:
 
     def mature_per_tag(self) -> list[Row]:
         """(tag, mature cards): counted only for the cards that are mature."""
+        # On SQLite the tag index is walked in tag order, each card checked against the
+        # mature ones (a unary + keeps the check from driving): looking each mature card's
+        # tags up by card, then sorting them by tag, took 1.3 s against 0.7 s at a million
+        # cards (the same at 100,000). A deck's or tag's own condition still drives.
+        card_key = (literal_column("+card_tag.card_id")
+                    if self.conn.dialect.name == "sqlite" else tag_t.c.card_id)
         return self._rows(self._cards(
             select(tag_t.c.tag, func.count())
-            .where(tag_t.c.card_id.in_(select(state_t.c.card_id).where(self._mature_card())))
+            .where(card_key.in_(select(state_t.c.card_id).where(self._mature_card())))
             .group_by(tag_t.c.tag), tag_t.c.card_id))
 
     def retention_30d(self, tags: list[str], today: date) -> dict[tuple[str, object], Row]:
         """(total, passed) young and mature scheduled answers of the last 30 days, keyed by
-        ("deck", id) and ("tag", name): two joins from the covering study-day index, the few
-        recent answers to their cards and tags, never the log. (Grouping them per card into
-        a temporary table first took 10 ms at 10,000 cards; the joins take 6.)"""
+        ("deck", id) and ("tag", name): from the covering study-day index, the recent
+        answers joined to their cards and tags, never the log."""
         out: dict[tuple[str, object], Row] = {}
         r = review_t.c
         recent = and_(r.study_day >= today - timedelta(days=29), r.study_day <= today,
@@ -370,10 +375,17 @@ class StatsQueries:
         if tags:
             # Every tag, filtered here: a condition on the tag makes SQLite walk the tag
             # index and probe the recent answers 250,000 times instead of the other way round.
+            # The answers are counted per card first, so that each card's tags are looked up
+            # once and in card order: answer by answer, a million cards took 0.88 s against
+            # 0.65 s (0.04 s either way at 100,000). Only the scope's cards count.
             wanted = set(tags)
-            by_tag = (select(tag_t.c.tag, *counts)
-                      .select_from(review_t.join(tag_t, tag_t.c.card_id == r.card_id))
-                      .where(recent).group_by(tag_t.c.tag))
+            per_card = self._cards(
+                select(r.card_id, func.count().label("n"),
+                       func.count().filter(r.quality >= PASS).label("ok"))
+                .where(recent).group_by(r.card_id), r.card_id).subquery()
+            by_tag = (select(tag_t.c.tag, func.sum(per_card.c.n), func.sum(per_card.c.ok))
+                      .select_from(per_card.join(tag_t, tag_t.c.card_id == per_card.c.card_id))
+                      .group_by(tag_t.c.tag))
             for tag, t, p in self._rows(by_tag):
                 if tag in wanted:
                     out[("tag", tag)] = (t, p)
