@@ -355,3 +355,28 @@ def test_a_session_named_in_a_transaction_that_failed_is_not_remembered(store_id
     assert store.card_history(ids[1])[-1].session_id == "lost"
     assert store.undo_last_review("kept") is not None
     assert store.state(ids[0]).reviews == 0 and store.state(ids[1]).reviews == 1
+
+
+def test_building_a_large_queue_runs_no_garbage_collection(tmp_path):
+    """Today's queue is tuples of ints and names, which hold no cycles: the collector walked
+    them again and again as they piled up (a 364,000-card queue took 0.2 s of collections for
+    0.02 s of building; at 36,000, 2 ms for 2). No collection may run while it is built (the
+    one the allocations owe may run once it is done)."""
+    import gc
+
+    store, ids = make_store(f"sqlite:///{tmp_path / 't.db'}", 3000)
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        queue = store.due_queue(None, limits=UNLIMITED)
+        store.deck_summaries()
+    finally:
+        gc.callbacks.remove(seen)
+    assert len(queue) == 3000
+    assert len(collections) <= 2  # one as each call ends; 6 for 3,000 cards before
+    store.close()

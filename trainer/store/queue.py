@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, and_, func, literal, or_, select
 
+from trainer import heap
 from trainer.rules import REPEAT_UNTIL
 from trainer.store import convert, driver, options
 from trainer.store.driver import AnySelect
@@ -239,16 +240,20 @@ def _same_note(a: QueueItem, b: QueueItem, notes: dict[int, tuple[int, str]]) ->
 def due_queue(store: Store, deck: Deck | None, day: date | None = None,
               limits: Limits | None = None) -> list[QueueItem]:
     """Today's queue for one deck or all, as a session shows it."""
-    plans = plan(store, deck, day, limits)
-    ids = {c for p in plans for c in (*p.reviews, *p.new, *p.repeats)}
-    return order(plans, siblings(store, ids) if ids else {})
+    # Its rows and items are tuples of ints and names, which hold no cycles: without the
+    # collector walking them again and again as they pile up, a 364,000-card queue at a
+    # million cards took 0.61 s instead of 0.94 (36,000 cards: the same)
+    with heap.paused():
+        plans = plan(store, deck, day, limits)
+        ids = {c for p in plans for c in (*p.reviews, *p.new, *p.repeats)}
+        return order(plans, siblings(store, ids) if ids else {})
 
 
 def deck_summaries(store: Store, day: date | None = None) -> Overview:
     """Every deck, sorted by key, with its cards and what is left of today's plan when it is
     studied alone; and all decks together, as "study all" studies them."""
     day = day or store.today()
-    with store.reading() as conn:
+    with store.reading() as conn, heap.paused():  # as due_queue
         decks = [convert.deck(r) for r in conn.execute(
             select(deck_t).where(deck_t.c.retired.is_(False)).order_by(deck_t.c.key)).mappings()]
         every, left = _plan(store, conn, None, day, None)
