@@ -364,7 +364,7 @@ def test_building_a_large_queue_runs_no_garbage_collection(tmp_path):
     one the allocations owe may run once it is done)."""
     import gc
 
-    store, ids = make_store(f"sqlite:///{tmp_path / 't.db'}", 3000)
+    store, _ids = make_store(f"sqlite:///{tmp_path / 't.db'}", 3000)
     collections: list[int] = []
 
     def seen(phase: str, info: dict) -> None:
