@@ -159,24 +159,22 @@ def _upgrade_sqlite() -> None:
 
 
 def _upgrade_postgresql() -> None:
+    # Two passes over the table, not one an ALTER: the maturity and the session number are
+    # written by one UPDATE, and one ALTER TABLE changes every type and drops the rest.
     _drop_indexes()
-    op.execute("ALTER TABLE review ADD COLUMN maturity SMALLINT")
-    op.execute(f"UPDATE review SET maturity = {MATURITY}")
-    op.execute("ALTER TABLE review ALTER COLUMN maturity SET NOT NULL")
-    op.execute(f"ALTER TABLE review ALTER COLUMN kind TYPE SMALLINT USING ({KIND_CODE})")
-    for column in ("study_day", "after_due", "after_buried_until"):
-        op.execute(f"ALTER TABLE review ALTER COLUMN {column} TYPE INTEGER "
-                   f"USING ({column} - DATE '1970-01-01')")
-    op.execute("ALTER TABLE review ALTER COLUMN reviewed_at TYPE BIGINT USING "
-               "(floor(extract(epoch FROM reviewed_at) * 1000))::bigint")
-    for f in LOGGED:
-        op.execute(f"ALTER TABLE review DROP COLUMN before_{f}")
-    op.execute("ALTER TABLE review ADD COLUMN session_number INTEGER")
-    op.execute("UPDATE review SET session_number = s.id FROM study_session s "
-               "WHERE s.name = review.session_id")
-    op.execute("ALTER TABLE review DROP COLUMN session_id")
+    op.execute("ALTER TABLE review ADD COLUMN maturity SMALLINT, "
+               "ADD COLUMN session_number INTEGER")
+    op.execute(f"UPDATE review SET maturity = {MATURITY}, session_number = s.id "
+               "FROM study_session s WHERE s.name = review.session_id")
+    days = [f"ALTER COLUMN {column} TYPE INTEGER USING ({column} - DATE '1970-01-01')"
+            for column in ("study_day", "after_due", "after_buried_until")]
+    op.execute("ALTER TABLE review "
+               f"ALTER COLUMN kind TYPE SMALLINT USING ({KIND_CODE}), {', '.join(days)}, "
+               "ALTER COLUMN reviewed_at TYPE BIGINT USING "
+               "(floor(extract(epoch FROM reviewed_at) * 1000))::bigint, "
+               "ALTER COLUMN maturity SET NOT NULL, ALTER COLUMN session_number SET NOT NULL, "
+               f"{', '.join(f'DROP COLUMN before_{f}' for f in LOGGED)}, DROP COLUMN session_id")
     op.execute("ALTER TABLE review RENAME COLUMN session_number TO session_id")
-    op.execute("ALTER TABLE review ALTER COLUMN session_id SET NOT NULL")
     _indexes("maturity", str(KINDS["quiz"]))
     op.execute("UPDATE card_state SET last_reviewed = date_trunc('milliseconds', last_reviewed)"
                " WHERE last_reviewed IS NOT NULL")
