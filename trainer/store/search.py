@@ -58,11 +58,13 @@ class SearchResult:
     cards: list[FoundCard]
 
 
-def _ids_in(ids: Any) -> ColumnElement[bool]:
-    """Cards whose id is in a set. "+ 0" keeps the planner from driving the search from the
-    set: it walks the card index in deck order instead and stops at the page's last row
-    (is:due at 100,000 cards: 110 ms driven by the set and sorted, 16 ms so)."""
-    return (card_t.c.id + 0).in_(ids)
+def _ids_in(ids: Any, counting: bool) -> ColumnElement[bool]:
+    """Cards whose id is in a set. For a page of results "+ 0" keeps the planner from driving
+    the search from the set: it walks the card index in deck order instead and stops at the
+    page's last row (is:due at 100,000 cards: 110 ms driven by the set and sorted, 16 ms so).
+    The count of every match is better driven by the set: each of its cards found by id,
+    not every card checked against it (is:due at a million cards: 0.72 -> 0.37 s)."""
+    return card_t.c.id.in_(ids) if counting else (card_t.c.id + 0).in_(ids)
 
 
 def _like(pattern: str) -> str:
@@ -72,9 +74,10 @@ def _like(pattern: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, store: Store, today: date) -> None:
+    def __init__(self, store: Store, today: date, counting: bool = False) -> None:
         self.store = store
         self.today = today
+        self.counting = counting  # the condition counts every match (see _ids_in)
 
     def compile(self, node: q.Node) -> ColumnElement[bool]:
         match node:
@@ -90,7 +93,8 @@ class _Compiler:
             case q.Tag(pattern):
                 like = _like(pattern)
                 return _ids_in(select(tag_t.c.card_id).where(or_(
-                    self._like(tag_t.c.tag, like), self._like(tag_t.c.tag, like + "::%"))))
+                    self._like(tag_t.c.tag, like), self._like(tag_t.c.tag, like + "::%"))),
+                    self.counting)
             case q.Kind(kind):
                 return card_t.c.kind == kind
             case q.Is(what):
@@ -106,7 +110,7 @@ class _Compiler:
                     review_t.c.kind.in_(ANSWER_KINDS))
                 if grade is not None:
                     answered = answered.where(review_t.c.quality == grade)
-                return _ids_in(answered)
+                return _ids_in(answered, self.counting)
             case q.Not(inner):
                 return not_(self.compile(inner))
             case q.And(nodes):
@@ -115,9 +119,8 @@ class _Compiler:
                 return or_(*[self.compile(n) for n in nodes])
         raise AssertionError(node)
 
-    @staticmethod
-    def _of_state(where: ColumnElement[bool]) -> ColumnElement[bool]:
-        return _ids_in(select(state_t.c.card_id).where(where))
+    def _of_state(self, where: ColumnElement[bool]) -> ColumnElement[bool]:
+        return _ids_in(select(state_t.c.card_id).where(where), self.counting)
 
     def _like(self, column: Any, pattern: str) -> ColumnElement[bool]:
         """Case-insensitive LIKE: SQLite's own LIKE is (for ASCII), and lower() on every row
@@ -162,9 +165,11 @@ class _Compiler:
 
 
 def condition(store: Store, node: q.Node | None, today: date,
-              joined: bool = True) -> ColumnElement[bool]:
-    """The query as a condition on card (and card_state, when ``joined``)."""
-    where = _Compiler(store, today).compile(node) if node is not None else true()
+              joined: bool = True, counting: bool = False) -> ColumnElement[bool]:
+    """The query as a condition on card (and card_state, when ``joined``); ``counting``: for
+    counting every match rather than reading a page of them in order."""
+    where = (_Compiler(store, today, counting).compile(node) if node is not None
+             else true())
     if q.mentions_retired(node):
         return where
     if joined:
@@ -215,7 +220,8 @@ def search(store: Store, node: q.Node | None, *, sort: str = "deck",
                     state_t.c.card_id.in_([r[0] for r in rows])))}
             rows = [r + states[r[0]] for r in rows]
         total = len(rows) if limit is None or len(rows) < limit else int(
-            conn.execute(counting.where(where)).scalar_one())
+            conn.execute(counting.where(condition(store, node, today, joined,
+                                                  counting=True))).scalar_one())
     return SearchResult(total, [
         FoundCard(r[0], r[1], r[2], r[3], r[4], r[5], r[7], r[8], r[9], r[10], r[11],
                   bool(r[12]), r[13], bool(r[14]), convert.aware(r[6])) for r in rows])
