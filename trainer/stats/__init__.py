@@ -7,7 +7,6 @@ documented in docs/stats-json.md.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -87,7 +86,8 @@ def compute(
         counts, leeches = _counts(q.counts(today))
         answers = q.answers(start, today)
         heatmap, streak = _heatmap_and_streak(answers.per_day, today)
-        intervals, easiness = _distributions(q.intervals(), q.easiness())
+        intervals, easiness = _distributions(
+            q.interval_counts([(low, high) for _, low, high in INTERVAL_BUCKETS]), q.easiness())
         decks, tags = _per_deck_and_tag(q, today)
         figures: Figures = {
             "schema": SCHEMA,
@@ -216,18 +216,13 @@ def _passed(passed: int, total: int) -> Rate:
     return {"passed": passed, "total": total, "rate": _rate(passed, total)}
 
 
-def _distributions(interval_rows: list[Row],
+def _distributions(in_bucket: Row,
                    ease_rows: list[Row]) -> tuple[list[IntervalBucket], list[EasinessBucket]]:
-    in_bucket = [0] * len(INTERVAL_BUCKETS)
-    highs = [high for _, _, high in INTERVAL_BUCKETS]
-    for days, n in interval_rows:
-        if days >= INTERVAL_BUCKETS[0][1]:
-            in_bucket[bisect_left(highs, days)] += n
     buckets: dict[int, int] = defaultdict(int)
     for ef, n in ease_rows:
         buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
     interval_out: list[IntervalBucket] = [
-        {"bucket": label, "min": low, "max": min(high, MAX_INTERVAL), "cards": n}
+        {"bucket": label, "min": low, "max": min(high, MAX_INTERVAL), "cards": int(n)}
         for (label, low, high), n in zip(INTERVAL_BUCKETS, in_bucket, strict=True)]
     ease_out: list[EasinessBucket] = [{"easiness": b / 100, "cards": buckets[b]}
                                       for b in sorted(buckets)]
