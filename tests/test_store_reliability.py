@@ -9,10 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
 
 from tests.helpers import make_store
 from trainer.errors import UserError
@@ -336,18 +338,34 @@ def test_killed_while_checkpointing_after_an_import_the_database_opens(tmp_path)
             (tmp_path / f"k.db{suffix}").unlink(missing_ok=True)
 
 
-@pytest.mark.parametrize("revision", [r for r in __import__(
-    "trainer.store.engine", fromlist=["known_revisions"]).known_revisions()[:-1]])
-def test_an_upgrade_from_any_older_revision_keeps_every_card_state_and_review(
-        tmp_path, revision):
-    """A database left by an older trainer, with studied cards, opened by this one: nothing is
-    lost (a migration that copied a table once took every row that referred to it)."""
+@contextmanager
+def downgraded(url: str, revision: str) -> Iterator[Connection]:
+    """The database taken back to ``revision`` by its own migrations, as an older trainer
+    left it; the connection is inside the downgrade's transaction, to change it further."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
 
     from trainer.store.engine import MIGRATIONS
 
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+            yield connection
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("revision", [r for r in __import__(
+    "trainer.store.engine", fromlist=["known_revisions"]).known_revisions()[:-1]])
+def test_an_upgrade_from_any_older_revision_keeps_every_card_state_and_review(
+        tmp_path, revision):
+    """A database left by an older trainer, with studied cards, opened by this one: nothing is
+    lost (a migration that copied a table once took every row that referred to it)."""
     path = tmp_path / "old.db"
     store, ids = make_store(f"sqlite:///{path}", 6)
     for cid in ids[:3]:
@@ -364,13 +382,8 @@ def test_an_upgrade_from_any_older_revision_keeps_every_card_state_and_review(
             con.close()
 
     before = {t: count(t) for t in ("deck", "card", "card_state", "card_tag", "review")}
-    engine = create_engine(f"sqlite:///{path}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-    engine.dispose()
+    with downgraded(f"sqlite:///{path}", revision):
+        pass
     store = open_store(f"sqlite:///{path}")
     after = {t: count(t) for t in before}
     assert {t: after[t] for t in ("deck", "card", "card_state", "card_tag")} == {
@@ -384,12 +397,7 @@ def test_the_compact_log_migrates_both_ways_and_keeps_every_state_before_and_aft
     """0017 keeps only each log row's after-state: the state before every row, the review's
     maturity, days and times must come out of the upgrade as they went in, and a downgrade
     must write the old before columns back."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
     from tests.helpers import Clock
-    from trainer.store.engine import MIGRATIONS
 
     clock = Clock()
     store, ids = make_store(db_url, 4, clock=clock)
@@ -407,17 +415,11 @@ def test_the_compact_log_migrates_both_ways_and_keeps_every_state_before_and_aft
     rollup = store.rollup_rows()
     store.close()
 
-    engine = create_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0016")
+    with downgraded(db_url, "0016") as connection:
         old = [tuple(r) for r in connection.execute(text(
             "SELECT card_id, kind, before_repetitions, before_interval, before_due, "
             "before_suspended, before_buried_until, after_repetitions, study_day "
             "FROM review ORDER BY id"))]
-    engine.dispose()
     expected = [(r.card_id, r.kind, r.before_repetitions, r.before_interval, r.before_due,
                  r.before_suspended, r.before_buried_until, r.after_repetitions, r.study_day)
                 for r in sorted((r for h in history.values() for r in h), key=lambda r: r.id)]
@@ -445,27 +447,15 @@ def test_the_compact_log_upgrade_reads_every_form_of_a_last_review_time(tmp_path
     nothing changed) and read back as the same moment."""
     from datetime import UTC, datetime
 
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from trainer.store.engine import MIGRATIONS
-
     url = f"sqlite:///{tmp_path / 'old.db'}"
     store, ids = make_store(url, 2)
     store.record_review(ids[0], 5)
     store.close()
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0016")
+    with downgraded(url, "0016") as connection:
         connection.execute(text("UPDATE card_state SET last_reviewed = :w WHERE card_id = :c"),
                            {"w": written, "c": ids[0]})
         connection.execute(text("UPDATE review SET reviewed_at = :w WHERE card_id = :c"),
                            {"w": written.removesuffix("+00:00"), "c": ids[0]})
-    engine.dispose()
     store = open_store(url)
     assert store.rebuild_states() == 0
     assert store.state(ids[0]).last_reviewed == datetime(2026, 3, 2, 10, 0, 0, ms * 1000,
