@@ -105,6 +105,23 @@ def test_a_bit_flipped_anki_package(tmp_path, changes):
         ("digits.json", '{"schema_version": 1, "deck": {"id": "d", "name": "D"}, "cards": '
          '[{"id": "c", "kind": "basic", "prompt": "p", "answer": "a", "source": '
          '{"quote": "q", "para": ' + "9" * 5000 + "}}]}", "d"),
+        ("tagnul.json", json.dumps({"schema_version": 1, "deck": {"id": "t", "name": "T"},
+                                    "cards": [{"id": "ok", "kind": "basic", "prompt": "p",
+                                               "answer": "a"},
+                                              {"id": "c", "kind": "basic", "prompt": "p2",
+                                               "answer": "a", "tags": ["x\x00"]}]}),
+         "card c: tags: contains a NUL character"),
+        ("choice.json", '{"schema_version": 1, "deck": {"id": "s", "name": "S"}, "cards": '
+         '[{"id": "c", "kind": "choice", "prompt": "p", "answer": "a", '
+         '"distractors": ["b", "\\udfff"]}]}', "card c: distractors"),
+        ("long.json", json.dumps({"schema_version": 1, "deck": {"id": "l", "name": "L"},
+                                  "cards": [{"id": "c", "kind": "basic", "prompt": "p",
+                                             "answer": "a", "explanation": "e" * 100_001}]}),
+         "card c: explanation: longer than 100,000 characters"),
+        ("longtag.json", json.dumps({"schema_version": 1, "deck": {"id": "l", "name": "L"},
+                                     "cards": [{"id": "c", "kind": "basic", "prompt": "p",
+                                                "answer": "a", "tags": ["t" * 201]}]}),
+         "card c: tags: a tag over 200 characters"),
         ("gaps.toml", 'schema_version = 1\n[deck]\nid = "g"\nname = "G"\n[[cards]]\n'
          'id = "many"\nkind = "cloze"\ntext = "' + " ".join(
              f"{{{{c{i}::w{i}}}}}" for i in range(1, 402)) + '"\n', "cloze gaps"),
