@@ -67,11 +67,14 @@ def test_sigkill_never_loses_a_committed_review(tmp_path):
     store.close()
 
 
-def test_two_processes_recording_at_once_lose_nothing(db_url):
+@pytest.mark.parametrize("sessions", [("a", "b"), ("same", "same")])
+def test_two_processes_recording_at_once_lose_nothing(db_url, sessions):
+    """Two writers at once lose no answer; two that name one new session at the same moment
+    (the log keeps its number, written by whichever comes first) share it."""
     url = db_url
     store, _ = make_store(url, 10)
     store.close()
-    procs = [child(url, 300, tag) for tag in ("a", "b")]
+    procs = [child(url, 300, tag) for tag in sessions]
     outputs = [p.communicate(timeout=120) for p in procs]
     for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
@@ -84,7 +87,7 @@ def test_two_processes_recording_at_once_lose_nothing(db_url):
             select(session_t.c.name, func.count())
             .join(session_t, session_t.c.id == review_t.c.session_id)
             .where(review_t.c.kind == "scheduled").group_by(session_t.c.name)).all())
-    assert by_session == {"a": 300, "b": 300}
+    assert by_session == {tag: 300 * sessions.count(tag) for tag in sessions}
     assert store.rebuild_states() == 0
     store.close()
 
