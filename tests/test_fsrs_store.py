@@ -226,3 +226,46 @@ async def test_the_statistics_scheduler_tab_simulates_both_schedulers():
         assert "desired retention of 0." in shown
         assert pane.size.width > 80
     store.close()
+
+
+@pytest.mark.parametrize("fails", ["switch_scheduler", "set_deck_options"])
+async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a_crash(
+        monkeypatch, fails):
+    """A full disk while the options dialog saves (the scheduler switch runs in a thread):
+    the dialog says so in one line and stays open, the app runs on, nothing changed."""
+    from helpers import basic_deck, import_bytes
+    from textual.widgets import Select, Static
+
+    from tests.tui_helpers import make_app, settle
+    from trainer.store import open_store
+    from trainer.store.errors import CouldNotSave
+    from trainer.tui.screens.deck_options import DeckOptionsScreen
+
+    store = open_store(None, clock=Clock())
+    import_bytes(store, basic_deck("one", 4, "Deck one"))
+    deck = store.find_deck("one")
+
+    def refuse(*_args, **_kwargs):
+        raise CouldNotSave("could not save: the disk is full")
+
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        monkeypatch.setattr(store, fails, refuse)
+        app.screen.query_one("#scheduler", Select).value = "fsrs"
+        app.screen.query_one("#new_per_day").value = "7"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, DeckOptionsScreen)
+        problem = str(app.screen.query_one("#options-problem", Static).render())
+        assert "could not save: the disk is full" in problem
+        monkeypatch.undo()
+    assert store.deck_options(deck.id).scheduler == "sm2"
+    if fails == "set_deck_options":
+        assert store.deck_options(deck.id).new_per_day != 7
+    store.close()

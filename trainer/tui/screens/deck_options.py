@@ -10,6 +10,7 @@ from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from trainer.store import Deck, DeckOptions
+from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.base import TrainerModal
 
@@ -94,8 +95,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
             field = self.query_one(f"#{name}", Input)
             result = field.validate(field.value)
             if result is not None and not result.is_valid:
-                self.query_one("#options-problem", Static).update(plain(
-                    f"{LABELS[name]}: a whole number from 0 to 1,000,000", "red"))
+                self._problem(f"{LABELS[name]}: a whole number from 0 to 1,000,000")
                 field.focus()
                 return
             values[name] = int(field.value)
@@ -103,8 +103,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
             values[name] = self.query_one(f"#{name}", Checkbox).value
         values["leech_action"] = self.query_one("#leech_action", Select).value
         if values["leech_lapses"] == 0:
-            self.query_one("#options-problem", Static).update(plain(
-                "Leech at lapses: at least 1", "red"))
+            self._problem("Leech at lapses: at least 1")
             return
         fsrs_values = self._fsrs_values()
         if fsrs_values is None:
@@ -115,10 +114,14 @@ class DeckOptionsScreen(TrainerModal[bool]):
         assert isinstance(more_new, int) and isinstance(more_reviews, int)
         changed = {k: v for k, v in values.items() if v != getattr(self.current, k)}
         store = self.trainer.store
-        if changed:
-            store.set_deck_options(self.deck.id, **changed)
-        if more_new or more_reviews:
-            store.study_more(self.deck.id, new=more_new, reviews=more_reviews)
+        try:
+            if changed:
+                store.set_deck_options(self.deck.id, **changed)
+            if more_new or more_reviews:
+                store.study_more(self.deck.id, new=more_new, reviews=more_reviews)
+        except StoreError as exc:  # the dialog stays open with what was typed, to try again
+            self._problem(str(exc))
+            return
         if scheduler != self.current.scheduler:
             # every studied card's state under the other scheduler, worked out from its
             # history: seconds for a large deck, so in a thread, the dialog saying so
@@ -132,8 +135,19 @@ class DeckOptionsScreen(TrainerModal[bool]):
 
     @work(thread=True, exclusive=True, group="switch")
     def _switch(self, scheduler: str) -> None:
-        self.trainer.store.switch_scheduler(self.deck.id, scheduler)
+        try:
+            self.trainer.store.switch_scheduler(self.deck.id, scheduler)
+        except StoreError as exc:  # nothing switched (one transaction)
+            self.trainer.call_from_thread(self._switch_failed, str(exc))
+            return
         self.trainer.call_from_thread(self.dismiss, True)
+
+    def _switch_failed(self, reason: str) -> None:
+        self.switching = False
+        self._problem(reason)
+
+    def _problem(self, reason: str) -> None:
+        self.query_one("#options-problem", Static).update(plain(reason, "red"))
 
     def _fsrs_values(self) -> dict[str, object] | None:
         """Desired retention and maximum interval as typed, or None (and a line) if not."""
