@@ -104,11 +104,7 @@ class DriverStatement:
                       if isinstance(bind.type, Coded)}
 
     def _value(self, value: object) -> object:
-        if self.sqlite and isinstance(value, date):  # a datetime is a date too
-            if isinstance(value, datetime):
-                return value.astimezone(UTC).strftime(SQLITE_DATETIME)
-            return value.isoformat()
-        return value
+        return stored_value(value, self.sqlite)
 
     def _named(self, name: str, value: object) -> object:
         coded = self.coded.get(name)
@@ -161,6 +157,17 @@ class DriverStatement:
 
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def stored_value(value: object, sqlite: bool) -> object:
+    """A plain value as the store keeps it for the driver's cursor: on SQLite a date as ISO
+    text and an aware time as naive UTC text (the forms SQLAlchemy writes); other drivers
+    take Python values as they are. (The review log's columns are integers: store.columns.)"""
+    if sqlite and isinstance(value, date):  # a datetime is a date too
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).strftime(SQLITE_DATETIME)
+        return value.isoformat()
+    return value
 
 
 def sqlite_date(value: object) -> date | None:

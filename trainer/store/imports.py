@@ -126,7 +126,7 @@ def _write_one(
 ) -> ImportCounts:
     now = convert.utc(store.now())
     # the driver takes the value as is: SQLite stores what SQLAlchemy would have written
-    created = now.strftime(driver.SQLITE_DATETIME) if store.dialect == "sqlite" else now
+    created = driver.stored_value(now, store.dialect == "sqlite")
     meta = {"name": deck.name, "description": deck.description, "source": deck.source,
             "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
             "reviews_per_day": deck.reviews_per_day}

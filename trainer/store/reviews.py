@@ -192,17 +192,15 @@ def set_states(store: Store, conn: Connection, changes: list[CardState], kind: s
     moment = convert.utc(at or store.now())
     day, hour = study_day(moment, store.settings), store.hour_of(moment)
     lapse_rule = store.settings.lapse_updates_easiness
-    before: dict[int, CardState] = {}
-    if not fresh:
-        for chunk in chunks([c.card_id for c in changes]):
-            for row in conn.execute(select(*[state_t.c[c] for c in STATE_COLUMNS]).where(
-                    state_t.c.card_id.in_(chunk))):
-                before[row[0]] = state_of(tuple(row))
-    sqlite = store.dialect == "sqlite"
     if fresh:
-        _insert_fresh(conn, changes, kind, moment, day, hour, lapse_rule, sqlite,
-                      session_number(store, conn, ""))
+        _insert_fresh(conn, changes, kind, moment, day, hour, lapse_rule,
+                      store.dialect == "sqlite", session_number(store, conn, ""))
         return
+    before: dict[int, CardState] = {}
+    for chunk in chunks([c.card_id for c in changes]):
+        for row in conn.execute(select(*[state_t.c[c] for c in STATE_COLUMNS]).where(
+                state_t.c.card_id.in_(chunk))):
+            before[row[0]] = state_of(tuple(row))
     rows, states = [], []
     for c in changes:
         b = before[c.card_id]
@@ -227,7 +225,7 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment:
                   day: date, hour: int, lapse_rule: bool, sqlite: bool, session: int) -> None:
     """The log rows and states of cards just added, as plain tuples in the columns' order:
     through records and dataclasses.replace, 100,000 cards took 2 s more."""
-    from trainer.store.driver import bulk_insert
+    from trainer.store.driver import bulk_insert, stored_value
     from trainer.store.replay import REVIEW_COLUMNS
 
     head = ("session_id", "reviewed_at", "study_day", "hour", "quality", "kind", "maturity",
@@ -235,9 +233,6 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment:
     assert ("card_id", *head, *[f"after_{f}" for f in LOGGED_FIELDS]) == REVIEW_COLUMNS
     assert LOGGED_FIELDS == ("repetitions", "easiness_x100", "interval", "due", "reviews",
                              "lapses", "stability", "difficulty", "suspended", "buried_until")
-
-    def stored(value: date | None) -> object:
-        return value.isoformat() if sqlite and value is not None else value
 
     # a new card's row: its maturity before is "new"; days and times as the log keeps them
     common = (session, epoch_ms(moment), day_number(day), hour, 0, KIND_CODES[kind],
@@ -248,8 +243,9 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment:
         reviews.append((c.card_id, *common, c.repetitions, c.easiness_x100, c.interval,
                         None if due is None else day_number(due), c.reviews, c.lapses, None,
                         None, c.suspended, None if buried is None else day_number(buried)))
-        states.append((c.card_id, c.repetitions, c.easiness_x100, c.interval, stored(due),
-                       c.reviews, c.lapses, None, None, c.suspended, stored(buried)))
+        states.append((c.card_id, c.repetitions, c.easiness_x100, c.interval,
+                       stored_value(due, sqlite), c.reviews, c.lapses, None, None, c.suspended,
+                       stored_value(buried, sqlite)))
     bulk_insert(conn, review_t, REVIEW_COLUMNS, reviews)
     bulk_insert(conn, state_t, ("card_id", *LOGGED_FIELDS), states)
 
