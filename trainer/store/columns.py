@@ -10,6 +10,7 @@ too (trainer.store.driver); the bulk inserts of plain tuples convert with the fu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -60,23 +61,27 @@ def whole_ms(moment: datetime) -> datetime:
 
 
 class Coded(TypeDecorator[Any]):
-    """The log's own column types (the driver's fast paths convert these, and only these)."""
+    """The log's own column types (the driver's fast paths convert these, and only these):
+    ``encode`` a value for the database, ``decode`` it back; None stays None."""
 
     impl = Integer
     cache_ok = True
+    encode: Callable[[Any], int]  # each type's own, a staticmethod
+    decode: Callable[[int], Any]
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        return None if value is None else self.encode(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.decode(value)
 
 
 class DayNumber(Coded):
     """A study day as its day number."""
 
-    impl = Integer
     cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
-        return None if value is None else day_number(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
-        return None if value is None else from_day_number(value)
+    encode = staticmethod(day_number)
+    decode = staticmethod(from_day_number)
 
 
 class EpochMillis(Coded):
@@ -85,41 +90,26 @@ class EpochMillis(Coded):
 
     impl = BigInteger
     cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
-        return None if value is None else epoch_ms(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        return None if value is None else from_epoch_ms(value)
+    encode = staticmethod(epoch_ms)
+    decode = staticmethod(from_epoch_ms)
 
 
-class _Code(Coded):
-    impl = SmallInteger
-    cache_ok = True
-    codes: dict[str, int] = {}
-    names: dict[int, str] = {}
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
-        return None if value is None else self.codes[value]
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else self.names[value]
-
-
-class KindCode(_Code):
+class KindCode(Coded):
     """A log row's kind ("scheduled", "quiz", …) as its code."""
 
+    impl = SmallInteger
     cache_ok = True
-    codes = KIND_CODES
-    names = {v: k for k, v in KIND_CODES.items()}
+    encode = staticmethod(KIND_CODES.__getitem__)
+    decode = staticmethod({v: k for k, v in KIND_CODES.items()}.__getitem__)
 
 
-class MaturityCode(_Code):
+class MaturityCode(Coded):
     """A review's maturity at the time (rules.maturity of the state before it) as its code."""
 
+    impl = SmallInteger
     cache_ok = True
-    codes = MATURITY_CODES
-    names = {v: k for k, v in MATURITY_CODES.items()}
+    encode = staticmethod(MATURITY_CODES.__getitem__)
+    decode = staticmethod({v: k for k, v in MATURITY_CODES.items()}.__getitem__)
 
 
 def stored(value: object) -> object:
