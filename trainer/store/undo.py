@@ -57,11 +57,11 @@ def _check_nothing_depends_on(conn: Connection, rows: Any) -> None:
     another window) started from its after-state, and undoing under it would break replay."""
     own = {row["id"] for row in rows}
     for row in rows:
-        if row["kind"] in ("repeat", "quiz"):
+        if row["kind"] in STATELESS_KINDS:
             continue  # they change no state
         later = conn.execute(select(review_t.c.id).where(
             review_t.c.card_id == row["card_id"], review_t.c.id > row["id"],
-            review_t.c.kind.not_in(("repeat", "quiz"))).limit(5)).scalars().all()
+            review_t.c.kind.not_in(STATELESS_KINDS)).limit(5)).scalars().all()
         if set(later) - own:
             raise UndoRefused("cannot undo: the card was changed after it (in another window "
                               "or command), and that change depends on this one")
@@ -81,7 +81,7 @@ def previous_state(conn: Connection, card_id: int, review_id: int) -> dict[str, 
 def _undo_row(conn: Connection, row: Any) -> None:
     cid = row["card_id"]
     conn.execute(delete(review_t).where(review_t.c.id == row["id"]))
-    if row["kind"] not in ("repeat", "quiz"):
+    if row["kind"] not in STATELESS_KINDS:
         values = previous_state(conn, cid, row["id"])
         if row["kind"] == "scheduled":
             values["last_reviewed"] = conn.execute(select(func.max(review_t.c.reviewed_at))
