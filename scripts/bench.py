@@ -497,6 +497,7 @@ DERIVED = {"tag_vs_anki_deck": (0.5, "  the tag's statistics against Anki's of t
 UNITS = {"import_tsv": (1, "s"), "import_tsv_memory": (1, "MB"), "import_apkg": (1, "s"),
          "import_apkg_memory": (1, "MB"), "db_per_review": (1, "B"),
          "log_per_review": (1, "B")}  # else seconds shown as ms
+RATIOS: list[dict] = []
 
 
 def stored_bytes(path: Path, log: str, indexes: tuple[str, ...]) -> tuple[int, int, int]:
@@ -528,7 +529,6 @@ def size_side_by_side(n: int, db: Path, col: Path) -> None:
         emit(f"{name}_ratio", n, mine / anki, "x")
         RATIOS.append({"figure": name, "n": n, "trainer": mine, "anki": anki, "unit": "B",
                        "ratio": mine / anki})
-RATIOS: list[dict] = []
 
 
 def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: dict,
