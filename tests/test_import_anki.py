@@ -265,9 +265,17 @@ def test_prefers_the_real_collection_over_the_dummy(tmp_path):
         assert "Please update" in con.execute("SELECT flds FROM notes").fetchone()[0]
 
 
-def test_manual_reschedules_in_the_revlog_are_not_answers():
-    from trainer.formats.apkg import _streak
+def _streak(reviews: list[tuple[int, int, int]]) -> int:
+    """SM-2's n as the importer reads it from a card's revlog, (id, ease, type) oldest first."""
+    from trainer.formats.apkg import _Streak
 
+    streak = _Streak()
+    for _rid, ease, rtype in reviews:
+        streak.add(ease, rtype)
+    return streak.n
+
+
+def test_manual_reschedules_in_the_revlog_are_not_answers():
     # (revlog id, ease, type): learned, then two passed reviews around a manual reschedule
     # (type 4), whose ease must not read as a failure
     history = [(1, 3, 0), (2, 3, 1), (3, 1, 4), (4, 3, 1)]
@@ -355,8 +363,6 @@ def test_an_anki_deck_round_trips_through_toml_and_csv(cfg, tmp_path, capsys):
                 max_size=30))
 def test_the_streak_read_oldest_first_is_the_rule_read_newest_first(reviews):
     """The revlog streams past oldest first; SM-2's n is defined newest first."""
-    from trainer.formats.apkg import _streak
-
     def newest_first(rows):
         passed, learned = 0, False
         for _rid, ease, rtype in reversed(rows):

@@ -173,14 +173,6 @@ class _Streak:
         return self.passed + self.learned
 
 
-def _streak(reviews: list[tuple[int, int, int]]) -> int:
-    """The same for a whole revlog given at once, (id, ease, type) oldest first."""
-    streak = _Streak()
-    for _rid, ease, rtype in reviews:
-        streak.add(ease, rtype)
-    return streak.n
-
-
 def _state(card: tuple[Any, ...], crt_day: date, streak: _Streak | None,
            day_of: DayOf) -> ImportedState | None:
     ctype, queue, due, ivl, factor = card[4:9]
