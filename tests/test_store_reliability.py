@@ -465,3 +465,110 @@ def test_the_compact_log_upgrade_reads_every_form_of_a_last_review_time(tmp_path
                                                          tzinfo=UTC)
     assert store.card_history(ids[0])[-1].reviewed_at == store.state(ids[0]).last_reviewed
     store.close()
+
+
+def _tagged_deck(key: str, n_cards: int) -> bytes:
+    lines = ["schema_version = 1", "", "[deck]", f'id = "{key}"', f'name = "Deck {key}"']
+    for i in range(n_cards):
+        lines += ["", "[[cards]]", f'id = "{key}{i}"', 'kind = "basic"', f'prompt = "q{i}"',
+                  f'answer = "a{i}"', f'tags = ["{"even" if i % 2 == 0 else "odd"}"]']
+    return "\n".join(lines).encode()
+
+
+def _indexes(store) -> dict[str, bool]:
+    from sqlalchemy import inspect
+
+    found = {}
+    for table in ("card", "card_tag"):
+        found |= {i["name"]: bool(i["unique"]) for i in inspect(store.engine).get_indexes(table)}
+    return found
+
+
+def test_a_big_import_builds_its_indexes_after_its_rows_and_keeps_them(db_url, monkeypatch):
+    """An import that at least doubles the card table drops the random-order indexes and
+    builds them after its rows (SQLite): afterwards the deck's keys are still unique, a
+    re-import finds every card, and the tag and note searches find theirs."""
+    from tests.helpers import import_bytes
+    from trainer.query import parse
+    from trainer.store import imports
+
+    monkeypatch.setattr(imports, "DEFER_AT_LEAST", 3)
+    store, _ = make_store(db_url, 2)
+    before = _indexes(store)
+    assert before["uq_card_deck_key"] is True
+    import_bytes(store, _tagged_deck("big", 8))
+    assert _indexes(store) == before
+    deck = store.find_deck("big")
+    assert [c.key for c in store.deck_cards(deck.id)] == [f"big{i}" for i in range(8)]
+    assert len(store.search_cards(parse("tag:odd")).cards) == 4
+    import_bytes(store, _tagged_deck("big", 8))  # unchanged: nothing added twice
+    assert len(store.deck_cards(deck.id)) == 8
+    card = store.deck_cards(deck.id)[0]
+    with pytest.raises(Exception, match=r"(?i)unique"), store.transaction() as conn:
+        conn.execute(text(
+            "INSERT INTO card (deck_id, key, entry, kind, prompt, answer, accept, distractors,"
+            " cloze_text, explanation, source_quote, tags, content_hash, position,"
+            " shuffle_seed, search_text) VALUES (:d, :k, :k, 'basic', 'p', 'a', '[]', '[]',"
+            " '', '', '', '', '', 99, 1, '')"), {"d": deck.id, "k": card.key})
+    store.close()
+
+
+def test_a_big_import_that_fails_leaves_the_store_and_its_indexes_as_they_were(
+        db_url, monkeypatch):
+    """The indexes are dropped inside the import's transaction: a failure after its rows went
+    in (a full disk, here) rolls them back with everything else, and the next import works."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from tests.helpers import import_bytes
+    from trainer.store import imports
+    from trainer.store.errors import CouldNotSave
+
+    monkeypatch.setattr(imports, "DEFER_AT_LEAST", 3)
+    store, ids = make_store(db_url, 2)
+    before = _indexes(store)
+    real = imports._write_tags
+
+    def full_disk(*args, **kwargs):
+        real(*args, **kwargs)
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError(
+            "database or disk is full"))
+
+    monkeypatch.setattr(imports, "_write_tags", full_disk)
+    with pytest.raises(CouldNotSave):
+        import_bytes(store, _tagged_deck("big", 8))
+    assert _indexes(store) == before
+    assert [d.key for d in store.deck_summaries().decks] == ["d"]
+    assert store.card_ids(None) == ids
+    monkeypatch.setattr(imports, "_write_tags", real)
+    import_bytes(store, _tagged_deck("big", 8))
+    assert len(store.card_ids(None)) == 10 and _indexes(store) == before
+    store.close()
+
+
+def test_the_card_key_index_migrates_both_ways(db_url):
+    """0018 turns the card key's unique constraint into a unique index: down and up again,
+    every card, state and review is kept, and a deck's keys stay unique either way."""
+    store, ids = make_store(db_url, 4)
+    store.record_review(ids[0], 5)
+    store.suspend(ids[1])
+    cards = [store.card(cid) for cid in ids]
+    states = {cid: store.state(cid) for cid in ids}
+    history = store.card_history(ids[0])
+    store.close()
+    duplicate = text(
+        "INSERT INTO card (deck_id, key, entry, kind, prompt, answer, accept, distractors,"
+        " cloze_text, explanation, source_quote, tags, content_hash, position, shuffle_seed,"
+        " search_text) SELECT deck_id, key, entry, kind, prompt, answer, accept, distractors,"
+        " cloze_text, explanation, source_quote, tags, content_hash, 99, 1, '' FROM card"
+        " WHERE id = :c")
+    with (downgraded(db_url, "0017") as connection, pytest.raises(Exception, match=r"(?i)unique"),
+          connection.begin_nested()):
+        connection.execute(duplicate, {"c": ids[0]})
+    store = open_store(db_url)
+    assert [store.card(cid) for cid in ids] == cards
+    assert {cid: store.state(cid) for cid in ids} == states
+    assert store.card_history(ids[0]) == history
+    assert _indexes(store)["uq_card_deck_key"] is True
+    store.close()

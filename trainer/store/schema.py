@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
@@ -53,7 +53,9 @@ class DeckAlias(SQLModel, table=True):
 class Card(SQLModel, table=True):
     __tablename__ = "card"
     __table_args__ = (
-        UniqueConstraint("deck_id", "key", name="uq_card_deck_key"),
+        # an index, not a constraint: a big import drops it and builds it after its rows
+        # (store.imports.deferred_indexes; migration 0018)
+        Index("uq_card_deck_key", "deck_id", "key", unique=True),
         Index("ix_card_deck_position", "deck_id", "position"),
         Index("ix_card_note", "deck_id", "entry"),  # siblings: the cards of one note
     )
