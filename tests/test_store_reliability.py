@@ -509,7 +509,7 @@ def test_a_big_import_builds_its_indexes_after_its_rows_and_keeps_them(db_url, m
             "INSERT INTO card (deck_id, key, entry, kind, prompt, answer, accept, distractors,"
             " cloze_text, explanation, source_quote, tags, content_hash, position,"
             " shuffle_seed, search_text) VALUES (:d, :k, :k, 'basic', 'p', 'a', '[]', '[]',"
-            " '', '', '', '', '', 99, 1, '')"), {"d": deck.id, "k": card.key})
+            " '', '', '', '', 0, 99, 1, '')"), {"d": deck.id, "k": card.key})
     store.close()
 
 
@@ -571,4 +571,73 @@ def test_the_card_key_index_migrates_both_ways(db_url):
     assert {cid: store.state(cid) for cid in ids} == states
     assert store.card_history(ids[0]) == history
     assert _indexes(store)["uq_card_deck_key"] is True
+    store.close()
+
+
+def _migration(name: str):
+    import importlib.util
+
+    from trainer.store.engine import MIGRATIONS
+
+    spec = importlib.util.spec_from_file_location(name, MIGRATIONS / "versions" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_card_hashes_and_times_as_numbers_keep_every_edit_and_a_reimport_changes_nothing(
+        db_url):
+    """0019 keeps a card's content hashes as 64-bit numbers and its creation time as
+    milliseconds. A store an older trainer left (hexadecimal digests, one card edited in the
+    app since its import) upgrades, and re-importing the unchanged file then changes nothing
+    and keeps the edit; a changed file still wins and says so. Down and up again, nothing
+    is lost."""
+    from types import SimpleNamespace
+
+    from tests.helpers import Clock, basic_deck
+    from trainer.formats.native import parse_native
+    from trainer.importer import import_decks
+
+    clock = Clock()
+    store, ids = make_store(db_url, 4, clock=clock)
+    store.record_review(ids[0], 5)
+    cards = {cid: store.card(cid) for cid in ids}
+    assert cards[ids[0]].created_at is not None
+    states = {cid: store.state(cid) for cid in ids}
+    store.close()
+    old = _migration("0019_card_numbers")
+    with downgraded(db_url, "0018") as connection:  # as the older trainer kept the cards
+        rows = {r.id: r for r in connection.execute(text("SELECT * FROM card"))}
+        assert all(len(r.content_hash) == 32 and r.import_hash == r.content_hash
+                   for r in rows.values())
+        edited = rows[ids[1]]._asdict() | {"answer": "a1, edited in the app"}
+        connection.execute(text("UPDATE card SET answer = :a, content_hash = :h WHERE id = :i"),
+                           {"a": edited["answer"], "i": ids[1],
+                            "h": old.content_hash(SimpleNamespace(**edited))})
+
+    store = open_store(db_url, clock=clock)
+
+    def reimport(data: bytes):
+        return import_decks(store, [parse_native(data, "test.toml", "toml")])[0]
+
+    assert {cid: store.card(cid) for cid in ids if cid != ids[1]} == {
+        cid: c for cid, c in cards.items() if cid != ids[1]}
+    assert {cid: store.state(cid) for cid in ids} == states
+    report = reimport(basic_deck("d", 4))
+    assert (report.added, report.updated, report.unchanged, report.replaced) == (0, 0, 4, [])
+    assert store.card(ids[1]).answer == "a1, edited in the app"
+    report = reimport(basic_deck("d", 4).replace(b'"a1"', b'"a1 from the file"'))
+    assert (report.updated, report.replaced) == (1, [cards[ids[1]].key])
+    assert store.card(ids[1]).answer == "a1 from the file"
+    now = {cid: store.card(cid) for cid in ids}
+    store.close()
+
+    with downgraded(db_url, "0018"):
+        pass
+    store = open_store(db_url, clock=clock)
+    assert {cid: store.card(cid) for cid in ids} == now
+    assert {cid: store.state(cid) for cid in ids} == states
+    assert reimport(basic_deck("d", 4).replace(b'"a1"', b'"a1 from the file"')).unchanged == 4
+    assert store.rebuild_states() == 0
     store.close()

@@ -14,7 +14,8 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from trainer.store import convert, schema
-from trainer.store.driver import DriverStatement, sqlite_datetime
+from trainer.store.columns import from_epoch_ms
+from trainer.store.driver import DriverStatement
 from trainer.store.errors import NotFound
 from trainer.store.log import STATE_COLUMNS, state_of
 from trainer.store.records import LOGGED_FIELDS, Card, CardState, ReviewRow
@@ -82,7 +83,8 @@ def showing_many(store: Store, card_ids: list[int]) -> dict[int, tuple[Card, Car
 def _shown(row: tuple[Any, ...]) -> tuple[Card, CardState]:
     width = len(schema.card_t.c)
     found = dict(zip(schema.card_t.c.keys(), row[:width], strict=True))
-    found["created_at"] = sqlite_datetime(found["created_at"])
+    created = found["created_at"]  # the driver's row: milliseconds (store.columns)
+    found["created_at"] = None if created is None else from_epoch_ms(created)
     return convert.card(found), state_of(tuple(row[width:]))
 
 

@@ -107,7 +107,7 @@ def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
     return count
 
 
-def _content(card: StudyCard, deck_id: int, position: int, chash: str) -> dict[str, Any]:
+def _content(card: StudyCard, deck_id: int, position: int, chash: int) -> dict[str, Any]:
     """The columns an edit rewrites: everything but the card's place, origin and birth."""
     row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash, None), strict=True))
     for kept in ("deck_id", "position", "import_hash", "created_at", "shuffle_seed"):

@@ -22,6 +22,7 @@ from trainer.formats.model import ParsedDeck, StudyCard
 from trainer.rules import LEECH_TAG
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import convert, driver
+from trainer.store.columns import epoch_ms
 from trainer.store.flags import set_retired
 from trainer.store.records import CardState, ImportCounts
 from trainer.store.replay import rebuild_rollup
@@ -53,18 +54,22 @@ class _DryRun(Exception):
     pass
 
 
-def content_hash(card: StudyCard) -> str:
-    """A fingerprint of everything a re-import may change; unit separators keep fields apart."""
+def content_hash(card: StudyCard) -> int:
+    """A fingerprint of everything a re-import may change; unit separators keep fields apart.
+    64 bits, signed as both databases keep integers: it tells one card's versions apart."""
     c = card
     text = "\x1f".join((
         c.entry, c.kind, c.prompt, c.answer, "\x1e".join(c.accept), "\x1e".join(c.distractors),
         c.cloze_text, str(c.cloze_number), c.explanation, c.source_quote, str(c.source_para),
         "\x1e".join(c.tags),
     ))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    # the first 8 bytes of a 16-byte digest: the hexadecimal digest stores kept before
+    # migration 0019, whose first 16 characters it took
+    digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _card_row(card: StudyCard, deck_id: int, position: int, chash: str,
+def _card_row(card: StudyCard, deck_id: int, position: int, chash: int,
               created: object) -> tuple[Any, ...]:
     return (
         deck_id, card.key, card.entry, card.kind, card.prompt, card.answer,
@@ -133,8 +138,7 @@ def _write_one(
     progress: Callable[[int], None] | None = None, retire: bool = False,
 ) -> ImportCounts:
     now = convert.utc(store.now())
-    # the driver takes the value as is: SQLite stores what SQLAlchemy would have written
-    created = driver.stored_value(now, store.dialect == "sqlite")
+    created = epoch_ms(now)  # the driver takes the value as the column keeps it
     meta = {"name": deck.name, "description": deck.description, "source": deck.source,
             "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
             "reviews_per_day": deck.reviews_per_day}

@@ -46,7 +46,7 @@ class Card:
     source_quote: str = ""
     source_para: int | None = None
     tags: tuple[str, ...] = ()
-    content_hash: str = ""
+    content_hash: int = 0
     position: int = 0
     shuffle_seed: int = 0
     created_at: datetime | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import BigInteger, Index, text
 from sqlmodel import Field, SQLModel
 
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
@@ -77,13 +77,15 @@ class Card(SQLModel, table=True):
     source_quote: str = ""
     source_para: int | None = None
     tags: str = ""  # the card's own tags, space-separated
-    content_hash: str = ""
+    # a fingerprint of the card's content (store.imports.content_hash), 64 bits
+    content_hash: int = Field(default=0, sa_type=BigInteger)
     # the content_hash last imported from a file (None: added in the app); differing from
     # content_hash means an in-app edit since
-    import_hash: str | None = None
+    import_hash: int | None = Field(default=None, sa_type=BigInteger)
     position: int = 0
     shuffle_seed: int = 0
-    created_at: datetime | None = None  # when it was first imported or added (search: added:)
+    # when it was first imported or added (search: added:)
+    created_at: datetime | None = Field(default=None, sa_type=EpochMillis)
     search_text: str = ""  # every field in lower case, for free-text search (convert.searchable)
 
 
