@@ -641,3 +641,19 @@ def test_card_hashes_and_times_as_numbers_keep_every_edit_and_a_reimport_changes
     assert reimport(basic_deck("d", 4).replace(b'"a1"', b'"a1 from the file"')).unchanged == 4
     assert store.rebuild_states() == 0
     store.close()
+
+
+def test_an_upgrade_that_rebuilds_a_table_gives_its_room_back(tmp_path):
+    """0019 writes the card table anew; the old one's pages would stay inside the file,
+    free, and the upgrade meant to make the database smaller would make it larger."""
+    path = tmp_path / "old.db"
+    store, _ = make_store(f"sqlite:///{path}", 400)
+    store.close()
+    with downgraded(f"sqlite:///{path}", "0018"):
+        pass
+    con = sqlite3.connect(path)
+    con.execute("VACUUM")  # as compact as the older trainer's own file
+    con.close()
+    before = path.stat().st_size
+    open_store(f"sqlite:///{path}").close()
+    assert path.stat().st_size < before

@@ -240,7 +240,19 @@ def _upgrade(engine: Engine) -> None:
             if sqlite:
                 connection.rollback()
                 driver_connection.execute("PRAGMA foreign_keys=ON")
+        if sqlite:
+            _give_back_room(driver_connection)
     engine.dispose()  # every later connection starts afresh, with the usual pragmas
+
+
+def _give_back_room(driver_connection: Any) -> None:
+    """A migration that rebuilds a table leaves the old one's pages free inside the file: a
+    million cards' upgrade to 0019 grew the file from 734 MB to 1.2 GB. When a quarter of the
+    file is free, VACUUM writes it again without them (outside any transaction, as it must)."""
+    free = driver_connection.execute("PRAGMA freelist_count").fetchone()[0]
+    pages = driver_connection.execute("PRAGMA page_count").fetchone()[0]
+    if free * 4 > pages:
+        driver_connection.execute("VACUUM")
 
 
 def _stored_revision(engine: Engine) -> tuple[str | None, set[str]]:
