@@ -657,3 +657,17 @@ def test_an_upgrade_that_rebuilds_a_table_gives_its_room_back(tmp_path):
     before = path.stat().st_size
     open_store(f"sqlite:///{path}").close()
     assert path.stat().st_size < before
+
+
+def test_giving_the_room_back_is_no_error_when_it_cannot_run():
+    """VACUUM needs room for a copy of the file: a full disk after a finished upgrade must
+    not stop the store from opening."""
+    from trainer.store.engine import _give_back_room
+
+    class FullDisk:
+        def execute(self, sql: str):
+            if sql == "VACUUM":
+                raise sqlite3.OperationalError("database or disk is full")
+            return sqlite3.connect(":memory:").execute("SELECT 10")  # 10 free of 10 pages
+
+    _give_back_room(FullDisk())

@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import time
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -248,11 +249,14 @@ def _upgrade(engine: Engine) -> None:
 def _give_back_room(driver_connection: Any) -> None:
     """A migration that rebuilds a table leaves the old one's pages free inside the file: a
     million cards' upgrade to 0019 grew the file from 734 MB to 1.2 GB. When a quarter of the
-    file is free, VACUUM writes it again without them (outside any transaction, as it must)."""
+    file is free, VACUUM writes it again without them (outside any transaction, as it must).
+    One that cannot run (no room for its copy, another program writing) is no error: the
+    upgrade is done, and the free pages are used again as the store grows."""
     free = driver_connection.execute("PRAGMA freelist_count").fetchone()[0]
     pages = driver_connection.execute("PRAGMA page_count").fetchone()[0]
     if free * 4 > pages:
-        driver_connection.execute("VACUUM")
+        with suppress(sqlite3.Error):
+            driver_connection.execute("VACUUM")
 
 
 def _stored_revision(engine: Engine) -> tuple[str | None, set[str]]:
