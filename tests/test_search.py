@@ -217,3 +217,23 @@ def test_moving_and_tagging_and_retiring_and_their_inverses(db_url):
     assert store.retire_many(ids[:1], retired=False) == ids[:1]
     assert store.search_ids(parse("deck:d")) == ids
     store.close()
+
+
+def test_added_searches_in_the_systems_own_time_zone(tmp_path, monkeypatch):
+    """With no time zone configured trainer uses the system's: `added:1` must find the cards
+    added today, not end the app (the day's start was a naive time there)."""
+    import time
+
+    from tests.helpers import basic_deck
+    from trainer.settings import Settings
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        store = open_store(f"sqlite:///{tmp_path / 't.db'}", settings=Settings(), clock=Clock())
+        import_bytes(store, basic_deck("d", 3))
+        assert len(store.search_ids(parse("added:1"))) == 3
+        store.close()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

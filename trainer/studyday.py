@@ -25,7 +25,8 @@ def study_day(now: datetime, settings: Settings) -> date:
 
 
 def day_start(day: date, settings: Settings) -> datetime:
-    """The aware instant the study day ``day`` begins."""
+    """The aware instant the study day ``day`` begins (with no zone configured, in the
+    system's own: a naive time there ended the app at a search for `added:`)."""
     local = datetime(day.year, day.month, day.day, settings.day_start_hour,
                      tzinfo=settings.tzinfo())
-    return local
+    return local if local.tzinfo is not None else local.astimezone()
