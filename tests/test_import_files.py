@@ -531,3 +531,16 @@ def test_text_without_markup_reads_as_the_parser_reads_it(text):
     if "[sound:" in text:
         return
     assert html_to_text(text) == html_to_text(text + "<b></b>")
+
+
+def test_the_progress_bar_ends_once(tmp_path, monkeypatch, capsys):
+    """On a terminal a big import shows one bar, ended once: the last chunk and the deck's
+    end both reported the same count, and the full bar was printed twice."""
+    import sys
+
+    rows = "".join(f"q{i}\ta{i}\n" for i in range(2500))
+    (tmp_path / "big.tsv").write_text(rows)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert run("import", str(tmp_path / "big.tsv")) == 0
+    err = capsys.readouterr().err
+    assert err.count("2500/2500") == 1, err[-300:]

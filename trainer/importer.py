@@ -288,9 +288,13 @@ def stderr_progress() -> Callable[[int, int], None] | None:
     if not sys.stderr.isatty():
         return None
 
+    shown: list[tuple[int, int]] = []
+
     def show(done: int, total: int) -> None:
-        if total < PROGRESS_MIN:
+        # a deck's last chunk and the deck's end report the same count: the bar ends once
+        if total < PROGRESS_MIN or shown[-1:] == [(done, total)]:
             return
+        shown[:] = [(done, total)]
         width = 30
         filled = width * done // max(total, 1)
         print(f"\rimporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
