@@ -235,5 +235,5 @@ def test_added_searches_in_the_systems_own_time_zone(tmp_path, monkeypatch):
         assert len(store.search_ids(parse("added:1"))) == 3
         store.close()
     finally:
-        monkeypatch.delenv("TZ")
+        monkeypatch.undo()  # the zone the suite had, read again by the C library
         time.tzset()

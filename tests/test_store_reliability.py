@@ -487,7 +487,7 @@ def _indexes(store) -> dict[str, bool]:
 def test_a_big_import_builds_its_indexes_after_its_rows_and_keeps_them(db_url, monkeypatch):
     """An import that at least doubles the card table drops the random-order indexes and
     builds them after its rows (SQLite): afterwards the deck's keys are still unique, a
-    re-import finds every card, and the tag and note searches find theirs."""
+    re-import finds every card, and a tag search finds its cards."""
     from tests.helpers import import_bytes
     from trainer.query import parse
     from trainer.store import imports
