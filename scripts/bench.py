@@ -5,6 +5,8 @@
     scripts/bench.py --quick    N = 10,000 only (under a minute)
     scripts/bench.py --n 500    any N (the test suite runs a tiny one)
     scripts/bench.py --anki     also Anki's own engine on the same work, alternating, with ratios
+    scripts/bench.py --scale    also 1,000,000 cards, and each figure's growth from 100,000: the
+                                median of --rounds rounds that alternate the two sizes
 
 On a temporary data dir, for each N: generate a deterministic TSV corpus, time `trainer import`
 of it, build a reviewed collection (about 10 reviews a card over the last year, made with
@@ -54,6 +56,8 @@ HISTORY_CHUNK = 100_000  # cards whose histories are written together
 SCALE_N = 1_000_000
 # --scale: what must grow no faster than linearly from 100,000 to 1,000,000 cards
 GROWTH = ("import", "queue", "grade_median", "search_slowest_median", "stats")
+GROWTH_PHASES = {"queue": ("queue", "queue_s"), "grade_median": ("grade", "grade_median_s"),
+                 "search_slowest_median": ("search", "search_s"), "stats": ("stats", "stats_s")}
 # what a student types into the browser, in the syntax trainer and Anki share
 SEARCHES = [WORDS[3], f'"{WORDS[5]} {WORDS[7]}"', "is:due", f"tag:{WORDS[9]} prop:ivl>10",
             "rated:7:1", f"{WORDS[11]} -is:new", "deck:bench"]
@@ -241,7 +245,8 @@ def phase(name: str, url: str, extra: str = "") -> dict:
 
             def build_queue() -> None:
                 queue[:] = store.due_queue(None, limits=UNLIMITED)
-                store.card(queue[0].card_id)
+                if queue:  # a tiny collection graded through has none left
+                    store.card(queue[0].card_id)
 
             out["queue_s"] = statistics.median(timed(build_queue, 7))
             out["due"] = sum(1 for q in queue if q.bucket == "review")
@@ -384,16 +389,21 @@ def time_cli(argument: str, env: dict, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def bench(n: int, workdir: Path, anki_rounds: int = 0) -> None:
+def collection(n: int, workdir: Path) -> tuple[Path, str, dict, Path]:
+    """Where the collection of ``n`` cards lives: its database, URL, phases' environment and
+    corpus."""
     home = workdir / f"home-{n}"
-    home.mkdir()
-    (home / "config.toml").write_text('timezone = "UTC"\n')
     # the corpus alone: the bundled decks (152 cards) would add their own first import
     env = os.environ | {"TRAINER_HOME": str(home), "PYTHONPATH": str(ROOT),
                         "TRAINER_BUNDLED_DECKS": "0"}
     db = home / "trainer.db"
-    url = f"sqlite:///{db}"
-    corpus = workdir / f"corpus-{n}.tsv"
+    return db, f"sqlite:///{db}", env, workdir / f"corpus-{n}.tsv"
+
+
+def bench(n: int, workdir: Path, anki_rounds: int = 0) -> None:
+    db, url, env, corpus = collection(n, workdir)
+    db.parent.mkdir()
+    (db.parent / "config.toml").write_text('timezone = "UTC"\n')
     t = time.perf_counter()
     write_corpus(corpus, n)
     emit("generate_corpus", n, time.perf_counter() - t, "s")
@@ -626,17 +636,55 @@ def side_by_side(n: int, workdir: Path, corpus: Path, db: Path, url: str, env: d
                      statistics.median(t[key] for _, t in pairs) * scale, unit)
 
 
-def growth_table() -> str:
-    """Each --scale figure at 1,000,000 cards over its value at 100,000: 10 is linear."""
+def growth_figure(name: str, n: int, workdir: Path) -> float:
+    """One --scale figure of the collection of ``n`` cards, in a fresh process (the import into
+    a new database, beside the collection)."""
+    db, url, env, corpus = collection(n, workdir)
+    if name == "import":
+        fresh = db.parent / "growth-import.db"
+        try:
+            return float(run_phase("import", f"sqlite:///{fresh}", env,
+                                   str(corpus))["import_cards_s"])
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{fresh}{suffix}").unlink(missing_ok=True)
+    phase_name, key = GROWTH_PHASES[name]
+    if name == "grade_median":  # each round grades the same cards: a copy's
+        url = f"sqlite:///{fresh_copy(db, db.parent / 'growth-grade.db')}"
+    return float(run_phase(phase_name, url, env)[key])
+
+
+def growth_rounds(workdir: Path, low: int, high: int, rounds: int) -> dict[str, list[float]]:
+    """Each GROWTH figure at ``low`` and ``high`` cards measured again, the two sizes
+    alternating (which goes first swaps every round), as --anki does: minutes apart, this
+    machine's drift moved a single run's growth either side of 10. The rounds' ratios."""
+    ratios: dict[str, list[float]] = {name: [] for name in GROWTH}
+    for r in range(rounds):
+        for name in GROWTH:
+            order = (low, high) if r % 2 == 0 else (high, low)
+            seen = {n: growth_figure(name, n, workdir) for n in order}
+            ratios[name].append(seen[high] / seen[low])
+            print(f"  growth round {r + 1} {name}: {seen[low]:.4f} -> {seen[high]:.4f} "
+                  f"x{seen[high] / seen[low]:.2f}", file=sys.stderr)
+    return ratios
+
+
+def growth_table(low: int, high: int, ratios: dict[str, list[float]]) -> str:
+    """Each --scale figure's growth from ``low`` to ``high`` cards (10 is linear from 100,000
+    to a million): the median of the alternating rounds' ratios."""
     value = {(r["name"], r["n"]): r["value"] for r in RESULTS}
-    lines = [f"Growth from 100,000 to {SCALE_N:,} cards (10 would be linear)"]
+    rounds = len(next(iter(ratios.values()), []))
+    lines = [f"Growth from {low:,} to {high:,} cards ({high // low} would be linear; the median "
+             f"of {rounds} alternating rounds' ratios; the values from the run above)"]
     for name in GROWTH:
-        low, high = value.get((name, 100_000)), value.get((name, SCALE_N))
-        if low and high is not None:
-            factor = high / low
-            emit(f"{name}_growth", SCALE_N, factor, "x")
-            lines.append(f"  {name:<24}{low:>12,.3f} -> {high:>12,.3f}   x{factor:.1f}"
-                         f"{'' if factor <= 10 else '   faster than linear'}")
+        if not ratios.get(name):
+            continue
+        factor = statistics.median(ratios[name])
+        emit(f"{name}_growth", high, factor, "x")
+        first, last = value.get((name, low), 0.0), value.get((name, high), 0.0)
+        lines.append(f"  {name:<24}{first:>12,.3f} -> {last:>12,.3f}   x{factor:.1f}"
+                     f"  (rounds: {', '.join(f'{x:.1f}' for x in ratios[name])})"
+                     f"{'' if factor <= high / low else '   faster than linear'}")
     return "\n".join(lines)
 
 
@@ -689,7 +737,10 @@ def main() -> int:
                         help=f"add a {SCALE_N:,}-card point and print each figure's growth "
                              "from 100,000 (linear is 10)")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="alternating rounds for --anki (default 3)")
+                        help="alternating rounds for --anki and --scale (default 3)")
+    # the test suite's --scale: two tiny sizes instead of 100,000 and a million
+    parser.add_argument("--scale-between", type=int, nargs=2, default=(100_000, SCALE_N),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be 1 or more")
@@ -697,17 +748,21 @@ def main() -> int:
         print(json.dumps(phase(args.phase, args.db, args.extra)))
         return 0
     sizes = args.n or ([10_000] if args.quick else [10_000, 100_000])
+    low, high = args.scale_between
     if args.scale:
-        sizes = sorted({*sizes, 100_000, SCALE_N})
+        sizes = sorted({*sizes, low, high})
     # Byte-compile trainer as an installed wheel would be, so launch times measure running it,
     # not compiling it (this machine sets PYTHONDONTWRITEBYTECODE).
     import compileall
 
     compileall.compile_dir(str(ROOT / "trainer"), quiet=1)
     workdir = Path(tempfile.mkdtemp(prefix="trainer-bench-"))
+    ratios: dict[str, list[float]] = {}
     try:
         for n in sizes:
             bench(n, workdir, args.rounds if args.anki else 0)
+        if args.scale:
+            ratios = growth_rounds(workdir, low, high, args.rounds)
     finally:
         if not args.keep:
             import shutil
@@ -719,7 +774,7 @@ def main() -> int:
     print(table())
     if args.scale:
         print()
-        print(growth_table())
+        print(growth_table(low, high, ratios))
     if RATIOS:
         print()
         print(f"Side by side with Anki {ANKI_VERSION} (medians of {args.rounds} alternating "

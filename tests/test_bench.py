@@ -51,3 +51,21 @@ def test_corpus_is_deterministic_and_shaped(tmp_path):
     non_ascii = sum(1 for r in rows if not (r[0] + r[1]).isascii())
     assert 60 <= non_ascii <= 110  # about a quarter
     assert any(ord(ch) > 0xFFFF for r in rows for ch in r[0] + r[1])  # emoji, as real decks
+
+
+def test_scale_growth_is_the_median_of_alternating_rounds(tmp_path):
+    """--scale measures each figure at both sizes again, alternating, and prints the median
+    of the rounds' ratios (the sizes here tiny, by a hidden option)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--n", "1000", "--scale",
+         "--scale-between", "1000", "2000", "--rounds", "2"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    growth = {r["name"]: r["value"] for r in rows if r["name"].endswith("_growth")}
+    assert set(growth) == {f"{name}_growth" for name in (
+        "import", "queue", "grade_median", "search_slowest_median", "stats")}
+    assert all(value > 0 for value in growth.values())
+    assert out.stderr.count("growth round 2 import") == 1
+    assert "the median of 2 alternating rounds" in out.stdout
