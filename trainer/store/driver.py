@@ -63,14 +63,15 @@ def fetch_rows(conn: Connection, stmt: AnySelect) -> list[tuple[Any, ...]]:
     """Every row of ``stmt`` as plain tuples, fetched by the DB-API cursor directly.
 
     SQLAlchemy's result rows cost about a microsecond each; today's queue at 100,000 cards is
-    40,000 ids, and an import maps 100,000 keys to ids, so these queries skip them. Dates are
-    bound as the store keeps them; only columns the driver returns as they are (ints, text)
-    should be read this way."""
+    40,000 ids, and an import maps 100,000 keys to ids, so these queries skip them. Values
+    are bound as the store keeps them (bound_value); only columns the driver returns as they
+    are (ints, text) should be read this way."""
     # an IN list's values are written out as parameters of their own
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = dict(compiled.params)
-    if conn.dialect.name == "sqlite":
-        params = {k: v.isoformat() if type(v) is date else v for k, v in params.items()}
+    coded = coded_binds(compiled)
+    sqlite = conn.dialect.name == "sqlite"
+    params = {k: bound_value(v, coded.get(k), conn.dialect, sqlite)
+              for k, v in compiled.params.items()}
     args: object = (
         tuple(params[name] for name in compiled.positiontup or ())
         if compiled.positional else params
@@ -99,18 +100,10 @@ class DriverStatement:
         self.sqlite = conn.dialect.name == "sqlite"
         self.dialect = conn.dialect
         self.defaults = dict(compiled.params)  # literal values the statement binds itself
-        # the review log's columns keep days, times and names as integers (store.columns)
-        self.coded = {name: bind.type for name, bind in compiled.binds.items()
-                      if isinstance(bind.type, Coded)}
-
-    def _value(self, value: object) -> object:
-        return stored_value(value, self.sqlite)
+        self.coded = coded_binds(compiled)
 
     def _named(self, name: str, value: object) -> object:
-        coded = self.coded.get(name)
-        if coded is not None:
-            return coded.process_bind_param(value, self.dialect)
-        return self._value(value)
+        return bound_value(value, self.coded.get(name), self.dialect, self.sqlite)
 
     def execute(self, conn: Connection, params: dict[str, object]) -> Any:
         """Run with ``params``; returns the open DB-API cursor (the caller closes it)."""
@@ -157,6 +150,20 @@ class DriverStatement:
 
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def coded_binds(compiled: SQLCompiler) -> dict[str, Coded]:
+    """The statement's parameters bound to columns kept as integers (store.columns)."""
+    return {name: bind.type for name, bind in compiled.binds.items()
+            if isinstance(bind.type, Coded)}
+
+
+def bound_value(value: object, coded: Coded | None, dialect: Any, sqlite: bool) -> object:
+    """A parameter as the driver's cursor takes it: through its column's code when it has
+    one (coded_binds), else as stored_value."""
+    if coded is not None:
+        return coded.process_bind_param(value, dialect)
+    return stored_value(value, sqlite)
 
 
 def stored_value(value: object, sqlite: bool) -> object:
