@@ -16,7 +16,14 @@ from sqlalchemy import Connection, select
 from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS
 from trainer.scheduler import sm2
 from trainer.store import convert
-from trainer.store.columns import KIND_CODES, MATURITY_CODES, day_number, epoch_ms, whole_ms
+from trainer.store.columns import (
+    KIND_CODES,
+    MATURITY_CODES,
+    day_number,
+    epoch_ms,
+    stored,
+    whole_ms,
+)
 from trainer.store.errors import GradedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_grading, read_state, state_of, statements
@@ -241,8 +248,8 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment:
     for c in changes:
         due, buried = c.due, c.buried_until
         reviews.append((c.card_id, *common, c.repetitions, c.easiness_x100, c.interval,
-                        None if due is None else day_number(due), c.reviews, c.lapses, None,
-                        None, c.suspended, None if buried is None else day_number(buried)))
+                        stored(due), c.reviews, c.lapses, None, None, c.suspended,
+                        stored(buried)))
         states.append((c.card_id, c.repetitions, c.easiness_x100, c.interval,
                        stored_value(due, sqlite), c.reviews, c.lapses, None, None, c.suspended,
                        stored_value(buried, sqlite)))
