@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -201,7 +201,7 @@ def _write_one(
         deck.cards = [c for c in deck.cards if c not in unplayable]
         deck.notes += [f"{c.key}: skipped: a new multiple-choice card needs its distractors, "
                        "which this file cannot hold" for c in unplayable]
-    deferred = _drop_for_import(store, conn, sum(c.key not in existing for c in deck.cards))
+    deferred = _drop_for_import(store, conn, deck.cards, existing)
     for position, card in enumerate(deck.cards):
         chash = content_hash(card)
         found = existing.get(card.key)
@@ -283,12 +283,15 @@ def _write_one(
     return counts
 
 
-def _drop_for_import(store: Store, conn: Connection, new_cards: int) -> list[Index]:
+def _drop_for_import(store: Store, conn: Connection, cards: list[StudyCard],
+                     existing: Mapping[str, object]) -> list[Index]:
     """The DEFERRED indexes, dropped inside the import's transaction when it adds enough
     cards: a rollback brings them back, and the caller builds them again after its rows."""
-    if store.dialect != "sqlite" or new_cards < DEFER_AT_LEAST:
+    if store.dialect != "sqlite" or len(cards) < DEFER_AT_LEAST:
         return []
-    if new_cards < conn.execute(select(func.count()).select_from(card_t)).scalar_one():
+    new_cards = sum(c.key not in existing for c in cards)
+    if new_cards < max(DEFER_AT_LEAST,
+                       conn.execute(select(func.count()).select_from(card_t)).scalar_one()):
         return []
     indexes = [i for t in (card_t, tag_t) for i in t.indexes if i.name in DEFERRED]
     for index in indexes:
