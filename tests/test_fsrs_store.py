@@ -151,9 +151,9 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
     from textual.widgets import Select
 
     from tests.tui_helpers import make_app, settle
+    from trainer.domain.answer import fsrs_intervals
     from trainer.render.words import interval
     from trainer.store import open_store
-    from trainer.store.scheduling import fsrs_intervals
     from trainer.tui.screens.study import StudyScreen
     from trainer.tui.widgets.grade_button import GradeButton
 

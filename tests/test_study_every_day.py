@@ -156,7 +156,10 @@ def test_siblings_never_follow_each_other_and_answering_one_buries_the_others(db
     assert not {q.card_id for q in session.queue} & set(siblings)
     assert all(store.state(cid).buried_until is not None for cid in siblings)
     clock.advance(days=1)
-    assert set(siblings) <= {q.card_id for q in store.due_queue(store.find_deck("c"))}
+    # tomorrow the answered card is due: its review comes, and its new siblings wait for a
+    # day without it (one card of a note a day, the review first, as Anki gathers them)
+    tomorrow = {q.card_id for q in store.due_queue(store.find_deck("c"))}
+    assert first.card_id in tomorrow and not set(siblings) & tomorrow
     store.close()
 
 

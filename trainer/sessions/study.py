@@ -11,14 +11,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
 
+from trainer.domain.answer import fsrs_intervals
+from trainer.domain.order import order
 from trainer.render.words import interval
 from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL
 from trainer.scheduler import sm2
 from trainer.sessions.card_view import CardView
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
-from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreError
-from trainer.store.queue import order
-from trainer.store.scheduling import fsrs_intervals
+from trainer.store.errors import ChangedElsewhere, CouldNotSave, NotFound, StoreError
 
 AGAIN = "again today"
 READ_AHEAD = 32  # cards read ahead in one statement
@@ -114,7 +114,7 @@ class StudySession:
     def reload(self) -> None:
         if self.subdecks:
             wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
-            plans = [p for p in self.store.plan(None) if p.deck_id in wanted]
+            plans = self.store.plan(None, deck_ids=wanted)
         else:
             plans = self.store.plan(self.deck)
         self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
@@ -228,7 +228,7 @@ class StudySession:
             if shown is not None:  # the card stays on screen, as it was shown
                 self._shown[item.card_id] = shown
             raise
-        except (GradedElsewhere, NotFound) as exc:
+        except (ChangedElsewhere, NotFound) as exc:
             # another window graded it, or an import removed it: nothing was recorded here,
             # and what was read ahead may be as old
             self._ahead.clear()
@@ -239,6 +239,8 @@ class StudySession:
                                  "card") from None
             raise
         self.queue.pop(0)
+        if graded.edited:  # its new text shows when it comes again
+            self.refresh_card(item.card_id)
         self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
         if graded.buried or graded.leech:  # other cards changed: read them again
             self._ahead.clear()
@@ -262,11 +264,13 @@ class StudySession:
                 shown: CardState | None) -> Graded:
         """Record a grade; once more on a fresh connection if the save failed (a database
         server that restarted answers now; a full disk refuses again)."""
+        card = self._cards.get(item.card_id)
         for attempt in (1, 2):
             try:
                 return self.store.record_review(
                     item.card_id, quality, kind, answer_ms=answer_ms,
-                    session_id=self.session_id, shown=shown, require_due=True)
+                    session_id=self.session_id, shown=shown, require_due=True,
+                    shown_content=card.content_hash if card is not None else None)
             except CouldNotSave:
                 if attempt == 2:
                     raise
