@@ -365,3 +365,33 @@ def test_the_next_day_the_buried_come_back(tmp_path):
     assert buried in {q.card_id for q in store.due_queue(None)}
     assert timedelta(days=1)
     store.close()
+
+
+# -- the summary speaks of what was studied ------------------------------------------------
+
+def test_a_parents_summary_counts_tomorrow_in_its_own_decks_and_says_what_is_left_today():
+    clock = Clock()
+    store = open_store(settings=UTC, clock=clock)
+    import_bytes(store, basic_deck("kids-a", 3, "Kids::A"))
+    import_bytes(store, basic_deck("kids-b", 3, "Kids::B"))
+    import_bytes(store, basic_deck("other", 5, "Other"))
+
+    def study_all(key: str) -> None:  # every card answered 4: due tomorrow
+        session = StudySession(store, store.find_deck(key))
+        while not session.finished:
+            session.view()
+            session.grade(4)
+
+    study_all("kids-a")
+    study_all("kids-b")
+    clock.advance(days=1)
+    study_all("other")  # due tomorrow, outside the parent
+    ids = (store.find_deck("kids-a").id, store.find_deck("kids-b").id)
+    session = StudySession(store, None, subdecks=ids)
+    assert sum(session.counts().values()) == 6
+    session.view()
+    session.grade(5)
+    summary = session.summary()
+    assert summary.left_today == 5  # ended early: five still due today, not "next due" later
+    assert summary.due_tomorrow == 0  # the other deck's five are not this session's
+    store.close()

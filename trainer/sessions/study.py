@@ -44,8 +44,9 @@ class Summary:
     grades: dict[int, int]
     right_first_time: float | None  # the share of first answers graded 3 or more
     seconds: float
-    next_due: date | None
+    next_due: date | None  # after today, in the decks studied
     due_tomorrow: int
+    left_today: int = 0  # cards of today's plan not studied (the session ended early)
 
 
 def settle(queue: list[QueueItem], requeued_at: dict[int, int],
@@ -396,7 +397,8 @@ class StudySession:
         grades = Counter(a.quality for a in answers)
         first = [a for a in answers if a.item.bucket != "repeat"]
         passed = sum(1 for a in first if a.quality is not None and a.quality >= PASS)
-        next_due, tomorrow = self.store.next_due(self.deck)
+        scope = {*self.subdecks, *([self.deck.id] if self.deck else [])}
+        next_due, tomorrow = self.store.next_due(None, deck_ids=scope or None)
         elapsed = (self.store.now() - self.started).total_seconds()
         return Summary(
             studied=len({a.item.card_id for a in answers}),
@@ -406,4 +408,5 @@ class StudySession:
             seconds=max(0.0, elapsed),
             next_due=next_due,
             due_tomorrow=tomorrow,
+            left_today=len({item.card_id for item in self.queue}),
         )

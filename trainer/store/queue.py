@@ -266,15 +266,19 @@ def card_ids(store: Store, deck_id: int | None) -> list[int]:
         return list(conn.execute(query).scalars())
 
 
-def next_due(store: Store, deck: Deck | None, day: date | None = None) -> tuple[date | None, int]:
-    """The first study day after ``day`` with reviews due, and how many are due tomorrow."""
+def next_due(store: Store, deck: Deck | None, day: date | None = None,
+             deck_ids: Collection[int] | None = None) -> tuple[date | None, int]:
+    """The first study day after ``day`` with reviews due, and how many are due tomorrow, in
+    one deck, some decks (a parent and its subdecks) or all."""
     day = day or store.today()
     query = select(func.min(state_t.c.due), func.count().filter(
         state_t.c.due == day + timedelta(days=1)))
     query = query.where(in_play(), state_t.c.due > day)
     if deck is not None:
+        deck_ids = [deck.id]
+    if deck_ids is not None:
         query = query.join(card_t, card_t.c.id == state_t.c.card_id).where(
-            card_t.c.deck_id == deck.id)
+            card_t.c.deck_id.in_(sorted(deck_ids)))
     with store.reading() as conn:
         first, tomorrow = conn.execute(query).one()
     return first, int(tomorrow or 0)
