@@ -255,3 +255,29 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
     assert shown(compute(store, tag="t2")) == expected(
         {cid for cid, c in cards.items() if "t2" in c.tags})
     store.close()
+
+
+def test_the_leech_count_follows_each_decks_own_threshold(db_url):
+    """A deck's leech threshold at 2: the second lapse makes the card a leech for grading
+    (tagged, suspended), the search and the statistics alike; another deck keeps the default."""
+    from tests.helpers import Clock, basic_deck, import_bytes, make_store
+    from trainer.query import parse
+
+    clock = Clock()
+    store, ids = make_store(db_url, n_cards=2, clock=clock)
+    import_bytes(store, basic_deck("other", 1))
+    other = store.deck_cards(store.find_deck("other").id)[0].id
+    store.set_deck_options(store.find_deck("d").id, leech_lapses=2)
+    for quality in (5, 1, 5, 1):  # passed, lapsed, passed, lapsed: 2 lapses each
+        for card in (ids[0], other):
+            store.record_review(card, quality)
+        clock.advance(days=1)
+    assert store.state(ids[0]).suspended  # grading made it a leech
+    assert store.state(other).lapses == 2 and not store.state(other).suspended
+    found = store.search_cards(parse("is:leech")).cards
+    assert [c.id for c in found] == [ids[0]]
+    s = compute(store, period="all")
+    assert s["leeches"] == 1
+    assert {h["key"]: h["leech"] for h in s["hardest"]} == {"d0": True, "other0": False}
+    assert compute(store, store.find_deck("other"), period="all")["leeches"] == 0
+    store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trainer.render.charts import bar, spark
 from trainer.render.words import clip, minutes, pct, plural
-from trainer.rules import GRADE_WORDS, LEECH_LAPSES
+from trainer.rules import GRADE_WORDS
 from trainer.stats import studied
 from trainer.stats.figures import Figures
 
@@ -73,8 +73,8 @@ def render(stats: Figures) -> str:
     hourly = stats["hourly"]
     lines += ["Reviews by hour (00-23)", f"  {spark([h['reviews'] for h in hourly])}", ""]
     if stats["hardest"]:
-        lines.append(f"Hardest cards ({plural(stats['leeches'], 'leech', 'leeches')}: "
-                     f"{LEECH_LAPSES}+ lapses)")
+        lines.append(f"Hardest cards ({plural(stats['leeches'], 'leech', 'leeches')}: at the "
+                     "deck's leech threshold, or tagged)")
         for h in stats["hardest"][:5]:
             flag = " LEECH" if h["leech"] else ""
             lines.append(f"  {plural(h['lapses'], 'lapse'):>9}  EF {h['easiness']:.2f}  "

@@ -29,11 +29,12 @@ from sqlalchemy import (
     select,
 )
 
-from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, MATURE_DAYS, PASS, QUIZ_RIGHT
+from trainer.rules import ANSWER_KINDS, PASS, QUIZ_RIGHT
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
+from trainer.store import predicates
 from trainer.store.columns import KIND_CODES, DayNumber, KindCode, MaturityCode
 from trainer.store.driver import AnySelect
-from trainer.store.queue import in_play
+from trainer.store.predicates import in_play
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ Row = tuple[Any, ...]
 def queries(store: Store, deck_id: int | None, tag: str | None) -> Iterator[StatsQueries]:
     """The statistics' queries on one read snapshot, for all decks, one deck or one tag."""
     with store.reading() as conn:
-        q = StatsQueries(conn, deck_id, tag)
+        q = StatsQueries(conn, deck_id, tag, predicates.leech_thresholds(store, conn))
         try:
             yield q
         finally:
@@ -73,10 +74,12 @@ class AnswerRows:
 
 
 class StatsQueries:
-    def __init__(self, conn: Connection, deck_id: int | None, tag: str | None) -> None:
+    def __init__(self, conn: Connection, deck_id: int | None, tag: str | None,
+                 thresholds: dict[int, int]) -> None:
         self.conn = conn
         self.deck_id = deck_id
         self.tag = tag
+        self.thresholds = thresholds  # each deck's leech threshold
         self._scope: Table | None = None  # a deck's or tag's answers, rolled up once
         self._whole = deck_id is None and tag is None
         if deck_id is not None and tag is None:
@@ -242,18 +245,17 @@ class StatsQueries:
     # -- cards -------------------------------------------------------------------------------
 
     def counts(self, today: date) -> Row:
-        """(total, suspended, new, learning, young, mature, buried, leeches)."""
+        """(total, suspended, new, learning, young, mature, buried, leeches): the cards in play
+        by maturity, each counted by the rule grading and the search apply (predicates)."""
         s = state_t.c
         active = in_play()
         query = select(
             func.count(),
             func.count().filter(s.suspended.is_(True)),
-            func.count().filter(and_(active, s.due.is_(None))),
-            func.count().filter(and_(active, s.due.is_not(None), s.repetitions < 2)),
-            func.count().filter(and_(active, s.repetitions >= 2, s.interval < MATURE_DAYS)),
-            func.count().filter(and_(active, s.repetitions >= 2, s.interval >= MATURE_DAYS)),
-            func.count().filter(and_(active, s.buried_until > today)),
-            func.count().filter(s.lapses >= LEECH_LAPSES),
+            *[func.count().filter(and_(active, predicates.maturity(m)))
+              for m in ("new", "learning", "young", "mature")],
+            func.count().filter(and_(active, predicates.buried(today))),
+            func.count().filter(predicates.leech(self.thresholds)),
         ).where(s.retired.is_(False))
         return tuple(self.conn.execute(self._cards(query, s.card_id)).one())
 
@@ -288,12 +290,14 @@ class StatsQueries:
             s.card_id))
 
     def hardest(self, limit: int) -> list[Row]:
-        """(deck key, card key, prompt, lapses, easiness_x100, reviews), hardest first."""
+        """(deck key, card key, prompt, lapses, easiness_x100, reviews, leech), hardest
+        first."""
         s = state_t.c
         # The hardest from card_state alone, then their text: joining first would fetch the
         # prompt of every card before the sort.
         top = self._cards(
-            select(s.card_id, s.lapses, s.easiness_x100, s.reviews)
+            select(s.card_id, s.lapses, s.easiness_x100, s.reviews,
+                   predicates.leech(self.thresholds).label("leech"))
             .where(or_(s.lapses > 0, s.easiness_x100 < INITIAL_EASINESS_X100), s.reviews > 0,
                    s.retired.is_(False))
             .order_by(s.lapses.desc(), s.easiness_x100, s.card_id)
@@ -301,7 +305,7 @@ class StatsQueries:
         ).subquery()
         return self._rows(
             select(deck_t.c.key, card_t.c.key, card_t.c.prompt, top.c.lapses,
-                   top.c.easiness_x100, top.c.reviews)
+                   top.c.easiness_x100, top.c.reviews, top.c.leech)
             .select_from(top.join(card_t, card_t.c.id == top.c.card_id)
                          .join(deck_t, deck_t.c.id == card_t.c.deck_id))
             .order_by(top.c.lapses.desc(), top.c.easiness_x100, top.c.card_id))
@@ -309,8 +313,7 @@ class StatsQueries:
     # -- per deck and per tag ----------------------------------------------------------------
 
     def _mature_card(self) -> ColumnElement[bool]:
-        s = state_t.c
-        return and_(s.repetitions >= 2, s.interval >= MATURE_DAYS, in_play())
+        return and_(predicates.maturity("mature"), in_play())
 
     def decks(self) -> list[Row]:
         """(deck id, key, name, cards, mature cards), by key."""

@@ -12,7 +12,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
 from trainer.render.words import clip, minutes, pct, plural, visible
-from trainer.rules import LEECH_LAPSES
 from trainer.simulation import deck_forecast
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
@@ -242,8 +241,8 @@ class StatsScreen(TrainerScreen[None]):
         self.query_one("#stats-intervals", Static).update(text)
 
         text = joined(("\nHardest cards", "bold"),
-                      f"  ({plural(s['leeches'], 'leech', 'leeches')}: "
-                      f"{LEECH_LAPSES}+ lapses)\n")
+                      f"  ({plural(s['leeches'], 'leech', 'leeches')}: at the deck's "
+                      "leech threshold, or tagged leech)\n")
         if not s["hardest"]:
             text.append("None yet.", style="dim")
         for h in s["hardest"]:
