@@ -62,6 +62,21 @@ def maturity(repetitions: int, interval: int, reviews: int, due: date | None) ->
     return "young" if interval < MATURE_DAYS else "mature"
 
 
+def retention_group(grown: Maturity) -> Literal["young", "mature"] | None:
+    """Where a scheduled answer counts in true retention, given the card's maturity before
+    it. As Anki's "True retention" does, it counts a card's first answer of a day once the
+    card has an interval (any scheduled answer but a new card's first; same-day repeats and
+    quizzes are other kinds), young or mature by that interval: a learning card's answer is
+    young (SM-2 gives it an interval of one day)."""
+    if grown == "new":
+        return None
+    return "mature" if grown == "mature" else "young"
+
+
+# the maturities whose scheduled answers true retention counts (retention_group), for SQL
+RETAINED: Final[tuple[Maturity, ...]] = tuple(m for m in MATURITIES if retention_group(m))
+
+
 def in_play(suspended: bool, retired: bool) -> bool:
     """Neither suspended nor retired: a card a queue may show and a count counts."""
     return not suspended and not retired

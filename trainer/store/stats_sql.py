@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 
-from trainer.rules import ANSWER_KINDS, PASS, QUIZ_RIGHT
+from trainer.rules import ANSWER_KINDS, PASS, QUIZ_RIGHT, RETAINED, retention_group
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store import predicates
 from trainer.store.columns import KIND_CODES, DayNumber, KindCode, MaturityCode
@@ -60,7 +60,8 @@ SCOPE_COLUMNS = ("study_day", "hour", "maturity", "kind", "quality", "count", "t
 class AnswerRows:
     """The answer figures' rows: today (quality, maturity, kind, count, total_ms); history
     (day, maturity or "repeat", count, total_ms); per_day (day, answers); retention (day,
-    maturity, quality, count) of scheduled young and mature answers; by_maturity (maturity,
+    "young" or "mature", quality, count) of the scheduled answers true retention counts
+    (rules.retention_group); by_maturity (maturity,
     quality, count) of scheduled answers; hourly (hour, answers, passed). Studied answers
     are scheduled ones and same-day repeats; per_day also counts quiz answers. Days are dates,
     or ISO text on SQLite."""
@@ -182,8 +183,9 @@ class StatsQueries:
         for day, hour, maturity, kind, quality, count, ms in cells:
             per_day[day] = per_day.get(day, 0) + count
             if kind == "scheduled":
-                if maturity == "young" or maturity == "mature":
-                    key = (day, maturity, quality)
+                group = retention_group(maturity)
+                if group is not None:
+                    key = (day, group, quality)
                     retention[key] = retention.get(key, 0) + count
                 if lo is not None and day < lo:
                     continue
@@ -354,13 +356,13 @@ class StatsQueries:
             .group_by(tag_t.c.tag), tag_t.c.card_id))
 
     def retention_30d(self, tags: list[str], today: date) -> dict[tuple[str, object], Row]:
-        """(total, passed) young and mature scheduled answers of the last 30 days, keyed by
-        ("deck", id) and ("tag", name): from the covering study-day index, the recent
-        answers joined to their cards and tags, never the log."""
+        """(total, passed) true retention's answers (rules.RETAINED) of the last 30 days,
+        keyed by ("deck", id) and ("tag", name): from the covering study-day index, the
+        recent answers joined to their cards and tags, never the log."""
         out: dict[tuple[str, object], Row] = {}
         r = review_t.c
         recent = and_(r.study_day >= today - timedelta(days=29), r.study_day <= today,
-                      r.kind == "scheduled", r.maturity.in_(("young", "mature")))
+                      r.kind == "scheduled", r.maturity.in_(RETAINED))
         counts = (func.count(), func.count().filter(r.quality >= PASS))
         only = self._only_deck()
         if only is not None:
