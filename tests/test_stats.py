@@ -325,3 +325,23 @@ def test_true_retention_counts_second_and_later_reviews_by_the_interval_before(d
     text = render(figures)
     assert "-" not in text.split("True retention")[1].splitlines()[2]  # the "today" row
     store.close()
+
+
+def test_todays_forecast_leaves_out_buried_cards_until_their_burying_ends(db_url):
+    """Three cards due today, one buried until tomorrow: the forecast says 2 today (as the
+    deck list and is:due do) and counts the buried one tomorrow."""
+    from tests.helpers import Clock, make_store
+    from trainer.query import parse
+
+    clock = Clock()
+    store, ids = make_store(db_url, n_cards=3, clock=clock)
+    for cid in ids:
+        store.record_review(cid, 5)  # due tomorrow
+    clock.advance(days=1)
+    store.bury_until_tomorrow(ids[0])
+    forecast = compute(store)["forecast"]
+    assert [d["due"] for d in forecast[:2]] == [2, 1]
+    assert store.search_cards(parse("is:due")).total == 2
+    assert store.deck_summaries().due == 2
+    assert "today 2, tomorrow 1" in render(compute(store))
+    store.close()

@@ -262,13 +262,17 @@ class StatsQueries:
         return tuple(self.conn.execute(self._cards(query, s.card_id)).one())
 
     def forecast(self, today: date, days: int) -> list[Row]:
-        """(day, due) for the next ``days`` days; overdue cards count as due today."""
+        """(day, due) for the next ``days`` days: each card on the day it will next show.
+        Overdue cards count today; a buried card on the day its burying ends, if later than
+        its due day (today's count is then what the deck list and is:due count)."""
         s = state_t.c
         last = today + timedelta(days=days - 1)
-        day = case((s.due < today, today), else_=s.due)
+        day = case((and_(predicates.buried(today), s.buried_until > s.due), s.buried_until),
+                   (s.due < today, today), else_=s.due)
         query = (
             select(day, func.count())
-            .where(in_play(), s.due.is_not(None), s.due <= last)
+            # due <= last as well: the queue index's range (a card shows on its due day or later)
+            .where(in_play(), s.due.is_not(None), s.due <= last, day <= last)
             .group_by(day)
         )
         return self._rows(self._cards(query, s.card_id))
