@@ -10,7 +10,7 @@ import pytest
 from tests.stats_history import build
 from trainer.cli import main
 from trainer.render.report import render
-from trainer.stats import compute
+from trainer.stats import compute, studied
 
 
 @pytest.fixture
@@ -44,9 +44,9 @@ def test_every_figure_over_all_time(history):
         {"day": "2026-04-02", "new": 0, "learning": 0, "young": 2, "mature": 0, "repeat": 0,
          "time_ms": 4000},
     ]
-    assert s["heatmap"] == [
+    assert s["heatmap"] == [  # the history's answers: the quiz of 29 March is not a review
         {"day": "2026-03-26", "reviews": 4}, {"day": "2026-03-27", "reviews": 2},
-        {"day": "2026-03-29", "reviews": 3}, {"day": "2026-03-30", "reviews": 2},
+        {"day": "2026-03-29", "reviews": 1}, {"day": "2026-03-30", "reviews": 2},
         {"day": "2026-04-02", "reviews": 2},
     ]
     assert s["streak"] == {"current": 1, "longest": 2}
@@ -345,3 +345,14 @@ def test_todays_forecast_leaves_out_buried_cards_until_their_burying_ends(db_url
     assert store.deck_summaries().due == 2
     assert "today 2, tomorrow 1" in render(compute(store))
     store.close()
+
+
+def test_the_heatmap_and_the_history_count_the_same_answers_every_day(history):
+    """Both count reviews (scheduled answers and same-day repeats), as Anki's do; a quiz's
+    answers change no schedule and are counted under quizzes only."""
+    store, _ = history
+    for scope in ({}, {"deck": store.find_deck("d")}, {"tag": "deck-tag"}):
+        s = compute(store, period="all", **scope)
+        assert {d["day"]: d["reviews"] for d in s["heatmap"]} == {
+            d["day"]: studied(d) for d in s["history"]}
+        assert s["quizzes"]["sessions"][0]["answered"] == 2

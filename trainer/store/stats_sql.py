@@ -59,12 +59,12 @@ SCOPE_COLUMNS = ("study_day", "hour", "maturity", "kind", "quality", "count", "t
 @dataclass(frozen=True)
 class AnswerRows:
     """The answer figures' rows: today (quality, maturity, kind, count, total_ms); history
-    (day, maturity or "repeat", count, total_ms); per_day (day, answers); retention (day,
+    (day, maturity or "repeat", count, total_ms); per_day (day, reviews); retention (day,
     "young" or "mature", quality, count) of the scheduled answers true retention counts
-    (rules.retention_group); by_maturity (maturity,
-    quality, count) of scheduled answers; hourly (hour, answers, passed). Studied answers
-    are scheduled ones and same-day repeats; per_day also counts quiz answers. Days are dates,
-    or ISO text on SQLite."""
+    (rules.retention_group); by_maturity (maturity, quality, count) of scheduled answers;
+    hourly (hour, answers, passed). Every figure counts reviews: scheduled answers and
+    same-day repeats, never a quiz's answers (Anki counts only real reviews too; a quiz
+    changes no schedule). Days are dates, or ISO text on SQLite."""
 
     today: list[Row]
     history: list[Row]
@@ -181,6 +181,8 @@ class StatsQueries:
         hour_passed: dict[Any, int] = {}
         key: tuple[Any, ...]
         for day, hour, maturity, kind, quality, count, ms in cells:
+            if kind != "scheduled" and kind != "repeat":
+                continue  # a quiz's answers are not reviews: counted under quizzes alone
             per_day[day] = per_day.get(day, 0) + count
             if kind == "scheduled":
                 group = retention_group(maturity)
@@ -192,12 +194,10 @@ class StatsQueries:
                 key = (maturity, quality)
                 by_maturity[key] = by_maturity.get(key, 0) + count
                 key = (day, maturity)
-            elif kind == "repeat":
+            else:
                 if lo is not None and day < lo:
                     continue
                 key = (day, "repeat")
-            else:  # a quiz's answer counts only in per_day
-                continue
             ms = ms or 0
             history_n[key] = history_n.get(key, 0) + count
             history_ms[key] = history_ms.get(key, 0) + ms
