@@ -356,3 +356,39 @@ def test_the_heatmap_and_the_history_count_the_same_answers_every_day(history):
         assert {d["day"]: d["reviews"] for d in s["heatmap"]} == {
             d["day"]: studied(d) for d in s["history"]}
         assert s["quizzes"]["sessions"][0]["answered"] == 2
+
+
+def test_rows_that_are_not_answers_carry_no_grade(tmp_path, capsys):
+    """An import, a suspension, a leech, a burying, a reset…: `trainer card --json` gives
+    them grade null and export-reviews an empty quality, so that a script counting grades
+    never reads one as a blackout (0) or a wrong answer (1). Answers keep theirs."""
+    from tests.helpers import Clock, make_store
+
+    clock = Clock()
+    db = tmp_path / "g.db"
+    store, ids = make_store(f"sqlite:///{db}", n_cards=1, clock=clock)
+    card = ids[0]
+    store.set_deck_options(store.find_deck("d").id, leech_lapses=1)
+    store.record_review(card, 5)
+    store.record_review(card, 2, "quiz", session_id="q")
+    clock.advance(days=1)
+    store.record_review(card, 0)  # a lapse: a leech at 1, tagged and suspended
+    store.record_review(card, 4, "repeat")
+    store.unsuspend(card)
+    store.bury_until_tomorrow(card)
+    store.unbury(card)
+    store.reset_card(card)
+    store.suspend(card)
+    store.close()
+    answers = {"scheduled", "repeat", "quiz"}
+    assert main(["card", "d/d0", "--json", "--db", str(db)]) == 0
+    history = json.loads(capsys.readouterr().out)["history"]
+    assert [(h["kind"], h["grade"]) for h in history] == [
+        ("scheduled", 5), ("quiz", 2), ("scheduled", 0), ("leech", None), ("repeat", 4),
+        ("unsuspend", None), ("bury", None), ("unbury", None), ("reset", None),
+        ("suspend", None)]
+    out = tmp_path / "log.csv"
+    assert main(["export-reviews", "-o", str(out), "--db", str(db)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [(r["kind"], r["quality"]) for r in rows] == [
+        (h["kind"], "" if h["kind"] not in answers else str(h["grade"])) for h in history]

@@ -101,6 +101,13 @@ def leech(lapses: int, leech_lapses: int, tagged: bool) -> bool:
     return tagged or lapses >= leech_lapses
 
 
+def grade(kind: str, quality: int) -> int | None:
+    """A log row's grade as shown: an answer's (scheduled, repeat, quiz), or None for a row
+    that is not an answer (an import, a suspension, a leech…), whose quality column is no
+    grade (0, or for a leech row whether it added the tag)."""
+    return quality if kind in ANSWER_KINDS else None
+
+
 def passed(quality: int) -> bool:
     return quality >= PASS
 
