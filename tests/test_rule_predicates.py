@@ -91,8 +91,9 @@ def table(db_url):
     store.close()
 
 
-def _expected(today: date) -> dict[str, dict[str, bool]]:
-    """Each rule's verdict on each state, from trainer.rules."""
+def _expected(today: date, thresholds: dict[str, int] = THRESHOLDS
+              ) -> dict[str, dict[str, bool]]:
+    """Each rule's verdict on each state, from trainer.rules (``thresholds``: by deck key)."""
     out: dict[str, dict[str, bool]] = {}
     for s in STATES:
         due = _offset(today, s.due)
@@ -103,20 +104,21 @@ def _expected(today: date) -> dict[str, dict[str, bool]]:
             "in play": rules.in_play(s.suspended, s.retired),
             "buried": rules.buried(buried, today),
             "due": rules.due(due, s.suspended, s.retired, buried, today),
-            "leech": rules.leech(s.lapses, THRESHOLDS[s.deck], s.tagged),
+            "leech": rules.leech(s.lapses, thresholds[s.deck], s.tagged),
         }
         out[s.name] = verdicts
     return out
 
 
-def _found(store: Store, today: date, ids: dict[str, int]) -> dict[str, dict[str, bool]]:
+def _found(store: Store, today: date, ids: dict[str, int],
+           thresholds: dict[str, int] = THRESHOLDS) -> dict[str, dict[str, bool]]:
     """Each SQL condition's verdict on each card."""
-    thresholds = {store.find_deck(k).id: t for k, t in THRESHOLDS.items()}
+    by_deck = {store.find_deck(k).id: t for k, t in thresholds.items()}
     conditions = {m: predicates.maturity(m) for m in rules.MATURITIES} | {
         "in play": predicates.in_play(),
         "buried": predicates.buried(today),
         "due": predicates.due(today),
-        "leech": predicates.leech(thresholds),
+        "leech": predicates.leech(by_deck),
     }
     by_id = {v: k for k, v in ids.items()}
     out: dict[str, dict[str, bool]] = {name: {} for name in ids}
@@ -128,9 +130,12 @@ def _found(store: Store, today: date, ids: dict[str, int]) -> dict[str, dict[str
     return out
 
 
-def test_every_sql_condition_finds_the_cards_its_rule_names(table):
+@pytest.mark.parametrize("thresholds", [
+    THRESHOLDS, {"low": 8, "default": 8}, {"low": 2, "default": 2}, {"low": 3, "default": 7}],
+    ids=["2-and-8", "all-8", "all-2", "3-and-7"])
+def test_every_sql_condition_finds_the_cards_its_rule_names(table, thresholds):
     store, today, ids = table
-    assert _found(store, today, ids) == _expected(today)
+    assert _found(store, today, ids, thresholds) == _expected(today, thresholds)
 
 
 def test_the_thresholds_the_sql_reads_are_each_decks_own(table):
