@@ -23,6 +23,7 @@ def history(db_url):
 def test_every_figure_over_all_time(history):
     store, _ = history
     s = compute(store, period="all")
+    assert s["schema"] == 2  # retention, heatmap, leeches and forecast changed meaning
     assert s["study_day"] == "2026-04-02"
     assert s["today"] == {"answers": 2, "time_ms": 4000,
                           "grades": {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0},

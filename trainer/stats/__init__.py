@@ -37,7 +37,7 @@ from trainer.stats.figures import (
 from trainer.store import Deck, Store
 from trainer.store.stats_sql import Row, StatsQueries, queries
 
-SCHEMA = 1
+SCHEMA = 2  # docs/stats-json.md says what each schema changed
 PERIODS = {"today": 1, "7d": 7, "30d": 30, "1y": 365, "all": None}
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
