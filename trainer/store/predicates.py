@@ -10,7 +10,17 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, and_, false, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    and_,
+    false,
+    not_,
+    or_,
+    select,
+)
 
 from trainer.rules import LEECH_TAG, MATURE_DAYS, Maturity
 from trainer.store.options import all_options
@@ -45,9 +55,21 @@ def maturity(which: Maturity) -> ColumnElement[bool]:
     return and_(grown, _state.interval >= MATURE_DAYS)
 
 
+def _buried_in(states: FromClause, day: date) -> ColumnElement[bool]:
+    # NULL (never buried) is not greater: not buried
+    return states.c.buried_until > day
+
+
 def buried(day: date) -> ColumnElement[bool]:
     """rules.buried: buried on ``day`` (the burying ends on the day it names)."""
-    return _state.buried_until > day  # NULL (never buried) is not greater: not buried
+    return _buried_in(state_t, day)
+
+
+def buried_ids(day: date) -> Select[tuple[int]]:
+    """The ids of the cards buried on ``day``, from the burying index: buried cards are few,
+    and a query that tests each row's burying reads every row it keeps."""
+    burying = state_t.alias("burying")
+    return select(burying.c.card_id).where(_buried_in(burying, day))
 
 
 def not_buried(day: date) -> ColumnElement[bool]:
@@ -55,8 +77,11 @@ def not_buried(day: date) -> ColumnElement[bool]:
 
 
 def due(day: date) -> ColumnElement[bool]:
-    """rules.due: scheduled for ``day`` or earlier, in play and not buried."""
-    return and_(_state.due <= day, in_play(), not_buried(day))
+    """rules.due: scheduled for ``day`` or earlier, in play and not buried. Buried cards are
+    few: left out by their own index, the rest is the queue index's (suspended, retired, due)
+    alone, with no row read (is:due at 100,000 cards, 36,000 due, CPU: 120 ms testing each
+    due card's burying, 63 ms so, as before buried cards were left out)."""
+    return and_(in_play(), _state.due <= day, _state.card_id.not_in(buried_ids(day)))
 
 
 def leech(thresholds: Mapping[int, int]) -> ColumnElement[bool]:
