@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from trainer.domain.answer import Outcome, grade, is_due, is_leech, leech_strikes, to_bury
+from trainer.domain.answer import Outcome, grade, leech_strikes, to_bury
 from trainer.domain.plan import Burying, Candidates, DeckPlan, Room, capped, gather
 from trainer.domain.records import CardState
 from trainer.settings import Settings
@@ -119,12 +119,6 @@ def test_a_new_cards_answer_never_buries_a_due_review():
     assert to_bury([review, new], DAY, burying) == [review]
 
 
-def test_a_buried_card_is_not_due_until_its_burial_ends():
-    card = state(2, DAY, 3, buried_until=TOMORROW)
-    assert not is_due(card, DAY)
-    assert is_due(card, TOMORROW)
-
-
 # -- the leech rule -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("threshold", "strikes_at"), [
@@ -137,13 +131,6 @@ def test_the_leech_action_strikes_at_the_threshold_and_every_half_of_it_after(th
                                                                                strikes_at):
     assert [n for n in range(1, 21) if leech_strikes(n, threshold)][:len(strikes_at)] == \
         strikes_at
-
-
-@pytest.mark.parametrize(("lapses", "threshold", "leech"), [
-    (7, 8, False), (8, 8, True), (9, 8, True), (1, 2, False), (2, 2, True),
-])
-def test_a_card_with_its_decks_threshold_of_lapses_is_a_leech(lapses, threshold, leech):
-    assert is_leech(lapses, threshold) is leech
 
 
 def test_a_grade_decides_its_burials_and_leech_action_as_data():

@@ -1,10 +1,6 @@
 """The end-of-session summary counts what is due tomorrow in the scope studied: a parent deck
 and its subdecks, not every deck (issue 30: studying a parent, "Due tomorrow" said 112, the
-whole collection; a leaf deck was right).
-
-Left failing for the lead (store/queue.py next_due and sessions/study.py summary are being
-rewritten): strict xfail, so that the fix turns it into a failure that asks for the marker to
-go."""
+whole collection; a leaf deck was right)."""
 
 from __future__ import annotations
 
@@ -43,8 +39,6 @@ def _subdecks(store, *keys: str) -> tuple[int, ...]:
     return tuple(store.find_deck(k).id for k in keys)
 
 
-@pytest.mark.xfail(strict=True, reason="next_due counts every deck for a parent (lead: "
-                   "store/queue.py next_due, sessions/study.py summary)")
 def test_a_parent_that_is_only_a_name_counts_its_subdecks_due_tomorrow(store):
     """Geo::Europe and Geo::Asia studied through their parent "Geo" when Geo is only a name:
     the 3 cards they answered are due tomorrow, and Other's 3 are not in the count."""
@@ -56,8 +50,6 @@ def test_a_parent_that_is_only_a_name_counts_its_subdecks_due_tomorrow(store):
     assert (summary.next_due, summary.due_tomorrow) == (tomorrow, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="next_due counts the parent deck's own cards only "
-                   "(lead: store/queue.py next_due, sessions/study.py summary)")
 def test_a_parent_deck_counts_itself_and_its_subdecks_due_tomorrow(store):
     """Geo is a deck too: studying it studies its subdecks, and their 4 cards (not Other's)
     are due tomorrow."""

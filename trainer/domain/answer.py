@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from trainer.domain.plan import Burying
 from trainer.domain.records import CardState
 from trainer.rules import PASS, lapse
+from trainer.rules import buried as buried_on
 from trainer.scheduler import fsrs, sm2
 from trainer.settings import Settings
 from trainer.studyday import study_day
@@ -81,14 +82,8 @@ def is_new(state: CardState) -> bool:
 
 
 def is_buried(state: CardState, day: date) -> bool:
-    """Buried on ``day``: out of the day's plan until its ``buried_until``."""
-    return state.buried_until is not None and state.buried_until > day
-
-
-def is_due(state: CardState, day: date) -> bool:
-    """A review due on ``day``: scheduled for it or before, in play, not buried."""
-    return (state.due is not None and state.due <= day and not state.suspended
-            and not is_buried(state, day))
+    """Buried on ``day`` (rules.buried): out of the day's plan until its ``buried_until``."""
+    return buried_on(state.buried_until, day)
 
 
 def what_changed(shown: CardState, now: CardState, day: date) -> str | None:
@@ -130,14 +125,10 @@ def buried(state: CardState, day: date) -> CardState:
     return replace(state, buried_until=day + timedelta(days=1))
 
 
-def is_leech(lapses: int, threshold: int) -> bool:
-    """A card with at least ``threshold`` lapses (its deck's leech threshold) is a leech."""
-    return lapses >= max(1, threshold)
-
-
 def leech_strikes(lapses: int, threshold: int) -> bool:
     """Whether the lapse that brought a card to ``lapses`` triggers the leech action: at the
-    threshold, and every half of the threshold after (as Anki's leech rule)."""
+    threshold, and every half of the threshold after (as Anki's leech rule). The card is a
+    leech from the first strike on (rules.leech)."""
     threshold = max(1, threshold)
     return lapses >= threshold and (lapses - threshold) % max(1, threshold // 2) == 0
 

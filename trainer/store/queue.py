@@ -14,28 +14,20 @@ from collections.abc import Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, select
 
 from trainer import heap
 from trainer.domain.order import order
 from trainer.domain.plan import Burying, Candidates, DeckPlan, Room, capped, counts, gather
 from trainer.rules import REPEAT_UNTIL
-from trainer.store import convert, driver, options
+from trainer.store import convert, driver, options, predicates
 from trainer.store.driver import AnySelect
+from trainer.store.predicates import in_play, not_buried
 from trainer.store.records import Deck, DeckSummary, Limits, Overview, QueueItem
 from trainer.store.schema import card_t, deck_t, review_t, state_t
 
 if TYPE_CHECKING:
     from trainer.store import Store
-
-
-def in_play() -> ColumnElement[bool]:
-    """Neither suspended nor retired: the cards a queue may show and a count counts."""
-    return and_(state_t.c.suspended.is_(False), state_t.c.retired.is_(False))
-
-
-def _not_buried(day: date) -> ColumnElement[bool]:
-    return or_(state_t.c.buried_until.is_(None), state_t.c.buried_until <= day)
 
 
 def _studied_today(conn: Connection, day: date) -> dict[int, tuple[int, int]]:
@@ -63,7 +55,7 @@ def pending_repeats(conn: Connection, deck_id: int | None, day: date) -> list[tu
         .join(state_t, state_t.c.card_id == review_t.c.card_id)
         .join(card_t, card_t.c.id == review_t.c.card_id)
         .where(review_t.c.quality < REPEAT_UNTIL, in_play(),
-               _not_buried(day))
+               not_buried(day))
         .order_by(review_t.c.id)
     )
     if deck_id is not None:
@@ -151,8 +143,7 @@ def _due(conn: Connection, rooms: dict[int, Room], day: date,
     if not any(r.reviews for r in rooms.values()):
         return []
     # Buried cards are few: leaving them out here lets the queue index answer the due query.
-    buried = set(conn.execute(
-        select(state_t.c.card_id).where(state_t.c.buried_until > day)).scalars())
+    buried_now = set(conn.execute(predicates.buried_ids(day)).scalars())
     if one is not None:
         # one deck: its cards drive (the note index), then their states by key; filtering
         # the whole collection's due cards by deck took 35 ms for a 40-card deck at 100,000
@@ -161,7 +152,7 @@ def _due(conn: Connection, rooms: dict[int, Room], day: date,
             .where(in_play(), state_t.c.due <= day,
                    state_t.c.card_id.in_(select(card_t.c.id).where(card_t.c.deck_id == one)))
             .order_by(state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id)).scalars()
-        return [(c, one) for c in mine if c not in buried]
+        return [(c, one) for c in mine if c not in buried_now]
     if len(rooms) == 1:
         # One deck in all: its due cards need no deck, so the queue index alone answers
         # (the join to card cost 20 of 70 ms for 36,000 due cards at 100,000 here)
@@ -169,9 +160,9 @@ def _due(conn: Connection, rooms: dict[int, Room], day: date,
         ids = driver.fetch_column(conn, select(state_t.c.card_id).where(
             in_play(), state_t.c.due <= day).order_by(
             state_t.c.due, state_t.c.easiness_x100, state_t.c.card_id))
-        return [(c, only) for c in ids if c not in buried]
+        return [(c, only) for c in ids if c not in buried_now]
     return [(cid, did) for cid, did in driver.fetch_rows(conn, due_statement(day))
-            if cid not in buried and did in rooms]
+            if cid not in buried_now and did in rooms]
 
 
 def _new_cards(conn: Connection, deck_id: int, day: date, limit: int) -> list[int]:
@@ -179,7 +170,7 @@ def _new_cards(conn: Connection, deck_id: int, day: date, limit: int) -> list[in
     return list(conn.execute(
         select(state_t.c.card_id).join(card_t, card_t.c.id == state_t.c.card_id)
         .where(card_t.c.deck_id == deck_id, in_play(), state_t.c.due.is_(None),
-               _not_buried(day))
+               not_buried(day))
         .order_by(card_t.c.position, card_t.c.id).limit(limit)).scalars())
 
 

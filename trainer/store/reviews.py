@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from trainer.domain import answer
 from trainer.domain.plan import Burying
-from trainer.rules import ANSWER_KINDS, LEECH_LAPSES, LEECH_TAG, STATE_KINDS, lapse
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, lapse
 from trainer.scheduler import sm2
 from trainer.store import convert
 from trainer.store.columns import (
@@ -108,7 +108,7 @@ def record_review(
             before, quality, day, convert.utc(at), params, siblings=siblings,
             burying=Burying(options.bury_new_siblings, options.bury_review_siblings)
             if options else Burying(),
-            leech_lapses=options.leech_lapses if options else LEECH_LAPSES,
+            leech_lapses=options.leech_lapses if options else store.settings.leech_lapses,
             leech_suspends=options is not None and options.leech_action == "suspend",
             lapse_updates_easiness=store.settings.lapse_updates_easiness,
             settings=store.settings)
