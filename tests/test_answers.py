@@ -120,6 +120,8 @@ AFRICA = ("For how long has China kept up the sustained engagement in Africa tha
           ["20 years", "20", "over 20 years", "more than 20", "twenty years",
            "more than twenty years", "two decades", "over two decades", "more than two decades"])
 OIL = ("What share of its oil does the country buy from Russia?", "45 per cent", ["45%", "45"])
+UNEQUAL = ("What name did Chinese nationalists give the treaties imposed on the Qing?",
+           "unequal treaties", [])
 DAYS = ("For how many days did Stalin make Mao wait at a country house outside Moscow?", "17",
         ["seventeen", "17 days", "seventeen days"])
 
@@ -196,6 +198,22 @@ DAYS = ("For how many days did Stalin make Mao wait at a country house outside M
         (AFRICA, "no more than 20 years", "wrong"),
         (AFRICA, "more than 30 years", "wrong"),
         (AFRICA, "not 20 years", "wrong"),
+        # found by fresh readers: a decimal point is no thousands separator, a number's
+        # qualifier counts on a bare-number card too, and a negating prefix is no typo
+        (DAYS, "1.7", "wrong"),
+        (DAYS, "1.7 days", "wrong"),
+        (OIL, "4.5%", "wrong"),
+        (OIL, "4.5 per cent", "wrong"),
+        (TERRITORY, "1.000.000", "right"),
+        (TERRITORY, "1 billion", "wrong"),
+        (DAYS, "less than 17 days", "wrong"),
+        (DAYS, "more than 17 days", "wrong"),
+        (OIL, "less than 45%", "wrong"),
+        (TERRITORY, "less than a million", "wrong"),
+        (DAYS, "not 17 days", "wrong"),
+        (UNEQUAL, "equal treaties", "wrong"),
+        (UNEQUAL, "the unequal treaties", "right"),
+        (UNEQUAL, "unequal treatys", "close"),
     ],
 )
 def test_what_a_student_who_knows_the_article_types(card, given, expected):

@@ -14,11 +14,17 @@ PUNCTUATION = re.compile(rf"[{re.escape(string.punctuation)}\u2018\u2019\u201c\u
 DIGITS = re.compile(r"\d")
 
 
+# a point between digits that is not a thousands separator (1.000.000): 4.5 is not 45
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)(?!\d{3}(?:\D|$))")
+
+
 def normalise(text: str) -> str:
-    """Case, accents, punctuation and white space do not matter; digits keep their order."""
+    """Case, accents, punctuation and white space do not matter; digits keep their order,
+    and a decimal point its place."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("-", " ")
+    text = DECIMAL_POINT.sub(" point ", text)
     text = PUNCTUATION.sub("", text)
     return " ".join(text.split())
 
@@ -220,10 +226,29 @@ def _allowed_typos(answer: str) -> int:
     return 0 if n < 5 else 1 if n < 10 else 2
 
 
+# a prefix that turns a word into its opposite: "equal treaties" is no typo of "unequal"
+NEGATING = ("un", "in", "im", "il", "ir", "non", "dis", "a")
+
+
+def _negates(a: str, b: str) -> bool:
+    """Whether one of the two texts says a word of the other with a negating prefix."""
+    words_a, words_b = set(a.split()), set(b.split())
+    return any(f"{p}{w}" in words_b for w in words_a - words_b for p in NEGATING) or any(
+        f"{p}{w}" in words_a for w in words_b - words_a for p in NEGATING)
+
+
 def _close(said: str, target: str) -> bool:
     if DIGITS.findall(said) != DIGITS.findall(target):
         return False  # 1948 for 1949 is wrong, never close
+    numbers = _number_words(said)
+    if (numbers and numbers != _number_words(target)) or _negates(said, target):
+        return False  # "1 billion" for "1 million" is wrong, never a typo
     return _distance(said, target, _allowed_typos(target)) <= _allowed_typos(target)
+
+
+def _number_words(text: str) -> list[str]:
+    """The numbers a text says, read whole ("1 billion" is 1000000000)."""
+    return [w for w in _fair_words(text)[0] if NUMBER.match(w)]
 
 
 def check_typed(given: str, answer: str, accept: list[str] | tuple[str, ...] = (),
