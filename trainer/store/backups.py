@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from trainer.errors import UserError
 from trainer.store.errors import StoreError
 
 DAILY = re.compile(r"^(?P<stem>.+)-(?P<day>\d{4}-\d{2}-\d{2})\.db$")
@@ -36,31 +37,41 @@ def backup_dir(database: Path) -> Path:
     return folder
 
 
-def copy_database(source: Path, target: Path, check: str = "integrity_check") -> Path:
+def database_files(database: Path) -> list[Path]:
+    """The live database and the files SQLite keeps beside it: never a backup's target."""
+    return [database.with_name(database.name + suffix)
+            for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
+
+
+def copy_database(source: Path, target: Path, check: str = "integrity_check", *,
+                  replace: bool = True) -> Path:
     """A verified private copy of ``source`` at ``target``, or a StoreError and no file;
-    ``check`` is the SQLite pragma that verifies it (quick_check where time counts)."""
-    partial = target.with_name(target.name + ".partial")
+    ``check`` is the SQLite pragma that verifies it (quick_check where time counts).
+    ``replace``: an existing ``target`` is replaced, else refused. Never through a link, never
+    over the live database (trainer.files.output)."""
+    from trainer.files import output
+
     try:
-        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(partial)
+        with output(target, replace=replace, protected=database_files(source)) as partial:
+            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                if dst.execute(f"PRAGMA {check}").fetchone()[0] != "ok":
-                    raise StoreError(f"{target.name}: the copy did not check out; none was kept")
+                dst = sqlite3.connect(partial)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                    if dst.execute(f"PRAGMA {check}").fetchone()[0] != "ok":
+                        raise StoreError(f"{target.name}: the copy did not check out; none "
+                                         "was kept")
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        os.replace(partial, target)
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
+                src.close()
+    except sqlite3.Error as exc:
         raise StoreError(f"cannot write a backup to {target} ({exc})") from None
     except StoreError:
-        partial.unlink(missing_ok=True)
         raise
+    except UserError as exc:
+        raise StoreError(str(exc)) from None
     return target
 
 
@@ -91,13 +102,13 @@ def keep(backups: list[Backup]) -> set[Path]:
     return kept
 
 
-def daily_backup(database: Path, today: date, *, now: bool = False) -> Path | None:
-    """Today's backup, unless there is one already (``now``: make it anyway), then the old
-    ones rotated away; the new copy's path, or None when there was nothing to do."""
+def daily_backup(database: Path, today: date) -> Path | None:
+    """Today's backup, unless there is one already, then the old ones rotated away; the new
+    copy's path, or None when there was nothing to do."""
     if not database.exists():
         return None
     target = backup_dir(database) / f"{database.stem}-{today.isoformat()}.db"
-    if target.exists() and not now:
+    if target.exists():
         return None
     copy_database(database, target)
     backups = dailies(database)
@@ -105,6 +116,23 @@ def daily_backup(database: Path, today: date, *, now: bool = False) -> Path | No
         if old.path not in keep(backups):
             old.path.unlink(missing_ok=True)
     return target
+
+
+def manual_backup(database: Path) -> Path:
+    """A backup asked for now (`trainer backup`): a new file named for this second, never
+    today's automatic copy (the state before a bad import would be lost with it), and never
+    rotated away."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = backup_dir(database)
+    for n in range(1, 100):
+        name = f"{database.stem}.backup-{stamp}{'' if n == 1 else f'-{n}'}.db"
+        if not (folder / name).exists():
+            try:
+                return copy_database(database, folder / name, replace=False)
+            except StoreError:
+                if not (folder / name).exists():  # not taken meanwhile: a real failure
+                    raise
+    raise StoreError(f"{folder}: too many backups made this second")
 
 
 def before(database: Path, why: str) -> Path:
