@@ -417,8 +417,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from trainer.store.backups import check_backup, restore
-    from trainer.store.engine import known_revisions
+    from trainer.store.backups import restore
     from trainer.store.errors import StoreError
     from trainer.store.lock import StudyLock
 
@@ -426,12 +425,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     source = args.file.expanduser().resolve()
     if source == path:
         raise UserError(f"{source} is the database itself")
-    try:
-        revision = check_backup(source)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-    if revision not in known_revisions():
-        raise UserError(f"{source}: written by a newer trainer (schema {revision})")
+    if not source.is_file():
+        raise UserError(f"{source}: no such file")
     lock = StudyLock(path.with_name(path.name + ".lock"))
     holder = lock.acquire()
     if holder is not None:

@@ -246,6 +246,43 @@ def _upgrade(engine: Engine) -> None:
     engine.dispose()  # every later connection starts afresh, with the usual pragmas
 
 
+SchemaEntry = tuple[str, str, str, str | None]
+SPACING = re.compile(r"\s*([(),])\s*")
+
+
+def schema_entry(kind: str, name: str, table: str, sql: str | None) -> SchemaEntry:
+    """One row of sqlite_master, its SQL with whitespace and identifier quotes evened out:
+    SQLite keeps a statement's text as it was given (a table rebuilt by a migration's batch
+    mode is spaced otherwise), and a rename may quote a name anew."""
+    if sql is not None:
+        sql = SPACING.sub(r"\1", " ".join(sql.replace('"', "").split()))
+    return kind, name, table, sql
+
+
+@cache
+def migrated_schema(revision: str) -> frozenset[SchemaEntry]:
+    """What a trainer database of ``revision`` holds, exactly: the sqlite_master of a new
+    in-memory database taken to that revision by the migrations themselves (a backup is
+    compared with it before it is restored)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy.pool import StaticPool
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        with engine.connect() as connection:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+            rows = connection.exec_driver_sql(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    finally:
+        engine.dispose()
+    return frozenset(schema_entry(*row) for row in rows)
+
+
 def _give_back_room(driver_connection: Any) -> None:
     """A migration that rebuilds a table leaves the old one's pages free inside the file: a
     million cards' upgrade to 0019 grew the file from 734 MB to 1.2 GB. When a quarter of the

@@ -1,0 +1,178 @@
+"""`trainer restore`: a backup is data, never code; restore is the one writer while it runs; a
+damaged database is no dead end."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import basic_deck, import_bytes
+from trainer.cli import main
+from trainer.paths import default_db_url
+from trainer.store import open_store
+from trainer.store.engine import known_revisions, sqlite_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database() -> Path:
+    path = sqlite_path(default_db_url())
+    assert path is not None
+    return path
+
+
+def seeded(cards: int = 3, key: str = "d") -> Path:
+    store = open_store()
+    import_bytes(store, basic_deck(key, cards))
+    for cid in store.card_ids(None)[:2]:
+        store.record_review(cid, 4)
+    store.close()
+    return database()
+
+
+def folder_state(path: Path) -> dict[str, bytes]:
+    """Every file beside the database and in its backups, with its bytes."""
+    return {str(p.relative_to(path.parent)): p.read_bytes()
+            for p in sorted(path.parent.rglob("*")) if p.is_file() and p.suffix != ".lock"}
+
+
+def a_backup(tmp_path: Path, name: str = "good.db") -> Path:
+    out = tmp_path / name
+    assert main(["backup", str(out)]) == 0
+    return out
+
+
+def changed(sql: str):
+    def make(good: Path, bad: Path) -> None:
+        shutil.copy(good, bad)
+        con = sqlite3.connect(bad)
+        con.executescript(sql)
+        con.commit()
+        con.close()
+    return make
+
+
+def only_the_version(good: Path, bad: Path) -> None:
+    revision = sqlite3.connect(good).execute("SELECT version_num FROM alembic_version").fetchone()
+    con = sqlite3.connect(bad)
+    con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+    con.execute("INSERT INTO alembic_version VALUES (?)", revision)
+    con.commit()
+    con.close()
+
+
+RECURSIVE = ("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+             "SELECT CAST(x AS TEXT) AS version_num FROM n WHERE x < 0")
+
+
+def version_as_a_recursive_view(good: Path, bad: Path) -> None:
+    shutil.copy(good, bad)
+    con = sqlite3.connect(bad)
+    con.execute("DROP TABLE alembic_version")
+    con.execute(f"CREATE VIEW alembic_version AS {RECURSIVE}")
+    con.commit()
+    con.close()
+
+
+def schema_rewritten(good: Path, bad: Path) -> None:
+    """The card_state table's definition changed in place (as writable_schema allows): a
+    foreign key that deletes every state with its review."""
+    shutil.copy(good, bad)
+    con = sqlite3.connect(bad)
+    sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'card_state'").fetchone()[0]
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'card_state'",
+                (sql.rstrip(")") + ", CHECK (length(card_id) < 0))",))
+    con.commit()
+    con.close()
+
+
+HOSTILE = {
+    "only alembic_version": only_the_version,
+    "a trigger that deletes every card state": changed(
+        "CREATE TRIGGER wipe AFTER INSERT ON review BEGIN DELETE FROM card_state; END;"),
+    "alembic_version a recursive view": version_as_a_recursive_view,
+    "a view": changed(f"CREATE VIEW v AS {RECURSIVE};"),
+    "an extra table": changed("CREATE TABLE extra (x);"),
+    "an extra index": changed("CREATE INDEX ix_extra ON card (prompt);"),
+    "a missing index": changed("DROP INDEX ix_card_note;"),
+    "an extra column": changed("ALTER TABLE card ADD COLUMN evil TEXT DEFAULT 'x';"),
+    "a virtual table": changed("CREATE VIRTUAL TABLE fts USING fts5(x);"),
+    "a table's definition rewritten": schema_rewritten,
+    "no schema version": changed("DELETE FROM alembic_version;"),
+    "two schema versions": changed("INSERT INTO alembic_version VALUES ('0001');"),
+    "a newer schema version": changed("UPDATE alembic_version SET version_num = '9999';"),
+    "another program's database": lambda good, bad: sqlite3.connect(bad).executescript(
+        "CREATE TABLE t (x);").connection.close(),
+}
+
+
+@pytest.mark.parametrize("make", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_backup_that_is_not_exactly_a_trainer_database_is_refused(tmp_path, capsys, make):
+    path = seeded()
+    good = a_backup(tmp_path)
+    bad = tmp_path / "bad.db"
+    make(good, bad)
+    capsys.readouterr()
+    before = folder_state(path)
+    hostile = bad.read_bytes()
+    assert main(["restore", str(bad)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"trainer: {bad}: "), err
+    assert folder_state(path) == before  # nothing changed, nothing left behind
+    assert bad.read_bytes() == hostile
+    store = open_store()
+    assert len(store.card_ids(None)) == 3
+    store.close()
+
+
+def test_a_recursive_view_as_the_schema_version_does_not_hang_restore(tmp_path):
+    seeded()
+    good = a_backup(tmp_path)
+    bad = tmp_path / "bad.db"
+    version_as_a_recursive_view(good, bad)
+    done = subprocess.run([sys.executable, "-m", "trainer", "restore", str(bad)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_check_has_a_time_limit(tmp_path, capsys, monkeypatch):
+    from trainer.store import backups
+
+    path = seeded()
+    good = a_backup(tmp_path)
+    before = folder_state(path)
+    monkeypatch.setattr(backups, "CHECK_SECONDS", 0.0)
+    assert main(["restore", str(good)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "took longer than" in err[0], err
+    assert folder_state(path) == before
+
+
+def test_a_backup_of_an_older_schema_with_the_planners_statistics_is_restored(tmp_path, capsys):
+    """A real backup made by an older trainer (here: the database taken back to 0016 by its
+    own migrations) after ANALYZE wrote sqlite_stat1: restored, and upgraded on the next open."""
+    from tests.test_store_reliability import downgraded
+
+    seeded(3)
+    old = tmp_path / "old.db"
+    store = open_store(str(old))
+    import_bytes(store, basic_deck("old", 4))
+    store.close()
+    with downgraded(f"sqlite:///{old}", "0016"):
+        pass
+    con = sqlite3.connect(old)
+    con.execute("ANALYZE")
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.close()
+    assert "0016" in known_revisions()
+    assert main(["restore", str(old)]) == 0
+    store = open_store()
+    assert [d.key for d in store.deck_summaries().decks] == ["old"]
+    store.close()
