@@ -3,13 +3,16 @@ damaged database is no dead end."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tests.helpers import basic_deck, import_bytes
 from trainer.cli import main
@@ -176,3 +179,99 @@ def test_a_backup_of_an_older_schema_with_the_planners_statistics_is_restored(tm
     store = open_store()
     assert [d.key for d in store.deck_summaries().decks] == ["old"]
     store.close()
+
+
+def _writer(store, started: threading.Event, finish: threading.Event,
+            outcome: dict[str, object]) -> threading.Thread:
+    """A command writing: inside its transaction (the write lock taken) until ``finish``."""
+    def run() -> None:
+        try:
+            with store.transaction() as conn:
+                conn.execute(text("UPDATE card SET prompt = 'written during the restore'"))
+                started.set()
+                finish.wait(30)
+            outcome["saved"] = True
+        except Exception as exc:  # the one line a command would print
+            outcome["error"] = exc
+            started.set()
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert started.wait(30)
+    return thread
+
+
+def _prompts(path: Path) -> set[str]:
+    con = sqlite3.connect(path)
+    try:
+        return {row[0] for row in con.execute("SELECT prompt FROM card")}
+    finally:
+        con.close()
+
+
+def test_restore_waits_for_a_writer_inside_its_transaction_and_keeps_its_work(tmp_path):
+    """A command already writing (an import, a suspend, a watch's re-import) when restore
+    starts: restore waits for its commit, so the work it reports as saved is in the copy of
+    the database restore keeps, and the backup is what the database then holds."""
+    from trainer.store import backups
+
+    path = seeded(3)
+    good = a_backup(tmp_path)
+    store = open_store()
+    started, finish, outcome = threading.Event(), threading.Event(), {}
+    writer = _writer(store, started, finish, outcome)
+    restored = backups.restore(path, good, waiting=finish.set)
+    writer.join()
+    store.close()
+    assert outcome == {"saved": True}
+    assert restored.saved is not None
+    assert _prompts(restored.saved) == {"written during the restore"}
+    assert _prompts(path) == {"q0", "q1", "q2"}
+
+
+def test_restore_gives_up_on_a_writer_that_keeps_the_database_and_changes_nothing(
+        tmp_path, monkeypatch):
+    from trainer.store import backups
+    from trainer.store.errors import StoreError
+
+    path = seeded(3)
+    good = a_backup(tmp_path)
+    before = set(path.parent.rglob("*"))
+    store = open_store()
+    started, finish, outcome = threading.Event(), threading.Event(), {}
+    writer = _writer(store, started, finish, outcome)
+    monkeypatch.setattr(backups, "RESTORE_WAIT", 0.0)
+    try:
+        with pytest.raises(StoreError) as exc:
+            backups.restore(path, good)
+    finally:
+        finish.set()
+        writer.join()
+        store.close()
+    assert "another program is writing" in str(exc.value) and "\n" not in str(exc.value)
+    assert outcome == {"saved": True}
+    assert _prompts(path) == {"written during the restore"}  # the writer's, not the backup's
+    assert set(path.parent.rglob("*")) <= before | {path.with_name("trainer.db.lock")}
+
+
+def test_a_write_begun_before_the_database_file_was_replaced_fails_at_commit(tmp_path):
+    """A transaction that began on the old file commits nowhere it could be found: it fails
+    at its commit in one line, and is never reported as saved."""
+    from trainer.store.errors import CouldNotSave
+
+    path = seeded(3)
+    good = a_backup(tmp_path)
+    store = open_store()
+    with pytest.raises(CouldNotSave) as exc, store.transaction() as conn:
+        conn.execute(text("UPDATE card SET prompt = 'written to the old file'"))
+        shutil.copy(good, tmp_path / "new.db")
+        os.replace(tmp_path / "new.db", path)  # as a restore of a damaged database does
+    store.close()
+    assert "replaced" in str(exc.value) and "\n" not in str(exc.value)
+    assert _prompts(path) == {"q0", "q1", "q2"}
+
+
+def test_restore_of_a_server_database_is_the_servers_job(capsys):
+    assert main(["restore", "--db", "postgresql+psycopg://nobody@localhost/none",
+                 "/dev/null"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pg_restore" in err[0], err

@@ -383,14 +383,15 @@ def _database_files(args: argparse.Namespace) -> list[Path]:
     return [] if path is None else database_files(path)
 
 
-def _sqlite_database(args: argparse.Namespace) -> Path:
+def _sqlite_database(args: argparse.Namespace, server: str = "a server database is backed "
+                     "up with the server's own tools (for PostgreSQL: pg_dump and pg_restore)"
+                     ) -> Path:
     from trainer.paths import resolve_db_url
     from trainer.store.engine import sqlite_path
 
     path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
     if path is None:
-        raise UserError("a server database is backed up with the server's own tools "
-                        "(for PostgreSQL: pg_dump and pg_restore)")
+        raise UserError(server)
     return path
 
 
@@ -417,11 +418,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from trainer.store.backups import restore
+    from trainer.store.backups import RESTORE_WAIT, restore
     from trainer.store.errors import StoreError
     from trainer.store.lock import StudyLock
 
-    path = _sqlite_database(args)
+    path = _sqlite_database(args, "restore a server database with the server's own tools "
+                            "(for PostgreSQL: pg_restore, from a dump made by pg_dump); "
+                            "trainer restore puts back SQLite files only")
     source = args.file.expanduser().resolve()
     if source == path:
         raise UserError(f"{source} is the database itself")
@@ -432,13 +435,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if holder is not None:
         raise UserError(f"a study window ({holder.describe()}) has this database open; close "
                         "it, then restore")
+
+    def waiting() -> None:
+        print(f"trainer: another program is writing to the database; waiting up to "
+              f"{RESTORE_WAIT:g} s for it to finish", file=sys.stderr, flush=True)
+
     try:
-        saved = restore(path, source)
+        restored = restore(path, source, waiting)
     except StoreError as exc:
         raise UserError(str(exc)) from None
     finally:
         lock.release()
-    say(f"restored {source}; the database as it was is in {saved}")
+    if restored.saved is None:
+        say(f"restored {source}; there was no database before it")
+    else:
+        say(f"restored {source}; the database as it was is in {restored.saved}")
     return 0
 
 

@@ -106,6 +106,10 @@ class Store:
                 self._check_file()
                 with conn.begin():
                     yield conn
+                    # and again at the commit: a transaction that began on a file since
+                    # replaced (a damaged database set aside by restore) would commit to a
+                    # file nobody opens again, and be reported as saved
+                    self._check_file()
                 self._writes += 1
             except BaseException as exc:
                 if conn.in_transaction():

@@ -16,13 +16,15 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from trainer.errors import UserError
+from trainer.files import fsync_folder, output, partial_of
 from trainer.store.engine import head_revision, known_revisions, migrated_schema, schema_entry
-from trainer.store.errors import StoreError
+from trainer.store.errors import StoreError, plain_reason
 
 DAILY = re.compile(r"^(?P<stem>.+)-(?P<day>\d{4}-\d{2}-\d{2})\.db$")
 KEEP_DAILY = 7
@@ -53,8 +55,6 @@ def copy_database(source: Path, target: Path, check: str | None = "integrity_che
     ``check`` is the SQLite pragma that verifies it (quick_check where time counts).
     ``replace``: an existing ``target`` is replaced, else refused. Never through a link, never
     over the live database (trainer.files.output)."""
-    from trainer.files import output
-
     try:
         with output(target, replace=replace, protected=database_files(source)) as partial:
             src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -126,24 +126,27 @@ def manual_backup(database: Path) -> Path:
     """A backup asked for now (`trainer backup`): a new file named for this second, never
     today's automatic copy (the state before a bad import would be lost with it), and never
     rotated away."""
+    return _new_copy(database, "backup")
+
+
+def _new_copy(database: Path, label: str) -> Path:
+    """A verified copy in backups/ named ``<stem>.<label>-<time>.db``, never replacing one."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = backup_dir(database)
     for n in range(1, 100):
-        name = f"{database.stem}.backup-{stamp}{'' if n == 1 else f'-{n}'}.db"
-        if not (folder / name).exists():
+        target = folder / f"{database.stem}.{label}-{stamp}{'' if n == 1 else f'-{n}'}.db"
+        if not target.exists():
             try:
-                return copy_database(database, folder / name, replace=False)
+                return copy_database(database, target, replace=False)
             except StoreError:
-                if not (folder / name).exists():  # not taken meanwhile: a real failure
+                if not target.exists():  # not taken meanwhile: a real failure
                     raise
     raise StoreError(f"{folder}: too many backups made this second")
 
 
 def before(database: Path, why: str) -> Path:
     """The copy made before an upgrade or a restore: kept until the student removes it."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"{database.stem}.before-{why}-{stamp}.db"
-    return copy_database(database, backup_dir(database) / name)
+    return _new_copy(database, f"before-{why}")
 
 
 CHECK_SECONDS = 120.0  # the most a backup's checks may take before restore gives up
@@ -234,22 +237,126 @@ def _check_objects(con: sqlite3.Connection, name: Path) -> str:
     return str(revision)
 
 
-def restore(database: Path, backup: Path) -> Path:
-    """Put ``backup`` in the database's place, after copying the current database aside; the
-    path of that copy. What is checked and put in place is a private copy of ``backup``, so
-    that the file cannot change between the two. The caller holds the study lock."""
-    staging = database.with_name(database.name + ".restoring")
+RESTORE_WAIT = 30.0  # seconds restore waits for another program's write to finish
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    saved: Path | None  # the database as it was, copied and verified (None: there was none)
+
+
+def restore(database: Path, backup: Path,
+            waiting: Callable[[], None] | None = None) -> Restored:
+    """Put ``backup``'s content in the database, after copying the database as it was aside.
+
+    What is checked and restored is a private copy of ``backup``, so the file cannot change
+    between the two. The database file itself stays (no other program keeps writing to a
+    file that is no longer the database): the backup's pages are written into it by SQLite's
+    backup API, in one transaction under SQLite's write lock, and the copy of the database as
+    it was is made once that lock is held, so every write another program committed before
+    is in that copy and none can commit after it. A program in the middle of a write keeps
+    restore waiting (``waiting`` is called once) for up to RESTORE_WAIT seconds, then restore
+    gives up and changes nothing. Readers see the old database or the restored one, never a
+    mixture. The caller holds the study lock."""
+    staging = partial_of(database.with_name(database.name + ".restoring"))
     try:
-        copy_database(backup, staging, check=None)
-    except StoreError:
-        check_backup(backup)  # what is wrong with the file, named as the student gave it
-        raise
-    try:
+        _stage(backup, staging)
         check_backup(staging, name=backup)
-        saved = before(database, "restore") if database.exists() else database
-        for suffix in ("-wal", "-shm"):
-            database.with_name(database.name + suffix).unlink(missing_ok=True)
-        os.replace(staging, database)
+        if not database.exists() or database.stat().st_size == 0:
+            os.replace(staging, database)
+            fsync_folder(database.parent)
+            return Restored(saved=None)
+        return Restored(saved=_overwrite(database, staging, waiting))
     finally:
         staging.unlink(missing_ok=True)
-    return saved
+
+
+def _stage(backup: Path, staging: Path) -> None:
+    """``backup`` copied page by page to a private file: nothing in it runs."""
+    try:
+        with backup.open("rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                raise StoreError(f"{backup}: not a SQLite database")
+        os.close(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600))
+    except OSError as exc:
+        raise StoreError(f"{exc.filename}: cannot restore ({exc.strerror})") from None
+    try:
+        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(staging)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        if _is_full(exc):
+            raise StoreError(f"{staging.parent}: cannot restore: the disk is full") from None
+        check_backup(backup)  # what is wrong with the file, named as the student gave it
+        raise StoreError(f"{backup}: cannot be read ({exc})") from None
+
+
+def _is_full(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL
+
+
+class _GaveUp(Exception):
+    pass
+
+
+def _overwrite(database: Path, staging: Path, waiting: Callable[[], None] | None) -> Path:
+    """The staged backup written into the live database under SQLite's write lock; the copy
+    of the database as it was, made while that lock was held."""
+    live = sqlite3.connect(database, timeout=1.0, isolation_level=None)
+    try:
+        live.execute("PRAGMA synchronous = FULL")
+        src = sqlite3.connect(staging, isolation_level=None)
+        try:
+            _match_page_size(live, src)
+            src.execute("BEGIN")  # one read transaction for every step
+            total = src.execute("PRAGMA page_count").fetchone()[0]
+            deadline = time.monotonic() + RESTORE_WAIT
+            saved: list[Path] = []
+            told = False
+
+            def step(status: int, remaining: int, pages: int) -> None:
+                nonlocal told
+                if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    if waiting is not None and not told:
+                        waiting()
+                    told = True
+                    if time.monotonic() >= deadline:
+                        raise _GaveUp
+                elif not saved:
+                    # The first step took the write lock, and it is held until the last: every
+                    # write another program committed is in this copy, and none can follow it.
+                    saved.append(before(database, "restore"))
+
+            try:
+                # steps of at most 1,024 pages, and never the whole file in the first: the
+                # copy of the database as it was is made between the first and the second
+                src.backup(live, pages=max(1, min(1024, total - 1)), progress=step)
+            except _GaveUp:
+                raise StoreError(
+                    f"{database}: another program is writing to the database and did not "
+                    f"finish within {RESTORE_WAIT:g} s; nothing was restored; try again when "
+                    "it has finished") from None
+            except sqlite3.Error as exc:
+                raise StoreError(f"{database}: cannot restore ({plain_reason(str(exc))}); "
+                                 "nothing was restored") from None
+            return saved[0]
+        finally:
+            src.close()
+    finally:
+        live.close()
+
+
+def _match_page_size(live: sqlite3.Connection, staged: sqlite3.Connection) -> None:
+    """SQLite copies into a database in WAL mode only pages of its own size: a backup with
+    other pages is rewritten (VACUUM) with the database's."""
+    size = live.execute("PRAGMA page_size").fetchone()[0]
+    if staged.execute("PRAGMA page_size").fetchone()[0] != size:
+        staged.execute(f"PRAGMA page_size = {int(size)}")
+        staged.execute("VACUUM")
