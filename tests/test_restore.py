@@ -39,9 +39,13 @@ def seeded(cards: int = 3, key: str = "d") -> Path:
 
 
 def folder_state(path: Path) -> dict[str, bytes]:
-    """Every file beside the database and in its backups, with its bytes."""
+    """Every file beside the database and in its backups, with its bytes; not the lock, the
+    WAL index or an empty WAL, which a read-only connection may leave and the next close
+    removes."""
     return {str(p.relative_to(path.parent)): p.read_bytes()
-            for p in sorted(path.parent.rglob("*")) if p.is_file() and p.suffix != ".lock"}
+            for p in sorted(path.parent.rglob("*")) if p.is_file() and p.suffix != ".lock"
+            and not p.name.endswith("-shm") and not (p.name.endswith("-wal")
+                                                     and not p.stat().st_size)}
 
 
 def a_backup(tmp_path: Path, name: str = "good.db") -> Path:
@@ -275,3 +279,87 @@ def test_restore_of_a_server_database_is_the_servers_job(capsys):
                  "/dev/null"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pg_restore" in err[0], err
+
+
+def _damage_pages(path: Path) -> None:
+    """Random bytes over pages in the middle of the file (the header stays)."""
+    import random
+
+    data = bytearray(path.read_bytes())
+    rng = random.Random(5)
+    page = int.from_bytes(data[16:18], "big")
+    for n in range(2, len(data) // page - 1, 3):
+        data[n * page:(n + 1) * page] = rng.randbytes(page)
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+
+
+def _garbage_header(path: Path) -> None:
+    """Not a SQLite file any more, and no page 1 in the WAL to read instead."""
+    data = bytearray(path.read_bytes())
+    data[:100] = bytes(range(100))
+    path.write_bytes(bytes(data))
+    path.with_name(path.name + "-wal").write_bytes(b"")
+
+
+@pytest.mark.parametrize("damage", [_damage_pages, _truncate, _garbage_header],
+                         ids=["random pages", "truncated", "no SQLite header"])
+def test_a_damaged_database_is_set_aside_unverified_and_the_backup_restored(
+        tmp_path, capsys, damage):
+    """Every command on a damaged database says to restore a backup; restore must then not
+    refuse because the damaged file cannot be copied and verified."""
+    path = seeded(40)
+    good = a_backup(tmp_path)
+    store = open_store()
+    import_bytes(store, basic_deck("later", 30))  # in the damaged file's WAL, not yet folded in
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_autocheckpoint = 0")
+    wal = path.with_name(path.name + "-wal")
+    shutil.copy(path, tmp_path / "frozen.db")
+    shutil.copy(wal, tmp_path / "frozen.db-wal")
+    con.close()
+    store.close()
+    shutil.copy(tmp_path / "frozen.db", path)
+    shutil.copy(tmp_path / "frozen.db-wal", wal)
+    damage(path)
+    damaged, damaged_wal = path.read_bytes(), wal.read_bytes()
+    capsys.readouterr()
+    assert main(["restore", str(good)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    aside = path.with_name("trainer.db.damaged")
+    assert out == [f"restored {good}; the database was damaged and could not be copied: it "
+                   f"was set aside, unverified, as {aside} (with {aside.name}-wal)"]
+    assert aside.read_bytes() == damaged
+    assert aside.with_name(aside.name + "-wal").read_bytes() == damaged_wal
+    store = open_store()
+    assert [d.key for d in store.deck_summaries().decks] == ["d"]
+    assert len(store.card_ids(None)) == 40
+    store.close()
+    # and a second time: the first set-aside file is kept, the next gets another name
+    damage(path)
+    assert main(["restore", str(good)]) == 0
+    assert aside.read_bytes() == damaged
+    assert "trainer.db.damaged-2" in capsys.readouterr().out
+
+
+def test_a_database_that_cannot_be_copied_for_another_reason_is_not_set_aside(
+        tmp_path, capsys, monkeypatch):
+    """A full disk while copying the database as it was is not damage: restore refuses."""
+    from trainer.store import backups
+    from trainer.store.errors import StoreError
+
+    path = seeded(3)
+    good = a_backup(tmp_path)
+    before = folder_state(path)
+
+    def full(database: Path, why: str) -> Path:
+        raise StoreError(f"cannot write a backup to {database} (database or disk is full)")
+
+    monkeypatch.setattr(backups, "before", full)
+    assert main(["restore", str(good)]) == 1
+    assert "disk is full" in capsys.readouterr().err
+    assert folder_state(path) == before

@@ -446,7 +446,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     finally:
         lock.release()
-    if restored.saved is None:
+    if restored.set_aside:
+        main, *rest = restored.set_aside
+        log = [p.name for p in rest if p.name.endswith("-wal")]  # the -shm is SQLite's index
+        also = f" (with {log[0]})" if log else ""
+        say(f"restored {source}; the database was damaged and could not be copied: it was "
+            f"set aside, unverified, as {main}{also}")
+    elif restored.saved is None:
         say(f"restored {source}; there was no database before it")
     else:
         say(f"restored {source}; the database as it was is in {restored.saved}")

@@ -24,7 +24,7 @@ from pathlib import Path
 from trainer.errors import UserError
 from trainer.files import fsync_folder, output, partial_of
 from trainer.store.engine import head_revision, known_revisions, migrated_schema, schema_entry
-from trainer.store.errors import StoreError, plain_reason
+from trainer.store.errors import Damaged, StoreError, is_damage, plain_reason
 
 DAILY = re.compile(r"^(?P<stem>.+)-(?P<day>\d{4}-\d{2}-\d{2})\.db$")
 KEEP_DAILY = 7
@@ -64,13 +64,16 @@ def copy_database(source: Path, target: Path, check: str | None = "integrity_che
                     src.backup(dst)
                     dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
                     if check and dst.execute(f"PRAGMA {check}").fetchone()[0] != "ok":
-                        raise StoreError(f"{target.name}: the copy did not check out; none "
-                                         "was kept")
+                        raise Damaged(f"{source}: the database is damaged (its copy failed "
+                                      f"the {check.replace('_', ' ')}); no copy was kept")
                 finally:
                     dst.close()
             finally:
                 src.close()
     except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise Damaged(f"{source}: the database is damaged ({exc}); no copy was "
+                          "kept") from None
         raise StoreError(f"cannot write a backup to {target} ({exc})") from None
     except StoreError:
         raise
@@ -242,7 +245,8 @@ RESTORE_WAIT = 30.0  # seconds restore waits for another program's write to fini
 
 @dataclass(frozen=True, slots=True)
 class Restored:
-    saved: Path | None  # the database as it was, copied and verified (None: there was none)
+    saved: Path | None = None  # the database as it was, copied and verified
+    set_aside: list[Path] | None = None  # a damaged database moved away unverified, its WAL
 
 
 def restore(database: Path, backup: Path,
@@ -263,12 +267,67 @@ def restore(database: Path, backup: Path,
         _stage(backup, staging)
         check_backup(staging, name=backup)
         if not database.exists() or database.stat().st_size == 0:
-            os.replace(staging, database)
-            fsync_folder(database.parent)
-            return Restored(saved=None)
-        return Restored(saved=_overwrite(database, staging, waiting))
+            _put_in_place(staging, database)
+            return Restored()
+        try:
+            if _damaged(database):  # read-only: a damaged file is set aside as it is
+                raise Damaged(f"{database}: damaged")
+            return Restored(saved=_overwrite(database, staging, waiting))
+        except Damaged:
+            # The state every command pointed to ("restore it from a backup"): a damaged
+            # database cannot be copied and verified, so it is moved away as it is, and the
+            # backup takes its place. A command whose write began on it fails at its commit
+            # (Store.transaction checks the file's identity there).
+            aside = _set_aside(database)
+            _put_in_place(staging, database)
+            return Restored(set_aside=aside)
     finally:
         staging.unlink(missing_ok=True)
+
+
+def _damaged(database: Path) -> bool:
+    """SQLite's quick check of the database, read-only (a read-write connection's close
+    would fold its WAL into the damaged file): True when it fails or the file is not a
+    database; a StoreError when the file cannot be read at all."""
+    try:
+        con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return bool(con.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok")
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        if is_damage(exc):
+            return True
+        raise StoreError(f"{database}: cannot read the database ({plain_reason(str(exc))}); "
+                         "nothing was restored") from None
+
+
+def _put_in_place(staging: Path, database: Path) -> None:
+    os.replace(staging, database)
+    fsync_folder(database.parent)
+
+
+def _set_aside(database: Path) -> list[Path]:
+    """The database and its -wal and -shm renamed ``<name>.damaged`` (``.damaged-2`` … if
+    taken), so that SQLite still reads them together; the renamed files."""
+    suffixes = ("", "-wal", "-shm")
+    aside = database.with_name(database.name + ".damaged")
+    n = 2
+    while any(os.path.lexists(f"{aside}{s}") for s in suffixes):
+        aside = database.with_name(f"{database.name}.damaged-{n}")
+        n += 1
+    moved = []
+    try:
+        for suffix in suffixes:
+            source = Path(f"{database}{suffix}")
+            if os.path.lexists(source):
+                os.rename(source, f"{aside}{suffix}")
+                moved.append(Path(f"{aside}{suffix}"))
+    except OSError as exc:
+        raise StoreError(f"{database}: the database is damaged and cannot be moved aside "
+                         f"({exc.strerror}); move it away by hand, then restore") from None
+    fsync_folder(database.parent)
+    return moved
 
 
 def _stage(backup: Path, staging: Path) -> None:
@@ -344,11 +403,18 @@ def _overwrite(database: Path, staging: Path, waiting: Callable[[], None] | None
                     f"finish within {RESTORE_WAIT:g} s; nothing was restored; try again when "
                     "it has finished") from None
             except sqlite3.Error as exc:
+                if is_damage(exc):
+                    raise Damaged(f"{database}: damaged ({exc})") from None
                 raise StoreError(f"{database}: cannot restore ({plain_reason(str(exc))}); "
                                  "nothing was restored") from None
             return saved[0]
         finally:
             src.close()
+    except sqlite3.Error as exc:  # the database's own header or page size unreadable
+        if is_damage(exc):
+            raise Damaged(f"{database}: damaged ({exc})") from None
+        raise StoreError(f"{database}: cannot restore ({plain_reason(str(exc))}); nothing "
+                         "was restored") from None
     finally:
         live.close()
 
