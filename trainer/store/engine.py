@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from trainer.errors import UserError
 from trainer.paths import resolve_db_url
-from trainer.store.errors import StoreError
+from trainer.store.errors import StoreError, is_damage, plain_reason, restore_hint
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REVISION_LINE = re.compile(
@@ -106,8 +106,7 @@ def _check_sqlite_file(path: Path) -> None:
             f"{path}: not a trainer database (not SQLite); move it away or choose another --db"
         )
     if len(header) < 100:
-        raise UserError(f"{path}: the database is truncated; restore it from a backup"
-        ) from None
+        raise UserError(f"{path}: the database is truncated, damaged; {restore_hint(path)}")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -120,8 +119,8 @@ def _check_sqlite_file(path: Path) -> None:
     if (size_valid and size < pages * page_size
             and not (wal.exists() and wal.stat().st_size) and not _reads_ok(path)):
         raise UserError(
-            f"{path}: the database is truncated ({size} of {pages * page_size} bytes); "
-            "restore it from a backup"
+            f"{path}: the database is truncated ({size} of {pages * page_size} bytes), "
+            f"damaged; {restore_hint(path)}"
         )
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(where, os.W_OK | os.X_OK):
         raise UserError(f"{path}: the database or its folder is read-only; trainer needs to write")
@@ -153,9 +152,10 @@ def _read_revision_readonly(path: Path) -> tuple[str | None, set[str]]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise UserError(
-            f"{path}: cannot read the database ({exc}); restore it from a backup"
-        ) from None
+        if is_damage(exc):
+            raise UserError(f"{path}: the database is damaged ({exc}); {restore_hint(path)}"
+                            ) from None
+        raise UserError(f"{path}: cannot read the database ({plain_reason(str(exc))})") from None
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from trainer.errors import UserError
 
 
@@ -72,3 +74,9 @@ def is_damage(exc: BaseException) -> bool:
         return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
     text = str(orig).lower()
     return "malformed" in text or "not a database" in text
+
+
+def restore_hint(database: Path | None) -> str:
+    """Where a student with a damaged database goes next."""
+    where = f" (the daily ones are in {database.parent / 'backups'})" if database else ""
+    return f"restore a backup with `trainer restore FILE`{where}"
