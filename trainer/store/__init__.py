@@ -7,6 +7,7 @@ Records (``trainer.store.records``) cross its boundary, never table models or di
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -128,7 +129,11 @@ class Store:
                                "replaced since trainer opened it; restart trainer")
 
     def close(self) -> None:
-        with self._lock:
+        """Close every connection; the last one folds SQLite's WAL into the file. A Ctrl+C
+        meanwhile waits for the close to end and is then dropped: whatever the command
+        committed is saved, so it reports it as done (it printed a traceback and
+        interrupted after a committed import)."""
+        with _ctrl_c_held(), self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -332,6 +337,23 @@ class Store:
 
 HELD_CACHE_KIB = 8192  # the writing connection's SQLite page cache (Store._held_connection)
 CHECKPOINT_EVERY = 30  # writes between idle checkpoints (Store.wants_checkpoint)
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT ignored for the block, in the main thread (the only one Python lets set it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main interpreter
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _identity(path: Path | None) -> tuple[int, int] | None:
