@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 import time
 from contextlib import suppress
 from functools import cache
@@ -96,6 +97,7 @@ def _check_sqlite_file(path: Path) -> None:
         return
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a database file")
+    _make_private(path)
     size = path.stat().st_size
     if size == 0:
         return
@@ -124,6 +126,35 @@ def _check_sqlite_file(path: Path) -> None:
         )
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(where, os.W_OK | os.X_OK):
         raise UserError(f"{path}: the database or its folder is read-only; trainer needs to write")
+
+
+def _make_private(path: Path) -> None:
+    """A database an earlier trainer (or a copy) left readable by others, with its WAL and
+    its index, made readable by its owner only; said once, on stderr (the next open finds
+    nothing to do)."""
+    changed = []
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            found = file.stat()
+            if found.st_mode & 0o077 and found.st_uid == os.getuid():
+                file.chmod(found.st_mode & 0o700)
+                changed.append(file)
+        except OSError:  # gone meanwhile, or not ours to change: the open goes on
+            continue
+    if changed:
+        also = " and its WAL" if len(changed) > 1 else ""
+        print(f"trainer: {path}{also} could be read by other users; made private (0600)",
+              file=sys.stderr)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """What a killed trainer left: its scratch files in the data folder, and the copies it was
+    writing beside the database and in backups/ (named with its process id)."""
+    from trainer.files import clean_scratch, remove_stale
+
+    clean_scratch()
+    remove_stale(path.parent, f"{path.name}.*.partial")
+    remove_stale(path.parent / "backups")
 
 
 def _reads_ok(path: Path) -> bool:
@@ -321,6 +352,7 @@ def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
     name = str(path) if path else parsed.render_as_string(hide_password=True)
     if path is not None:
         _check_sqlite_file(path)
+        _remove_leftovers(path)
         revision: str | None = None
         tables: set[str] = set()
         if path.exists() and path.stat().st_size:
