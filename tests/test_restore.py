@@ -363,3 +363,24 @@ def test_a_database_that_cannot_be_copied_for_another_reason_is_not_set_aside(
     assert main(["restore", str(good)]) == 1
     assert "disk is full" in capsys.readouterr().err
     assert folder_state(path) == before
+
+
+def test_a_backup_with_another_page_size_is_restored(tmp_path, capsys):
+    """SQLite writes into a database in WAL mode only pages of its own size."""
+    path = seeded(3)
+    good = a_backup(tmp_path)
+    con = sqlite3.connect(good)
+    con.execute("PRAGMA page_size = 8192")
+    con.execute("VACUUM")
+    assert con.execute("PRAGMA page_size").fetchone()[0] == 8192
+    con.close()
+    store = open_store()
+    import_bytes(store, basic_deck("later", 2))
+    store.close()
+    assert main(["restore", str(good)]) == 0
+    store = open_store()
+    assert [d.key for d in store.deck_summaries().decks] == ["d"]
+    store.close()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()

@@ -3,9 +3,12 @@ database, the last 7 daily and 4 weekly copies kept; the copies made before a sc
 or a restore are kept there too and never rotated away.
 
 Every copy is made with SQLite's online backup API (safe beside a running session, WAL
-included), written under a temporary name, verified (it opens, integrity ok) and only then
-renamed, private (0600, in a 0700 folder). A server database is backed up with the server's
-own tools.
+included), written under a temporary name, verified (it opens, integrity ok), fsynced and only
+then renamed, private (0600, in a 0700 folder), never through a link nor over the database.
+
+A restore checks that the backup is exactly a trainer database (``check_backup``), then writes
+it into the database under SQLite's write lock (``restore``). A server database is backed up
+and restored with the server's own tools.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def database_files(database: Path) -> list[Path]:
             for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
 
 
-def copy_database(source: Path, target: Path, check: str | None = "integrity_check", *,
+def copy_database(source: Path, target: Path, check: str = "integrity_check", *,
                   replace: bool = True) -> Path:
     """A verified private copy of ``source`` at ``target``, or a StoreError and no file;
     ``check`` is the SQLite pragma that verifies it (quick_check where time counts).
@@ -63,7 +66,7 @@ def copy_database(source: Path, target: Path, check: str | None = "integrity_che
                 try:
                     src.backup(dst)
                     dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                    if check and dst.execute(f"PRAGMA {check}").fetchone()[0] != "ok":
+                    if dst.execute(f"PRAGMA {check}").fetchone()[0] != "ok":
                         raise Damaged(f"{source}: the database is damaged (its copy failed "
                                       f"the {check.replace('_', ' ')}); no copy was kept")
                 finally:
@@ -376,6 +379,8 @@ def _overwrite(database: Path, staging: Path, waiting: Callable[[], None] | None
             _match_page_size(live, src)
             src.execute("BEGIN")  # one read transaction for every step
             total = src.execute("PRAGMA page_count").fetchone()[0]
+            if total < 2:  # a checked trainer database has dozens of pages
+                raise StoreError(f"{staging}: not a trainer database (too small)")
             deadline = time.monotonic() + RESTORE_WAIT
             saved: list[Path] = []
             told = False

@@ -147,14 +147,15 @@ def _make_private(path: Path) -> None:
               file=sys.stderr)
 
 
-def _remove_leftovers(path: Path) -> None:
+def _remove_leftovers(path: Path | None) -> None:
     """What a killed trainer left: its scratch files in the data folder, and the copies it was
     writing beside the database and in backups/ (named with its process id)."""
     from trainer.files import clean_scratch, remove_stale
 
     clean_scratch()
-    remove_stale(path.parent, f"{path.name}.*.partial")
-    remove_stale(path.parent / "backups")
+    if path is not None:
+        remove_stale(path.parent, f"{path.name}.*.partial")
+        remove_stale(path.parent / "backups")
 
 
 def _reads_ok(path: Path) -> bool:
@@ -352,11 +353,11 @@ def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
     name = str(path) if path else parsed.render_as_string(hide_password=True)
     if path is not None:
         _check_sqlite_file(path)
-        _remove_leftovers(path)
         revision: str | None = None
         tables: set[str] = set()
         if path.exists() and path.stat().st_size:
             revision, tables = _read_revision_readonly(path)
+    _remove_leftovers(path)
     try:
         engine = create_store_engine(url)
     except (ArgumentError, ImportError) as exc:  # a driver that is not installed
