@@ -131,3 +131,14 @@ async def test_the_editor_snippet_is_a_private_file_in_the_data_folder(tmp_path,
     where, permissions = seen.read_text().split()
     assert Path(where).parent == data_dir() / "tmp" and permissions == "600"
     assert not Path(where).exists()
+
+
+def test_a_file_that_is_refused_keeps_its_mode(tmp_path, capsys):
+    """Not trainer's to change: a file that is not a database stays exactly as it was."""
+    notes = tmp_path / "notes.db"
+    notes.write_text("my notes\n")
+    notes.chmod(0o644)
+    assert main(["decks", "--db", str(notes)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a trainer database" in err[0], err
+    assert mode(notes) == 0o644

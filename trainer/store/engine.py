@@ -97,9 +97,9 @@ def _check_sqlite_file(path: Path) -> None:
         return
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a database file")
-    _make_private(path)
     size = path.stat().st_size
     if size == 0:
+        _make_private(path)
         return
     with path.open("rb") as fh:
         header = fh.read(100)
@@ -126,6 +126,7 @@ def _check_sqlite_file(path: Path) -> None:
         )
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(where, os.W_OK | os.X_OK):
         raise UserError(f"{path}: the database or its folder is read-only; trainer needs to write")
+    _make_private(path)  # a file refused above is left exactly as it was
 
 
 def _make_private(path: Path) -> None:
