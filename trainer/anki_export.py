@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from trainer.files import scratch_folder
 
 if TYPE_CHECKING:
     from trainer.store.records import Card, CardState, Deck, ReviewRow
@@ -80,7 +81,9 @@ def write_apkg(path: Path, deck: Deck, cards: list[Card], states: dict[int, Card
         anki_deck.add_note(note)
         notes[card.entry] = (note, [card])
     report.notes = len(notes)
-    with tempfile.TemporaryDirectory() as tmp:
+    # the collection holds the student's cards and history: built in the data folder (0700),
+    # not the system's shared temporary folder
+    with scratch_folder() as tmp:
         db = Path(tmp) / "collection.anki2"
         con = sqlite3.connect(db)
         try:

@@ -88,11 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # A database that breaks mid-command (a damaged page, a full disk): one line, no
         # traceback. The transaction in progress was rolled back, so nothing half-done is kept.
-        from trainer.store.errors import database_problem
+        from trainer.store.errors import database_problem, is_damage, restore_hint
 
         detail = database_problem(exc)
         if detail is None:
             raise
+        if is_damage(exc):
+            detail = f"the database is damaged ({detail}); {restore_hint(None)}"
         print(f"trainer: database error: {echo(detail, LINE)}", file=sys.stderr)
         return 1
 

@@ -43,7 +43,9 @@ def register(add: AddCommand) -> None:
 
     p = add("backup", cmd_backup, "back up the database now (SQLite; a daily one is automatic)")
     p.add_argument("file", nargs="?", type=Path, metavar="FILE",
-                   help="where to write it (default: backups/ beside the database)")
+                   help="where to write it (default: a new file in backups/ beside the "
+                   "database)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p = add("restore", cmd_restore, "put a backup in the database's place (the current "
             "database is backed up first)")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -371,32 +373,44 @@ def _report_import(args: argparse.Namespace, reports: list[DeckReport]) -> None:
         print("dry run: nothing was changed")
 
 
-def _sqlite_database(args: argparse.Namespace) -> Path:
+def _database_files(args: argparse.Namespace) -> list[Path]:
+    """The live database's files (SQLite), which no output may replace."""
+    from trainer.paths import resolve_db_url
+    from trainer.store.backups import database_files
+    from trainer.store.engine import sqlite_path
+
+    path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
+    return [] if path is None else database_files(path)
+
+
+def _sqlite_database(args: argparse.Namespace, server: str = "a server database is backed "
+                     "up with the server's own tools (for PostgreSQL: pg_dump and pg_restore)"
+                     ) -> Path:
     from trainer.paths import resolve_db_url
     from trainer.store.engine import sqlite_path
 
     path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
     if path is None:
-        raise UserError("a server database is backed up with the server's own tools "
-                        "(for PostgreSQL: pg_dump and pg_restore)")
+        raise UserError(server)
     return path
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from trainer.store.backups import copy_database, daily_backup
+    from trainer.store.backups import copy_database, manual_backup
     from trainer.store.errors import StoreError
 
     path = _sqlite_database(args)
     if not path.exists():
         raise UserError(f"{path}: no database yet; nothing to back up")
-    with open_from_args(args) as store:  # checks the file and brings its schema up to date
-        today = store.today()
-    written: Path | None
+    with open_from_args(args):  # checks the file and brings its schema up to date
+        pass
     try:
         if args.file is not None:
-            written = copy_database(path, args.file.expanduser().resolve())
+            # absolute, but a link is not followed: it is refused
+            target = Path(os.path.abspath(args.file.expanduser()))
+            written = copy_database(path, target, replace=args.force)
         else:
-            written = daily_backup(path, today, now=True)
+            written = manual_backup(path)
     except StoreError as exc:
         raise UserError(str(exc)) from None
     say(f"backed up to {written}")
@@ -404,33 +418,44 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from trainer.store.backups import check_backup, restore
-    from trainer.store.engine import known_revisions
+    from trainer.store.backups import RESTORE_WAIT, restore
     from trainer.store.errors import StoreError
     from trainer.store.lock import StudyLock
 
-    path = _sqlite_database(args)
+    path = _sqlite_database(args, "restore a server database with the server's own tools "
+                            "(for PostgreSQL: pg_restore, from a dump made by pg_dump); "
+                            "trainer restore puts back SQLite files only")
     source = args.file.expanduser().resolve()
     if source == path:
         raise UserError(f"{source} is the database itself")
-    try:
-        revision = check_backup(source)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-    if revision not in known_revisions():
-        raise UserError(f"{source}: written by a newer trainer (schema {revision})")
+    if not source.is_file():
+        raise UserError(f"{source}: no such file")
     lock = StudyLock(path.with_name(path.name + ".lock"))
     holder = lock.acquire()
     if holder is not None:
         raise UserError(f"a study window ({holder.describe()}) has this database open; close "
                         "it, then restore")
+
+    def waiting() -> None:
+        print(f"trainer: another program is writing to the database; waiting up to "
+              f"{RESTORE_WAIT:g} s for it to finish", file=sys.stderr, flush=True)
+
     try:
-        saved = restore(path, source)
+        restored = restore(path, source, waiting)
     except StoreError as exc:
         raise UserError(str(exc)) from None
     finally:
         lock.release()
-    say(f"restored {source}; the database as it was is in {saved}")
+    if restored.set_aside:
+        main, *rest = restored.set_aside
+        log = [p.name for p in rest if p.name.endswith("-wal")]  # the -shm is SQLite's index
+        also = f" (with {log[0]})" if log else ""
+        say(f"restored {source}; the database was damaged and could not be copied: it was "
+            f"set aside, unverified, as {main}{also}")
+    elif restored.saved is None:
+        say(f"restored {source}; there was no database before it")
+    else:
+        say(f"restored {source}; the database as it was is in {restored.saved}")
     return 0
 
 
@@ -515,10 +540,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        args.output.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
+    from trainer import files
+
+    files.write_text(args.output, text, protected=_database_files(args))
     say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
     return 0
 
@@ -538,8 +562,11 @@ def _export_apkg(args: argparse.Namespace) -> int:
         history = store.deck_history(deck.id)
         today = store.today()
         starts = partial(day_start, settings=store.settings)
+    from trainer import files
+
     try:
-        report = write_apkg(args.output, deck, cards, states, history, today, starts)
+        with files.output(args.output, protected=_database_files(args)) as temporary:
+            report = write_apkg(temporary, deck, cards, states, history, today, starts)
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     say(f"exported {deck.name} [{deck.key}] to {args.output}: {report.notes} notes, "
@@ -648,18 +675,22 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         header, rows = store.review_log()
-    out = args.output.open("w", newline="", encoding="utf-8") if args.output else sys.stdout
+    if args.output is not None:
+        from trainer import files
+
+        with (files.output(args.output, protected=_database_files(args)) as temporary,
+              temporary.open("w", newline="", encoding="utf-8") as written):
+            writer = csv.writer(written)
+            writer.writerow(header)
+            writer.writerows(rows)
+        say(f"wrote {len(rows)} reviews to {args.output}")
+        return 0
     try:
-        writer = csv.writer(out)
+        writer = csv.writer(sys.stdout)
         writer.writerow(header)
         writer.writerows(rows)
     except OSError as exc:
-        raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
-    finally:
-        if args.output:
-            out.close()
-    if args.output:
-        say(f"wrote {len(rows)} reviews to {args.output}")
+        raise UserError(f"cannot write the review log: {exc.strerror}") from None
     return 0
 
 

@@ -209,18 +209,20 @@ def anki_entry(guid: str) -> str:
 def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
     import io
     import os
-    import tempfile
     from pathlib import Path
+
+    from trainer.files import scratch_file
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise DeckError(f"{origin}: not an Anki package (not a zip file)") from None
-    # The collection is written to a private temporary file (0600) that SQLite reads a page
-    # at a time, and unlinked as soon as it is open: deserialized in memory, a 100,000-note
-    # package held its bytes twice, 300 MB of a 450 MB peak. Only a kill during the
-    # extraction itself can leave the file behind.
-    fd, name = tempfile.mkstemp(prefix="trainer-import-", suffix=".anki2")
+    # The collection is written to a private scratch file (0600, in the data folder: not the
+    # system's shared temporary folder) that SQLite reads a page at a time, and unlinked as
+    # soon as it is open: deserialized in memory, a 100,000-note package held its bytes
+    # twice, 300 MB of a 450 MB peak. A kill during the extraction itself leaves the file,
+    # which the next trainer to start removes.
+    fd, name = scratch_file(".anki2")
     try:
         with os.fdopen(fd, "w+b") as out, archive:
             info, zstd = _choose(archive, origin)

@@ -7,13 +7,16 @@ Records (``trainer.store.records``) cross its boundary, never table models or di
 from __future__ import annotations
 
 import os
+import signal
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
@@ -35,7 +38,15 @@ from trainer.store import (
     undo,
 )
 from trainer.store.engine import prepare_engine, sqlite_path
-from trainer.store.errors import CouldNotSave, StoreError, database_problem, plain_reason
+from trainer.store.errors import (
+    CouldNotSave,
+    Damaged,
+    StoreError,
+    database_problem,
+    is_damage,
+    plain_reason,
+    restore_hint,
+)
 from trainer.store.lock import StudyLock
 from trainer.store.records import (
     UNLIMITED,
@@ -76,6 +87,39 @@ class Store:
         self._read_engine = engine.execution_options(immediate=False)
         self._path = sqlite_path(engine.url.render_as_string(hide_password=False))
         self._identity = _identity(self._path)
+        # set when a read or a write met a damaged page: the next write checks the file first
+        self._suspect = False
+        event.listen(engine, "handle_error", self._saw_error)
+
+    def _saw_error(self, context: ExceptionContext) -> None:
+        if is_damage(context.original_exception):
+            self._suspect = True
+
+    def _note(self, exc: BaseException) -> None:
+        if isinstance(exc, Exception) and is_damage(exc):
+            self._suspect = True
+
+    def check_sound(self) -> None:
+        """Refuse to write into a damaged database: SQLite's quick check of the file (on
+        SQLite; a server keeps its own). An import calls it before it writes, and every write
+        after this process has met a damaged page."""
+        if self.dialect != "sqlite":
+            return
+        with self._lock:
+            driver = self._held_connection().connection.driver_connection
+            assert driver is not None
+            try:
+                verdict = str(driver.execute("PRAGMA quick_check(1)").fetchone()[0])
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise
+                verdict = str(exc)
+            if verdict != "ok":
+                self._suspect = True
+                found = " ".join(verdict.replace("*** in database main ***", "").split())
+                raise Damaged(f"{self._path}: the database is damaged ({found[:100]}); "
+                              f"nothing was written; {restore_hint(self._path)}")
+            self._suspect = False
 
     def _check_file(self) -> None:
         """The database file is the one opened: a file deleted or replaced under a running
@@ -85,7 +129,11 @@ class Store:
                                "replaced since trainer opened it; restart trainer")
 
     def close(self) -> None:
-        with self._lock:
+        """Close every connection; the last one folds SQLite's WAL into the file. A Ctrl+C
+        meanwhile waits for the close to end and is then dropped: whatever the command
+        committed is saved, so it reports it as done (it printed a traceback and
+        interrupted after a committed import)."""
+        with _ctrl_c_held(), self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -101,11 +149,17 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         """One write transaction on the held connection: it commits on success, else rolls back."""
         with self._lock:
+            if self._suspect:
+                self.check_sound()
             conn = self._held_connection()
             try:
                 self._check_file()
                 with conn.begin():
                     yield conn
+                    # and again at the commit: a transaction that began on a file since
+                    # replaced (a damaged database set aside by restore) would commit to a
+                    # file nobody opens again, and be reported as saved
+                    self._check_file()
                 self._writes += 1
             except BaseException as exc:
                 if conn.in_transaction():
@@ -115,6 +169,11 @@ class Store:
                 detail = database_problem(exc) if isinstance(exc, Exception) else None
                 if detail is None or isinstance(exc, StoreError):
                     raise
+                if is_damage(exc):
+                    self._suspect = True
+                    self._forget_connection()
+                    raise Damaged(f"could not save: the database is damaged ({detail}); "
+                                  f"{restore_hint(self._path)}") from exc
                 # a full disk, a lock held too long, a lost server: nothing was kept, and
                 # the caller says so in one line (a session keeps the card on screen)
                 self._forget_connection()
@@ -151,7 +210,11 @@ class Store:
         grade went back to the file: the card a session shows next took 0.12 ms there,
         0.02 ms here (10,000 cards)."""
         with self._lock:
-            yield self._held_connection()
+            try:
+                yield self._held_connection()
+            except BaseException as exc:
+                self._note(exc)
+                raise
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -159,7 +222,10 @@ class Store:
         try:
             with self._read_engine.connect() as conn, conn.begin():
                 yield conn
-        except ValueError as exc:  # a stored date or time that is not one
+        except Exception as exc:
+            self._note(exc)
+            if not isinstance(exc, ValueError):  # a stored date or time that is not one
+                raise
             raise StoreError(f"the database holds a value trainer cannot read ({exc}); it may "
                              "be damaged: restore a backup or export what you can") from exc
 
@@ -271,6 +337,23 @@ class Store:
 
 HELD_CACHE_KIB = 8192  # the writing connection's SQLite page cache (Store._held_connection)
 CHECKPOINT_EVERY = 30  # writes between idle checkpoints (Store.wants_checkpoint)
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT ignored for the block, in the main thread (the only one Python lets set it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main interpreter
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _identity(path: Path | None) -> tuple[int, int] | None:

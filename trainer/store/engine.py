@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 import time
 from contextlib import suppress
 from functools import cache
@@ -21,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from trainer.errors import UserError
 from trainer.paths import resolve_db_url
-from trainer.store.errors import StoreError
+from trainer.store.errors import StoreError, is_damage, plain_reason, restore_hint
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REVISION_LINE = re.compile(
@@ -98,6 +99,7 @@ def _check_sqlite_file(path: Path) -> None:
         raise UserError(f"{path}: is a folder, not a database file")
     size = path.stat().st_size
     if size == 0:
+        _make_private(path)
         return
     with path.open("rb") as fh:
         header = fh.read(100)
@@ -106,8 +108,7 @@ def _check_sqlite_file(path: Path) -> None:
             f"{path}: not a trainer database (not SQLite); move it away or choose another --db"
         )
     if len(header) < 100:
-        raise UserError(f"{path}: the database is truncated; restore it from a backup"
-        ) from None
+        raise UserError(f"{path}: the database is truncated, damaged; {restore_hint(path)}")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -120,11 +121,42 @@ def _check_sqlite_file(path: Path) -> None:
     if (size_valid and size < pages * page_size
             and not (wal.exists() and wal.stat().st_size) and not _reads_ok(path)):
         raise UserError(
-            f"{path}: the database is truncated ({size} of {pages * page_size} bytes); "
-            "restore it from a backup"
+            f"{path}: the database is truncated ({size} of {pages * page_size} bytes), "
+            f"damaged; {restore_hint(path)}"
         )
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(where, os.W_OK | os.X_OK):
         raise UserError(f"{path}: the database or its folder is read-only; trainer needs to write")
+    _make_private(path)  # a file refused above is left exactly as it was
+
+
+def _make_private(path: Path) -> None:
+    """A database an earlier trainer (or a copy) left readable by others, with its WAL and
+    its index, made readable by its owner only; said once, on stderr (the next open finds
+    nothing to do)."""
+    changed = []
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            found = file.stat()
+            if found.st_mode & 0o077 and found.st_uid == os.getuid():
+                file.chmod(found.st_mode & 0o700)
+                changed.append(file)
+        except OSError:  # gone meanwhile, or not ours to change: the open goes on
+            continue
+    if changed:
+        also = " and its WAL" if len(changed) > 1 else ""
+        print(f"trainer: {path}{also} could be read by other users; made private (0600)",
+              file=sys.stderr)
+
+
+def _remove_leftovers(path: Path | None) -> None:
+    """What a killed trainer left: its scratch files in the data folder, and the copies it was
+    writing beside the database and in backups/ (named with its process id)."""
+    from trainer.files import clean_scratch, remove_stale
+
+    clean_scratch()
+    if path is not None:
+        remove_stale(path.parent, f"{path.name}.*.partial")
+        remove_stale(path.parent / "backups")
 
 
 def _reads_ok(path: Path) -> bool:
@@ -153,9 +185,10 @@ def _read_revision_readonly(path: Path) -> tuple[str | None, set[str]]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise UserError(
-            f"{path}: cannot read the database ({exc}); restore it from a backup"
-        ) from None
+        if is_damage(exc):
+            raise UserError(f"{path}: the database is damaged ({exc}); {restore_hint(path)}"
+                            ) from None
+        raise UserError(f"{path}: cannot read the database ({plain_reason(str(exc))})") from None
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
@@ -246,6 +279,43 @@ def _upgrade(engine: Engine) -> None:
     engine.dispose()  # every later connection starts afresh, with the usual pragmas
 
 
+SchemaEntry = tuple[str, str, str, str | None]
+SPACING = re.compile(r"\s*([(),])\s*")
+
+
+def schema_entry(kind: str, name: str, table: str, sql: str | None) -> SchemaEntry:
+    """One row of sqlite_master, its SQL with whitespace and identifier quotes evened out:
+    SQLite keeps a statement's text as it was given (a table rebuilt by a migration's batch
+    mode is spaced otherwise), and a rename may quote a name anew."""
+    if sql is not None:
+        sql = SPACING.sub(r"\1", " ".join(sql.replace('"', "").split()))
+    return kind, name, table, sql
+
+
+@cache
+def migrated_schema(revision: str) -> frozenset[SchemaEntry]:
+    """What a trainer database of ``revision`` holds, exactly: the sqlite_master of a new
+    in-memory database taken to that revision by the migrations themselves (a backup is
+    compared with it before it is restored)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy.pool import StaticPool
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        with engine.connect() as connection:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+            rows = connection.exec_driver_sql(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    finally:
+        engine.dispose()
+    return frozenset(schema_entry(*row) for row in rows)
+
+
 def _give_back_room(driver_connection: Any) -> None:
     """A migration that rebuilds a table leaves the old one's pages free inside the file: a
     million cards' upgrade to 0019 grew the file from 734 MB to 1.2 GB. When a quarter of the
@@ -288,6 +358,7 @@ def prepare_engine(url: str | None = None) -> tuple[Engine, str | None]:
         tables: set[str] = set()
         if path.exists() and path.stat().st_size:
             revision, tables = _read_revision_readonly(path)
+    _remove_leftovers(path)
     try:
         engine = create_store_engine(url)
     except (ArgumentError, ImportError) as exc:  # a driver that is not installed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from trainer.errors import UserError
 
 
@@ -20,6 +22,11 @@ class ChangedElsewhere(StoreError):
 
 class UndoRefused(StoreError):
     """Undoing would break the log: a later change to the card depends on the one undone."""
+
+
+class Damaged(StoreError):
+    """The database (or the file being read) is damaged: SQLite found it malformed, or not a
+    database, or its integrity check failed."""
 
 
 class CouldNotSave(StoreError):
@@ -56,3 +63,21 @@ def database_problem(exc: BaseException) -> str | None:
         return None
     lines = str(getattr(exc, "orig", None) or exc).splitlines()
     return lines[0] if lines else exc.__class__.__name__
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a database error says the file is damaged (malformed, not a database)."""
+    import sqlite3
+
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    text = str(orig).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def restore_hint(database: Path | None) -> str:
+    """Where a student with a damaged database goes next."""
+    where = f" (the daily ones are in {database.parent / 'backups'})" if database else ""
+    return f"restore a backup with `trainer restore FILE`{where}"

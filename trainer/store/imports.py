@@ -94,6 +94,10 @@ def write_decks(
     counts: list[ImportCounts] = []
     total = sum(len(d.cards) for d in decks)
     done = 0
+    if not dry_run:
+        # an import writes thousands of rows into pages it never read: never into a damaged
+        # file (a quick check: 0.2 s for 100,000 cards, against the 4 s of their import)
+        store.check_sound()
     try:
         with store.transaction() as conn:
             if store.dialect == "postgresql":

@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static, TextArea
 
 from trainer.editing import SnippetError, entry_snippet, new_snippet, read_snippet
+from trainer.files import scratch_dir, scratch_prefix
 from trainer.render.words import plural
 from trainer.store import Deck
 from trainer.store.errors import StoreError
@@ -95,10 +96,15 @@ class EditCardScreen(TrainerScreen[bool]):
     def action_editor(self) -> None:
         """The snippet in $EDITOR (or $VISUAL, else vi); what it saves comes back here."""
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False,
-                                         encoding="utf-8") as f:
-            f.write(self.query_one(TextArea).text)
-            path = Path(f.name)
+        try:  # in the data folder (0700): the snippet is the student's cards
+            with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False,
+                                             encoding="utf-8", dir=scratch_dir(),
+                                             prefix=scratch_prefix()) as f:
+                f.write(self.query_one(TextArea).text)
+                path = Path(f.name)
+        except OSError as exc:
+            self._problems([f"cannot write the snippet for {editor}: {exc.strerror or exc}"])
+            return
         try:
             try:
                 with self.app.suspend():
