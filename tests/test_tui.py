@@ -476,3 +476,33 @@ async def test_a_session_does_its_database_work_off_the_ui_thread(_isolated_home
         assert len(reviews_ids(store)) == 40 and len(set(reviews_ids(store))) == 40
         assert isinstance(app.screen, SummaryScreen)
         assert on_ui == []
+
+
+async def test_a_typed_answer_started_while_the_grade_saves_loses_no_key():
+    """Keys typed while the last grade was saving wait for the typed card they are meant
+    for: the first one went to the screen, which dropped it ("1951" arrived as "951")."""
+    import time as _time
+
+    from textual.widgets import Input
+
+    from tests.tui_helpers import DATA, store_with
+    from trainer.tui.screens.study import StudyScreen
+
+    store = store_with(DATA / "snap.toml")
+    app = make_app(store, load_bundled_decks=False, start="study", deck_key="snap")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        grade = screen.session.grade
+
+        def slow_grade(*args, **kw):  # a busy machine: the save takes a while
+            _time.sleep(0.3)
+            return grade(*args, **kw)
+
+        screen.session.grade = slow_grade
+        await pilot.press("space", "5", "1", "9", "5", "1")
+        await settle(pilot)
+        assert screen.view.kind == "typed"
+        assert screen.query_one("#typed", Input).value == "1951"
+    store.close()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -192,6 +192,19 @@ class StudyScreen(TrainerScreen[None]):
         if action == "undo_key":
             return bool(self.session.history)
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A character that reached the screen while a typed card asks for its answer was
+        typed while the last grade was saving (the answer's input was not yet there to take
+        it): it belongs to the answer, so no key typed ahead is lost."""
+        if (self.mode != "answering" or self.session.finished or self.view.kind != "typed"
+                or not event.is_printable or event.character is None):
+            return
+        typed = self.query_one(CardPanel).typed
+        typed.focus()
+        typed.insert_text_at_cursor(event.character)
+        event.stop()
+        event.prevent_default()
 
     def action_reveal(self) -> None:
         self.reveal()
