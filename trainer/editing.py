@@ -12,6 +12,7 @@ from trainer.errors import UserError
 from trainer.exporter import entries
 from trainer.formats.errors import DeckError
 from trainer.formats.native import parse_native
+from trainer.render.words import escaped
 
 if TYPE_CHECKING:
     from trainer.formats.model import StudyCard
@@ -39,7 +40,7 @@ def entry_snippet(cards: list[Card], key: str | None = None) -> str:
     found = entries(cards)
     entry = next((e for e in found if e["id"] == key), found[0])
     ordered = {k: entry[k] for k in FIELD_ORDER if k in entry}
-    return tomli_w.dumps(ordered, multiline_strings=True)
+    return escaped(tomli_w.dumps(ordered, multiline_strings=True))  # an editor shows it
 
 
 def new_snippet(entry_id: str, kind: str) -> str:

@@ -58,3 +58,14 @@ def visible(text: str) -> str:
 def echo(value: str, width: int = 80) -> str:
     """A user's value inside a message: visible, on one line, at most ``width`` long."""
     return clip(visible(value).replace("\n", "\u2424").replace("\t", " "), width)
+
+
+_ESCAPED = {c: f"\\u{c:04x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (9, 10, 13)}
+
+
+def escaped(text: str) -> str:
+    """TOML or JSON text safe to put on a terminal, and still the same data: every control
+    character but tab, newline and CR written as a \\u escape. (json.dumps and tomli_w escape
+    C0 themselves but leave C1, U+009B among them, raw.) In those formats a control character
+    can stand only inside a string, where the escape means the same character."""
+    return text.translate(_ESCAPED)

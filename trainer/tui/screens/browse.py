@@ -21,7 +21,7 @@ from trainer.render.card_detail import HISTORY_HEADER, fields, history_lines, st
 from trainer.render.words import clip, plural
 from trainer.store.errors import StoreError
 from trainer.store.search import FoundCard, SearchResult
-from trainer.tui.literal import joined, plain
+from trainer.tui.literal import field_value, joined, plain, unchanged
 from trainer.tui.screens.ask import AskModal, ConfirmModal
 from trainer.tui.screens.base import TrainerScreen
 
@@ -70,7 +70,7 @@ class BrowseScreen(TrainerScreen[None]):
         self.session_id = f"browse-{uuid.uuid4().hex[:8]}"
 
     def compose(self) -> ComposeResult:
-        yield Input(self.query_text, id="browse-query",
+        yield Input(field_value(self.query_text), id="browse-query",
                     placeholder="search: words, \"a phrase\", deck:KEY tag:T is:due prop:ivl>10 "
                                 "… (docs/search.md)")
         yield Static(id="browse-status")
@@ -101,7 +101,7 @@ class BrowseScreen(TrainerScreen[None]):
 
     @on(Input.Submitted, "#browse-query")
     def _submitted(self, event: Input.Submitted) -> None:
-        self.query_text = event.value
+        self.query_text = unchanged(event.value, self.query_text)
         self.marked.clear()
         self.search()
         self.query_one(DataTable).focus()
