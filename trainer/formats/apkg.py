@@ -25,6 +25,7 @@ from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
 from trainer.formats.delimited import slugify
 from trainer.formats.errors import DeckError, shown
 from trainer.formats.html_text import html_to_text
+from trainer.formats.limits import cloze_problem
 from trainer.formats.model import ImportedState, ParsedDeck, StudyCard
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100, MAX_INTERVAL, MIN_EASINESS_X100
 
@@ -318,6 +319,8 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odid, odue "
         "FROM cards ORDER BY nid, ord"
     )
+    # the cloze note being read: its text and gap numbers, read once for all its cards
+    cloze_note: tuple[int, str, set[int], bool] | None = None
     for card in rows:  # one at a time: every card's row at once was 30 MB more at 100,000
         cid, nid, did, ordinal, _, queue = card[:6]
         note = notes.get(nid)
@@ -352,13 +355,22 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         qfmt, afmt = nt.templates.get(ordinal if not nt.cloze else 0, ("", ""))
         if nt.cloze:
             cloze_field = next((f for m, f in _refs(qfmt) if m == "cloze"), None)
-            text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
+            if cloze_note is None or cloze_note[0] != nid:  # a note's cards come together
+                text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
+                problem = cloze_problem(text)  # before it makes a card a gap
+                cloze_note = (nid, text, set() if problem else set(cloze_numbers(text)),
+                              problem is not None)
+                if problem:
+                    skipped.append(f"note {shown(guid)}: skipped: text: {problem}")
+            _, text, numbers, refused = cloze_note
             number = ordinal + 1
+            if refused:
+                continue
             if "image-occlusion:" in text:
                 skipped.append(f"note {shown(guid)}: skipped: an image occlusion note "
                                "needs its image, which trainer cannot show")
                 continue
-            if number not in cloze_numbers(text):
+            if number not in numbers:
                 skipped.append(f"note {shown(guid)}: cloze {number}: skipped: no such "
                                "cloze")
                 continue

@@ -21,6 +21,7 @@ from pathlib import Path
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
 from trainer.formats.errors import DeckError, decode_text
 from trainer.formats.html_text import html_to_text
+from trainer.formats.limits import cloze_problem
 from trainer.formats.model import ParsedDeck, StudyCard
 
 SEPARATORS = {
@@ -220,6 +221,8 @@ def parse_text(
         seen[(name, key)] = start
         # A first field with {{c1::...}} makes cloze cards, whatever the note type says.
         numbers = cloze_numbers(front) if "{{c" in front else None
+        if numbers and (problem := cloze_problem(front)):  # before it makes a card a gap
+            raise DeckError(f"{origin}:{start}: {problem}")
         if numbers:
             for n in numbers:
                 deck.cards.append(StudyCard(

@@ -45,8 +45,11 @@ def clip(text: str, width: int) -> str:
 # Control characters other than newline and tab, shown as themselves instead of obeyed: a deck
 # named with an escape sequence must not retitle the terminal, write the clipboard or clear
 # the screen. C0 become the Unicode control pictures (ESC -> ␛), DEL ␡, C1 their hex.
+# A lone surrogate (from an argument or file name that is not UTF-8) is U+FFFD: printed as
+# it is, it ends the output with UnicodeEncodeError.
 _VISIBLE = ({c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
-            | {0x7F: "\u2421"} | {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+            | {0x7F: "\u2421"} | {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}
+            | dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
 def visible(text: str) -> str:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowKey
 from textual.worker import get_current_worker
 
+from trainer.formats.limits import tag_problems
 from trainer.query import QueryError, parse
 from trainer.render.card_detail import HISTORY_HEADER, fields, history_lines, state_line
 from trainer.render.words import clip, plural
@@ -368,8 +369,9 @@ class BrowseScreen(TrainerScreen[None]):
         store = self.trainer.store
 
         def check(value: str) -> str | None:
-            return None if value and not any(ch.isspace() for ch in value) else \
-                "a tag is one word without spaces"
+            if add:
+                return "; ".join(tag_problems(value)) or None
+            return None if value.split() == [value] else "a tag is one word without spaces"
 
         def asked(tag: str | None) -> None:
             if tag is None:
