@@ -284,3 +284,31 @@ def test_a_user_error_is_what_the_checker_raises():
         check_decks([ParsedDeck(key="k", name="n" * 600, origin="f")])
     assert caught.value.lines == ["f: deck k: deck name: longer than 500 characters"]
 
+
+def test_a_driver_error_is_one_line_whatever_the_driver():
+    import psycopg
+
+    from trainer.store.errors import database_problem
+
+    error = psycopg.errors.ProgramLimitExceeded(
+        "index row requires 11472 bytes, maximum size is 8191")
+    assert database_problem(error) == "index row requires 11472 bytes, maximum size is 8191"
+
+
+def test_a_refusal_by_the_server_itself_is_could_not_save(db_url):
+    """Past every limit of ours, a write the database refuses (here PostgreSQL's index row
+    size, reached through the driver's own cursor) is one line, never the driver's error."""
+    from trainer.store import driver
+    from trainer.store.errors import CouldNotSave
+    from trainer.store.schema import tag_t
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite has no index row limit")
+    store = open_store(db_url)
+    import_bytes(store, basic_deck("d", 1))
+    card = store.deck_cards(store.find_deck("d").id)[0]
+    with pytest.raises(CouldNotSave, match="could not save: index row"), \
+            store.transaction() as conn:
+        driver.bulk_insert(conn, tag_t, ("card_id", "tag"), [(card.id, "t" * 1_000_000)])
+    assert store.tags() == []
+    store.close()
