@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
-from trainer.render.words import clip, plural, visible
+from trainer.render.words import clip, json_text, plural, visible
 
 if TYPE_CHECKING:
     from trainer.commands import AddCommand
@@ -79,7 +78,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
         found = store.search_cards(node, sort=args.sort, limit=None)
     if args.json:
-        print(json.dumps([_as_json(c) for c in found.cards], ensure_ascii=False, indent=2))
+        print(json_text([_as_json(c) for c in found.cards]))
         return 0
     refs = [visible(f"{c.deck_key}/{c.key}") for c in found.cards]
     width = min(48, max(map(len, refs), default=0))
@@ -105,7 +104,7 @@ def cmd_card(args: argparse.Namespace) -> int:
         history = store.card_history(card.id)
         retired = store.is_retired(card.id)
     if args.json:
-        print(json.dumps({
+        print(json_text({
             "deck": deck.key, "key": card.key, "kind": card.kind, "prompt": card.prompt,
             "answer": card.answer, "accept": list(card.accept),
             "distractors": list(card.distractors), "cloze_text": card.cloze_text,
@@ -121,7 +120,7 @@ def cmd_card(args: argparse.Namespace) -> int:
                          "easiness": [r.before_easiness_x100 / 100,
                                       r.after_easiness_x100 / 100],
                          "answer_ms": r.answer_ms} for r in history],
-        }, ensure_ascii=False, indent=2))
+        }))
         return 0
     sys.stdout.write(visible(render_card(card, deck.key, state, history, retired)))
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.errors import UserError
-from trainer.render.words import clip, visible
+from trainer.render.words import clip, escaped, json_text, visible
 
 if TYPE_CHECKING:
     from trainer.formats.model import ParsedDeck
@@ -157,7 +157,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         deck = store.find_deck(args.deck)
         found = source_map(store, deck)
     if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=2))
+        print(json_text(found))
     else:
         sys.stdout.write(visible(render_map(f"{deck.name} [{deck.key}]", found, text)))
     return 0
@@ -476,11 +476,9 @@ def cmd_decks(args: argparse.Namespace) -> int:
         overview = sorted(store.deck_summaries().decks,
                           key=lambda d: (d.name.casefold(), d.key))  # as the deck list
     if args.json:
-        print(json.dumps(
+        print(json_text(
             [{"key": d.key, "name": d.name, "cards": d.cards, "new": d.new, "due": d.due}
-             for d in overview],
-            ensure_ascii=False, indent=2,
-        ))
+             for d in overview]))
         return 0
     if not overview:
         print("no decks yet; `trainer import FILE` adds one")
@@ -513,7 +511,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         for line in csv_losses(cards):
             print(f"trainer: note: {visible(line)}", file=sys.stderr)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_data(text, fmt))
         return 0
     try:
         args.output.write_text(text, encoding="utf-8", newline="")
@@ -521,6 +519,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
     say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
     return 0
+
+
+def terminal_data(text: str, fmt: str) -> str:
+    """An export on stdout: TOML and JSON with every control character escaped (the same
+    data to a parser); CSV, which has no escapes, shown visible on a terminal and exact in a
+    pipe or a redirection (a program reads it there, as it reads a file)."""
+    if fmt in ("toml", "json"):
+        return escaped(text)
+    return visible(text) if sys.stdout.isatty() else text
 
 
 def _export_apkg(args: argparse.Namespace) -> int:
@@ -637,7 +644,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                             "tag:PATTERN finds tags")
         figures = compute(store, deck, args.tag, args.period)
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        print(json_text(figures))
     else:
         sys.stdout.write(visible(render(figures)))
     return 0

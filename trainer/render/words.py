@@ -72,3 +72,11 @@ def escaped(text: str) -> str:
     C0 themselves but leave C1, U+009B among them, raw.) In those formats a control character
     can stand only inside a string, where the escape means the same character."""
     return text.translate(_ESCAPED)
+
+
+def json_text(value: object) -> str:
+    """``value`` as indented JSON for stdout: exact data to a program, and nothing a terminal
+    obeys (see ``escaped``)."""
+    import json
+
+    return escaped(json.dumps(value, ensure_ascii=False, indent=2))
