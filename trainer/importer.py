@@ -110,9 +110,13 @@ def parse_file(path: Path, fmt: str | None, deck_name: str | None,
         raise DeckError(f"{origin}: nested too deeply to be a deck") from None
     except MemoryError:
         raise DeckError(f"{origin}: too large to import") from None
-    except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise DeckError(f"{origin}: cannot be read as a {kind} deck ({reason[:120]})") from None
+    except Exception:
+        # a reader's own failure on bytes it did not expect: Python's words about it
+        # ("'ord'", "a bytes-like object is required") tell a student nothing
+        name = {"apkg": "an Anki package", "toml": "a TOML deck", "json": "a JSON deck"}.get(
+            kind, f"a {kind.upper()} deck")
+        raise DeckError(f"{origin}: cannot be read as {name}: it is damaged, or not what its "
+                        "name says") from None
     if deck_name:
         from trainer.formats.delimited import slugify
 

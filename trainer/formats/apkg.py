@@ -199,6 +199,14 @@ def _state(card: tuple[Any, ...], crt_day: date, streak: _Streak | None,
                          reviews=card[9], lapses=card[10])
 
 
+def _text(value: object) -> str:
+    """A text column as text, whatever SQLite holds in it (a damaged or hand-made
+    collection: a BLOB of tags, a number for a guid)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
 def anki_entry(guid: str) -> str:
     """An Anki note's guid as a native id (lower-case letters, digits, hyphens): the same
     note every time, so a re-import finds its cards, and an exported deck re-imports."""
@@ -328,7 +336,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         if note is None or nt is None:
             skipped.append(f"card {cid}: skipped: its note or note type is missing")
             continue
-        guid, tags_text, flds = note[1], note[3], note[4]
+        guid, tags_text, flds = _text(note[1]), _text(note[3]), _text(note[4])
         values = flds.split("\x1f")
         by_name = dict(zip(nt.fields, values, strict=False))
 
