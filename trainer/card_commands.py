@@ -52,7 +52,8 @@ def _parse(text: str) -> Node | None:
     try:
         return parse(text)
     except QueryError as exc:
-        raise UserError(f"search {text!r}: {exc}") from None
+        # the query cut short: the reason, at its end, must fit the line
+        raise UserError(f"search {clip(text, 40)!r}: {exc}") from None
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
