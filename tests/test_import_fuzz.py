@@ -91,6 +91,8 @@ def test_a_bit_flipped_anki_package(tmp_path, changes):
     ("name", "content", "message"),
     [
         ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("deep.toml", "x = " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("dotted.toml", "deck" + ".a" * 100_000 + " = 1\n", "nested too deeply"),
         ("para.toml", basic_deck("p", 1).decode() + '\nsource = { quote = "q", para = '
          + "9" * 30 + " }\n", "para"),
         ("nul.json", json.dumps({"schema_version": 1, "deck": {"id": "n", "name": "N"},

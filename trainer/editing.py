@@ -20,6 +20,7 @@ from trainer.formats.limits import (
 )
 from trainer.formats.native import parse_native
 from trainer.render.words import escaped
+from trainer.tomltext import TooDeep, read_toml
 
 if TYPE_CHECKING:
     from trainer.formats.model import StudyCard
@@ -63,11 +64,11 @@ def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[Stud
         raise SnippetError(f"longer than {MAX_ENTRY:,} characters (a field holds at most "
                            f"{MAX_TEXT:,})")
     try:
-        raw: dict[str, Any] = tomllib.loads(text)
+        raw: dict[str, Any] = read_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise SnippetError(f"not valid TOML: {exc}") from None
-    except RecursionError:
-        raise SnippetError("not valid TOML: nested too deeply") from None
+    except TooDeep:
+        raise SnippetError("nested too deeply to be a card") from None
     if "cards" in raw or "deck" in raw:
         raise SnippetError("one card's fields only (id, kind, prompt, answer, …), without "
                            "[deck] or [[cards]]")

@@ -19,6 +19,7 @@ from trainer.formats.model import (
     StudyCard,
     TypedCard,
 )
+from trainer.tomltext import TooDeep, read_toml
 
 CARD_HEADER = re.compile(r"^\s*\[\[\s*cards\s*\]\]\s*(#.*)?$")
 DECK_HEADER = re.compile(r"^\s*\[\s*deck\s*\]\s*(#.*)?$")
@@ -59,7 +60,9 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
     """Validate a native deck; DeckError lists every problem, one line each."""
     text = decode_text(data, origin)
     try:
-        raw = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+        raw = read_toml(text) if fmt == "toml" else json.loads(text)
+    except TooDeep:
+        raise DeckError(f"{origin}: nested too deeply to be a deck") from None
     except tomllib.TOMLDecodeError as exc:
         raise DeckError(f"{origin}: not valid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
