@@ -120,7 +120,7 @@ def register(add: AddCommand) -> None:
     o.add_argument("--reviews-per-day", type=_count, metavar="N")
     o.add_argument("--bury-new-siblings", type=_switch, metavar="on|off")
     o.add_argument("--bury-review-siblings", type=_switch, metavar="on|off")
-    o.add_argument("--leech-lapses", type=_count, metavar="N")
+    o.add_argument("--leech-lapses", type=_lapses, metavar="N")
     o.add_argument("--leech-action", choices=("suspend", "tag"))
     o.add_argument("--scheduler", choices=("sm2", "fsrs"), help="switch the deck's scheduler: "
                    "every studied card's state under it is worked out from its history")
@@ -210,6 +210,13 @@ def _count(text: str) -> int:
     if not 0 <= value <= 1_000_000:
         raise argparse.ArgumentTypeError(f"must be from 0 to 1,000,000, not {value}")
     return value
+
+
+def _lapses(text: str) -> int:
+    """As config.toml takes it: a leech at 0 lapses would be every card."""
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000, not {text!r}")
+    return int(text)
 
 
 def _retention(text: str) -> float:

@@ -102,8 +102,9 @@ class DeckOptionsScreen(TrainerModal[bool]):
         for name in SWITCHES:
             values[name] = self.query_one(f"#{name}", Checkbox).value
         values["leech_action"] = self.query_one("#leech_action", Select).value
-        if values["leech_lapses"] == 0:
-            self._problem("Leech at lapses: at least 1")
+        lapses = values["leech_lapses"]
+        if not isinstance(lapses, int) or not 1 <= lapses <= 1000:  # as config.toml has it
+            self._problem("Leech at lapses: from 1 to 1000")
             return
         fsrs_values = self._fsrs_values()
         if fsrs_values is None:
