@@ -544,3 +544,16 @@ def test_the_progress_bar_ends_once(tmp_path, monkeypatch, capsys):
     assert run("import", str(tmp_path / "big.tsv")) == 0
     err = capsys.readouterr().err
     assert err.count("2500/2500") == 1, err[-300:]
+
+
+@pytest.mark.parametrize(("first_row", "cards"), [
+    ("q\ta", 3),  # a card whose prompt is q: single letters name no column
+    ("Q\tA", 3),
+    ("Question\tAnswer", 2),
+    ("front\tback", 2),
+])
+def test_only_words_make_a_first_row_a_header(tmp_path, capsys, first_row, cards):
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"{first_row}\nCapital of France?\tParis\nCapital of Peru?\tLima\n")
+    assert main(["import", str(sheet)]) == 0
+    assert f"{cards} added" in capsys.readouterr().out

@@ -90,8 +90,9 @@ def _column(value: str, origin: str, name: str) -> int:
 
 # a row: front, back (a cloze's back is its explanation), tags, key, kind
 CSV_CARRIES = frozenset({"prompt", "answer", "cloze_text", "cloze_number", "tags", "kind"})
-FRONT_NAMES = {"question", "front", "prompt", "q", "term"}
-BACK_NAMES = {"answer", "back", "a", "definition"}
+# words only: a first row "q<TAB>a" is a card whose prompt is q, not a header
+FRONT_NAMES = {"question", "front", "prompt", "term"}
+BACK_NAMES = {"answer", "back", "definition"}
 
 
 def parse_text(
