@@ -147,7 +147,7 @@ def test_delete_and_undelete_a_deck(tmp_path, capsys):
     store.record_review(who.id, 4)
     store.close()
     capsys.readouterr()
-    assert main(["deck", "delete", "d"]) == 0
+    assert main(["deck", "delete", "d", "--yes"]) == 0
     assert "deleted d: 4 cards retired" in capsys.readouterr().out
     assert main(["decks", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"

@@ -110,9 +110,11 @@ def test_reimport_unchanged_updated_missing_pruned(deck_file, _isolated_home, ca
     assert store.state(cid) == state
     assert store.card(cid).answer == "Joseph Stalin"
     store.close()
-    assert run("import", str(deck_file), "--prune") == 0
+    assert run("import", str(deck_file), "--prune", "--yes") == 0
     assert "1 pruned" in capsys.readouterr().out
-    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM card WHERE key = 'basic-one'") == [(0,)]
+    # retired, as the browser's delete retires: the card and its history stay
+    assert db_rows(_isolated_home, "SELECT s.retired FROM card c JOIN card_state s "
+                   "ON s.card_id = c.id WHERE c.key = 'basic-one'") == [(1,)]
 
 
 def test_dry_run_changes_nothing(deck_file, _isolated_home, capsys):

@@ -44,6 +44,9 @@ def register(add: AddCommand) -> None:
         p = add(name, cmd_change, f"{what} the cards a search finds, and say how many")
         p.add_argument("query", metavar="QUERY", help="a search (docs/search.md)")
         p.set_defaults(change=name)
+        if name != "unsuspend":
+            p.add_argument("--yes", action="store_true", help="without asking (needed when "
+                           "not on a terminal; suspend asks only for every card)")
 
 
 def _parse(text: str) -> Node | None:
@@ -166,11 +169,24 @@ def _snippet_from_flags(args: argparse.Namespace) -> str:
 
 
 def cmd_change(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    from trainer.commands import confirm, open_from_args
 
     node = _parse(args.query)
     with open_from_args(args) as store:
         ids = store.search_ids(node)
+
+        def counted() -> tuple[str, str]:
+            return plural(len(ids), "card"), plural(store.review_count(ids), "review")
+
+        if ids and args.change == "reset":
+            cards, reviews = counted()
+            confirm(args, f"reset {cards} to new, forgetting the progress of their {reviews} "
+                    "(the reviews stay in the history)")
+        elif ids and args.change == "suspend" and (
+                node is None or len(ids) == len(store.search_ids(None))):
+            cards, reviews = counted()
+            confirm(args, f"suspend every card, {cards} (with {reviews}): none is studied "
+                    "until unsuspended")
         changed = store.change_many(ids, args.change, session_id=f"cli-{args.change}")
     done = {"suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset to new"}
     print(f"{changed} of {len(ids)} matching cards {done[args.change]}")

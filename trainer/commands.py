@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.errors import UserError
-from trainer.render.words import clip, escaped, json_text, visible
+from trainer.render.words import clip, escaped, json_text, plural, visible
 
 if TYPE_CHECKING:
     from trainer.formats.model import ParsedDeck
@@ -38,8 +38,11 @@ def register(add: AddCommand) -> None:
                    "(default: by the file's extension)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; change "
                    "nothing")
-    p.add_argument("--prune", action="store_true", help="remove cards that are no longer in "
-                   "the file (and their history)")
+    p.add_argument("--prune", action="store_true", help="retire cards that are no longer in "
+                   "the file (their history stays in the statistics; a card the file holds "
+                   "again comes back)")
+    p.add_argument("--yes", action="store_true", help="prune without asking (needed when not "
+                   "on a terminal)")
 
     p = add("backup", cmd_backup, "back up the database now (SQLite; a daily one is automatic)")
     p.add_argument("file", nargs="?", type=Path, metavar="FILE",
@@ -110,6 +113,8 @@ def register(add: AddCommand) -> None:
     r.add_argument("--name")
     d = deck.add_parser("delete", help="hide a deck and retire its cards (history kept)")
     d.add_argument("deck", metavar="DECK", help="deck key or name")
+    d.add_argument("--yes", action="store_true", help="without asking (needed when not on a "
+                   "terminal)")
     u = deck.add_parser("undelete", help="bring a deleted deck back with its cards")
     u.add_argument("deck", metavar="DECK", help="deck key or name")
     o = deck.add_parser("options", help="show or set a deck's options",
@@ -302,6 +307,10 @@ def _manage_deck(args: argparse.Namespace) -> int:
             say(f"renamed {before.key} to {deck.key} ({deck.name})")
         elif args.deck_command == "delete":
             deck = store.find_deck(args.deck)
+            ids = [c.id for c in store.deck_cards(deck.id)]
+            confirm(args, f"delete {deck.name} [{deck.key}]: retire its {plural(len(ids), 'card')}"
+                    f" (their {plural(store.review_count(ids), 'review')} stay in the "
+                    "statistics)")
             retired = store.delete_deck(deck.id)
             say(f"deleted {deck.key}: {len(retired)} cards retired, their history kept; "
                 f"`trainer deck undelete {deck.key}` brings it back")
@@ -335,12 +344,30 @@ def _bundled(store: Store) -> None:
               file=sys.stderr)
 
 
+def confirm(args: argparse.Namespace, what: str) -> None:
+    """A destructive command goes on only when the student says so: --yes, or y at a prompt
+    on a terminal. ``what`` says what it will do, to how many cards and reviews."""
+    if getattr(args, "yes", False):
+        return
+    if not sys.stdin.isatty():
+        raise UserError(f"this would {what}; add --yes to do it (not asked: not on a "
+                        "terminal)")
+    try:
+        answer = input(visible(f"This will {what}. Go on? [y/N] "))
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UserError("nothing was changed")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from trainer import heap
     from trainer.importer import day_function, import_decks, load, stderr_progress
 
     with open_from_args(args) as store, heap.paused():
         decks = load(args.paths, args.format, args.deck, day_function(store))
+        if args.prune and not args.dry_run and not args.yes:
+            _confirm_prune(args, store, import_decks(store, decks, dry_run=True))
         reports = import_decks(store, decks, prune=args.prune, dry_run=args.dry_run,
                                progress=stderr_progress())
     try:
@@ -350,6 +377,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # the import is committed: it succeeded, whatever the report
         say("imported; the report was interrupted")
     return 0
+
+
+def _confirm_prune(args: argparse.Namespace, store: Store, preview: list[DeckReport]) -> None:
+    """Asked when --prune would retire cards: how many, and how many reviews they have."""
+    ids = []
+    for report in preview:
+        if report.missing:
+            gone = set(report.missing)
+            ids += [c.id for c in store.deck_cards(store.find_deck(report.key).id)
+                    if c.key in gone]
+    if ids:
+        confirm(args, f"retire {plural(len(ids), 'card')} no longer in the file (their "
+                f"{plural(store.review_count(ids), 'review')} stay in the statistics)")
 
 
 def _preview(decks: list[ParsedDeck]) -> None:

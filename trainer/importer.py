@@ -55,7 +55,7 @@ class DeckReport:
         if self.retired:
             text += f", {self.retired} retired (no longer in the deck; their reviews kept)"
         if self.missing:
-            text += f"; {len(self.missing)} not in the file (kept; --prune removes them)"
+            text += f"; {len(self.missing)} not in the file (kept; --prune retires them)"
         if self.kinds_changed:
             text += (f"; kind changed: {', '.join(self.kinds_changed[:5])}"
                      f"{' …' if len(self.kinds_changed) > 5 else ''}")
