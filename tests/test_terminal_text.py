@@ -220,3 +220,23 @@ def test_a_file_keeps_the_exact_text(evil, tmp_path, capsys):
         if fmt == "csv":
             assert "no \x9b31m" in out.read_text()
     assert "0 updated" in capsys.readouterr().out
+
+
+def test_export_reviews_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`trainer export-reviews | head -1` printed 'None: cannot write: Broken pipe' and
+    exited 1; like every other command it ends quietly with 0."""
+    from tests.helpers import basic_deck
+
+    deck = tmp_path / "d.toml"
+    deck.write_bytes(basic_deck("d", 3000))
+    env = {**os.environ}
+    for argv in (["import", str(deck)], ["suspend", "", "--yes"]):  # a log row a card
+        subprocess.run([sys.executable, "-m", "trainer", *argv], env=env, capture_output=True,
+                       check=True)
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "export-reviews"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (0, b"")

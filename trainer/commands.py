@@ -707,6 +707,8 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
         writer = csv.writer(out)
         writer.writerow(header)
         writer.writerows(rows)
+    except BrokenPipeError:  # `| head -1`: ended quietly, as every command's output is (cli)
+        raise
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
     finally:
