@@ -559,3 +559,17 @@ def test_only_words_make_a_first_row_a_header(tmp_path, capsys, first_row, cards
     sheet.write_text(f"{first_row}\nCapital of France?\tParis\nCapital of Peru?\tLima\n")
     assert main(["import", str(sheet)]) == 0
     assert f"{cards} added" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("q,ans\nx\ry,z\n", "a carriage return (CR) inside a field that is not in quotes"),
+    ('q,ans\n"x"y,z\n', "a quote inside a field that does not begin with one"),
+    ('q,ans\n"' + "x" * 200_000 + '",z\n', "longer than 131,072 characters"),
+])
+def test_a_csv_problem_is_said_in_plain_words(tmp_path, capsys, content, message):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(content, newline="")
+    assert main(["import", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "universal-newline" not in err and "expected after" not in err
+    assert err.startswith(f"trainer: {sheet}:2: ")

@@ -231,9 +231,17 @@ def _damaged_package(tmp_path: Path, sql: str) -> Path:
     "UPDATE notes SET flds = CAST(flds AS BLOB)",
     "UPDATE notes SET flds = X'ff1fff'",
     "UPDATE notes SET guid = 5",
+    "UPDATE col SET decks = json_set(decks, '$.1795925899871.name', 5, "
+    "'$.1795925899866.name', json('[1]'))",
+    "UPDATE col SET models = (SELECT json_group_object(key, json_set(value, '$.name', 7, "
+    "'$.flds[0].name', 3, '$.tmpls[0].qfmt', 4)) FROM json_each(models))",
+    "UPDATE col SET models = (SELECT json_group_object(key, json_set(value, '$.flds[0].ord', "
+    "'x')) FROM json_each(models))",
+    "UPDATE col SET decks = '[]', models = '[]'",
 ], ids=["crt-text", "ivl-blob", "due-far", "due-stamp-far", "models-json", "decks-json",
         "tag-nul", "tag-huge", "factor-text", "no-notes", "tags-blob", "tags-binary",
-        "fields-blob", "fields-binary", "guid-number"])
+        "fields-blob", "fields-binary", "guid-number", "deck-names-not-text",
+        "model-names-not-text", "field-order-text", "decks-list"])
 def test_an_anki_collection_with_wrong_types_or_absurd_values(tmp_path, capsys, sql,
                                                               _isolated_home):
     good = tmp_path / "good.toml"

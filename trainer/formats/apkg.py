@@ -102,9 +102,11 @@ def _legacy_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
     models = json.loads(con.execute("SELECT models FROM col").fetchone()[0] or "{}")
     out = {}
     for mid, m in models.items():
-        fields = [f["name"] for f in sorted(m.get("flds", []), key=lambda f: f["ord"])]
-        templates = {t["ord"]: (t.get("qfmt", ""), t.get("afmt", "")) for t in m.get("tmpls", [])}
-        out[int(mid)] = _NoteType(m.get("name", ""), m.get("type") == 1, fields, templates)
+        fields = [_text(f["name"]) for f in sorted(m.get("flds", []), key=lambda f: f["ord"])]
+        templates = {t["ord"]: (_text(t.get("qfmt", "")), _text(t.get("afmt", "")))
+                     for t in m.get("tmpls", [])}
+        out[int(mid)] = _NoteType(_text(m.get("name", "")), m.get("type") == 1, fields,
+                                  templates)
     return out
 
 
@@ -125,10 +127,10 @@ def _new_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
 
 def _deck_names(con: sqlite3.Connection, new_layout: bool) -> dict[int, str]:
     if new_layout:
-        return {did: name.replace("\x1f", "::")
+        return {did: _text(name).replace("\x1f", "::")
                 for did, name in con.execute("SELECT id, name FROM decks")}
     decks = json.loads(con.execute("SELECT decks FROM col").fetchone()[0] or "{}")
-    return {int(did): d.get("name", "") for did, d in decks.items()}
+    return {int(did): _text(d.get("name", "")) for did, d in decks.items()}
 
 
 @lru_cache(maxsize=256)

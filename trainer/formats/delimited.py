@@ -173,7 +173,7 @@ def parse_text(
                 raise DeckError(
                     f"{origin}:{row_line}: a quoted field is never closed (unclosed \")"
                 ) from None
-            raise DeckError(f"{origin}:{row_line}: {exc}") from None
+            raise DeckError(f"{origin}:{row_line}: {_plain_csv_error(str(exc))}") from None
         start = row_line
         if header_row and reader.line_num == header_row:
             continue  # the row that names the columns
@@ -243,6 +243,22 @@ def parse_text(
         first = next(iter(decks.values()))
         first.notes.append(f"media referenced but not imported: {', '.join(sorted(set(media)))}")
     return list(decks.values())
+
+
+# the csv module's words, which speak of its own API, and what they mean in the file
+_CSV_ERRORS = (
+    ("new-line character seen in unquoted field", "a carriage return (CR) inside a field "
+     "that is not in quotes; put the field in quotes, or save the file with ordinary line "
+     "ends"),
+    ("expected after", "a quote inside a field that does not begin with one; put the whole "
+     'field in quotes and double the quote inside it ("")'),
+    ("field larger than field limit", "a field longer than 131,072 characters"),
+)
+
+
+def _plain_csv_error(message: str) -> str:
+    return next((words for key, words in _CSV_ERRORS if key in message),
+                "cannot be read as a row of this file")
 
 
 def _new_deck(name: str, origin: str) -> ParsedDeck:
