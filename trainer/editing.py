@@ -93,7 +93,7 @@ def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[Stud
         raise SnippetError(str(exc)) from None
     problems = summarised(card_problems(parsed.cards))  # the import's own limits
     if problems:
-        raise SnippetError(*[_field_first(line) for line in problems])
+        raise SnippetError(*[re.sub(r"^card [^:]+: ", "", line) for line in problems])
     return parsed.cards
 
 

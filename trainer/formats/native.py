@@ -104,6 +104,8 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
         for err in exc.errors():
             loc = list(err["loc"])
             reason = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
+            if err["type"] == "string_pattern_mismatch" and "tags" in err["loc"]:
+                reason = "a tag is one word without spaces"
             reason = reason.removeprefix("Value error, ")
             if loc[:1] == ["cards"] and len(loc) >= 2 and isinstance(loc[1], int):
                 index = loc[1]
