@@ -120,7 +120,7 @@ def test_the_editor_snippet_stores_only_what_an_import_could(store, fields, raw)
         within_limits(store)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=50)  # a whole command each: the snippet test covers more
 @given(FIELDS, st.booleans())
 def test_trainer_add_stores_only_what_an_import_could(tmp_path, capsys, monkeypatch, fields,
                                                      by_flags):
