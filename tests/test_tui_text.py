@@ -193,6 +193,11 @@ async def test_dialogs_and_messages_show_deck_names_literally(app_with_evil):
         await pilot.press("s")
         await settle(pilot)
         assert_literal(app, "statistics", shows_user_text=False)
+        app.screen.query_one("#stats-scope").action_show_overlay()  # the decks and tags
+        await settle(pilot)
+        assert_literal(app, "statistics scope list")
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("question_mark")
