@@ -132,6 +132,7 @@ def test_a_url_trainer_cannot_use_is_one_line_saying_why(url, message, capsys):
         ("x = " + "{a = " * 100_000 + "1" + "}" * 100_000 + "\n", "nested too deeply"),
         ("decks" + ".a" * 100_000 + " = 1\n", "config.toml"),
         ("[decks" + ".a" * 100_000 + "]\n", "config.toml"),
+        ("new_per_day = " + "9" * 5000 + "\n", "a number too long to be one"),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else v,
 )

@@ -103,7 +103,8 @@ def test_a_bit_flipped_anki_package(tmp_path, changes):
          "card c: prompt:"),
         ("digits.toml", 'schema_version = 1\n[deck]\nid = "d"\nname = "D"\n[[cards]]\n'
          'id = "c"\nkind = "basic"\nprompt = "p"\nanswer = "a"\n'
-         'source = { quote = "q", para = ' + "9" * 5000 + " }\n", "cannot be read"),
+         'source = { quote = "q", para = ' + "9" * 5000 + " }\n",
+         "a number too long to be one"),
         ("digits.json", '{"schema_version": 1, "deck": {"id": "d", "name": "D"}, "cards": '
          '[{"id": "c", "kind": "basic", "prompt": "p", "answer": "a", "source": '
          '{"quote": "q", "para": ' + "9" * 5000 + "}}]}", "d"),

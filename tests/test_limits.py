@@ -268,12 +268,17 @@ async def test_a_control_character_the_editor_writes_raw_comes_back_escaped(tmp_
     store.close()
 
 
-def test_a_snippet_nested_too_deeply_is_one_line(deck, capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("id = \"x\"\na = " + "[" * 100_000))
+@pytest.mark.parametrize(("snippet", "message"), [
+    ("id = \"x\"\na = " + "[" * 100_000, "nested too deeply"),
+    ('id = "x"\nkind = "basic"\nprompt = "p"\nanswer = "a"\n'
+     'source = { quote = "q", para = ' + "9" * 5000 + " }\n", "a number too long to be one"),
+], ids=["nested", "digits"])
+def test_a_snippet_toml_cannot_read_is_one_line(deck, capsys, monkeypatch, snippet, message):
+    monkeypatch.setattr("sys.stdin", io.StringIO(snippet))
     capsys.readouterr()
     assert main(["add", "d"]) == 1
     err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert message in err and len(err.splitlines()) == 1 and "Exceeds the limit" not in err
 
 
 def test_a_user_error_is_what_the_checker_raises():

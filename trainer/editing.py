@@ -20,7 +20,7 @@ from trainer.formats.limits import (
 )
 from trainer.formats.native import parse_native
 from trainer.render.words import escaped
-from trainer.tomltext import TooDeep, read_toml
+from trainer.tomltext import Unreadable, read_toml
 
 if TYPE_CHECKING:
     from trainer.formats.model import StudyCard
@@ -67,8 +67,8 @@ def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[Stud
         raw: dict[str, Any] = read_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise SnippetError(f"not valid TOML: {exc}") from None
-    except TooDeep:
-        raise SnippetError("nested too deeply to be a card") from None
+    except Unreadable as exc:
+        raise SnippetError(str(exc)) from None
     if "cards" in raw or "deck" in raw:
         raise SnippetError("one card's fields only (id, kind, prompt, answer, …), without "
                            "[deck] or [[cards]]")

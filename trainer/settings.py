@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from trainer import paths
 from trainer.errors import SettingsError
-from trainer.tomltext import TooDeep, read_toml
+from trainer.tomltext import Unreadable, read_toml
 
 Limit = Annotated[int, Field(ge=0, le=1_000_000)]
 
@@ -76,8 +76,8 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
-    except TooDeep:
-        raise SettingsError(f"{path}: nested too deeply to be trainer's settings") from None
+    except Unreadable as exc:
+        raise SettingsError(f"{path}: {exc}") from None
     try:
         return Settings.model_validate(data)
     except RecursionError:

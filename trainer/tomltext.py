@@ -14,7 +14,11 @@ _PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*"""
 _DOTTED = re.compile(f"(?:{_PART}){{{MAX_KEY_PARTS - 1}}}")
 
 
-class TooDeep(ValueError):
+class Unreadable(ValueError):
+    """TOML that tomllib would choke on (not a TOMLDecodeError: a traceback), in words."""
+
+
+class TooDeep(Unreadable):
     """Nested more deeply, or a key of more parts, than any trainer file has."""
 
     def __init__(self) -> None:
@@ -22,7 +26,8 @@ class TooDeep(ValueError):
 
 
 def read_toml(text: str) -> dict[str, Any]:
-    """tomllib.loads, or TooDeep; tomllib.TOMLDecodeError as tomllib raises it."""
+    """tomllib.loads; Unreadable (TooDeep among them), or tomllib.TOMLDecodeError as
+    tomllib raises it."""
     # a key is on one line: only a line with that many dots can hold one (a deck of
     # 100,000 cards has none, and is not searched at all)
     if text.count(".") >= MAX_KEY_PARTS - 1 and any(
@@ -31,5 +36,9 @@ def read_toml(text: str) -> dict[str, Any]:
         raise TooDeep
     try:
         return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise
     except RecursionError:
         raise TooDeep from None
+    except ValueError:  # int() refuses a number of more than 4,300 digits, in its own words
+        raise Unreadable("a number too long to be one (more than 4,300 digits)") from None

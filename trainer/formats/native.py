@@ -19,7 +19,7 @@ from trainer.formats.model import (
     StudyCard,
     TypedCard,
 )
-from trainer.tomltext import TooDeep, read_toml
+from trainer.tomltext import Unreadable, read_toml
 
 CARD_HEADER = re.compile(r"^\s*\[\[\s*cards\s*\]\]\s*(#.*)?$")
 DECK_HEADER = re.compile(r"^\s*\[\s*deck\s*\]\s*(#.*)?$")
@@ -61,8 +61,8 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
     text = decode_text(data, origin)
     try:
         raw = read_toml(text) if fmt == "toml" else json.loads(text)
-    except TooDeep:
-        raise DeckError(f"{origin}: nested too deeply to be a deck") from None
+    except Unreadable as exc:
+        raise DeckError(f"{origin}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise DeckError(f"{origin}: not valid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
