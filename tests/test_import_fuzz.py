@@ -107,7 +107,7 @@ def test_a_bit_flipped_anki_package(tmp_path, changes):
          "a number too long to be one"),
         ("digits.json", '{"schema_version": 1, "deck": {"id": "d", "name": "D"}, "cards": '
          '[{"id": "c", "kind": "basic", "prompt": "p", "answer": "a", "source": '
-         '{"quote": "q", "para": ' + "9" * 5000 + "}}]}", "d"),
+         '{"quote": "q", "para": ' + "9" * 5000 + "}}]}", "a number too long to be one"),
         ("tagnul.json", json.dumps({"schema_version": 1, "deck": {"id": "t", "name": "T"},
                                     "cards": [{"id": "ok", "kind": "basic", "prompt": "p",
                                                "answer": "a"},

@@ -67,6 +67,9 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
         raise DeckError(f"{origin}: not valid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
         raise DeckError(f"{origin}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError:  # int()'s refusal of more than 4,300 digits, let through by json
+        raise DeckError(f"{origin}: a number too long to be one (more than 4,300 digits)") \
+            from None
     if not isinstance(raw, dict):
         raise DeckError(f"{origin}: a deck file must be an object with deck and cards")
     if fmt == "toml":
