@@ -151,9 +151,9 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
     from textual.widgets import Select
 
     from tests.tui_helpers import make_app, settle
+    from trainer.domain.answer import fsrs_intervals
     from trainer.render.words import interval
     from trainer.store import open_store
-    from trainer.store.scheduling import fsrs_intervals
     from trainer.tui.screens.study import StudyScreen
     from trainer.tui.widgets.grade_button import GradeButton
 
@@ -268,4 +268,61 @@ async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a
     assert store.deck_options(deck.id).scheduler == "sm2"
     if fails == "set_deck_options":
         assert store.deck_options(deck.id).new_per_day != 7
+    store.close()
+
+
+def _state(due, interval, last_reviewed=None):
+    from trainer.store.records import CardState
+
+    return CardState(1, 3, 250, interval, due, 3, 0, last_reviewed=last_reviewed)
+
+
+@pytest.mark.parametrize(("due", "interval", "last_reviewed", "last_day", "elapsed"), [
+    # an imported state has no last review: its interval started on due - interval
+    (10, 10, None, 0, 13),
+    (13, 6, None, 7, 6),
+    (16, 3, None, 13, 0),  # not yet due: the days since its interval started
+    (20, 3, None, 17, 0),  # a due day after today's: never fewer than 0 days
+    # a reviewed card counts from its own last review (study day 5 here), whatever its due
+    (10, 10, 5, 5, 8),
+    # a new card (no due day, no interval) has none
+    (None, 0, None, None, 0),
+])
+def test_fsrs_elapsed_days_table(due, interval, last_reviewed, last_day, elapsed):
+    """FSRS's elapsed days on study day 13 (days counted from 1 March 2026, London)."""
+    from datetime import date, datetime
+
+    from tests.helpers import LONDON
+    from trainer.store.scheduling import elapsed_days, last_review_day
+
+    def day(n):
+        return None if n is None else date(2026, 3, 1) + timedelta(days=n)
+
+    reviewed = (None if last_reviewed is None
+                else datetime.combine(day(last_reviewed), datetime.min.time()).replace(
+                    hour=12, tzinfo=LONDON.tzinfo()))
+    state = _state(day(due), interval, reviewed)
+    assert last_review_day(state, LONDON) == day(last_day)
+    assert elapsed_days(state, day(13), LONDON) == elapsed
+
+
+def test_an_imported_card_is_graded_by_fsrs_from_the_start_of_its_interval(db_url):
+    """A card imported with a 10-day interval, due 3 days ago, was last reviewed 13 days
+    ago: FSRS grades it with 13 elapsed days (the README's rule), not 0, 3 or 10."""
+    clock = Clock()
+    store, ids = make_store(db_url, 1, clock)
+    deck = store.find_deck("d")
+    store.switch_scheduler(deck.id, "fsrs")
+    today = store.today()
+    store.set_state(ids[0], SM2State(3, 2.5, 10), today - timedelta(days=3), kind="import",
+                    reviews=3)
+    assert store.state(ids[0]).last_reviewed is None
+    params = store.deck_params(deck.id)
+    memory = fsrs.from_sm2(2.5, 10, params)
+    outcomes = {days: fsrs.review(memory, 3, days, params) for days in (0, 3, 10, 13)}
+    assert len({after.stability for after, _ in outcomes.values()}) == 4  # each differs
+    store.record_review(ids[0], 3)
+    after, interval = outcomes[13]
+    s = store.state(ids[0])
+    assert (s.stability, s.interval) == (after.stability, interval)
     store.close()

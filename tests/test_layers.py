@@ -33,7 +33,7 @@ def test_every_top_level_module_has_exactly_one_layer():
         # the pure core: no database, no screen
         ("trainer.scheduler trainer.rules trainer.studyday trainer.settings trainer.paths "
          "trainer.answers trainer.formats.native trainer.formats.delimited trainer.formats.apkg",
-         (*DATABASE, *SCREEN, "zstandard")),
+         (*DATABASE, *SCREEN, "zstandard", "snowballstemmer")),
         # `trainer --version` and `--help` pay for no database and no screen
         ("trainer.cli", (*DATABASE, *SCREEN, "pydantic")),
         # the store: Alembic only when a migration is due

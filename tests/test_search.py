@@ -30,7 +30,7 @@ kind = "typed"
 prompt = "How many days did he wait?"
 answer = "17"
 accept = ["seventeen"]
-explanation = "50% of his visit, roughly (a guess)."
+explanation = "50% of his visit, or so (a guess)."
 
 [[cards]]
 id = "gap"
@@ -111,6 +111,11 @@ def found(store, query: str) -> set[str]:
     ("tag:hist*", {"mao", "wait", "gap#c1"}),
     ("kind:cloze", {"gap#c1"}),
     ("kind:choice or kind:typed", {"pick", "wait"}),
+    # quoted, "or" is a word to find (wait's explanation: "or so"), never the operator
+    ('"or"', {"wait"}),
+    ('"or" seventeen', {"wait"}),
+    ('mao "OR" wait', set()),
+    ("mao or wait", {"mao", "wait"}),
     ("is:new", {"gap#c1", "pick"}),
     ("is:learning", {"wait"}),
     ("is:young", {"mao"}),

@@ -65,9 +65,10 @@ def test_paragraphs_in_order_with_their_mastery_and_recent_recall(db_url):
     two, four = found
     assert [q["entry"] for q in two["quotes"]] == ["one", "two"]
     assert (two["cards"], two["new"], two["learning"]) == (2, 1, 1)
-    assert two["retention"] == {"passed": 1, "total": 2, "rate": 0.5}
+    # true retention: every answer but the first, the learning one included
+    assert two["retention"] == {"passed": 2, "total": 3, "rate": 0.6667}
     assert (four["cards"], four["new"], four["learning"], len(four["quotes"])) == (2, 1, 1, 1)
-    assert four["retention"]["rate"] is None  # no young or mature answers yet
+    assert four["retention"]["rate"] is None  # a new card's first answer only
     store.close()
 
 

@@ -10,7 +10,7 @@ import pytest
 from tests.stats_history import build
 from trainer.cli import main
 from trainer.render.report import render
-from trainer.stats import compute
+from trainer.stats import compute, studied
 
 
 @pytest.fixture
@@ -23,6 +23,7 @@ def history(db_url):
 def test_every_figure_over_all_time(history):
     store, _ = history
     s = compute(store, period="all")
+    assert s["schema"] == 2  # retention, heatmap, leeches and forecast changed meaning
     assert s["study_day"] == "2026-04-02"
     assert s["today"] == {"answers": 2, "time_ms": 4000,
                           "grades": {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0},
@@ -44,15 +45,20 @@ def test_every_figure_over_all_time(history):
         {"day": "2026-04-02", "new": 0, "learning": 0, "young": 2, "mature": 0, "repeat": 0,
          "time_ms": 4000},
     ]
-    assert s["heatmap"] == [
+    assert s["heatmap"] == [  # the history's answers: the quiz of 29 March is not a review
         {"day": "2026-03-26", "reviews": 4}, {"day": "2026-03-27", "reviews": 2},
-        {"day": "2026-03-29", "reviews": 3}, {"day": "2026-03-30", "reviews": 2},
+        {"day": "2026-03-29", "reviews": 1}, {"day": "2026-03-30", "reviews": 2},
         {"day": "2026-04-02", "reviews": 2},
     ]
     assert s["streak"] == {"current": 1, "longest": 2}
-    young = {"passed": 1, "total": 2, "rate": 0.5}
+    # true retention: every scheduled answer after a card's first (learning ones count as
+    # young, as in Anki, by their interval of a day): A 5, B 3 on 27 March, C 5 on the 29th,
+    # C 1 on the 30th, A 4 and B 2 today
+    young = {"passed": 4, "total": 6, "rate": 0.6667}
+    today = {"passed": 1, "total": 2, "rate": 0.5}
     none = {"passed": 0, "total": 0, "rate": None}
-    for period in ("today", "7d", "30d", "1y", "all"):
+    assert s["retention"]["today"] == {"young": today, "mature": none, "all": today}
+    for period in ("7d", "30d", "1y", "all"):
         assert s["retention"][period] == {"young": young, "mature": none, "all": young}
     assert {b["bucket"]: b["cards"] for b in s["intervals"] if b["cards"]} == {"1d": 2, "2-3w": 1}
     assert s["easiness"] == [{"easiness": 2.3, "cards": 1}, {"easiness": 2.6, "cards": 1},
@@ -70,10 +76,11 @@ def test_every_figure_over_all_time(history):
         ("b", 1, 2.36, False), ("c", 1, 2.6, False)]
     assert s["leeches"] == 0
     assert s["decks"] == [{"key": "d", "name": "Deck D", "cards": 3, "mature": 0,
-                           "mature_share": 0.0, "retention_30d": 0.5}]
-    assert s["tags"] == [
-        {"tag": "deck-tag", "cards": 3, "mature": 0, "mature_share": 0.0, "retention_30d": 0.5},
-        {"tag": "t1", "cards": 2, "mature": 0, "mature_share": 0.0, "retention_30d": 0.5},
+                           "mature_share": 0.0, "retention_30d": 0.6667}]
+    assert s["tags"] == [  # t1: A and B, 3 of 4
+        {"tag": "deck-tag", "cards": 3, "mature": 0, "mature_share": 0.0,
+         "retention_30d": 0.6667},
+        {"tag": "t1", "cards": 2, "mature": 0, "mature_share": 0.0, "retention_30d": 0.75},
     ]
     assert s["quizzes"] == {"count": 1, "sessions": [
         {"day": "2026-03-29", "answered": 2, "right": 1, "score": 0.5}]}
@@ -197,7 +204,7 @@ def test_deck_figures_are_the_same_however_they_are_computed(db_url):
 
 
 def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histories(db_url):
-    """Per tag, in every scope: the mature cards and the last 30 days' young and mature
+    """Per tag, in every scope: the mature cards and the last 30 days' true retention
     answers of the scope's cards, counted here from each card's state and history (the store
     counts them from the tag index and the study-day index). A deck's statistics once showed
     its tags' retention over every deck's cards."""
@@ -205,7 +212,7 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
     from datetime import timedelta
 
     from tests.helpers import Clock, import_bytes
-    from trainer.rules import MATURE_DAYS, PASS
+    from trainer.rules import MATURE_DAYS, PASS, maturity, retention_group
     from trainer.store import open_store
 
     def deck(key: str, n: int, tags: list[list[str]]) -> bytes:
@@ -238,7 +245,9 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
             mature = sum(1 for cid in tagged if scope.issuperset({cid}) and (
                 s := store.state(cid)).repetitions >= 2 and s.interval >= MATURE_DAYS)
             answers = [r for cid in tagged if cid in scope for r in store.card_history(cid)
-                       if r.kind == "scheduled" and r.before_repetitions >= 2
+                       if r.kind == "scheduled" and retention_group(maturity(
+                           r.before_repetitions, r.before_interval, r.before_reviews,
+                           r.before_due)) is not None
                        and today - timedelta(days=29) <= r.study_day <= today]
             passed = sum(1 for r in answers if r.quality >= PASS)
             out[tag] = (mature, round(passed / len(answers), 4) if answers else None)
@@ -255,3 +264,132 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
     assert shown(compute(store, tag="t2")) == expected(
         {cid for cid, c in cards.items() if "t2" in c.tags})
     store.close()
+
+
+def test_the_leech_count_follows_each_decks_own_threshold(db_url):
+    """A deck's leech threshold at 2: the second lapse makes the card a leech for grading
+    (tagged, suspended), the search and the statistics alike; another deck keeps the default."""
+    from tests.helpers import Clock, basic_deck, import_bytes, make_store
+    from trainer.query import parse
+
+    clock = Clock()
+    store, ids = make_store(db_url, n_cards=2, clock=clock)
+    import_bytes(store, basic_deck("other", 1))
+    other = store.deck_cards(store.find_deck("other").id)[0].id
+    store.set_deck_options(store.find_deck("d").id, leech_lapses=2)
+    for quality in (5, 1, 5, 1):  # passed, lapsed, passed, lapsed: 2 lapses each
+        for card in (ids[0], other):
+            store.record_review(card, quality)
+        clock.advance(days=1)
+    assert store.state(ids[0]).suspended  # grading made it a leech
+    assert store.state(other).lapses == 2 and not store.state(other).suspended
+    found = store.search_cards(parse("is:leech")).cards
+    assert [c.id for c in found] == [ids[0]]
+    s = compute(store, period="all")
+    assert s["leeches"] == 1
+    assert {h["key"]: h["leech"] for h in s["hardest"]} == {"d0": True, "other0": False}
+    assert compute(store, store.find_deck("other"), period="all")["leeches"] == 0
+    store.close()
+
+
+def test_true_retention_counts_second_and_later_reviews_by_the_interval_before(db_url):
+    """Three study days of a new deck: the second day's reviews fill true retention (young),
+    as Anki's "True retention" counts them; an interval of 20 days before the answer is young,
+    21 mature. New cards' first answers, same-day repeats and quizzes are not retention."""
+    from tests.helpers import Clock, make_store
+    from trainer.scheduler.sm2 import SM2State
+
+    clock = Clock()
+    store, ids = make_store(db_url, n_cards=6, clock=clock)
+    for cid in ids[:4]:
+        store.record_review(cid, 5)  # day 1: four new cards
+    store.record_review(ids[3], 4, "repeat")
+    store.record_review(ids[3], 2, "quiz", session_id="quiz1")
+    day1 = compute(store, period="all")["retention"]["all"]
+    assert day1["all"]["total"] == 0
+    clock.advance(days=1)
+    for cid, quality in zip(ids[:4], (5, 4, 3, 1), strict=True):  # day 2: second reviews
+        store.record_review(cid, quality)
+    today = store.today()
+    for cid, interval in ((ids[4], 20), (ids[5], 21)):
+        store.set_state(cid, SM2State(3, 2.5, interval), today, kind="reschedule", reviews=3)
+    store.record_review(ids[4], 5)  # interval 20 before: young
+    store.record_review(ids[5], 2)  # interval 21 before: mature, failed
+    figures = compute(store, period="all")
+    retention = figures["retention"]
+    assert retention["today"] == retention["all"] == {
+        "young": {"passed": 4, "total": 5, "rate": 0.8},
+        "mature": {"passed": 0, "total": 1, "rate": 0.0},
+        "all": {"passed": 4, "total": 6, "rate": 0.6667},
+    }
+    assert figures["decks"][0]["retention_30d"] == 0.6667
+    text = render(figures)
+    assert "-" not in text.split("True retention")[1].splitlines()[2]  # the "today" row
+    store.close()
+
+
+def test_todays_forecast_leaves_out_buried_cards_until_their_burying_ends(db_url):
+    """Three cards due today, one buried until tomorrow: the forecast says 2 today (as the
+    deck list and is:due do) and counts the buried one tomorrow."""
+    from tests.helpers import Clock, make_store
+    from trainer.query import parse
+
+    clock = Clock()
+    store, ids = make_store(db_url, n_cards=3, clock=clock)
+    for cid in ids:
+        store.record_review(cid, 5)  # due tomorrow
+    clock.advance(days=1)
+    store.bury_until_tomorrow(ids[0])
+    forecast = compute(store)["forecast"]
+    assert [d["due"] for d in forecast[:2]] == [2, 1]
+    assert store.search_cards(parse("is:due")).total == 2
+    assert store.deck_summaries().due == 2
+    assert "today 2, tomorrow 1" in render(compute(store))
+    store.close()
+
+
+def test_the_heatmap_and_the_history_count_the_same_answers_every_day(history):
+    """Both count reviews (scheduled answers and same-day repeats), as Anki's do; a quiz's
+    answers change no schedule and are counted under quizzes only."""
+    store, _ = history
+    for scope in ({}, {"deck": store.find_deck("d")}, {"tag": "deck-tag"}):
+        s = compute(store, period="all", **scope)
+        assert {d["day"]: d["reviews"] for d in s["heatmap"]} == {
+            d["day"]: studied(d) for d in s["history"]}
+        assert s["quizzes"]["sessions"][0]["answered"] == 2
+
+
+def test_rows_that_are_not_answers_carry_no_grade(tmp_path, capsys):
+    """An import, a suspension, a leech, a burying, a reset…: `trainer card --json` gives
+    them grade null and export-reviews an empty quality, so that a script counting grades
+    never reads one as a blackout (0) or a wrong answer (1). Answers keep theirs."""
+    from tests.helpers import Clock, make_store
+
+    clock = Clock()
+    db = tmp_path / "g.db"
+    store, ids = make_store(f"sqlite:///{db}", n_cards=1, clock=clock)
+    card = ids[0]
+    store.set_deck_options(store.find_deck("d").id, leech_lapses=1)
+    store.record_review(card, 5)
+    store.record_review(card, 2, "quiz", session_id="q")
+    clock.advance(days=1)
+    store.record_review(card, 0)  # a lapse: a leech at 1, tagged and suspended
+    store.record_review(card, 4, "repeat")
+    store.unsuspend(card)
+    store.bury_until_tomorrow(card)
+    store.unbury(card)
+    store.reset_card(card)
+    store.suspend(card)
+    store.close()
+    answers = {"scheduled", "repeat", "quiz"}
+    assert main(["card", "d/d0", "--json", "--db", str(db)]) == 0
+    history = json.loads(capsys.readouterr().out)["history"]
+    assert [(h["kind"], h["grade"]) for h in history] == [
+        ("scheduled", 5), ("quiz", 2), ("scheduled", 0), ("leech", None), ("repeat", 4),
+        ("unsuspend", None), ("bury", None), ("unbury", None), ("reset", None),
+        ("suspend", None)]
+    out = tmp_path / "log.csv"
+    assert main(["export-reviews", "-o", str(out), "--db", str(db)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [(r["kind"], r["quality"]) for r in rows] == [
+        (h["kind"], "" if h["kind"] not in answers else str(h["grade"])) for h in history]

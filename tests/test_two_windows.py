@@ -14,7 +14,7 @@ from tests.tui_helpers import make_app, settle
 from trainer.sessions import StudySession
 from trainer.settings import Settings
 from trainer.store import open_store
-from trainer.store.errors import GradedElsewhere, UndoRefused
+from trainer.store.errors import ChangedElsewhere, UndoRefused
 from trainer.store.schema import review_t
 from trainer.tui.screens.deck_list import DeckListScreen
 from trainer.tui.screens.study import StudyScreen
@@ -43,7 +43,8 @@ def test_the_same_card_graded_in_two_windows_is_recorded_once(db_url):
     first, second, a, b, _ = two_sessions(db_url)
     assert a.view().card_id == b.view().card_id  # both show the first new card
     a.grade(5)
-    with pytest.raises(GradedElsewhere, match="graded elsewhere; showing the next card"):
+    with pytest.raises(ChangedElsewhere,
+                       match=r"changed elsewhere \(graded\); showing the next card"):
         b.grade(5)
     assert b.current is not None and b.current.card_id != a.history[0].item.card_id
     assert scheduled_twice_a_day(first) == 0 and first.rebuild_states() == 0
@@ -63,7 +64,7 @@ def test_a_card_read_ahead_and_graded_elsewhere_before_it_shows_is_refused(db_ur
     b.grade(4)
     a.grade(5)
     assert a.view().card_id == later  # shown from what was read ahead
-    with pytest.raises(GradedElsewhere):
+    with pytest.raises(ChangedElsewhere):
         a.grade(5)
     assert scheduled_twice_a_day(first) == 0 and first.rebuild_states() == 0
     first.close()
@@ -166,7 +167,7 @@ def _interleave(sessions, actions, clock) -> None:
                 session.bury()
             else:
                 session.undo()
-        except (GradedElsewhere, UndoRefused):
+        except (ChangedElsewhere, UndoRefused):
             pass
         clock.advance(minutes=3)
 
@@ -228,5 +229,34 @@ def test_a_lost_server_connection_is_retried_once(db_url):
     a.grade(4)  # no message: retried on a fresh connection
     assert len([x for x in a.history if x.kind == "grade"]) == 2
     assert first.rebuild_states() == 0
+    first.close()
+    second.close()
+
+
+@pytest.mark.parametrize(("change", "word"), [
+    (lambda store, cid: store.suspend(cid, session_id="cli-suspend"), "suspended"),
+    (lambda store, cid: store.bury_until_tomorrow(cid), "buried"),
+])
+def test_a_card_changed_by_another_command_while_shown_says_what_happened(db_url, change,
+                                                                          word):
+    first, second, a, _, _ = two_sessions(db_url)
+    cid = a.view().card_id
+    change(second, cid)
+    with pytest.raises(ChangedElsewhere, match=rf"changed elsewhere \({word}\)"):
+        a.grade(5)
+    assert first.state(cid).reviews == 0  # nothing recorded
+    first.close()
+    second.close()
+
+
+def test_an_answer_to_a_card_edited_elsewhere_is_kept_and_says_so(db_url):
+    first, second, a, _, _ = two_sessions(db_url)
+    cid = a.view().card_id
+    import_bytes(second, basic_deck("w", 6).replace(b'prompt = "q0"', b'prompt = "q0, edited"'))
+    graded = a.grade(5)
+    assert graded.edited and first.state(cid).reviews == 1
+    # the card's new text is read when it next shows (a session that undoes shows it now)
+    a.undo()
+    assert a.view().prompt == "q0, edited"
     first.close()
     second.close()

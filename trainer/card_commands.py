@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
 from trainer.render.words import clip, json_text, plural, visible
+from trainer.rules import grade
 
 if TYPE_CHECKING:
     from trainer.commands import AddCommand
@@ -119,7 +120,8 @@ def cmd_card(args: argparse.Namespace) -> int:
                       "due": state.due.isoformat() if state.due else None,
                       "reviews": state.reviews, "lapses": state.lapses,
                       "suspended": state.suspended, "retired": retired},
-            "history": [{"day": r.study_day.isoformat(), "kind": r.kind, "grade": r.quality,
+            "history": [{"day": r.study_day.isoformat(), "kind": r.kind,
+                         "grade": grade(r.kind, r.quality),  # None: not an answer
                          "interval": [r.before_interval, r.after_interval],
                          "easiness": [r.before_easiness_x100 / 100,
                                       r.after_easiness_x100 / 100],

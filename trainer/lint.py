@@ -20,9 +20,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.answers import fair, normalise
+from trainer.answers import check_typed, fair, normalise
 from trainer.formats.cloze import Gap, replace_gaps
 from trainer.formats.model import ParsedDeck, StudyCard
+from trainer.giveaways import giveaways
+from trainer.words import terms
 
 MAX_TYPED_WORDS = 5
 MAX_PER_PARAGRAPH = 5
@@ -37,6 +39,28 @@ TRANSLATE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
     "\u2026": "...", "\u00a0": " ",
 })
+# a paragraph carries more entries than its share of the argument warrants when it has at
+# least SHARE_MIN of them and more than SHARE_SLACK times its share; its share is that of the
+# words it has in common with the rest of the text (a word of the argument recurs in at least
+# RECURRING paragraphs; an anecdote's names and details do not)
+SHARE_MIN = 3
+SHARE_SLACK = 1.5
+RECURRING = 4
+# a question about a person's employer or title, and an answer that is one
+ASKS_AFFILIATION = re.compile(
+    r"\b(which|what)\s+(university|institution|institute|organi[sz]ation|think[- ]tank|centre|"
+    r"center|body|bank|ministry|job|post|position|title|role|employer|affiliation)\b"
+    r"|\b(works?|worked|working|scholar|fellow|director|official|professor|researcher|analyst|"
+    r"head|chair|member)\s+(at|of|for|with|in)\s+(which|what)\b"
+    r"|'s\s+(job|post|position|title|role|employer|affiliation)\b", re.IGNORECASE)
+INSTITUTION = re.compile(
+    r"\b(universit(y|ies)|institut(e|es|ion|ions)|cent(re|er)s?|college|school|academy|"
+    r"foundation|council|ministry|bank|think[- ]tank|club|department|commission|agency|"
+    r"endowment)\b", re.IGNORECASE)
+TITLE = re.compile(
+    r"\b(director|professor|lecturer|fellow|analyst|scholar|researcher|advis[eo]r|"
+    r"chair(man|woman)?|minister|ambassador|official|editor|correspondent|economist|"
+    r"historian)\b", re.IGNORECASE)
 YEAR = re.compile(r"^\d{3,4}$")
 NUMBER_FIRST = re.compile(r"^\s*[\d.,]*\d")  # "4,300 km", not "Power of Siberia 2"
 
@@ -72,6 +96,7 @@ def lint(decks: list[ParsedDeck], source: str | None = None) -> list[Finding]:
     for deck in decks:
         findings += _deck(deck)
     findings += _across(decks)
+    findings += _paraphrased(decks)
     for text, group in _by_source(decks, source, findings).items():
         findings += _sources(group, paragraphs(text))
         missing = uncited(group, text)
@@ -148,6 +173,12 @@ def _deck(deck: ParsedDeck) -> list[Finding]:
             if len(gap) >= 3 and f" {gap} " in _words(rest):
                 add(card, True, f"gap {card.cloze_number} ({card.answer!r}) shows elsewhere in "
                     "its own text")
+        if card.kind == "typed":
+            for message in _contradictions(card):
+                add(card, True, message)
+        if _affiliation(card):
+            add(card, False, f"an affiliation or job title as the answer ({card.answer!r}): "
+                "trivia beside what the person argues")
         if card.kind == "typed" and NUMBER_FIRST.match(card.answer) and not any(
                 fair(a)[0].isdigit() for a in (card.answer, *card.accept)):
             add(card, False, f"the answer {card.answer!r} has a unit; accept the number alone")
@@ -193,6 +224,48 @@ def _across(decks: list[ParsedDeck]) -> list[Finding]:
     return _unique(out)
 
 
+def _contradictions(card: StudyCard) -> list[str]:
+    """An accept that says the opposite of the answer ("less than 20 years" for "more than 20
+    years"), or a contradiction of the answer that the checker marks right."""
+    words, sign = fair(card.answer)
+    out = [f"accepts {accept!r}, which contradicts the answer {card.answer!r}"
+           for accept in card.accept
+           if (found := fair(accept)[1]) == 2 or (sign and found and found != sign)]
+    if out or not any(ch.isdigit() for ch in words):
+        return out
+    for phrase, opposite in (("less than", -1), ("more than", 1)):
+        said = f"{phrase} {words}"
+        if opposite != sign and check_typed(said, card.answer, card.accept,
+                                            prompt=card.prompt) == "right":
+            out.append(f"marks {said!r} right, which contradicts the answer {card.answer!r}")
+    return out
+
+
+def _affiliation(card: StudyCard) -> bool:
+    """Where a person works or what their title is, asked for as the answer."""
+    if card.kind == "cloze":  # "a former official of the [...]", "Cold War [...]"
+        return bool(TITLE.search(card.answer) or (INSTITUTION.search(card.answer)
+                                                  and TITLE.search(card.prompt)))
+    return bool(ASKS_AFFILIATION.search(card.prompt) and (
+        INSTITUTION.search(card.answer) or TITLE.search(card.answer)))
+
+
+def _paraphrased(decks: list[ParsedDeck]) -> list[Finding]:
+    """Give-aways in other words, across every deck linted together (trainer.giveaways); one
+    that a whole-word match already reports (same deck, or decks that share a tag) is left to
+    it."""
+    deck_of = {id(card): deck for deck in decks for card in deck.cards}
+    out = []
+    for found in giveaways([card for deck in decks for card in deck.cards]):
+        deck, other = deck_of[id(found.shower)], deck_of[id(found.victim)]
+        answer = normalise(found.victim.answer)
+        together = deck is other or bool(set(deck.tags) & set(other.tags))
+        if together and answer and f" {answer} " in _words(_shown(found.shower)):
+            continue
+        out.append(Finding(deck.origin, found.shower.entry, False, found.message()))
+    return _unique(out)
+
+
 def _without_gap(text: str, number: int) -> str:
     """The cloze text as the card shows it, its own gap left out."""
     def fill(gap: Gap) -> str:
@@ -226,13 +299,38 @@ def _sources(decks: list[ParsedDeck], paras: list[str]) -> list[Finding]:
                 add(True, f"quote not in paragraph {para} ({hint})")
             elif paras[para - 1].startswith(FURNITURE):
                 add(False, f"paragraph {para} is the page's furniture, not the text")
+    where = decks[0].origin if len(decks) == 1 else "decks"
     for para, entries in sorted(per_paragraph.items()):
         if len(entries) > MAX_PER_PARAGRAPH:
-            out.append(Finding(decks[0].origin if len(decks) == 1 else "decks",
-                               f"paragraph {para}", False,
+            out.append(Finding(where, f"paragraph {para}", False,
                                f"{len(entries)} entries on one paragraph (at most "
                                f"{MAX_PER_PARAGRAPH}): {', '.join(sorted(entries))}"))
+    for para, entries, share in _overweighted(per_paragraph, paras):
+        out.append(Finding(where, f"paragraph {para}", False,
+                           f"{len(entries)} entries, more than its share of the argument "
+                           f"warrants (about {share}: few of its words recur in the rest of "
+                           f"the text): {', '.join(sorted(entries))}"))
     return _unique(out)
+
+
+def _overweighted(per_paragraph: dict[int, set[str]],
+                  paras: list[str]) -> list[tuple[int, set[str], int]]:
+    """Paragraphs cited by more entries than their share of the argument warrants, with that
+    share: an anecdote (its own names and details) earns fewer entries than the thesis."""
+    substance = {i + 1: set(terms(p)) for i, p in enumerate(paras) if is_substance(p)}
+    if len(substance) < 2 * RECURRING:
+        return []  # too short a text to tell its argument from its asides
+    spread = Counter(t for words in substance.values() for t in words)
+    argument = {p: sum(spread[t] >= RECURRING for t in words) for p, words in substance.items()}
+    cited = {p: e for p, e in per_paragraph.items() if p in argument}
+    total = sum(argument[p] for p in cited)
+    count = sum(len(e) for e in cited.values())
+    out = []
+    for para, entries in sorted(cited.items()):
+        share = count * argument[para] / total if total else 0.0
+        if len(entries) >= SHARE_MIN and len(entries) > SHARE_SLACK * share:
+            out.append((para, entries, max(1, round(share))))
+    return out
 
 
 def uncited(decks: list[ParsedDeck], source: str) -> list[int]:

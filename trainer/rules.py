@@ -37,7 +37,6 @@ MATURE_DAYS: Final = 21  # a card whose interval reaches three weeks is mature (
 PASS: Final = 3  # a grade of 3 or more is a correct answer (SM-2); below it, a lapse
 REPEAT_UNTIL: Final = 4  # SM-2's same-day rule: repeat a card today until graded 4 or 5
 REPEAT_GAP: Final = 10  # a same-day repeat comes back after this many other cards
-LEECH_LAPSES: Final = 8  # a card with this many lapses is a leech
 
 # SM-2's six grades, in the words every screen and `trainer stats` use.
 GRADE_WORDS: Final[dict[int, str]] = {
@@ -61,6 +60,52 @@ def maturity(repetitions: int, interval: int, reviews: int, due: date | None) ->
     if repetitions < 2:
         return "learning"
     return "young" if interval < MATURE_DAYS else "mature"
+
+
+def retention_group(grown: Maturity) -> Literal["young", "mature"] | None:
+    """Where a scheduled answer counts in true retention, given the card's maturity before
+    it. As Anki's "True retention" does, it counts a card's first answer of a day once the
+    card has an interval (any scheduled answer but a new card's first; same-day repeats and
+    quizzes are other kinds), young or mature by that interval: a learning card's answer is
+    young (SM-2 gives it an interval of one day)."""
+    if grown == "new":
+        return None
+    return "mature" if grown == "mature" else "young"
+
+
+# the maturities whose scheduled answers true retention counts (retention_group), for SQL
+RETAINED: Final[tuple[Maturity, ...]] = tuple(m for m in MATURITIES if retention_group(m))
+
+
+def in_play(suspended: bool, retired: bool) -> bool:
+    """Neither suspended nor retired: a card a queue may show and a count counts."""
+    return not suspended and not retired
+
+
+def buried(buried_until: date | None, day: date) -> bool:
+    """Buried on ``day``: it comes back on the day its burying ends."""
+    return buried_until is not None and buried_until > day
+
+
+def due(due_day: date | None, suspended: bool, retired: bool, buried_until: date | None,
+        day: date) -> bool:
+    """Due on ``day``: scheduled for it or earlier, in play and not buried (what the deck
+    list's Due counts before its limits, and `is:due` finds)."""
+    return (due_day is not None and due_day <= day and in_play(suspended, retired)
+            and not buried(buried_until, day))
+
+
+def leech(lapses: int, leech_lapses: int, tagged: bool) -> bool:
+    """A leech: lapsed as often as its deck's leech threshold (grading tags it then), or
+    tagged `leech` (by grading, by hand, or in an imported Anki deck)."""
+    return tagged or lapses >= leech_lapses
+
+
+def grade(kind: str, quality: int) -> int | None:
+    """A log row's grade as shown: an answer's (scheduled, repeat, quiz), or None for a row
+    that is not an answer (an import, a suspension, a leech…), whose quality column is no
+    grade (0, or for a leech row whether it added the tag)."""
+    return quality if kind in ANSWER_KINDS else None
 
 
 def passed(quality: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from trainer.domain.answer import last_review_day, memory
 from trainer.scheduler import fsrs
 from trainer.scheduler.simulator import (
     CANDIDATES,
@@ -17,7 +18,6 @@ from trainer.scheduler.simulator import (
 )
 from trainer.store import Store
 from trainer.store.history import answer_seconds
-from trainer.store.scheduling import last_review_day, memory
 
 DEFAULT_SECONDS = 10.0  # a answer's time when the log has none
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from trainer.render.words import interval as short_interval
+from trainer.rules import grade
 
 if TYPE_CHECKING:
     from trainer.store.records import Card, CardState, ReviewRow
@@ -60,13 +61,13 @@ def history_lines(rows: list[ReviewRow]) -> list[str]:
     interval and easiness before → after, the answer time."""
     out = []
     for r in rows:
-        answered = r.kind in ("scheduled", "repeat", "quiz")
-        grade = str(r.quality) if answered else ""
+        graded = grade(r.kind, r.quality)
+        shown = "" if graded is None else str(graded)
         kind = f"{r.kind} fsrs" if r.kind in ("scheduled", "switch") and r.params_id else r.kind
         ivl = f"{short_interval(r.before_interval)} → {short_interval(r.after_interval)}"
         ease = f"{r.before_easiness_x100 / 100:.2f} → {r.after_easiness_x100 / 100:.2f}"
-        took = f"{r.answer_ms / 1000:.1f}s" if answered and r.answer_ms else ""
-        out.append(f"{r.study_day.isoformat():<10}  {kind:<14} {grade:>5}  {ivl:>13}  "
+        took = f"{r.answer_ms / 1000:.1f}s" if graded is not None and r.answer_ms else ""
+        out.append(f"{r.study_day.isoformat():<10}  {kind:<14} {shown:>5}  {ivl:>13}  "
                    f"{ease:>11}  {took}".rstrip())
     return out
 

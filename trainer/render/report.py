@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trainer.render.charts import bar, spark
 from trainer.render.words import clip, minutes, pct, plural
-from trainer.rules import GRADE_WORDS, LEECH_LAPSES
+from trainer.rules import GRADE_WORDS, MATURE_DAYS
 from trainer.stats import studied
 from trainer.stats.figures import Figures
 
@@ -57,7 +57,8 @@ def render(stats: Figures) -> str:
               f"{plural(s['longest'], 'day')}; {plural(len(stats['heatmap']), 'study day')} "
               "in the last year", ""]
     r = stats["retention"]
-    lines.append("True retention (scheduled reviews passed)   young   mature   all")
+    title = f"True retention (reviews passed; young <{MATURE_DAYS}d)"
+    lines.append(f"{title:<44}young   mature   all")
     for period in ("today", "7d", "30d", "1y", "all"):
         row = r[period]
         lines.append(f"  {period:<42}{pct(row['young']['rate']):>6}  "
@@ -73,8 +74,8 @@ def render(stats: Figures) -> str:
     hourly = stats["hourly"]
     lines += ["Reviews by hour (00-23)", f"  {spark([h['reviews'] for h in hourly])}", ""]
     if stats["hardest"]:
-        lines.append(f"Hardest cards ({plural(stats['leeches'], 'leech', 'leeches')}: "
-                     f"{LEECH_LAPSES}+ lapses)")
+        lines.append(f"Hardest cards ({plural(stats['leeches'], 'leech', 'leeches')}: at the "
+                     "deck's leech threshold, or tagged)")
         for h in stats["hardest"][:5]:
             flag = " LEECH" if h["leech"] else ""
             lines.append(f"  {plural(h['lapses'], 'lapse'):>9}  EF {h['easiness']:.2f}  "

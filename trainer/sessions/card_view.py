@@ -45,7 +45,7 @@ class CardView:
         """Typed: 'right', 'close' or 'wrong'. Choice: ``given`` is the chosen option."""
         if self.kind == "choice":
             return "right" if given == self.answer else "wrong"
-        return check_typed(given, self.answer, self.accept)
+        return check_typed(given, self.answer, self.accept, prompt=self.prompt)
 
     def suggested(self, verdict: Verdict | None) -> int | None:
         return None if verdict is None else SUGGESTED[verdict]

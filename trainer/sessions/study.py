@@ -11,14 +11,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
 
+from trainer.domain.answer import fsrs_intervals
+from trainer.domain.order import order
 from trainer.render.words import interval
 from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL
 from trainer.scheduler import sm2
 from trainer.sessions.card_view import CardView
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
-from trainer.store.errors import CouldNotSave, GradedElsewhere, NotFound, StoreError
-from trainer.store.queue import order
-from trainer.store.scheduling import fsrs_intervals
+from trainer.store.errors import ChangedElsewhere, CouldNotSave, NotFound, StoreError
 
 AGAIN = "again today"
 READ_AHEAD = 32  # cards read ahead in one statement
@@ -44,8 +44,9 @@ class Summary:
     grades: dict[int, int]
     right_first_time: float | None  # the share of first answers graded 3 or more
     seconds: float
-    next_due: date | None
+    next_due: date | None  # after today, in the decks studied
     due_tomorrow: int
+    left_today: int = 0  # cards of today's plan not studied (the session ended early)
 
 
 def settle(queue: list[QueueItem], requeued_at: dict[int, int],
@@ -114,7 +115,7 @@ class StudySession:
     def reload(self) -> None:
         if self.subdecks:
             wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
-            plans = [p for p in self.store.plan(None) if p.deck_id in wanted]
+            plans = self.store.plan(None, deck_ids=wanted)
         else:
             plans = self.store.plan(self.deck)
         self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
@@ -228,7 +229,7 @@ class StudySession:
             if shown is not None:  # the card stays on screen, as it was shown
                 self._shown[item.card_id] = shown
             raise
-        except (GradedElsewhere, NotFound) as exc:
+        except (ChangedElsewhere, NotFound) as exc:
             # another window graded it, or an import removed it: nothing was recorded here,
             # and what was read ahead may be as old
             self._ahead.clear()
@@ -239,6 +240,8 @@ class StudySession:
                                  "card") from None
             raise
         self.queue.pop(0)
+        if graded.edited:  # its new text shows when it comes again
+            self.refresh_card(item.card_id)
         self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
         if graded.buried or graded.leech:  # other cards changed: read them again
             self._ahead.clear()
@@ -262,11 +265,13 @@ class StudySession:
                 shown: CardState | None) -> Graded:
         """Record a grade; once more on a fresh connection if the save failed (a database
         server that restarted answers now; a full disk refuses again)."""
+        card = self._cards.get(item.card_id)
         for attempt in (1, 2):
             try:
                 return self.store.record_review(
                     item.card_id, quality, kind, answer_ms=answer_ms,
-                    session_id=self.session_id, shown=shown, require_due=True)
+                    session_id=self.session_id, shown=shown, require_due=True,
+                    shown_content=card.content_hash if card is not None else None)
             except CouldNotSave:
                 if attempt == 2:
                     raise
@@ -392,7 +397,8 @@ class StudySession:
         grades = Counter(a.quality for a in answers)
         first = [a for a in answers if a.item.bucket != "repeat"]
         passed = sum(1 for a in first if a.quality is not None and a.quality >= PASS)
-        next_due, tomorrow = self.store.next_due(self.deck)
+        scope = {*self.subdecks, *([self.deck.id] if self.deck else [])}
+        next_due, tomorrow = self.store.next_due(None, deck_ids=scope or None)
         elapsed = (self.store.now() - self.started).total_seconds()
         return Summary(
             studied=len({a.item.card_id for a in answers}),
@@ -402,4 +408,5 @@ class StudySession:
             seconds=max(0.0, elapsed),
             next_due=next_due,
             due_tomorrow=tomorrow,
+            left_today=len({item.card_id for item in self.queue}),
         )

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from trainer.rules import LEECH_LAPSES, MATURITIES, PASS, Maturity
+from trainer.rules import MATURITIES, PASS, Maturity
 from trainer.scheduler.sm2 import MAX_INTERVAL
 from trainer.stats.figures import (
     Counts,
@@ -37,7 +37,7 @@ from trainer.stats.figures import (
 from trainer.store import Deck, Store
 from trainer.store.stats_sql import Row, StatsQueries, queries
 
-SCHEMA = 1
+SCHEMA = 2  # docs/stats-json.md says what each schema changed
 PERIODS = {"today": 1, "7d": 7, "30d": 30, "1y": 365, "all": None}
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
@@ -246,8 +246,8 @@ def _hourly(rows: list[Row]) -> list[Hour]:
 def _hardest(rows: list[Row]) -> list[HardCard]:
     return [
         {"deck": dk, "key": ck, "prompt": prompt, "lapses": lapses, "easiness": ef / 100,
-         "reviews": reviews, "leech": lapses >= LEECH_LAPSES}
-        for dk, ck, prompt, lapses, ef, reviews in rows
+         "reviews": reviews, "leech": bool(leech)}
+        for dk, ck, prompt, lapses, ef, reviews, leech in rows
     ]
 
 

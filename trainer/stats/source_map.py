@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
+from trainer import rules
 from trainer.rules import Maturity, maturity
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class Paragraph(TypedDict):
     retention: Retention
 
 
-MATURITIES: tuple[Maturity, ...] = ("new", "learning", "young", "mature")
+MATURITIES: tuple[Maturity, ...] = rules.MATURITIES  # the screen's columns, in rule order
 
 
 def source_map(store: Store, deck: Deck, today: date | None = None) -> list[Paragraph]:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
+from trainer.rules import grade
 from trainer.store import convert, schema
 from trainer.store.columns import from_epoch_ms
 from trainer.store.driver import DriverStatement
@@ -189,14 +190,18 @@ def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
         .join(session_t, session_t.c.id == review_t.c.session_id)
         .order_by(review_t.c.id)
     )
-    kind_at = 3 + [c.name for c in head].index("kind")  # after deck, card and card_id
+    names = [c.name for c in head]
+    kind_at = 3 + names.index("kind")  # after deck, card and card_id
+    quality_at = 3 + names.index("quality")
     befores = convert.Befores()
     out = []
     with store.reading() as conn:
         for row in conn.execute(query):
-            values = tuple(row)
+            values = list(row)
             state = values[-len(after):]
-            before = befores.before(values[2], values[kind_at], state)
+            before = befores.before(values[2], values[kind_at], tuple(state))
+            # a row that is not an answer has no grade: empty, never read as a 0
+            values[quality_at] = grade(values[kind_at], values[quality_at])
             out.append((*values[:2], *values[3:-len(after)], *before, *state))
     header = ["deck", "card", *[c.name for c in head], *[f"before_{f}" for f in LOGGED_FIELDS],
               *after]

@@ -13,8 +13,9 @@ class NotFound(StoreError):
     """No deck or card by that reference."""
 
 
-class GradedElsewhere(StoreError):
-    """The card changed since it was shown (another window graded it): nothing recorded."""
+class ChangedElsewhere(StoreError):
+    """The card changed since it was shown (another window graded it, a command suspended,
+    buried or reset it): nothing recorded; the message says what happened."""
 
 
 class UndoRefused(StoreError):

@@ -79,7 +79,8 @@ class _Statements:
         # scheduling_params; NULL when the deck has no options row), in one statement: as
         # two, 6.3 µs a grade; as one, 4.6 (10,000 cards, alternating rounds).
         grading = select(*state, option_t.c.scheduler, option_t.c.desired_retention,
-                         option_t.c.maximum_interval, option_t.c.fitted_params_id).select_from(
+                         option_t.c.maximum_interval, option_t.c.fitted_params_id,
+                         card_t.c.content_hash).select_from(
             state_t.join(card_t, card_t.c.id == state_t.c.card_id).outerjoin(
                 option_t, option_t.c.deck_id == card_t.c.deck_id)).where(
             state_t.c.card_id == bindparam("cid"))
@@ -120,14 +121,14 @@ def read_state(store: Store, conn: Connection, card_id: int) -> CardState:
 
 
 def read_grading(store: Store, conn: Connection,
-                 card_id: int) -> tuple[CardState, tuple[Any, ...]]:
-    """The card's state, and its deck's scheduler columns (scheduler, desired retention,
-    maximum interval, fitted parameter set; all None when unset)."""
+                 card_id: int) -> tuple[CardState, tuple[Any, ...], int]:
+    """The card's state, its deck's scheduler columns (scheduler, desired retention,
+    maximum interval, fitted parameter set; all None when unset), and its content's hash."""
     row = statements(store, conn).select_grading.one(conn, {"cid": card_id})
     if row is None:
         raise NotFound(f"no card with id {card_id}")
     width = len(STATE_COLUMNS)
-    return state_of(row[:width]), tuple(row[width:])
+    return state_of(row[:width]), tuple(row[width:-1]), int(row[-1])
 
 
 def state(store: Store, card_id: int) -> CardState:

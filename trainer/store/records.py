@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from operator import itemgetter
 
+# the day's rules' records cross the store's boundary too
+from trainer.domain.records import CardState as CardState
+from trainer.domain.records import QueueItem as QueueItem
 from trainer.scheduler import sm2
 
 
@@ -52,28 +54,6 @@ class Card:
     created_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CardState:
-    """A card's schedule and flags."""
-
-    card_id: int
-    repetitions: int
-    easiness_x100: int
-    interval: int
-    due: date | None
-    reviews: int
-    lapses: int
-    suspended: bool = False
-    buried_until: date | None = None
-    last_reviewed: datetime | None = None
-    stability: float | None = None  # FSRS memory (None before any FSRS review or switch)
-    difficulty: float | None = None
-
-    @property
-    def sm2(self) -> sm2.SM2State:
-        return sm2.SM2State.from_x100(self.repetitions, self.easiness_x100, self.interval)
-
-
 # The fields a review row keeps before and after: what undo restores and replay rebuilds.
 STATE_FIELDS = ("repetitions", "easiness_x100", "interval", "due", "reviews", "lapses",
                 "stability", "difficulty")
@@ -94,24 +74,6 @@ class Limits:
 
 
 UNLIMITED = Limits(10**9, 10**9)
-
-
-class QueueItem(tuple[int, str]):
-    """One card in today's queue: (card_id, bucket), bucket being "review", "repeat" or "new".
-
-    A bare tuple subclass, built from (card_id, bucket) pairs without any Python-level
-    constructor: today's queue at 100,000 cards is 40,000 of them."""
-
-    __slots__ = ()
-    card_id = property(itemgetter(0))
-    bucket = property(itemgetter(1))
-
-    @classmethod
-    def of(cls, card_id: int, bucket: str) -> QueueItem:
-        return cls((card_id, bucket))
-
-    def __repr__(self) -> str:
-        return f"QueueItem(card_id={self[0]!r}, bucket={self[1]!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from trainer.domain.answer import decide
 from trainer.rules import ANSWER_KINDS, FLAG_KINDS, STATE_KINDS, lapse, maturity
 from trainer.scheduler import sm2
 from trainer.settings import Settings
 from trainer.store import driver
 from trainer.store.columns import KIND_CODES, MATURITY_CODES, day_number, epoch_ms, stored
 from trainer.store.records import LOGGED_FIELDS, STATE_FIELDS, CardState, ReviewRow
-from trainer.store.scheduling import decide, params_of
+from trainer.store.scheduling import params_of
 from trainer.store.schema import card_t, review_t, rollup_t, state_t
 from trainer.store.study_sessions import session_number
 

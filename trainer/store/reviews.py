@@ -1,4 +1,5 @@
-"""Grading and resetting: SM-2 applied, logged and committed before the next card shows.
+"""Grading and resetting: what a grade decides (trainer.domain.answer) applied, logged and
+committed before the next card shows.
 
 One key press is one action: a grade, the siblings it buries and the leech action it
 triggers are rows that share an ``action_id``, and undo (trainer.store.undo) takes them back
@@ -8,12 +9,14 @@ together.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
-from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS
+from trainer.domain import answer
+from trainer.domain.plan import Burying
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, lapse
 from trainer.scheduler import sm2
 from trainer.store import convert
 from trainer.store.columns import (
@@ -24,12 +27,12 @@ from trainer.store.columns import (
     stored,
     whole_ms,
 )
-from trainer.store.errors import GradedElsewhere
+from trainer.store.errors import ChangedElsewhere
 from trainer.store.flags import add_tag
 from trainer.store.log import log_change, read_grading, read_state, state_of, statements
 from trainer.store.options import options_of_card
 from trainer.store.records import LOGGED_FIELDS, CardState, ReviewRow
-from trainer.store.scheduling import decide, params_id, scheduling_params
+from trainer.store.scheduling import params_id, scheduling_params
 from trainer.store.schema import review_t, state_t
 from trainer.store.study_sessions import session_number
 from trainer.studyday import study_day
@@ -47,6 +50,7 @@ class Graded:
     buried: tuple[int, ...] = ()
     leech: bool = False
     suspended: bool = False
+    edited: bool = False  # the card's text was edited elsewhere since it was shown
 
 
 def record_review(
@@ -59,14 +63,17 @@ def record_review(
     session_id: str = "",
     shown: CardState | None = None,
     require_due: bool = False,
+    shown_content: int | None = None,
 ) -> Graded:
-    """Log an answer; a scheduled one also applies SM-2, buries the card's siblings and
-    takes the leech action. Committed when this returns.
+    """Log an answer; a scheduled one also applies its scheduler, buries the card's siblings
+    and takes the leech action (trainer.domain.answer.grade). Committed when this returns.
 
-    ``shown`` is the state the answer was given to: if the card has changed since (another
-    window graded it), nothing is recorded and GradedElsewhere says so. With
-    ``require_due`` (a study session's grade) a card that is no longer due today is refused
-    the same way, so that no card gets two scheduled reviews in one study day."""
+    ``shown`` is the state the answer was given to: if another window or command changed it
+    since (graded, suspended, buried, reset), nothing is recorded and ChangedElsewhere says
+    what happened. With ``require_due`` (a study session's grade) a card that is no longer
+    due today is refused the same way, so that no card gets two scheduled reviews in one
+    study day. ``shown_content`` is the hash of the card's text as shown: an edit made
+    elsewhere since keeps the answer, and Graded.edited says so."""
     if kind not in ANSWER_KINDS:
         raise ValueError(f"kind must be one of {ANSWER_KINDS}, not {kind!r}")
     if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
@@ -74,70 +81,61 @@ def record_review(
     at = whole_ms(answered_at or store.now())
     day = study_day(at, store.settings)
     with store.transaction() as conn:
-        before, scheduling = read_grading(store, conn, card_id)
-        stale = shown is not None and _schedule(before) != _schedule(shown)
-        not_due = (require_due and kind == "scheduled" and before.due is not None
-                   and before.due > day)
-        if stale or not_due or (require_due and before.suspended):
-            raise GradedElsewhere("graded elsewhere; showing the next card")
+        before, scheduling, content = read_grading(store, conn, card_id)
+        changed = None if shown is None else answer.what_changed(shown, before, day)
+        if changed is None and require_due:
+            if before.suspended:
+                changed = "suspended"
+            elif answer.is_buried(before, day):
+                changed = "buried"
+            elif kind == "scheduled" and before.due is not None and before.due > day:
+                changed = "graded"
+        if changed is not None:
+            raise ChangedElsewhere(f"changed elsewhere ({changed}); showing the next card")
+        edited = shown_content is not None and shown_content != content
         if kind != "scheduled":
             return Graded(log_change(store, conn, before, before, kind, at, quality=quality,
-                                     answer_ms=answer_ms, session_id=session_id))
+                                     answer_ms=answer_ms, session_id=session_id),
+                          edited=edited)
         params = scheduling_params(conn, store.cache, *scheduling)
-        after = decide(before, quality, day, convert.utc(at), params,
-                       lapse_updates_easiness=store.settings.lapse_updates_easiness,
-                       settings=store.settings)
-        review_id = log_change(
-            store, conn, before, after, kind, at, quality=quality, answer_ms=answer_ms,
-            session_id=session_id,
-            params_id=None if params is None else params_id(conn, params, store.cache))
-        buried = _bury_siblings(store, conn, card_id, day, at, session_id, review_id)
-        if after.lapses > before.lapses:
-            leech, suspended = _leech(store, conn, after, at, session_id, review_id)
-            return Graded(review_id, buried, leech, suspended)
-        return Graded(review_id, buried)
+        siblings = [state_of(row) for row in
+                    statements(store, conn).select_siblings.all(conn, {"cid": card_id})]
+        # the deck's sibling and leech rules matter only to a card with siblings or a lapse:
+        # most grades skip reading them
+        options = (options_of_card(store, conn, card_id)
+                   if siblings or lapse(quality, before.repetitions) else None)
+        outcome = answer.grade(
+            before, quality, day, convert.utc(at), params, siblings=siblings,
+            burying=Burying(options.bury_new_siblings, options.bury_review_siblings)
+            if options else Burying(),
+            leech_lapses=options.leech_lapses if options else store.settings.leech_lapses,
+            leech_suspends=options is not None and options.leech_action == "suspend",
+            lapse_updates_easiness=store.settings.lapse_updates_easiness,
+            settings=store.settings)
+        graded = _apply(store, conn, before, outcome, quality, at, answer_ms, session_id,
+                        None if params is None else params_id(conn, params, store.cache))
+        return replace(graded, edited=edited) if edited else graded
 
 
-def _schedule(s: CardState) -> tuple[object, ...]:
-    return (s.repetitions, s.easiness_x100, s.interval, s.due, s.reviews, s.lapses,
-            s.suspended)
-
-
-def _bury_siblings(store: Store, conn: Connection, card_id: int, day: date, at: datetime,
-                   session_id: str, action_id: int) -> tuple[int, ...]:
-    siblings = [state_of(row) for row in
-                statements(store, conn).select_siblings.all(conn, {"cid": card_id})]
-    if not siblings:
-        return ()
-    options = options_of_card(store, conn, card_id)
-    tomorrow = day + timedelta(days=1)
-    buried = []
-    for s in siblings:
-        if s.suspended or (s.buried_until is not None and s.buried_until > day):
-            continue
-        is_new = s.due is None and s.reviews == 0
-        due_today = s.due is not None and s.due <= day
-        if (is_new and options.bury_new_siblings) or (due_today and
-                                                       options.bury_review_siblings):
-            log_change(store, conn, s, replace(s, buried_until=tomorrow), "bury", at,
-                       session_id=session_id, action_id=action_id)
-            buried.append(s.card_id)
-    return tuple(buried)
-
-
-def _leech(store: Store, conn: Connection, after: CardState, at: datetime, session_id: str,
-           action_id: int) -> tuple[bool, bool]:
-    """At ``leech_lapses`` lapses, and every half of that after, a card is a leech: tagged,
-    and suspended unless the deck's leech action is only to tag it."""
-    options = options_of_card(store, conn, after.card_id)
-    threshold = options.leech_lapses
-    if after.lapses < threshold or (after.lapses - threshold) % max(1, threshold // 2):
-        return False, False
-    suspend = options.leech_action == "suspend"
-    added = add_tag(conn, after.card_id, LEECH_TAG)
-    log_change(store, conn, after, replace(after, suspended=after.suspended or suspend),
-               "leech", at, quality=int(added), session_id=session_id, action_id=action_id)
-    return True, suspend
+def _apply(store: Store, conn: Connection, before: CardState, outcome: answer.Outcome,
+           quality: int, at: datetime, answer_ms: int, session_id: str,
+           params: int | None) -> Graded:
+    """Write what a grade decided: its row and the card's state, then the siblings it buried
+    and the leech action, each a row of the same action."""
+    after = outcome.after
+    review_id = log_change(store, conn, before, after, "scheduled", at, quality=quality,
+                           answer_ms=answer_ms, session_id=session_id, params_id=params)
+    for sibling, buried in outcome.buried:
+        log_change(store, conn, sibling, buried, "bury", at, session_id=session_id,
+                   action_id=review_id)
+    if outcome.leech:
+        added = add_tag(conn, after.card_id, LEECH_TAG)
+        log_change(store, conn, after, replace(after, suspended=after.suspended or
+                                               outcome.suspend),
+                   "leech", at, quality=int(added), session_id=session_id,
+                   action_id=review_id)
+    return Graded(review_id, tuple(b.card_id for b, _ in outcome.buried), outcome.leech,
+                  outcome.suspend)
 
 
 def set_state(

@@ -1,86 +1,32 @@
-"""Which scheduler decides a grade, and what it decides: one rule for the grading path, the
-log's replay and the switch between schedulers, so that they can never disagree.
+"""Which scheduler decides a deck's grades: its stored FSRS parameter sets. What a grade
+decides is trainer.domain.answer's, one rule for the grading path, the log's replay and the
+switch between schedulers.
 
 A deck is scheduled by SM-2 (the default) or FSRS. A parameter set (fsrs_params) is the FSRS
 weights, desired retention and maximum interval that scheduled a review; the log names it on
 every FSRS row, and a row without one was SM-2's.
-
-Under either, a card's repetitions count its passes in a row (0 after a lapse), its lapses and
-reviews count as they always do, and its interval and due date are the deciding scheduler's.
-FSRS keeps SM-2's easiness as it was; SM-2 keeps FSRS's stability and difficulty as they were.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, insert, select
 
-from trainer.rules import PASS, lapse
+# what a grade decides lives with the day's rules; the store's callers find it here too
+from trainer.domain.answer import decide as decide
+from trainer.domain.answer import elapsed_days as elapsed_days
+from trainer.domain.answer import fsrs_intervals as fsrs_intervals
+from trainer.domain.answer import last_review_day as last_review_day
+from trainer.domain.answer import memory as memory
 from trainer.scheduler import fsrs, sm2
-from trainer.settings import Settings
-from trainer.store.convert import aware
-from trainer.store.records import CardState, DeckOptions, ParamSet
+from trainer.store.records import DeckOptions, ParamSet
 from trainer.store.schema import params_t
-from trainer.studyday import study_day
 
 if TYPE_CHECKING:
     from trainer.store import Store
-
-
-def last_review_day(state: CardState, settings: Settings) -> date | None:
-    """The study day of the card's last scheduled review: its own, or for a state that came
-    without one (an import), the day its interval started."""
-    last = aware(state.last_reviewed)
-    if last is not None:
-        return study_day(last, settings)
-    if state.due is not None and state.interval > 0:
-        return state.due - timedelta(days=state.interval)
-    return None
-
-
-def elapsed_days(state: CardState, day: date, settings: Settings) -> int:
-    last = last_review_day(state, settings)
-    return 0 if last is None else max(0, (day - last).days)
-
-
-def memory(state: CardState, params: fsrs.FSRSParams) -> fsrs.FSRSState:
-    """The card's FSRS memory: its own, or for a card reviewed only under SM-2 (or imported
-    with an SM-2 state), the memory its easiness and interval imply."""
-    if state.stability is not None and state.difficulty is not None:
-        return fsrs.FSRSState(state.stability, state.difficulty)
-    if state.interval == 0:  # new, or reset
-        return fsrs.FSRSState()
-    return fsrs.from_sm2(max(1.3, state.easiness_x100 / 100), max(1, state.interval), params)
-
-
-def decide(state: CardState, quality: int, day: date, at: datetime | None,
-           params: fsrs.FSRSParams | None, *, lapse_updates_easiness: bool,
-           settings: Settings) -> CardState:
-    """The state after a scheduled grade on ``day``: SM-2's when ``params`` is None, else
-    FSRS's with those parameters. ``at`` is kept as the card's last review."""
-    before = state
-    state = replace(state, reviews=state.reviews + 1,
-                    lapses=state.lapses + lapse(quality, state.repetitions), last_reviewed=at)
-    if params is None:
-        new = sm2.review(state.sm2, quality, lapse_updates_easiness=lapse_updates_easiness)
-        return replace(state, repetitions=new.repetitions, easiness_x100=new.easiness_x100,
-                       interval=new.interval, due=day + timedelta(days=new.interval))
-    after, interval = fsrs.review(memory(before, params), quality,
-                                  elapsed_days(before, day, settings), params)
-    return replace(state, repetitions=before.repetitions + 1 if quality >= PASS else 0,
-                   interval=interval, due=day + timedelta(days=interval),
-                   stability=after.stability, difficulty=after.difficulty)
-
-
-def fsrs_intervals(state: CardState, day: date, params: fsrs.FSRSParams,
-                   settings: Settings) -> dict[int, int]:
-    """Each grade's next interval under FSRS, for the grade keys."""
-    outcomes = fsrs.preview(memory(state, params), elapsed_days(state, day, settings), params)
-    return {q: interval for q, (_, interval) in outcomes.items()}
 
 
 # -- parameter sets -------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
 from trainer import query as q
-from trainer.rules import ANSWER_KINDS, LEECH_TAG, MATURE_DAYS
-from trainer.store import convert
+from trainer.rules import ANSWER_KINDS
+from trainer.store import convert, predicates
 from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
 from trainer.studyday import day_start
 
@@ -130,21 +130,23 @@ class _Compiler:
         return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
 
     def _is(self, what: str) -> ColumnElement[bool]:
+        """The rules' own conditions (store.predicates): what the statistics count."""
         s = state_t.c
-        new = and_(s.due.is_(None), s.reviews == 0)
-        conditions: dict[str, ColumnElement[bool]] = {
-            "new": new,
-            "learning": and_(not_(new), s.repetitions < 2),
-            "young": and_(s.repetitions >= 2, s.interval < MATURE_DAYS),
-            "mature": and_(s.repetitions >= 2, s.interval >= MATURE_DAYS),
-            "due": and_(s.due <= self.today, s.suspended.is_(False)),
-            "suspended": s.suspended.is_(True),
-            "buried": s.buried_until > self.today,
-            "leech": state_t.c.card_id.in_(select(tag_t.c.card_id).where(
-                tag_t.c.tag == LEECH_TAG)),
-            "retired": s.retired.is_(True),
-        }
-        return conditions[what]
+        match what:
+            case "new" | "learning" | "young" | "mature":
+                return predicates.maturity(what)
+            case "due":
+                return predicates.due(self.today)
+            case "buried":
+                return predicates.buried(self.today)
+            case "leech":
+                with self.store.reading() as conn:
+                    return predicates.leech(predicates.leech_thresholds(self.store, conn))
+            case "suspended":
+                return s.suspended.is_(True)
+            case "retired":
+                return s.retired.is_(True)
+        raise AssertionError(what)
 
     def _prop(self, name: str, op: str, value: float) -> ColumnElement[bool]:
         s = state_t.c

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from trainer.rules import PASS
+from trainer.rules import PASS, RETAINED
 from trainer.store.records import CitedCard
 from trainer.store.schema import card_t, review_t, state_t
 
@@ -27,7 +27,7 @@ def cited_cards(store: Store, deck_id: int, day: date | None = None) -> list[Cit
         select(review_t.c.card_id, func.count().label("total"),
                func.count().filter(review_t.c.quality >= PASS).label("passed"))
         .where(review_t.c.card_id.in_(in_deck), review_t.c.kind == "scheduled",
-               review_t.c.maturity.in_(("young", "mature")),
+               review_t.c.maturity.in_(RETAINED),
                review_t.c.study_day > day - timedelta(days=RECENT_DAYS),
                review_t.c.study_day <= day)
         .group_by(review_t.c.card_id)

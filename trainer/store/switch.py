@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from trainer.domain.answer import decide
 from trainer.rules import SCHEDULERS
 from trainer.scheduler import fsrs, sm2
 from trainer.settings import Settings
@@ -24,7 +25,7 @@ from trainer.store.errors import NotFound
 from trainer.store.log import log_change, read_state
 from trainer.store.options import resolve, stored_options, write_options
 from trainer.store.records import CardState
-from trainer.store.scheduling import decide, params_id, scheduling_params
+from trainer.store.scheduling import params_id, scheduling_params
 from trainer.store.schema import card_t, review_t
 
 if TYPE_CHECKING:

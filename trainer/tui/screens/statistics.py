@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
 from trainer.render.words import clip, minutes, pct, plural, visible
-from trainer.rules import LEECH_LAPSES
+from trainer.rules import MATURE_DAYS
 from trainer.simulation import deck_forecast
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
@@ -173,7 +173,9 @@ class StatsScreen(TrainerScreen[None]):
                 pct(q["score"]) for q in s["quizzes"]["sessions"][-6:]))
         self.query_one("#stats-summary", Static).update(summary)
 
-        retention = Text("\nTrue retention (scheduled reviews passed)\n", style="bold")
+        retention = Text("\nTrue retention (reviews passed)", style="bold")
+        retention.append(f"  young: interval under {MATURE_DAYS} days before the review\n",
+                         style="dim")
         retention.append(f"{'':<10}{'young':>10}{'mature':>10}{'all':>10}\n", style="dim")
         for period in PERIODS:
             row = s["retention"][period]
@@ -242,8 +244,8 @@ class StatsScreen(TrainerScreen[None]):
         self.query_one("#stats-intervals", Static).update(text)
 
         text = joined(("\nHardest cards", "bold"),
-                      f"  ({plural(s['leeches'], 'leech', 'leeches')}: "
-                      f"{LEECH_LAPSES}+ lapses)\n")
+                      f"  ({plural(s['leeches'], 'leech', 'leeches')}: at the deck's "
+                      "leech threshold, or tagged leech)\n")
         if not s["hardest"]:
             text.append("None yet.", style="dim")
         for h in s["hardest"]:

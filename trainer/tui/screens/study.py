@@ -254,6 +254,9 @@ class StudyScreen(TrainerScreen[None]):
             self.show_card()
             return
         self._checkpoint_when_idle()
+        if graded.edited:
+            self.notify("This card was changed elsewhere (edited) while it showed: your grade "
+                        "is saved, and its new text shows next time.", timeout=5)
         if graded.leech:
             self.notify("This card is a leech: it keeps being forgotten. " + (
                 "Suspended and tagged leech; rewrite it, then unsuspend it (u takes it back)."

@@ -39,6 +39,8 @@ class SummaryScreen(TrainerScreen[None]):
                 ("Right 1st time  ", "dim"), pct(s.right_first_time), "\n",
                 ("Time            ", "dim"), clock(s.seconds), "\n",
                 ("Next due        ", "dim"),
+                f"today: {s.left_today} card{'s' if s.left_today != 1 else ''} still to study"
+                if s.left_today else
                 s.next_due.isoformat() if s.next_due else "nothing scheduled", "\n",
                 ("Due tomorrow    ", "dim"), str(s.due_tomorrow),
             )
