@@ -167,7 +167,7 @@ def test_the_card_commands(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["state"]["suspended"] is True
     assert main(["unsuspend", "is:suspended"]) == 0
     assert capsys.readouterr().out.strip() == "2 of 2 matching cards unsuspended"
-    assert main(["reset", "deck:d"]) == 0
+    assert main(["reset", "deck:d", "--yes"]) == 0
     assert capsys.readouterr().out.strip() == "0 of 3 matching cards reset to new"
     assert main(["cards", "prop:ivl>"]) == 1
     assert "column 6: prop: is written like" in capsys.readouterr().err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import LONDON, Clock, import_bytes
+from tests.helpers import LONDON, Clock, basic_deck, import_bytes
 from trainer.cli import main
 from trainer.editing import SnippetError, entry_snippet, new_snippet, read_snippet
 from trainer.query import parse
@@ -147,7 +147,7 @@ def test_delete_and_undelete_a_deck(tmp_path, capsys):
     store.record_review(who.id, 4)
     store.close()
     capsys.readouterr()
-    assert main(["deck", "delete", "d"]) == 0
+    assert main(["deck", "delete", "d", "--yes"]) == 0
     assert "deleted d: 4 cards retired" in capsys.readouterr().out
     assert main(["decks", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
@@ -199,3 +199,31 @@ def test_deck_names_match_whatever_their_case_and_an_unknown_tag_is_an_error(tmp
     capsys.readouterr()
     assert main(["stats", "--tag", "nosuch"]) == 1
     assert "no card has the tag 'nosuch'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "1001", "-1", "x"])
+def test_leech_lapses_has_the_limits_config_toml_has(tmp_path, capsys, value):
+    """config.toml refuses leech_lapses = 0 (a card would be a leech before any lapse); the
+    CLI and the options screen took it."""
+    deck = tmp_path / "d.toml"
+    deck.write_bytes(basic_deck("d", 2))
+    assert main(["import", str(deck)]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as code:
+        main(["deck", "options", "d", "--leech-lapses", value])
+    assert code.value.code == 2
+    assert "from 1 to 1000" in capsys.readouterr().err
+    assert main(["deck", "options", "d", "--leech-lapses", "1000"]) == 0
+
+
+def test_the_store_refuses_leech_lapses_outside_config_limits(db_url):
+    from trainer.store import open_store
+
+    store = open_store(db_url)
+    import_bytes(store, basic_deck("d", 1))
+    deck = store.find_deck("d")
+    for bad in (0, 1001):
+        with pytest.raises(ValueError, match="from 1 to 1000"):
+            store.set_deck_options(deck.id, leech_lapses=bad)
+    assert store.deck_options(deck.id).leech_lapses == 8
+    store.close()

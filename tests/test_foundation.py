@@ -127,7 +127,14 @@ def test_a_url_trainer_cannot_use_is_one_line_saying_why(url, message, capsys):
         ("day_start_hour = true\n", "day_start_hour: Input should be a valid integer"),
         ("new_per_day = 100000000000000000000\n", "new_per_day:"),
         ("[decks.x]\nbury_new_siblings = 1\n", "decks.x.bury_new_siblings:"),
+        # nested 100,000 deep: a RecursionError in the TOML reader, or in the model
+        ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+        ("x = " + "{a = " * 100_000 + "1" + "}" * 100_000 + "\n", "nested too deeply"),
+        ("decks" + ".a" * 100_000 + " = 1\n", "config.toml"),
+        ("[decks" + ".a" * 100_000 + "]\n", "config.toml"),
+        ("new_per_day = " + "9" * 5000 + "\n", "a number too long to be one"),
     ],
+    ids=lambda v: v[:30] if isinstance(v, str) else v,
 )
 def test_settings_are_strict_and_name_the_key(tmp_path, text, message, capsys,
                                               monkeypatch):
@@ -136,6 +143,7 @@ def test_settings_are_strict_and_name_the_key(tmp_path, text, message, capsys,
     assert main(["decks"]) == 1
     err = capsys.readouterr().err
     assert message in err and "database error" not in err
+    assert len(err.splitlines()) <= 20 and "Traceback" not in err
 
 
 def test_a_damaged_stored_time_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch):

@@ -110,9 +110,11 @@ def test_reimport_unchanged_updated_missing_pruned(deck_file, _isolated_home, ca
     assert store.state(cid) == state
     assert store.card(cid).answer == "Joseph Stalin"
     store.close()
-    assert run("import", str(deck_file), "--prune") == 0
+    assert run("import", str(deck_file), "--prune", "--yes") == 0
     assert "1 pruned" in capsys.readouterr().out
-    assert db_rows(_isolated_home, "SELECT COUNT(*) FROM card WHERE key = 'basic-one'") == [(0,)]
+    # retired, as the browser's delete retires: the card and its history stay
+    assert db_rows(_isolated_home, "SELECT s.retired FROM card c JOIN card_state s "
+                   "ON s.card_id = c.id WHERE c.key = 'basic-one'") == [(1,)]
 
 
 def test_dry_run_changes_nothing(deck_file, _isolated_home, capsys):
@@ -545,3 +547,30 @@ def test_the_progress_bar_ends_once(tmp_path, monkeypatch, capsys):
     assert run("import", str(tmp_path / "big.tsv")) == 0
     err = capsys.readouterr().err
     assert err.count("2500/2500") == 1, err[-300:]
+
+
+@pytest.mark.parametrize(("first_row", "cards"), [
+    ("q\ta", 3),  # a card whose prompt is q: single letters name no column
+    ("Q\tA", 3),
+    ("Question\tAnswer", 2),
+    ("front\tback", 2),
+])
+def test_only_words_make_a_first_row_a_header(tmp_path, capsys, first_row, cards):
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"{first_row}\nCapital of France?\tParis\nCapital of Peru?\tLima\n")
+    assert main(["import", str(sheet)]) == 0
+    assert f"{cards} added" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("q,ans\nx\ry,z\n", "a carriage return (CR) inside a field that is not in quotes"),
+    ('q,ans\n"x"y,z\n', "a quote inside a field that does not begin with one"),
+    ('q,ans\n"' + "x" * 200_000 + '",z\n', "longer than 131,072 characters"),
+])
+def test_a_csv_problem_is_said_in_plain_words(tmp_path, capsys, content, message):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(content, newline="")
+    assert main(["import", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "universal-newline" not in err and "expected after" not in err
+    assert err.startswith(f"trainer: {sheet}:2: ")

@@ -242,3 +242,60 @@ def test_added_searches_in_the_systems_own_time_zone(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()  # the zone the suite had, read again by the C library
         time.tzset()
+
+
+# a search that once ended the CLI or the browser with a traceback: each is one line now
+HOSTILE_QUERIES = [
+    ("prop:due>=99999999999", "prop: due is a number of days from -36500 to 36500"),
+    ("prop:due<-99999999999", "prop: due is a number of days from -36500 to 36500"),
+    ("prop:ivl>" + "9" * 5000, "prop: ivl is a number from -1000000 to 1000000"),
+    ("prop:ease>99999999999999999999", "prop: ease is a number from -1000000 to 1000000"),
+    ("rated:" + "9" * 5000, "a number of days from 1 to 36500 is expected"),
+    ("added:" + "9" * 5000, "a number of days from 1 to 36500 is expected"),
+    ("(" * 600 + "mao" + ")" * 600, "nested more than 100 deep"),
+    ("-" * 3000 + "mao", "nested more than 100 deep"),
+    ("(-" * 400 + "mao" + ")" * 400, "nested more than 100 deep"),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), HOSTILE_QUERIES,
+                         ids=[q[:24] for q, _ in HOSTILE_QUERIES])
+def test_a_hostile_query_is_one_line_in_the_cli(tmp_path, capsys, query, message):
+    from tests.helpers import basic_deck
+    from trainer.cli import main
+
+    deck = tmp_path / "d.toml"
+    deck.write_bytes(basic_deck("d", 2))
+    assert main(["import", str(deck)]) == 0
+    capsys.readouterr()
+    assert main(["cards", "--", query]) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+    assert "Exceeds the limit" not in err
+
+
+def test_a_deep_query_within_the_limit_still_works(store):
+    assert found(store, "(" * 100 + "deck:xi*" + ")" * 100) == found(store, "deck:xi*")
+    assert found(store, "--deck:xi*") == found(store, "deck:xi*")
+
+
+@pytest.mark.parametrize(("query", "message"), HOSTILE_QUERIES[:1] + HOSTILE_QUERIES[6:7],
+                         ids=["overflow", "nested"])
+async def test_a_hostile_query_typed_in_the_browser_is_its_status_line(query, message):
+    from tests.helpers import basic_deck, import_bytes
+    from tests.tui_helpers import make_app, settle, store_with
+
+    store = store_with()
+    import_bytes(store, basic_deck("d", 2))
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#browse-query").value = query
+        await pilot.press("enter")
+        await settle(pilot)
+        assert message in str(app.screen.query_one("#browse-status").render())
+        assert app.is_running
+    store.close()

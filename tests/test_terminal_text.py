@@ -153,3 +153,90 @@ def test_bash_completion_offers_subcommands_and_deck_keys(tmp_path):
     assert "browse" in complete("trainer bro")
     assert complete("trainer study hist") == ["history-of-x"]
     assert "--reviews-per-day" in complete("trainer deck options history-of-x --rev")
+
+
+RAW = ("\x1b", "\x07", "\x9b")
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+@pytest.mark.parametrize(("argv", "read"), [
+    (["export", "evil"], "toml"),
+    (["export", "evil", "--format", "toml"], "toml"),
+    (["export", "evil", "--format", "json"], "json"),
+    (["card", "evil/e1", "--json"], "json"),
+    (["cards", "", "--json"], "json"),
+    (["decks", "--json"], "json"),
+    (["stats", "--deck", "evil", "--json"], "json"),
+    (["map", "evil", "--json"], "json"),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_data_on_stdout_escapes_every_control_character_and_stays_exact(evil, capsys, argv,
+                                                                        read):
+    import tomllib
+
+    assert main(["import", str(evil)]) == 0
+    capsys.readouterr()
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in RAW), "a control character reached the terminal raw"
+    data = tomllib.loads(out) if read == "toml" else json.loads(out)
+    text = "\n".join(strings(data))
+    if argv[0] in ("export", "card", "cards"):
+        assert "no \x9b31m" in text  # the same answer, read back
+    if argv[0] in ("export", "decks"):
+        assert EVIL_NAME in text
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
+def test_csv_on_a_terminal_shows_controls_and_in_a_pipe_stays_exact(evil, capsys, monkeypatch,
+                                                                    terminal):
+    assert main(["import", str(evil)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: terminal)
+    assert main(["export", "evil", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    if terminal:
+        assert not any(c in out for c in RAW) and "no \\x9b31m" in out
+    else:
+        assert "no \x9b31m" in out  # data for the program reading it, exactly
+
+
+def test_a_file_keeps_the_exact_text(evil, tmp_path, capsys):
+    assert main(["import", str(evil)]) == 0
+    for fmt in ("toml", "json", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        assert main(["export", "evil", "-o", str(out)]) == 0
+        assert main(["import", str(out), "--dry-run"] + (["--deck", "evil"] if fmt == "csv"
+                                                         else [])) == 0
+        if fmt == "csv":
+            assert "no \x9b31m" in out.read_text()
+    assert "0 updated" in capsys.readouterr().out
+
+
+def test_export_reviews_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`trainer export-reviews | head -1` printed 'None: cannot write: Broken pipe' and
+    exited 1; like every other command it ends quietly with 0."""
+    from tests.helpers import basic_deck
+
+    deck = tmp_path / "d.toml"
+    deck.write_bytes(basic_deck("d", 3000))
+    env = {**os.environ}
+    for argv in (["import", str(deck)], ["suspend", "", "--yes"]):  # a log row a card
+        subprocess.run([sys.executable, "-m", "trainer", *argv], env=env, capture_output=True,
+                       check=True)
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "export-reviews"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (0, b"")

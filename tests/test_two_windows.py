@@ -172,18 +172,20 @@ def _interleave(sessions, actions, clock) -> None:
         clock.advance(minutes=3)
 
 
-def test_a_session_skips_a_card_an_import_removed(_isolated_home, tmp_path):
-    from trainer.store.errors import StoreError
-
+def test_a_card_an_import_pruned_while_a_session_showed_it_keeps_its_grade(_isolated_home,
+                                                                          tmp_path):
+    """--prune retires, as the browser's delete does (it once deleted the card with its
+    history, and the grade was refused): the answer given to the card on screen is kept in
+    its history, the card stays retired, and the session goes on."""
     first, second, a, _b, _ = two_sessions()
     removed = a.view().card_id
     smaller = tmp_path / "w.toml"
     smaller.write_bytes(basic_deck("w", 6).replace(b'id = "w0"', b'id = "x0"'))
     from trainer.cli import main
 
-    assert main(["import", str(smaller), "--prune"]) == 0  # w0 is gone
-    with pytest.raises(StoreError, match="removed"):
-        a.grade(5)
+    assert main(["import", str(smaller), "--prune", "--yes"]) == 0  # w0 is retired
+    a.grade(5)
+    assert first.is_retired(removed) and len(first.card_history(removed)) == 1
     assert removed not in {q.card_id for q in a.queue}
     a.view()
     a.grade(5)  # the next card is graded as usual

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
-from trainer.render.words import clip, plural, visible
+from trainer.render.words import clip, json_text, plural, visible
 from trainer.rules import grade
 
 if TYPE_CHECKING:
@@ -46,6 +45,9 @@ def register(add: AddCommand) -> None:
         p = add(name, cmd_change, f"{what} the cards a search finds, and say how many")
         p.add_argument("query", metavar="QUERY", help="a search (docs/search.md)")
         p.set_defaults(change=name)
+        if name != "unsuspend":
+            p.add_argument("--yes", action="store_true", help="without asking (needed when "
+                           "not on a terminal; suspend asks only for every card)")
 
 
 def _parse(text: str) -> Node | None:
@@ -54,7 +56,8 @@ def _parse(text: str) -> Node | None:
     try:
         return parse(text)
     except QueryError as exc:
-        raise UserError(f"search {text!r}: {exc}") from None
+        # the query cut short: the reason, at its end, must fit the line
+        raise UserError(f"search {clip(text, 40)!r}: {exc}") from None
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
@@ -80,7 +83,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
         found = store.search_cards(node, sort=args.sort, limit=None)
     if args.json:
-        print(json.dumps([_as_json(c) for c in found.cards], ensure_ascii=False, indent=2))
+        print(json_text([_as_json(c) for c in found.cards]))
         return 0
     refs = [visible(f"{c.deck_key}/{c.key}") for c in found.cards]
     width = min(48, max(map(len, refs), default=0))
@@ -106,7 +109,7 @@ def cmd_card(args: argparse.Namespace) -> int:
         history = store.card_history(card.id)
         retired = store.is_retired(card.id)
     if args.json:
-        print(json.dumps({
+        print(json_text({
             "deck": deck.key, "key": card.key, "kind": card.kind, "prompt": card.prompt,
             "answer": card.answer, "accept": list(card.accept),
             "distractors": list(card.distractors), "cloze_text": card.cloze_text,
@@ -123,7 +126,7 @@ def cmd_card(args: argparse.Namespace) -> int:
                          "easiness": [r.before_easiness_x100 / 100,
                                       r.after_easiness_x100 / 100],
                          "answer_ms": r.answer_ms} for r in history],
-        }, ensure_ascii=False, indent=2))
+        }))
         return 0
     sys.stdout.write(visible(render_card(card, deck.key, state, history, retired)))
     return 0
@@ -168,11 +171,24 @@ def _snippet_from_flags(args: argparse.Namespace) -> str:
 
 
 def cmd_change(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    from trainer.commands import confirm, open_from_args
 
     node = _parse(args.query)
     with open_from_args(args) as store:
         ids = store.search_ids(node)
+
+        def counted() -> tuple[str, str]:
+            return plural(len(ids), "card"), plural(store.review_count(ids), "review")
+
+        if ids and args.change == "reset":
+            cards, reviews = counted()
+            confirm(args, f"reset {cards} to new, forgetting the progress of their {reviews} "
+                    "(the reviews stay in the history)")
+        elif ids and args.change == "suspend" and (
+                node is None or len(ids) == len(store.search_ids(None))):
+            cards, reviews = counted()
+            confirm(args, f"suspend every card, {cards} (with {reviews}): none is studied "
+                    "until unsuspended")
         changed = store.change_many(ids, args.change, session_id=f"cli-{args.change}")
     done = {"suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset to new"}
     print(f"{changed} of {len(ids)} matching cards {done[args.change]}")

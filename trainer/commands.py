@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.errors import UserError
-from trainer.render.words import clip, visible
+from trainer.render.words import clip, escaped, json_text, plural, visible
 
 if TYPE_CHECKING:
     from trainer.formats.model import ParsedDeck
@@ -38,8 +38,11 @@ def register(add: AddCommand) -> None:
                    "(default: by the file's extension)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; change "
                    "nothing")
-    p.add_argument("--prune", action="store_true", help="remove cards that are no longer in "
-                   "the file (and their history)")
+    p.add_argument("--prune", action="store_true", help="retire cards that are no longer in "
+                   "the file (their history stays in the statistics; a card the file holds "
+                   "again comes back)")
+    p.add_argument("--yes", action="store_true", help="prune without asking (needed when not "
+                   "on a terminal)")
 
     p = add("backup", cmd_backup, "back up the database now (SQLite; a daily one is automatic)")
     p.add_argument("file", nargs="?", type=Path, metavar="FILE",
@@ -112,6 +115,8 @@ def register(add: AddCommand) -> None:
     r.add_argument("--name")
     d = deck.add_parser("delete", help="hide a deck and retire its cards (history kept)")
     d.add_argument("deck", metavar="DECK", help="deck key or name")
+    d.add_argument("--yes", action="store_true", help="without asking (needed when not on a "
+                   "terminal)")
     u = deck.add_parser("undelete", help="bring a deleted deck back with its cards")
     u.add_argument("deck", metavar="DECK", help="deck key or name")
     o = deck.add_parser("options", help="show or set a deck's options",
@@ -122,7 +127,7 @@ def register(add: AddCommand) -> None:
     o.add_argument("--reviews-per-day", type=_count, metavar="N")
     o.add_argument("--bury-new-siblings", type=_switch, metavar="on|off")
     o.add_argument("--bury-review-siblings", type=_switch, metavar="on|off")
-    o.add_argument("--leech-lapses", type=_count, metavar="N")
+    o.add_argument("--leech-lapses", type=_lapses, metavar="N")
     o.add_argument("--leech-action", choices=("suspend", "tag"))
     o.add_argument("--scheduler", choices=("sm2", "fsrs"), help="switch the deck's scheduler: "
                    "every studied card's state under it is worked out from its history")
@@ -159,7 +164,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         deck = store.find_deck(args.deck)
         found = source_map(store, deck)
     if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=2))
+        print(json_text(found))
     else:
         sys.stdout.write(visible(render_map(f"{deck.name} [{deck.key}]", found, text)))
     return 0
@@ -212,6 +217,13 @@ def _count(text: str) -> int:
     if not 0 <= value <= 1_000_000:
         raise argparse.ArgumentTypeError(f"must be from 0 to 1,000,000, not {value}")
     return value
+
+
+def _lapses(text: str) -> int:
+    """As config.toml takes it: a leech at 0 lapses would be every card."""
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000, not {text!r}")
+    return int(text)
 
 
 def _retention(text: str) -> float:
@@ -297,6 +309,10 @@ def _manage_deck(args: argparse.Namespace) -> int:
             say(f"renamed {before.key} to {deck.key} ({deck.name})")
         elif args.deck_command == "delete":
             deck = store.find_deck(args.deck)
+            ids = [c.id for c in store.deck_cards(deck.id)]
+            confirm(args, f"delete {deck.name} [{deck.key}]: retire its {plural(len(ids), 'card')}"
+                    f" (their {plural(store.review_count(ids), 'review')} stay in the "
+                    "statistics)")
             retired = store.delete_deck(deck.id)
             say(f"deleted {deck.key}: {len(retired)} cards retired, their history kept; "
                 f"`trainer deck undelete {deck.key}` brings it back")
@@ -330,12 +346,30 @@ def _bundled(store: Store) -> None:
               file=sys.stderr)
 
 
+def confirm(args: argparse.Namespace, what: str) -> None:
+    """A destructive command goes on only when the student says so: --yes, or y at a prompt
+    on a terminal. ``what`` says what it will do, to how many cards and reviews."""
+    if getattr(args, "yes", False):
+        return
+    if not sys.stdin.isatty():
+        raise UserError(f"this would {what}; add --yes to do it (not asked: not on a "
+                        "terminal)")
+    try:
+        answer = input(visible(f"This will {what}. Go on? [y/N] "))
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UserError("nothing was changed")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from trainer import heap
     from trainer.importer import day_function, import_decks, load, stderr_progress
 
     with open_from_args(args) as store, heap.paused():
         decks = load(args.paths, args.format, args.deck, day_function(store))
+        if args.prune and not args.dry_run and not args.yes:
+            _confirm_prune(args, store, import_decks(store, decks, dry_run=True))
         reports = import_decks(store, decks, prune=args.prune, dry_run=args.dry_run,
                                progress=stderr_progress())
     try:
@@ -345,6 +379,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # the import is committed: it succeeded, whatever the report
         say("imported; the report was interrupted")
     return 0
+
+
+def _confirm_prune(args: argparse.Namespace, store: Store, preview: list[DeckReport]) -> None:
+    """Asked when --prune would retire cards: how many, and how many reviews they have."""
+    ids = []
+    for report in preview:
+        if report.missing:
+            gone = set(report.missing)
+            ids += [c.id for c in store.deck_cards(store.find_deck(report.key).id)
+                    if c.key in gone]
+    if ids:
+        confirm(args, f"retire {plural(len(ids), 'card')} no longer in the file (their "
+                f"{plural(store.review_count(ids), 'review')} stay in the statistics)")
 
 
 def _preview(decks: list[ParsedDeck]) -> None:
@@ -501,11 +548,9 @@ def cmd_decks(args: argparse.Namespace) -> int:
         overview = sorted(store.deck_summaries().decks,
                           key=lambda d: (d.name.casefold(), d.key))  # as the deck list
     if args.json:
-        print(json.dumps(
+        print(json_text(
             [{"key": d.key, "name": d.name, "cards": d.cards, "new": d.new, "due": d.due}
-             for d in overview],
-            ensure_ascii=False, indent=2,
-        ))
+             for d in overview]))
         return 0
     if not overview:
         print("no decks yet; `trainer import FILE` adds one")
@@ -538,13 +583,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         for line in csv_losses(cards):
             print(f"trainer: note: {visible(line)}", file=sys.stderr)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_data(text, fmt))
         return 0
     from trainer import files
 
     files.write_text(args.output, text, protected=_database_files(args))
     say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
     return 0
+
+
+def terminal_data(text: str, fmt: str) -> str:
+    """An export on stdout: TOML and JSON with every control character escaped (the same
+    data to a parser); CSV, which has no escapes, shown visible on a terminal and exact in a
+    pipe or a redirection (a program reads it there, as it reads a file)."""
+    if fmt in ("toml", "json"):
+        return escaped(text)
+    return visible(text) if sys.stdout.isatty() else text
 
 
 def _export_apkg(args: argparse.Namespace) -> int:
@@ -664,7 +718,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                             "tag:PATTERN finds tags")
         figures = compute(store, deck, args.tag, args.period)
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        print(json_text(figures))
     else:
         sys.stdout.write(visible(render(figures)))
     return 0
@@ -689,6 +743,8 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout)
         writer.writerow(header)
         writer.writerows(rows)
+    except BrokenPipeError:  # `| head -1`: ended quietly, as every command's output is (cli)
+        raise
     except OSError as exc:
         raise UserError(f"cannot write the review log: {exc.strerror}") from None
     return 0

@@ -10,8 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
 from trainer.exporter import entries
-from trainer.formats.errors import DeckError
+from trainer.formats.errors import DeckError, shown
+from trainer.formats.limits import (
+    MAX_ENTRY,
+    MAX_TEXT,
+    card_problems,
+    summarised,
+    text_problems,
+)
 from trainer.formats.native import parse_native
+from trainer.render.words import escaped
+from trainer.tomltext import Unreadable, read_toml
 
 if TYPE_CHECKING:
     from trainer.formats.model import StudyCard
@@ -39,7 +48,7 @@ def entry_snippet(cards: list[Card], key: str | None = None) -> str:
     found = entries(cards)
     entry = next((e for e in found if e["id"] == key), found[0])
     ordered = {k: entry[k] for k in FIELD_ORDER if k in entry}
-    return tomli_w.dumps(ordered, multiline_strings=True)
+    return escaped(tomli_w.dumps(ordered, multiline_strings=True))  # an editor shows it
 
 
 def new_snippet(entry_id: str, kind: str) -> str:
@@ -51,15 +60,24 @@ def new_snippet(entry_id: str, kind: str) -> str:
 def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[StudyCard]:
     """The study cards an entry snippet makes; SnippetError with every problem otherwise.
     ``keep_id``: an edit's entry, whose id cannot change (it keys the card's progress)."""
+    if len(text) > MAX_ENTRY:
+        raise SnippetError(f"longer than {MAX_ENTRY:,} characters (a field holds at most "
+                           f"{MAX_TEXT:,})")
     try:
-        raw: dict[str, Any] = tomllib.loads(text)
+        raw: dict[str, Any] = read_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise SnippetError(f"not valid TOML: {exc}") from None
+    except Unreadable as exc:
+        raise SnippetError(str(exc)) from None
     if "cards" in raw or "deck" in raw:
         raise SnippetError("one card's fields only (id, kind, prompt, answer, …), without "
                            "[deck] or [[cards]]")
     if keep_id is not None and raw.get("id") != keep_id:
         raise SnippetError(f"id: stays {keep_id!r} (it keys the card's progress)")
+    problems = [f"{shown(name, 40)}: {reason}" for name, value in raw.items()
+                for reason in _value_problems(name) + _value_problems(value)]
+    if problems:  # before the snippet is written out again, which a lone surrogate breaks
+        raise SnippetError(*problems)
     for empty in ("explanation",):
         if raw.get(empty) == "":
             del raw[empty]
@@ -73,7 +91,21 @@ def read_snippet(text: str, deck: Deck, keep_id: str | None = None) -> list[Stud
         raise SnippetError(*[_field_first(line) for line in exc.lines]) from None
     except (TypeError, ValueError) as exc:  # a value TOML can hold but a deck file cannot
         raise SnippetError(str(exc)) from None
+    problems = summarised(card_problems(parsed.cards))  # the import's own limits
+    if problems:
+        raise SnippetError(*[re.sub(r"^card [^:]+: ", "", line) for line in problems])
     return parsed.cards
+
+
+def _value_problems(value: object) -> list[str]:
+    """NUL, lone surrogates and length in a value of the snippet, whatever its shape."""
+    if isinstance(value, str):
+        return text_problems(value)
+    if isinstance(value, list):
+        return [p for v in value for p in _value_problems(v)]
+    if isinstance(value, dict):
+        return [p for v in [*value, *value.values()] for p in _value_problems(v)]
+    return []
 
 
 def _field_first(line: str) -> str:

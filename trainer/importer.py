@@ -14,6 +14,7 @@ from pathlib import Path
 
 from trainer.errors import UserError
 from trainer.formats.errors import DeckError
+from trainer.formats.limits import check_decks
 from trainer.formats.model import ParsedDeck
 from trainer.store import Store, imports
 from trainer.studyday import study_day
@@ -54,7 +55,7 @@ class DeckReport:
         if self.retired:
             text += f", {self.retired} retired (no longer in the deck; their reviews kept)"
         if self.missing:
-            text += f"; {len(self.missing)} not in the file (kept; --prune removes them)"
+            text += f"; {len(self.missing)} not in the file (kept; --prune retires them)"
         if self.kinds_changed:
             text += (f"; kind changed: {', '.join(self.kinds_changed[:5])}"
                      f"{' …' if len(self.kinds_changed) > 5 else ''}")
@@ -109,80 +110,20 @@ def parse_file(path: Path, fmt: str | None, deck_name: str | None,
         raise DeckError(f"{origin}: nested too deeply to be a deck") from None
     except MemoryError:
         raise DeckError(f"{origin}: too large to import") from None
-    except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise DeckError(f"{origin}: cannot be read as a {kind} deck ({reason[:120]})") from None
-    check_limits(decks)
+    except Exception:
+        # a reader's own failure on bytes it did not expect: Python's words about it
+        # ("'ord'", "a bytes-like object is required") tell a student nothing
+        name = {"apkg": "an Anki package", "toml": "a TOML deck", "json": "a JSON deck"}.get(
+            kind, f"a {kind.upper()} deck")
+        raise DeckError(f"{origin}: cannot be read as {name}: it is damaged, or not what its "
+                        "name says") from None
     if deck_name:
         from trainer.formats.delimited import slugify
 
         for deck in decks:
             deck.name, deck.key, deck.named = deck_name, slugify(deck_name), True
+    check_decks(decks)
     return decks
-
-
-MAX_TEXT = 100_000  # characters in one field
-MAX_TAG = 200
-MAX_NUMBER = 1_000_000  # a paragraph or a cloze number: what both databases store as integers
-MAX_GAPS = 200  # cloze gaps in one note: each is a card holding the whole text
-SUMMARY = 20  # problems of one kind listed before the rest are counted
-
-
-def check_limits(decks: list[ParsedDeck]) -> None:
-    """What a database and a screen can hold: no NUL or lone surrogate in any text (PostgreSQL
-    and UTF-8 refuse them), bounded text, tags, numbers and cloze gaps; every problem named."""
-    problems: dict[str, list[str]] = {}
-
-    def problem(kind: str, line: str) -> None:
-        problems.setdefault(kind, []).append(line)
-
-    for deck in decks:
-        for label, value in (("deck name", deck.name), ("deck description", deck.description)):
-            _check_text(deck.origin, f"deck {deck.key}", label, value, problem)
-        gaps: dict[str, int] = {}
-        for card in deck.cards:
-            where = f"card {card.key[:60]}"
-            for name in ("prompt", "answer", "cloze_text", "explanation", "source_quote"):
-                _check_text(deck.origin, where, name, getattr(card, name), problem)
-            for name, values in (("accept", card.accept), ("distractors", card.distractors)):
-                for value in values:
-                    _check_text(deck.origin, where, name, value, problem)
-            for tag in card.tags:
-                _check_text(deck.origin, where, "tags", tag, problem)
-                if len(tag) > MAX_TAG:
-                    problem("tag", f"{deck.origin}: {where}: tags: a tag over {MAX_TAG} "
-                            "characters")
-            for name, number in (("cloze number", card.cloze_number),
-                                 ("source paragraph", card.source_para)):
-                if number is not None and not 0 <= number <= MAX_NUMBER:
-                    problem("number", f"{deck.origin}: {where}: {name}: must be from 0 to "
-                            f"{MAX_NUMBER:,}")
-            if card.kind == "cloze":
-                gaps[card.entry] = gaps.get(card.entry, 0) + 1
-        for entry, n in gaps.items():
-            if n > MAX_GAPS:
-                problem("gaps", f"{deck.origin}: card {entry[:60]}: text: {n} cloze gaps; at "
-                        f"most {MAX_GAPS} in one note")
-    lines: list[str] = []
-    for found in problems.values():
-        lines += found[:SUMMARY]
-        if len(found) > SUMMARY:
-            lines.append(f"... and {len(found) - SUMMARY} more like these")
-    if lines:
-        raise DeckError(*lines)
-
-
-def _check_text(origin: str, where: str, field: str, value: str,
-                problem: Callable[[str, str], None]) -> None:
-    if "\x00" in value:
-        problem("nul", f"{origin}: {where}: {field}: contains a NUL character")
-    if len(value) > MAX_TEXT:
-        problem("size", f"{origin}: {where}: {field}: longer than {MAX_TEXT:,} characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        problem("surrogate", f"{origin}: {where}: {field}: contains a lone surrogate (not "
-                "text)")
 
 
 def load(paths: Sequence[Path], fmt: str | None, deck_name: str | None,

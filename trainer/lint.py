@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.answers import check_typed, fair, normalise
-from trainer.formats.cloze import CLOZE
+from trainer.formats.cloze import Gap, replace_gaps
 from trainer.formats.model import ParsedDeck, StudyCard
 from trainer.giveaways import giveaways
 from trainer.words import terms
@@ -268,10 +268,10 @@ def _paraphrased(decks: list[ParsedDeck]) -> list[Finding]:
 
 def _without_gap(text: str, number: int) -> str:
     """The cloze text as the card shows it, its own gap left out."""
-    def fill(match: re.Match[str]) -> str:
-        return "" if int(match.group(1)) == number else match.group(2)
+    def fill(gap: Gap) -> str:
+        return "" if gap.number == number else gap.answer
 
-    return CLOZE.sub(fill, text)
+    return replace_gaps(text, fill)
 
 
 def _sources(decks: list[ParsedDeck], paras: list[str]) -> list[Finding]:

@@ -29,6 +29,8 @@ PROPS = ("ivl", "ease", "lapses", "reviews", "due")
 OPERATORS = ("<=", ">=", "!=", "<", ">", "=")
 FIELDS = ("deck", "tag", "kind", "is", "prop", "added", "rated")
 MAX_DAYS = 36_500
+MAX_PROP = 1_000_000  # ivl, ease, lapses, reviews: past any card's, and what a database binds
+MAX_DEPTH = 100  # brackets and '-' inside one another: the parser and the SQL recurse on them
 
 
 class QueryError(ValueError):
@@ -165,6 +167,7 @@ class _Parser:
     def __init__(self, tokens: list[_Token], length: int) -> None:
         self.tokens = tokens
         self.at = 0
+        self.depth = 0
         self.end_column = length + 1
 
     def _peek(self) -> _Token | None:
@@ -192,19 +195,28 @@ class _Parser:
     def one(self) -> Node:
         token = self.tokens[self.at]
         self.at += 1
+        if token.kind in ("-", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"nested more than {MAX_DEPTH} deep", token.column)
+            try:
+                return self._inner(token)
+            finally:
+                self.depth -= 1
+        return _term(token)
+
+    def _inner(self, token: _Token) -> Node:
         if token.kind == "-":
             following = self._peek()
             if following is None or following.kind in (")", "or"):
                 raise QueryError("'-' needs a term to leave out", token.column)
             return Not(self.one())
-        if token.kind == "(":
-            node = self.either()
-            closing = self._peek()
-            if closing is None or closing.kind != ")":
-                raise QueryError("'(' is not closed", token.column)
-            self.at += 1
-            return node
-        return _term(token)
+        node = self.either()
+        closing = self._peek()
+        if closing is None or closing.kind != ")":
+            raise QueryError("'(' is not closed", token.column)
+        self.at += 1
+        return node
 
 
 def _term(token: _Token) -> Node:
@@ -240,28 +252,34 @@ def _term(token: _Token) -> Node:
     if name == "added":
         return Added(_days(low, where))
     days, _, grade = low.partition(":")
-    if grade and not (grade.isdigit() and 0 <= int(grade) <= 5):
+    if grade and not re.fullmatch("[0-5]", grade):
         raise QueryError("rated:DAYS:GRADE takes a grade from 0 to 5",
                          where + len(days) + 1)
     return Rated(_days(days, where), int(grade) if grade else None)
 
 
 def _days(text: str, column: int) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+    # ASCII digits, few of them: int() refuses over 4,300 digits and "²".isdigit() is true
+    if not re.fullmatch("[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_DAYS:
         raise QueryError(f"a number of days from 1 to {MAX_DAYS} is expected, not {text!r}",
                          column)
     return int(text)
 
 
 def _prop(text: str, column: int) -> Prop:
-    match = re.fullmatch(r"([a-z]+)(<=|>=|!=|<|>|=)(-?\d+(?:\.\d+)?)", text)
+    match = re.fullmatch(r"([a-z]+)(<=|>=|!=|<|>|=)(-?[0-9]+(?:\.[0-9]+)?)", text)
     if match is None:
         raise QueryError("prop: is written like prop:ivl>=10 (ivl, ease, lapses, reviews or "
                          "due; <, <=, =, !=, >=, >)", column)
     name, op, number = match.groups()
     if name not in PROPS:
         raise QueryError(f"prop: is one of {', '.join(PROPS)}, not {name!r}", column)
-    return Prop(name, op, float(number))
+    value = float(number)  # a float of any length (int() refuses 4,300 digits)
+    most = MAX_DAYS if name == "due" else MAX_PROP
+    if not -most <= value <= most:
+        what = "a number of days" if name == "due" else "a number"
+        raise QueryError(f"prop: {name} is {what} from {-most} to {most}", column)
+    return Prop(name, op, value)
 
 
 def mentions_retired(node: Node | None) -> bool:

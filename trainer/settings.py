@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from trainer import paths
 from trainer.errors import SettingsError
+from trainer.tomltext import Unreadable, read_toml
 
 Limit = Annotated[int, Field(ge=0, le=1_000_000)]
 
@@ -70,13 +71,17 @@ def load_settings(path: Path | None = None) -> Settings:
     except OSError as exc:
         raise SettingsError(f"{path}: cannot read: {exc.strerror}") from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = read_toml(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise SettingsError(f"{path}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    except Unreadable as exc:
+        raise SettingsError(f"{path}: {exc}") from None
     try:
         return Settings.model_validate(data)
+    except RecursionError:
+        raise SettingsError(f"{path}: nested too deeply to be trainer's settings") from None
     except ValidationError as exc:
         lines = []
         for err in exc.errors():

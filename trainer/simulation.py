@@ -3,11 +3,13 @@ starting from the deck's real cards (trainer.scheduler.simulator does the simula
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from trainer.domain.answer import last_review_day, memory
 from trainer.scheduler import fsrs
 from trainer.scheduler.simulator import (
+    CANDIDATES,
     Day,
     Model,
     StartCard,
@@ -49,17 +51,31 @@ def start_cards(store: Store, deck_ids: list[int] | None,
     return out
 
 
+Progress = Callable[[int, int], None]  # (runs done, runs in all)
+
+
 def forecast(store: Store, deck_ids: list[int] | None, *, days: int, retention: float,
              new_per_day: int, weights: tuple[float, ...], seed: int = 0,
-             find_optimal: bool = False) -> Forecast:
+             find_optimal: bool = False, progress: Progress | None = None) -> Forecast:
     params = fsrs.FSRSParams(weights, retention)
     cards = start_cards(store, deck_ids, params)
     model = Model(weights)
     seconds = answer_seconds(store, deck_ids) or DEFAULT_SECONDS
-    runs = {name: simulate(cards, name, days, model=model, retention=retention,
-                           new_per_day=new_per_day, seconds_per_answer=seconds, seed=seed)
-            for name in ("sm2", "fsrs")}
-    best = (optimal_retention(cards, days, model=model, new_per_day=new_per_day, seed=seed)
+    total = 2 + len(CANDIDATES) * find_optimal
+    done = [0]
+
+    def ran() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
+    runs = {}
+    for name in ("sm2", "fsrs"):
+        runs[name] = simulate(cards, name, days, model=model, retention=retention,
+                              new_per_day=new_per_day, seconds_per_answer=seconds, seed=seed)
+        ran()
+    best = (optimal_retention(cards, days, model=model, new_per_day=new_per_day, seed=seed,
+                              each=ran)
             if find_optimal else None)
     return Forecast(days, retention, seconds, new_per_day, len(cards),
                     sum(c.last is None for c in cards), runs["sm2"], runs["fsrs"], best)
@@ -67,7 +83,7 @@ def forecast(store: Store, deck_ids: list[int] | None, *, days: int, retention: 
 
 def deck_forecast(store: Store, deck_id: int | None, *, days: int,
                   retention: float | None = None, new_per_day: int | None = None,
-                  seed: int = 0) -> Forecast:
+                  seed: int = 0, progress: Progress | None = None) -> Forecast:
     """The forecast for one deck (every deck with None), with what is not given taken from
     the deck: its desired retention, its new cards a day, its fitted weights if it has them."""
     options = store.deck_options(deck_id) if deck_id is not None else None
@@ -80,6 +96,6 @@ def deck_forecast(store: Store, deck_id: int | None, *, days: int,
         new_per_day = options.new_per_day if options else store.settings.new_per_day
     return forecast(store, None if deck_id is None else [deck_id], days=days,
                     retention=retention, new_per_day=new_per_day, weights=weights, seed=seed,
-                    find_optimal=True)
+                    find_optimal=True, progress=progress)
 
 

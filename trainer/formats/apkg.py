@@ -25,6 +25,7 @@ from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
 from trainer.formats.delimited import slugify
 from trainer.formats.errors import DeckError, shown
 from trainer.formats.html_text import html_to_text
+from trainer.formats.limits import cloze_problem
 from trainer.formats.model import ImportedState, ParsedDeck, StudyCard
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100, MAX_INTERVAL, MIN_EASINESS_X100
 
@@ -101,9 +102,11 @@ def _legacy_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
     models = json.loads(con.execute("SELECT models FROM col").fetchone()[0] or "{}")
     out = {}
     for mid, m in models.items():
-        fields = [f["name"] for f in sorted(m.get("flds", []), key=lambda f: f["ord"])]
-        templates = {t["ord"]: (t.get("qfmt", ""), t.get("afmt", "")) for t in m.get("tmpls", [])}
-        out[int(mid)] = _NoteType(m.get("name", ""), m.get("type") == 1, fields, templates)
+        fields = [_text(f["name"]) for f in sorted(m.get("flds", []), key=lambda f: f["ord"])]
+        templates = {t["ord"]: (_text(t.get("qfmt", "")), _text(t.get("afmt", "")))
+                     for t in m.get("tmpls", [])}
+        out[int(mid)] = _NoteType(_text(m.get("name", "")), m.get("type") == 1, fields,
+                                  templates)
     return out
 
 
@@ -124,10 +127,10 @@ def _new_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
 
 def _deck_names(con: sqlite3.Connection, new_layout: bool) -> dict[int, str]:
     if new_layout:
-        return {did: name.replace("\x1f", "::")
+        return {did: _text(name).replace("\x1f", "::")
                 for did, name in con.execute("SELECT id, name FROM decks")}
     decks = json.loads(con.execute("SELECT decks FROM col").fetchone()[0] or "{}")
-    return {int(did): d.get("name", "") for did, d in decks.items()}
+    return {int(did): _text(d.get("name", "")) for did, d in decks.items()}
 
 
 @lru_cache(maxsize=256)
@@ -196,6 +199,14 @@ def _state(card: tuple[Any, ...], crt_day: date, streak: _Streak | None,
         interval = max(1, interval)
     return ImportedState(repetitions=n, easiness_x100=easiness, interval=interval, due=due_day,
                          reviews=card[9], lapses=card[10])
+
+
+def _text(value: object) -> str:
+    """A text column as text, whatever SQLite holds in it (a damaged or hand-made
+    collection: a BLOB of tags, a number for a guid)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
 
 
 def anki_entry(guid: str) -> str:
@@ -320,6 +331,8 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odid, odue "
         "FROM cards ORDER BY nid, ord"
     )
+    # the cloze note being read: its text and gap numbers, read once for all its cards
+    cloze_note: tuple[int, str, set[int], bool] | None = None
     for card in rows:  # one at a time: every card's row at once was 30 MB more at 100,000
         cid, nid, did, ordinal, _, queue = card[:6]
         note = notes.get(nid)
@@ -327,7 +340,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         if note is None or nt is None:
             skipped.append(f"card {cid}: skipped: its note or note type is missing")
             continue
-        guid, tags_text, flds = note[1], note[3], note[4]
+        guid, tags_text, flds = _text(note[1]), _text(note[3]), _text(note[4])
         values = flds.split("\x1f")
         by_name = dict(zip(nt.fields, values, strict=False))
 
@@ -354,13 +367,22 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         qfmt, afmt = nt.templates.get(ordinal if not nt.cloze else 0, ("", ""))
         if nt.cloze:
             cloze_field = next((f for m, f in _refs(qfmt) if m == "cloze"), None)
-            text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
+            if cloze_note is None or cloze_note[0] != nid:  # a note's cards come together
+                text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
+                problem = cloze_problem(text)  # before it makes a card a gap
+                cloze_note = (nid, text, set() if problem else set(cloze_numbers(text)),
+                              problem is not None)
+                if problem:
+                    skipped.append(f"note {shown(guid)}: skipped: text: {problem}")
+            _, text, numbers, refused = cloze_note
             number = ordinal + 1
+            if refused:
+                continue
             if "image-occlusion:" in text:
                 skipped.append(f"note {shown(guid)}: skipped: an image occlusion note "
                                "needs its image, which trainer cannot show")
                 continue
-            if number not in cloze_numbers(text):
+            if number not in numbers:
                 skipped.append(f"note {shown(guid)}: cloze {number}: skipped: no such "
                                "cloze")
                 continue

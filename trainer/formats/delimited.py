@@ -21,6 +21,7 @@ from pathlib import Path
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
 from trainer.formats.errors import DeckError, decode_text
 from trainer.formats.html_text import html_to_text
+from trainer.formats.limits import cloze_problem
 from trainer.formats.model import ParsedDeck, StudyCard
 
 SEPARATORS = {
@@ -89,8 +90,9 @@ def _column(value: str, origin: str, name: str) -> int:
 
 # a row: front, back (a cloze's back is its explanation), tags, key, kind
 CSV_CARRIES = frozenset({"prompt", "answer", "cloze_text", "cloze_number", "tags", "kind"})
-FRONT_NAMES = {"question", "front", "prompt", "q", "term"}
-BACK_NAMES = {"answer", "back", "a", "definition"}
+# words only: a first row "q<TAB>a" is a card whose prompt is q, not a header
+FRONT_NAMES = {"question", "front", "prompt", "term"}
+BACK_NAMES = {"answer", "back", "definition"}
 
 
 def parse_text(
@@ -171,7 +173,7 @@ def parse_text(
                 raise DeckError(
                     f"{origin}:{row_line}: a quoted field is never closed (unclosed \")"
                 ) from None
-            raise DeckError(f"{origin}:{row_line}: {exc}") from None
+            raise DeckError(f"{origin}:{row_line}: {_plain_csv_error(str(exc))}") from None
         start = row_line
         if header_row and reader.line_num == header_row:
             continue  # the row that names the columns
@@ -220,6 +222,8 @@ def parse_text(
         seen[(name, key)] = start
         # A first field with {{c1::...}} makes cloze cards, whatever the note type says.
         numbers = cloze_numbers(front) if "{{c" in front else None
+        if numbers and (problem := cloze_problem(front)):  # before it makes a card a gap
+            raise DeckError(f"{origin}:{start}: {problem}")
         if numbers:
             for n in numbers:
                 deck.cards.append(StudyCard(
@@ -239,6 +243,22 @@ def parse_text(
         first = next(iter(decks.values()))
         first.notes.append(f"media referenced but not imported: {', '.join(sorted(set(media)))}")
     return list(decks.values())
+
+
+# the csv module's words, which speak of its own API, and what they mean in the file
+_CSV_ERRORS = (
+    ("new-line character seen in unquoted field", "a carriage return (CR) inside a field "
+     "that is not in quotes; put the field in quotes, or save the file with ordinary line "
+     "ends"),
+    ("expected after", "a quote inside a field that does not begin with one; put the whole "
+     'field in quotes and double the quote inside it ("")'),
+    ("field larger than field limit", "a field longer than 131,072 characters"),
+)
+
+
+def _plain_csv_error(message: str) -> str:
+    return next((words for key, words in _CSV_ERRORS if key in message),
+                "cannot be read as a row of this file")
 
 
 def _new_deck(name: str, origin: str) -> ParsedDeck:

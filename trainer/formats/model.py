@@ -83,7 +83,11 @@ class ClozeCard(_CardBase):
     @classmethod
     def _has_clozes(cls, value: str) -> str:
         from trainer.formats.cloze import cloze_numbers
+        from trainer.formats.limits import cloze_problem
 
+        problem = cloze_problem(value)  # asked here, before the text makes a card a gap
+        if problem:
+            raise ValueError(problem)
         if not cloze_numbers(value):
             raise ValueError("has no cloze such as {{c1::answer}}")
         return value

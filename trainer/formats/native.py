@@ -19,6 +19,7 @@ from trainer.formats.model import (
     StudyCard,
     TypedCard,
 )
+from trainer.tomltext import Unreadable, read_toml
 
 CARD_HEADER = re.compile(r"^\s*\[\[\s*cards\s*\]\]\s*(#.*)?$")
 DECK_HEADER = re.compile(r"^\s*\[\s*deck\s*\]\s*(#.*)?$")
@@ -59,11 +60,16 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
     """Validate a native deck; DeckError lists every problem, one line each."""
     text = decode_text(data, origin)
     try:
-        raw = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+        raw = read_toml(text) if fmt == "toml" else json.loads(text)
+    except Unreadable as exc:
+        raise DeckError(f"{origin}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise DeckError(f"{origin}: not valid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
         raise DeckError(f"{origin}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError:  # int()'s refusal of more than 4,300 digits, let through by json
+        raise DeckError(f"{origin}: a number too long to be one (more than 4,300 digits)") \
+            from None
     if not isinstance(raw, dict):
         raise DeckError(f"{origin}: a deck file must be an object with deck and cards")
     if fmt == "toml":
@@ -101,6 +107,8 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
         for err in exc.errors():
             loc = list(err["loc"])
             reason = "unknown field (a typo?)" if err["type"] == "extra_forbidden" else err["msg"]
+            if err["type"] == "string_pattern_mismatch" and "tags" in err["loc"]:
+                reason = "a tag is one word without spaces"
             reason = reason.removeprefix("Value error, ")
             if loc[:1] == ["cards"] and len(loc) >= 2 and isinstance(loc[1], int):
                 index = loc[1]

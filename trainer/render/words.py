@@ -45,8 +45,11 @@ def clip(text: str, width: int) -> str:
 # Control characters other than newline and tab, shown as themselves instead of obeyed: a deck
 # named with an escape sequence must not retitle the terminal, write the clipboard or clear
 # the screen. C0 become the Unicode control pictures (ESC -> ␛), DEL ␡, C1 their hex.
+# A lone surrogate (from an argument or file name that is not UTF-8) is U+FFFD: printed as
+# it is, it ends the output with UnicodeEncodeError.
 _VISIBLE = ({c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
-            | {0x7F: "\u2421"} | {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+            | {0x7F: "\u2421"} | {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}
+            | dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
 def visible(text: str) -> str:
@@ -58,3 +61,22 @@ def visible(text: str) -> str:
 def echo(value: str, width: int = 80) -> str:
     """A user's value inside a message: visible, on one line, at most ``width`` long."""
     return clip(visible(value).replace("\n", "\u2424").replace("\t", " "), width)
+
+
+_ESCAPED = {c: f"\\u{c:04x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (9, 10, 13)}
+
+
+def escaped(text: str) -> str:
+    """TOML or JSON text safe to put on a terminal, and still the same data: every control
+    character but tab, newline and CR written as a \\u escape. (json.dumps and tomli_w escape
+    C0 themselves but leave C1, U+009B among them, raw.) In those formats a control character
+    can stand only inside a string, where the escape means the same character."""
+    return text.translate(_ESCAPED)
+
+
+def json_text(value: object) -> str:
+    """``value`` as indented JSON for stdout: exact data to a program, and nothing a terminal
+    obeys (see ``escaped``)."""
+    import json
+
+    return escaped(json.dumps(value, ensure_ascii=False, indent=2))

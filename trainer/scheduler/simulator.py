@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -176,8 +177,16 @@ CANDIDATES = tuple(r / 100 for r in range(70, 98, 3))  # 0.70, 0.73 ... 0.97
 
 def optimal_retention(cards: list[StartCard], days: int, *, model: Model | None = None,
                       new_per_day: int = 20, seed: int = 0,
-                      candidates: tuple[float, ...] = CANDIDATES) -> float:
-    """The desired retention at which FSRS asks the fewest answers per card remembered."""
-    return min(candidates, key=lambda r: workload_per_remembered(simulate(
-        cards, "fsrs", days, model=model, retention=r, new_per_day=new_per_day,
-        seed=seed)))
+                      candidates: tuple[float, ...] = CANDIDATES,
+                      each: Callable[[], None] | None = None) -> float:
+    """The desired retention at which FSRS asks the fewest answers per card remembered;
+    ``each`` is called after each candidate's run (a progress line)."""
+    def workload(retention: float) -> float:
+        found = workload_per_remembered(simulate(
+            cards, "fsrs", days, model=model, retention=retention, new_per_day=new_per_day,
+            seed=seed))
+        if each is not None:
+            each()
+        return found
+
+    return min(candidates, key=workload)

@@ -299,6 +299,7 @@ class Store:
     next_due = queue.next_due
     siblings = queue.siblings
     answer_count = cards.answer_count
+    review_count = cards.review_count
     cited_cards = sources.cited_cards
     search_cards = search.search
     search_ids = search.search_ids

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select, update
 
+from trainer.formats.limits import tag_problems
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store import driver
 from trainer.store.errors import StoreError
@@ -98,6 +99,8 @@ def restore_decks(store: Store, moved: dict[int, int]) -> None:
 
 def tag_many(store: Store, card_ids: list[int], tag: str, add: bool = True) -> list[int]:
     """Add a tag to cards (or remove it); the ids it changed."""
+    if add and (problems := tag_problems(tag)):  # a tag being removed is one already there
+        raise StoreError(*problems)
     if not tag or any(ch.isspace() for ch in tag):
         raise StoreError(f"a tag is one word without spaces, not {tag!r}")
     changed: list[int] = []

@@ -7,6 +7,7 @@ every card a study session or a quiz shows, so it is a Core select on a pooled c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, bindparam
@@ -115,6 +116,23 @@ def answer_count(store: Store, card_id: int) -> int:
     with store.reading() as conn:
         return int(conn.execute(core_select(func.count()).where(
             review_t.c.card_id == card_id, review_t.c.kind.in_(ANSWER_KINDS))).scalar_one())
+
+
+def review_count(store: Store, card_ids: Sequence[int]) -> int:
+    """How many answers (studied, repeated or quizzed) these cards have in the log: what a
+    destructive command says it affects."""
+    from sqlalchemy import func
+
+    from trainer.rules import ANSWER_KINDS
+    from trainer.store.driver import chunks
+
+    review_t = schema.review_t
+    total = 0
+    with store.reading() as conn:
+        for chunk in chunks(list(card_ids)):
+            total += int(conn.execute(core_select(func.count()).where(
+                review_t.c.card_id.in_(chunk), review_t.c.kind.in_(ANSWER_KINDS))).scalar_one())
+    return total
 
 
 def deck_cards(store: Store, deck_id: int, *, retired: bool = False) -> list[Card]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from trainer.formats.limits import key_problems, name_problems
 from trainer.store import convert, schema
 from trainer.store.errors import NotFound, StoreError
 from trainer.store.records import Deck
@@ -62,6 +63,8 @@ def create_deck(
     tags: tuple[str, ...] = (),
 ) -> Deck:
     """A new, empty deck."""
+    deck_key_checked(key)
+    deck_name_checked(name)
     now = convert.utc(store.now())
     with store.transaction() as conn:
         inserted = conn.execute(schema.deck_t.insert().values(
@@ -72,6 +75,18 @@ def create_deck(
         deck_id = inserted[0]
     return Deck(id=int(deck_id), key=key, name=name, description=description, source=source,
                 tags=tuple(tags), created_at=now, updated_at=now)
+
+
+def deck_name_checked(name: str) -> None:
+    problems = name_problems(name)
+    if problems:
+        raise StoreError(*[f"a deck's name: {p}" for p in problems])
+
+
+def deck_key_checked(key: str) -> None:
+    problems = key_problems(key)
+    if problems:
+        raise StoreError(*[f"{key[:60]!r} is not a deck key: {p}" for p in problems])
 
 
 def tags(store: Store) -> list[str]:

@@ -8,15 +8,16 @@ A gap an edit removes is retired; a gap it adds is a new card. Nothing is hard-d
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from trainer.formats.model import SLUG_PATTERN, StudyCard
+from trainer.formats.limits import card_problems, summarised
+from trainer.formats.model import StudyCard
 from trainer.rules import LEECH_TAG
 from trainer.store import convert, driver
+from trainer.store.decks import deck_key_checked, deck_name_checked
 from trainer.store.errors import StoreError
 from trainer.store.flags import set_retired
 from trainer.store.imports import CARD_COLUMNS, _card_row, _keep_progress_across_kinds, content_hash
@@ -49,6 +50,7 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
     """Replace an entry's cards with ``cards`` (all of that entry), keeping progress."""
     if not cards or any(c.entry != entry for c in cards):
         raise StoreError(f"an edit of {entry!r} must keep its id")
+    _check(cards)
     with store.transaction() as conn:
         _keep_progress_across_kinds(conn, deck_id, {c.key for c in cards})
         rows = {key: (cid, chash, retired) for cid, key, chash, retired in conn.execute(
@@ -94,6 +96,7 @@ def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
     """A new entry's cards at the end of the deck; how many."""
     if not cards:
         raise StoreError("nothing to add")
+    _check(cards)
     with store.transaction() as conn:
         taken = set(conn.execute(select(card_t.c.entry).where(
             card_t.c.deck_id == deck_id, card_t.c.entry == cards[0].entry)).scalars())
@@ -105,6 +108,14 @@ def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
         count = _insert(store, conn, deck_id, cards, (end or 0) + 1, from_file=False)
         _retag(conn, deck_id, cards)
     return count
+
+
+def _check(cards: list[StudyCard]) -> None:
+    """The import's limits, whatever path the cards came by (trainer.editing checks them
+    first, naming each field; this is the guarantee)."""
+    lines = summarised(card_problems(cards))
+    if lines:
+        raise StoreError(*lines)
 
 
 def _content(card: StudyCard, deck_id: int, position: int, chash: int) -> dict[str, Any]:
@@ -156,13 +167,10 @@ def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
         current = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
         values: dict[str, Any] = {}
         if name is not None:
-            if not name.strip():
-                raise StoreError("a deck's name cannot be empty")
+            deck_name_checked(name)
             values["name"] = name
         if key is not None and key != current["key"]:
-            if not re.fullmatch(SLUG_PATTERN, key):
-                raise StoreError(f"{key!r} is not a deck key: lower-case letters, digits and "
-                                 "hyphens, starting with a letter or digit")
+            deck_key_checked(key)
             owner = conn.execute(select(deck_t.c.id).where(deck_t.c.key == key)).scalar()
             alias_of = conn.execute(select(alias_t.c.deck_id).where(alias_t.c.key == key)
                                     ).scalar()

@@ -59,7 +59,14 @@ def database_problem(exc: BaseException) -> str | None:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    if not isinstance(exc, (SQLAlchemyError, sqlite3.Error, OSError)):
+    kinds: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error, OSError)
+    try:  # the driver's own errors, raised where the store talks to its cursor directly
+        import psycopg
+
+        kinds += (psycopg.Error,)
+    except ImportError:
+        pass
+    if not isinstance(exc, kinds):
         return None
     lines = str(getattr(exc, "orig", None) or exc).splitlines()
     return lines[0] if lines else exc.__class__.__name__

@@ -25,7 +25,6 @@ from trainer.store import convert, driver
 from trainer.store.columns import epoch_ms
 from trainer.store.flags import set_retired
 from trainer.store.records import CardState, ImportCounts
-from trainer.store.replay import rebuild_rollup
 from trainer.store.reviews import set_states
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
@@ -249,14 +248,18 @@ def _write_one(
             position=bindparam("position"), import_hash=bindparam("import_hash")), to_move)
     counts.updated = len(to_update)
     keys_in_file = {c.key for c in deck.cards}
-    counts.missing = [k for k in existing if k not in keys_in_file]
-    if prune and counts.missing:
-        ids = [existing[k][0] for k in counts.missing]
-        for chunk in driver.chunks(ids):
-            conn.execute(delete(card_t).where(card_t.c.id.in_(chunk)))
-        counts.pruned = len(ids)
+    gone = {key: found[0] for key, found in existing.items() if key not in keys_in_file}
+    retired_ids = {cid for chunk in driver.chunks(list(gone.values()))
+                   for cid in conn.execute(select(state_t.c.card_id).where(
+                       state_t.c.card_id.in_(chunk), state_t.c.retired.is_(True))).scalars()}
+    counts.missing = [key for key, cid in gone.items() if cid not in retired_ids]
+    if prune and not retire:
+        # retired, as the browser's delete retires: their reviews stay in the statistics,
+        # and with the file as the truth, a card it holds again comes back
+        counts.pruned = len(set_retired(conn, [gone[key] for key in counts.missing]))
+        set_retired(conn, [found[0] for key, found in existing.items() if key in keys_in_file],
+                    False)
         counts.missing = []
-        rebuild_rollup(conn)  # the pruned cards' log rows went with them
     ids_by_key = dict(driver.fetch_rows(
         conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id)))
     if retire:

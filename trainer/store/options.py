@@ -98,6 +98,9 @@ def set_deck_options(store: Store, deck_id: int, **values: Any) -> DeckOptions:
     retention = values.get("desired_retention")
     if retention is not None and not 0.7 <= retention <= 0.99:
         raise ValueError("desired retention must be from 0.70 to 0.99")
+    lapses = values.get("leech_lapses")
+    if lapses is not None and not 1 <= lapses <= 1000:  # as config.toml has it
+        raise ValueError("leech lapses must be from 1 to 1000")
     longest = values.get("maximum_interval")
     if longest is not None and not 1 <= longest <= 36500:
         raise ValueError("the maximum interval must be from 1 to 36500 days")

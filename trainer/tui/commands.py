@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.render.words import visible
+from trainer.tui.literal import highlighted
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -35,7 +36,7 @@ class TrainerCommands(Provider):
             ("Import a deck file", app.open_import, "i in the deck list"),
         ]
         for deck in overview.decks:
-            name = visible(deck.name)
+            name = deck.name
             out += [
                 (f"Study {name}", partial(app.start_study, deck.key), "enter on the deck"),
                 (f"Quiz on {name}", partial(app.start_quiz, deck.key), "q on the deck"),
@@ -48,11 +49,11 @@ class TrainerCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, command, help_text in (await self._commands())[:5]:
-            yield DiscoveryHit(text, command, text, help_text)
+            yield DiscoveryHit(highlighted(self.matcher(""), text), command, text, help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_text in await self._commands():
-            score = matcher.match(text)
+            score = matcher.match(visible(text))
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, text, help_text)
+                yield Hit(score, highlighted(matcher, text), command, text, help_text)

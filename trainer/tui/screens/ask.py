@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from trainer.tui.literal import plain
+from trainer.tui.literal import field_value, plain, unchanged
 from trainer.tui.screens.base import TrainerModal
 
 
@@ -36,7 +36,8 @@ class ConfirmModal(TrainerModal[bool]):
 
 
 class AskModal(TrainerModal[str | None]):
-    """One line of input; ``check`` returns a one-line problem, or None when it will do."""
+    """One line of input; ``check`` returns a one-line problem, or None when it will do.
+    ``value`` fills it (shown literally; given back exact when left as it was)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
@@ -51,7 +52,7 @@ class AskModal(TrainerModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
-            yield Input(self.value, placeholder=self.placeholder, id="ask-input")
+            yield Input(field_value(self.value), placeholder=self.placeholder, id="ask-input")
             yield Static(id="ask-problem")
             yield Static(plain("enter: done · escape: cancel", "dim"))
 
@@ -60,7 +61,7 @@ class AskModal(TrainerModal[str | None]):
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+        value = unchanged(event.value, self.value).strip()
         problem = self.check(value) if self.check else None
         if problem:
             self.query_one("#ask-problem", Static).update(plain(problem, "red"))

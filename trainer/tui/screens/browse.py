@@ -16,12 +16,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowKey
 from textual.worker import get_current_worker
 
+from trainer.formats.limits import tag_problems
 from trainer.query import QueryError, parse
 from trainer.render.card_detail import HISTORY_HEADER, fields, history_lines, state_line
 from trainer.render.words import clip, plural
 from trainer.store.errors import StoreError
 from trainer.store.search import FoundCard, SearchResult
-from trainer.tui.literal import joined, plain
+from trainer.tui.literal import field_value, joined, plain, unchanged
 from trainer.tui.screens.ask import AskModal, ConfirmModal
 from trainer.tui.screens.base import TrainerScreen
 
@@ -70,7 +71,7 @@ class BrowseScreen(TrainerScreen[None]):
         self.session_id = f"browse-{uuid.uuid4().hex[:8]}"
 
     def compose(self) -> ComposeResult:
-        yield Input(self.query_text, id="browse-query",
+        yield Input(field_value(self.query_text), id="browse-query",
                     placeholder="search: words, \"a phrase\", deck:KEY tag:T is:due prop:ivl>10 "
                                 "… (docs/search.md)")
         yield Static(id="browse-status")
@@ -101,7 +102,7 @@ class BrowseScreen(TrainerScreen[None]):
 
     @on(Input.Submitted, "#browse-query")
     def _submitted(self, event: Input.Submitted) -> None:
-        self.query_text = event.value
+        self.query_text = unchanged(event.value, self.query_text)
         self.marked.clear()
         self.search()
         self.query_one(DataTable).focus()
@@ -368,8 +369,9 @@ class BrowseScreen(TrainerScreen[None]):
         store = self.trainer.store
 
         def check(value: str) -> str | None:
-            return None if value and not any(ch.isspace() for ch in value) else \
-                "a tag is one word without spaces"
+            if add:
+                return "; ".join(tag_problems(value)) or None
+            return None if value.split() == [value] else "a tag is one word without spaces"
 
         def asked(tag: str | None) -> None:
             if tag is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from rich.text import Text
@@ -13,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
-from trainer.formats.model import SLUG_PATTERN
+from trainer.formats.limits import key_problems, name_problems
 from trainer.render.deck_tree import deck_tree
 from trainer.render.words import clip
 from trainer.settings import Settings
@@ -227,8 +226,9 @@ class DeckListScreen(TrainerScreen[None]):
         store = self.trainer.store
 
         def check(value: str) -> str | None:
-            if not re.fullmatch(SLUG_PATTERN, value):
-                return "a key: lower-case letters, digits and hyphens"
+            problems = key_problems(value)
+            if problems:
+                return f"a key: {problems[0]}"
             if any(d.key == value for d in store.deck_summaries().decks):
                 return f"a deck {value!r} is already there"
             return None
@@ -262,7 +262,12 @@ class DeckListScreen(TrainerScreen[None]):
                 self.load()
             self.trainer.push_screen(AskModal(
                 "Its key (the old one still finds it on import)", "", value=deck.key), keyed)
-        self.trainer.push_screen(AskModal("Rename the deck", "", value=deck.name), named)
+        def check_name(value: str) -> str | None:
+            problems = name_problems(value)
+            return f"a deck's name: {'; '.join(problems)}" if problems else None
+
+        self.trainer.push_screen(AskModal("Rename the deck", "", check_name, value=deck.name),
+                                 named)
 
     def action_delete_deck(self) -> None:
         deck = self._one_deck("Deleting belongs")

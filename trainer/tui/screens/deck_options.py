@@ -58,18 +58,18 @@ class DeckOptionsScreen(TrainerModal[bool]):
                     else:
                         yield Select([("suspend it", "suspend"), ("only tag it", "tag")],
                                      value=value, allow_blank=False, id=name, compact=True)
-                    yield Label(f"({found.origin[name]})", classes="option-origin")
+                    yield Label(plain(f"({found.origin[name]})"), classes="option-origin")
             with Horizontal(classes="option-row"):
                 yield Label(LABELS["scheduler"], classes="option-label")
                 yield Select(SCHEDULER_CHOICES, value=found.scheduler, allow_blank=False,
                              id="scheduler", compact=True)
-                yield Label(f"({found.origin['scheduler']})", classes="option-origin")
+                yield Label(plain(f"({found.origin['scheduler']})"), classes="option-origin")
             for name, value in (("desired_retention", f"{found.desired_retention:.2f}"),
                                 ("maximum_interval", str(found.maximum_interval))):
                 with Horizontal(classes="option-row"):
                     yield Label(LABELS[name], classes="option-label")
                     yield Input(value, id=name, classes="option-value", compact=True)
-                    yield Label(f"({found.origin[name]})", classes="option-origin")
+                    yield Label(plain(f"({found.origin[name]})"), classes="option-origin")
             yield Static(plain("Study more today", "bold"), id="options-more-title")
             for name in ("more_new", "more_reviews"):
                 with Horizontal(classes="option-row"):
@@ -102,8 +102,9 @@ class DeckOptionsScreen(TrainerModal[bool]):
         for name in SWITCHES:
             values[name] = self.query_one(f"#{name}", Checkbox).value
         values["leech_action"] = self.query_one("#leech_action", Select).value
-        if values["leech_lapses"] == 0:
-            self._problem("Leech at lapses: at least 1")
+        lapses = values["leech_lapses"]
+        if not isinstance(lapses, int) or not 1 <= lapses <= 1000:  # as config.toml has it
+            self._problem("Leech at lapses: from 1 to 1000")
             return
         fsrs_values = self._fsrs_values()
         if fsrs_values is None:

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Static, TextArea
 
 from trainer.editing import SnippetError, entry_snippet, new_snippet, read_snippet
 from trainer.files import scratch_dir, scratch_prefix
-from trainer.render.words import plural
+from trainer.formats.limits import MAX_ENTRY, MAX_TEXT
+from trainer.render.words import escaped, plural
 from trainer.store import Deck
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
@@ -107,20 +108,50 @@ class EditCardScreen(TrainerScreen[bool]):
             return
         try:
             try:
-                with self.app.suspend():
-                    done = subprocess.run([*shlex.split(editor), str(path)], check=False)
-            except SuspendNotSupported:  # no terminal to hand over (a headless test)
-                done = subprocess.run([*shlex.split(editor), str(path)], check=False,
-                                      stdin=subprocess.DEVNULL, capture_output=True)
+                command = [*shlex.split(editor), str(path)]
+                try:
+                    with self.app.suspend():
+                        done = subprocess.run(command, check=False)
+                except SuspendNotSupported:  # no terminal to hand over (a headless test)
+                    done = subprocess.run(command, check=False, stdin=subprocess.DEVNULL,
+                                          capture_output=True)
+            except (OSError, ValueError) as exc:  # not there, or an unclosed quote in it
+                self._problems([f"cannot run {editor}: {getattr(exc, 'strerror', None) or exc}"])
+                return
             if done.returncode:
                 self._problems([f"{editor} exited with {done.returncode}; nothing was taken"])
                 return
-            self.query_one(TextArea).text = path.read_text(encoding="utf-8")
-            self._problems([])
-        except OSError as exc:
-            self._problems([f"cannot run {editor}: {exc.strerror or exc}"])
+            self._take(path)
         finally:
             path.unlink(missing_ok=True)
+
+    def _take(self, path: Path) -> None:
+        """What the editor saved, into the form; a problem line, taking nothing, when it is
+        not text the form can hold."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self._problems(["the editor removed the file; nothing was taken"])
+            return
+        except OSError as exc:
+            self._problems([f"cannot read what the editor saved: {exc.strerror or exc}; "
+                            "nothing was taken"])
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self._problems([f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                            "nothing was taken"])
+            return
+        if len(text) > MAX_ENTRY:
+            self._problems([f"longer than {MAX_ENTRY:,} characters (a field holds at most "
+                            f"{MAX_TEXT:,}); nothing was taken"])
+            return
+        # a control character the editor wrote raw is shown as its escape: the same
+        # character inside a TOML string, never obeyed by the terminal
+        self.query_one(TextArea).text = escaped(text)
+        self._problems([])
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -109,6 +109,14 @@ class ImportScreen(TrainerModal[bool]):
         except UserError as exc:
             self.trainer.call_from_thread(self._failed, exc.lines)
             return
+        except Exception as exc:  # a reader's own failure ends the dialog's line, not the app
+            from trainer.store.errors import database_problem
+
+            detail = database_problem(exc)
+            self.trainer.call_from_thread(self._failed, [
+                f"database error: {detail}" if detail else
+                f"{path.name}: trainer could not read this file ({type(exc).__name__})"])
+            return
         self.trainer.call_from_thread(self._done, [r.line() for r in reports] +
                                   [n for r in reports for n in r.notes])
 

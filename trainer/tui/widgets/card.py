@@ -39,11 +39,9 @@ def options_text(view: CardView, picked: str | None) -> Text:
 
 
 def answer_text(view: CardView) -> Text:
-    text = joined(("Answer: ", "dim"), (view.answer, "bold"))
     if view.kind == "cloze":
-        text.append("\n")
-        text.append(view.full_text)
-    return text
+        return joined(("Answer: ", "dim"), (view.answer, "bold"), "\n", view.full_text)
+    return joined(("Answer: ", "dim"), (view.answer, "bold"))
 
 
 class CardPanel(VerticalScroll):
@@ -96,8 +94,7 @@ class CardPanel(VerticalScroll):
         word, style = VERDICT_WORDS[verdict]
         line = joined((word, style))
         if view.kind == "typed":
-            line.append("   you typed: ", style="dim")
-            line.append(given or "(nothing)")
+            line.append_text(joined(("   you typed: ", "dim"), given or "(nothing)"))
         widget = self._static("verdict")
         widget.update(line)
         widget.display = True
@@ -122,12 +119,9 @@ class CardPanel(VerticalScroll):
 
     def toggle_source(self, view: CardView) -> None:
         if view.source_quote:
-            text = joined(("Source", "bold"))
-            if view.source_para:
-                text.append(f" (paragraph {view.source_para})", style="dim")
-            text.append(": “")
-            text.append(view.source_quote, style="italic")
-            text.append("”")
+            para = f" (paragraph {view.source_para})" if view.source_para else ""
+            text = joined(("Source", "bold"), (para, "dim"), ": “", (view.source_quote, "italic"),
+                          "”")
         else:
             text = plain("This card has no source quote.", "dim")
         source = self._static("source")
