@@ -84,8 +84,11 @@ async def test_every_action_and_its_undo():
             await pilot.press(*keys)
             await settle(pilot)
 
+        took_back: list[str] = []
+
         async def undo() -> None:
             await act("u")
+            took_back.append(str(list(app._notifications)[-1].message))
 
         await act("exclamation_mark")  # the card under the cursor: no confirmation
         assert store.state(ids[0]).suspended
@@ -139,6 +142,16 @@ async def test_every_action_and_its_undo():
         assert store.search_ids(parse("is:retired")) == [ids[0]]
         await undo()
         assert len(rows(app)) == 4 and not store.is_retired(ids[0])
+        assert took_back == [
+            "Took back the suspension of 'q0'", "Took back the burying of 2 cards",
+            "Took back the reset of 'q0'", "Took back the rescheduling of 'q0'",
+            "Took back moving 'q0' to deck 'Deck e'", "Took back tagging 'q0' hard",
+            "Took back deleting 'q0'"]
+        # the browser's undo is the one undo stack: it goes on to what came before it (a
+        # grade), after the browser closes too
+        await undo()
+        assert took_back[-1] == "Took back the grade 5 of 'q0'"
+        assert store.state(ids[0]).repetitions == 0
         await act("u")
         assert any("Nothing to undo" in str(n.message) for n in app._notifications)
         assert store.rebuild_states() == 0  # every change left the log replayable

@@ -205,10 +205,10 @@ def test_moving_and_tagging_and_retiring_and_their_inverses(db_url):
     store, ids = make_store(db_url, n_cards=3)
     import_bytes(store, basic_deck("e", 1))
     other = store.find_deck("e")
-    moved = store.move_many(ids[:2], other.id)
+    assert store.move_many(ids[:2], other.id) == dict.fromkeys(ids[:2], store.find_deck("d").id)
     assert set(ids[:2]) < set(store.search_ids(parse("deck:e")))
     assert store.search_ids(parse("deck:d")) == ids[2:]
-    store.restore_decks(moved)
+    assert store.undo_last().label == "moving 2 cards to deck 'Deck e'"
     assert store.search_ids(parse("deck:d")) == ids
     import_bytes(store, basic_deck("d", 1).replace(b'id = "d"', b'id = "f"'))
     clash = store.find_deck("f")  # holds a card keyed d0, as deck d does

@@ -92,6 +92,9 @@ def register(add: AddCommand) -> None:
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
     p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
 
+    add("undo", cmd_undo, "take back the newest action of any session (a grade, a "
+        "suspension, an edit, a deck's deletion, …) and say what it took back")
+
     p = add("map", cmd_map, "a deck's source, paragraph by paragraph: the quotes its cards "
             "cite and how well you know each paragraph")
     p.add_argument("deck", metavar="DECK", help="deck key or name")
@@ -320,6 +323,14 @@ def _manage_deck(args: argparse.Namespace) -> int:
             deck = store.find_deck(args.deck, deleted=True)
             back = store.undelete_deck(deck.id)
             say(f"{deck.key} is back: {back} cards back")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """One line: what it took back, or that there was nothing; a refusal is an error line."""
+    with open_from_args(args) as store:
+        undone = store.undo_last()
+    say("nothing to undo" if undone is None else f"took back {undone.label}")
     return 0
 
 

@@ -17,7 +17,7 @@ from trainer.render.words import interval
 from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL
 from trainer.scheduler import sm2
 from trainer.sessions.card_view import CardView
-from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, UndoneReview
+from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, Undone, UndoneReview
 from trainer.store.errors import ChangedElsewhere, CouldNotSave, NotFound, StoreError
 
 AGAIN = "again today"
@@ -382,6 +382,20 @@ class StudySession:
             self._sync(action.item.card_id)
             if self.queue and self.queue[0] != action.item:  # the card shows again first
                 self.queue = [action.item, *[q for q in self.queue if q != action.item]]
+        return undone
+
+    def undo_elsewhere(self) -> Undone | None:
+        """With none of this session's actions left to undo, the newest action of any session
+        (an earlier session's grade, an edit, a deck's deletion): the day's plan is read again,
+        and a card it gave back shows first when the plan holds it."""
+        undone = self.store.undo_last()
+        if undone is None:
+            return None
+        self.reload()
+        place = {item.card_id: i for i, item in reversed(list(enumerate(self.queue)))}
+        first = next((place[c] for c in undone.card_ids if c in place), None)
+        if first is not None:
+            self.queue.insert(0, self.queue.pop(first))
         return undone
 
     def _take_out_repeat(self, card_id: int) -> None:

@@ -58,6 +58,7 @@ from trainer.store.records import (
     Limits,
     QueueItem,
     ReviewRow,
+    Undone,
     UndoneReview,
 )
 from trainer.store.reviews import Graded
@@ -306,7 +307,6 @@ class Store:
     change_many = bulk.change_many
     retire_many = bulk.retire_many
     move_many = bulk.move_many
-    restore_decks = bulk.restore_decks
     tag_many = bulk.tag_many
     entry_cards = edits.entry_cards
     edit_entry = edits.edit_entry
@@ -319,6 +319,7 @@ class Store:
     set_state = reviews.set_state
     reset_card = reviews.reset_card
     undo_last_review = undo.undo_last_review
+    undo_last = undo.undo_last
     suspend = flags.suspend
     unsuspend = flags.unsuspend
     bury_until_tomorrow = flags.bury_until_tomorrow
@@ -380,5 +381,5 @@ def open_store(
 
 __all__ = [
     "UNLIMITED", "Card", "CardState", "Deck", "DeckOptions", "DeckSummary", "Graded", "Limits",
-    "QueueItem", "ReviewRow", "Store", "UndoneReview", "open_store",
+    "QueueItem", "ReviewRow", "Store", "Undone", "UndoneReview", "open_store",
 ]

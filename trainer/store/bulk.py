@@ -1,8 +1,8 @@
 """Actions on many cards at once (the browser, `trainer suspend|unsuspend|reset QUERY`).
 
 A state or flag change writes a log row per card, all in one action (one undo takes them all
-back, and replay holds). Retiring, moving and tagging change no schedule and write no log row;
-each returns what its inverse needs.
+back, and replay holds). Retiring, moving and tagging change no schedule and write no log row:
+each writes an undo journal entry instead (trainer.store.journal).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from trainer.formats.limits import tag_problems
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
-from trainer.store import driver
+from trainer.store import driver, journal
 from trainer.store.errors import StoreError
-from trainer.store.flags import add_tag, remove_tag, set_retired
+from trainer.store.flags import set_retired, tag_cards
 from trainer.store.log import log_change, read_state
 from trainer.store.records import CardState
 from trainer.store.schema import card_t, deck_t
@@ -69,7 +69,13 @@ def retire_many(store: Store, card_ids: list[int], retired: bool = True) -> list
     """Retire cards (the browser's "delete": nothing is hard-deleted), or bring them back;
     the ids it changed."""
     with store.transaction() as conn:
-        return set_retired(conn, card_ids, retired)
+        changed = set_retired(conn, card_ids, retired)
+        if changed:
+            words = journal.cards_words(conn, changed)
+            journal.record(store, conn, "retire",
+                           f"deleting {words}" if retired else f"bringing back {words}",
+                           {"ids": changed, "retired": retired})
+        return changed
 
 
 def move_many(store: Store, card_ids: list[int], deck_id: int) -> dict[int, int]:
@@ -81,20 +87,19 @@ def move_many(store: Store, card_ids: list[int], deck_id: int) -> dict[int, int]
                 card_t.c.id.in_(chunk), card_t.c.deck_id != deck_id))]
         taken = set(conn.execute(select(card_t.c.key).where(card_t.c.deck_id == deck_id))
                     .scalars())
+        name = conn.execute(select(deck_t.c.name).where(deck_t.c.id == deck_id)).scalar()
         clash = next((key for _, key, _ in rows if key in taken), None)
         if clash is not None:
-            name = conn.execute(select(deck_t.c.key).where(deck_t.c.id == deck_id)).scalar()
-            raise StoreError(f"deck {name} already has a card {clash!r}; nothing was moved")
+            key = conn.execute(select(deck_t.c.key).where(deck_t.c.id == deck_id)).scalar()
+            raise StoreError(f"deck {key} already has a card {clash!r}; nothing was moved")
         for cid, _, _ in rows:
             conn.execute(update(card_t).where(card_t.c.id == cid).values(deck_id=deck_id))
+        if rows:
+            words = journal.cards_words(conn, [cid for cid, _, _ in rows])
+            journal.record(store, conn, "move",
+                           f"moving {words} to deck {journal.quoted(name or '')}",
+                           {"to": deck_id, "from": [[cid, old] for cid, _, old in rows]})
     return {cid: old for cid, _, old in rows}
-
-
-def restore_decks(store: Store, moved: dict[int, int]) -> None:
-    """Undo ``move_many``."""
-    with store.transaction() as conn:
-        for cid, deck_id in moved.items():
-            conn.execute(update(card_t).where(card_t.c.id == cid).values(deck_id=deck_id))
 
 
 def tag_many(store: Store, card_ids: list[int], tag: str, add: bool = True) -> list[int]:
@@ -103,13 +108,11 @@ def tag_many(store: Store, card_ids: list[int], tag: str, add: bool = True) -> l
         raise StoreError(*problems)
     if not tag or any(ch.isspace() for ch in tag):
         raise StoreError(f"a tag is one word without spaces, not {tag!r}")
-    changed: list[int] = []
     with store.transaction() as conn:
-        for cid in card_ids:
-            own = conn.execute(select(card_t.c.tags).where(card_t.c.id == cid)).scalar_one()
-            if add and add_tag(conn, cid, tag):
-                changed.append(cid)
-            elif not add and tag in own.split():
-                remove_tag(conn, cid, tag)
-                changed.append(cid)
+        changed = tag_cards(conn, card_ids, tag, add)
+        if changed:
+            words = journal.cards_words(conn, changed)
+            journal.record(store, conn, "tag",
+                           f"{'tagging' if add else 'untagging'} {words} {tag}",
+                           {"ids": changed, "tag": tag, "add": add})
     return changed

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from trainer.formats.limits import card_problems, summarised
 from trainer.formats.model import StudyCard
 from trainer.rules import LEECH_TAG
-from trainer.store import convert, driver
+from trainer.store import convert, driver, journal, take_back
 from trainer.store.decks import deck_key_checked, deck_name_checked
 from trainer.store.errors import StoreError
 from trainer.store.flags import set_retired
@@ -52,6 +52,7 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
         raise StoreError(f"an edit of {entry!r} must keep its id")
     _check(cards)
     with store.transaction() as conn:
+        image = take_back.entry_image(conn, deck_id, entry)
         _keep_progress_across_kinds(conn, deck_id, {c.key for c in cards})
         rows = {key: (cid, chash, retired) for cid, key, chash, retired in conn.execute(
             select(card_t.c.id, card_t.c.key, card_t.c.content_hash, state_t.c.retired)
@@ -61,7 +62,7 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
             raise StoreError(f"no entry {entry!r} in this deck")
         position = conn.execute(select(func.max(card_t.c.position)).where(
             card_t.c.deck_id == deck_id, card_t.c.entry == entry)).scalar() or 0
-        updated = added = unchanged = 0
+        updated = unchanged = 0
         to_insert: list[StudyCard] = []
         for card in cards:
             chash = content_hash(card)
@@ -80,7 +81,7 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
             conn.execute(update(card_t).where(card_t.c.id == cid).values(
                 _content(card, deck_id, position, chash)))
             updated += 1
-        added = _insert(store, conn, deck_id, to_insert, position, from_file=False)
+        new_ids = _insert(store, conn, deck_id, to_insert, position, from_file=False)
         keys = {c.key for c in cards}
         # a gap the edit removed is retired; a note's other cards (an Anki reversed card)
         # are not part of this edit
@@ -89,7 +90,9 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
         if gone:
             conn.execute(update(state_t).where(state_t.c.card_id.in_(gone)).values(retired=True))
         _retag(conn, deck_id, [c for c in cards])
-    return EditCounts(updated, added, len(gone), unchanged)
+        if updated or new_ids or gone:
+            take_back.journal_edit(store, conn, image, new_ids)
+    return EditCounts(updated, len(new_ids), len(gone), unchanged)
 
 
 def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
@@ -105,9 +108,12 @@ def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
                              "retired: `trainer cards is:retired` lists them); choose another id")
         end = conn.execute(select(func.max(card_t.c.position)).where(
             card_t.c.deck_id == deck_id)).scalar()
-        count = _insert(store, conn, deck_id, cards, (end or 0) + 1, from_file=False)
+        ids = _insert(store, conn, deck_id, cards, (end or 0) + 1, from_file=False)
         _retag(conn, deck_id, cards)
-    return count
+        what = journal.entry_words([c.prompt for c in cards], cards[0].entry)
+        journal.record(store, conn, "add", f"adding {what}" + (
+            f" ({len(ids)} cards)" if len(ids) > 1 else ""), {"ids": ids})
+    return len(ids)
 
 
 def _check(cards: list[StudyCard]) -> None:
@@ -127,9 +133,9 @@ def _content(card: StudyCard, deck_id: int, position: int, chash: int) -> dict[s
 
 
 def _insert(store: Store, conn: Connection, deck_id: int, cards: list[StudyCard],
-            position: int, *, from_file: bool) -> int:
-    if not cards:
-        return 0
+            position: int, *, from_file: bool) -> list[int]:
+    """The cards as new ones (a new card's state each); their ids."""
+    ids: list[int] = []
     created = convert.utc(store.now())
     for offset, card in enumerate(cards):
         row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position + offset,
@@ -139,7 +145,8 @@ def _insert(store: Store, conn: Connection, deck_id: int, cards: list[StudyCard]
         cid = conn.execute(insert(card_t).values(row)).inserted_primary_key
         assert cid is not None
         conn.execute(insert(state_t).values(card_id=int(cid[0])))
-    return len(cards)
+        ids.append(int(cid[0]))
+    return ids
 
 
 def _retag(conn: Connection, deck_id: int, cards: list[StudyCard]) -> None:
@@ -166,6 +173,7 @@ def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
     with store.transaction() as conn:
         current = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
         values: dict[str, Any] = {}
+        dropped = None  # a former key of this deck's taken back as its key
         if name is not None:
             deck_name_checked(name)
             values["name"] = name
@@ -176,6 +184,7 @@ def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
                                     ).scalar()
             if owner is not None or (alias_of is not None and alias_of != deck_id):
                 raise StoreError(f"the key {key!r} is taken by another deck")
+            dropped = key if alias_of is not None else None
             conn.execute(delete(alias_t).where(alias_t.c.key == key))
             conn.execute(insert(alias_t).values(key=current["key"], deck_id=deck_id))
             values["key"] = key
@@ -183,6 +192,15 @@ def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
             values["updated_at"] = convert.utc(store.now())
             conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(values))
         row = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
+        if (row["key"], row["name"]) != (current["key"], current["name"]):
+            journal.record(
+                store, conn, "rename_deck",
+                f"renaming deck {journal.quoted(current['name'])} [{current['key']}] to "
+                f"{journal.quoted(row['name'])} [{row['key']}]",
+                {"deck": deck_id, "key": current["key"], "name": current["name"],
+                 "updated_at": convert.utc(current["updated_at"]).isoformat(),
+                 "new_key": row["key"], "new_name": row["name"], "alias_added":
+                 current["key"] if "key" in values else None, "alias_dropped": dropped})
     return convert.deck(row)
 
 
@@ -195,6 +213,10 @@ def delete_deck(store: Store, deck_id: int) -> list[int]:
             card_t.c.deck_id == deck_id, state_t.c.retired.is_(False))).scalars())
         set_retired(conn, ids)
         conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=True))
+        name = conn.execute(select(deck_t.c.name).where(deck_t.c.id == deck_id)).scalar_one()
+        journal.record(store, conn, "delete_deck",
+                       f"the deletion of deck {journal.quoted(name)} ({len(ids)} cards)",
+                       {"deck": deck_id, "ids": ids})
     return ids
 
 
@@ -202,12 +224,17 @@ def undelete_deck(store: Store, deck_id: int, card_ids: list[int] | None = None)
     """Bring a deleted deck back, with the cards its deletion retired (all of them when
     ``card_ids`` is None); how many cards."""
     with store.transaction() as conn:
-        query = update(state_t).where(state_t.c.card_id.in_(
-            select(card_t.c.id).where(card_t.c.deck_id == deck_id)))
+        ids = list(conn.execute(select(card_t.c.id).where(card_t.c.deck_id == deck_id))
+                   .scalars())
         if card_ids is not None:
-            query = query.where(state_t.c.card_id.in_(bindparam("ids", expanding=True)))
-            done = conn.execute(query.values(retired=False), {"ids": card_ids}).rowcount
-        else:
-            done = conn.execute(query.values(retired=False)).rowcount
+            wanted = set(card_ids)
+            ids = [cid for cid in ids if cid in wanted]
+        back = set_retired(conn, ids, retired=False)
+        name, was_retired = conn.execute(select(deck_t.c.name, deck_t.c.retired).where(
+            deck_t.c.id == deck_id)).one()
         conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=False))
-    return int(done or 0)
+        if was_retired or back:
+            journal.record(store, conn, "undelete_deck",
+                           f"bringing back deck {journal.quoted(name)} ({len(back)} cards)",
+                           {"deck": deck_id, "ids": back, "was_retired": bool(was_retired)})
+    return len(back)

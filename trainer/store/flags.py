@@ -69,6 +69,19 @@ def remove_tag(conn: Connection, card_id: int, tag: str) -> None:
     conn.execute(delete(tag_t).where(tag_t.c.card_id == card_id, tag_t.c.tag == tag))
 
 
+def tag_cards(conn: Connection, card_ids: Sequence[int], tag: str, add: bool) -> list[int]:
+    """Add ``tag`` to the cards' own tags (or remove it); the ids it changed."""
+    changed: list[int] = []
+    for cid in card_ids:
+        own = conn.execute(select(card_t.c.tags).where(card_t.c.id == cid)).scalar_one()
+        if add and add_tag(conn, cid, tag):
+            changed.append(cid)
+        elif not add and tag in own.split():
+            remove_tag(conn, cid, tag)
+            changed.append(cid)
+    return changed
+
+
 def set_retired(conn: Connection, card_ids: Sequence[int], retired: bool = True) -> list[int]:
     """Retire cards (or bring them back); the ids whose flag this changed."""
     changing = [cid for chunk in driver.chunks(card_ids) for cid in conn.execute(

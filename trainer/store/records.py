@@ -151,6 +151,19 @@ class UndoneReview:
     session_id: str
     unburied: tuple[int, ...] = ()  # siblings the grade had buried
     leech_undone: bool = False  # the leech action the grade had triggered
+    label: str = ""  # what it took back, in words: "the grade 4 of 'q3'"
+    card_ids: tuple[int, ...] = ()  # the cards of its first row's kind (many: a bulk change)
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo of the newest action of any session took back: in words ("the grade 4 of
+    'q3'", "the deletion of deck 'Spanish' (12 cards)"), the cards it gave back, and the log's
+    action when it was one."""
+
+    label: str
+    card_ids: tuple[int, ...] = ()
+    review: UndoneReview | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -259,6 +259,25 @@ class AppMeta(SQLModel, table=True):
     value: str = ""
 
 
+class UndoEntry(SQLModel, table=True):
+    """An action that writes no review-log row (an edit, an added card, the browser's delete,
+    move and tag, a deck's deletion, return or renaming), with what its undo needs, written in
+    the action's own transaction. These and the log's actions are the undo stack
+    (trainer.store.undo); only the newest entries are kept (trainer.store.journal.KEEP)."""
+
+    __tablename__ = "undo_journal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    done_at: datetime = Field(sa_type=EpochMillis)
+    # the newest review-log row when it was done: the log's actions up to it came before it,
+    # later ones after it (undo lowers it when the log's newest rows go, so that on SQLite,
+    # which gives their ids out again, a later row is never taken for an earlier one)
+    after_review: int
+    kind: str  # what was done: "edit", "add", "retire", "move", "tag", "delete_deck", …
+    label: str  # what undo takes back, in words: "the edit of 'q3'"
+    data: str  # JSON: what its undo needs (the state before, the ids it touched)
+
+
 # The tables as SQLAlchemy Core sees them, for the statements of the hot paths.
 deck_t = SQLModel.metadata.tables["deck"]
 card_t = SQLModel.metadata.tables["card"]
@@ -272,3 +291,4 @@ option_t = SQLModel.metadata.tables["deck_option"]
 more_t = SQLModel.metadata.tables["study_more"]
 alias_t = SQLModel.metadata.tables["deck_alias"]
 params_t = SQLModel.metadata.tables["fsrs_params"]
+journal_t = SQLModel.metadata.tables["undo_journal"]

@@ -14,7 +14,7 @@ from textual.notifications import SeverityLevel
 from trainer import heap
 from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession, Summary
-from trainer.store import Deck, Store
+from trainer.store import Deck, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
 from trainer.tui.prefs import load_prefs, save_prefs
@@ -84,6 +84,20 @@ class TrainerApp(App[int]):
                         "is studying this database; this one is read-only.",
                         severity="warning", timeout=5)
         return self.holder is None
+
+    def take_back_newest(self) -> Undone | None:
+        """Undo the newest action of any session (ctrl+z in the deck list, u in the browser),
+        saying what it took back, that there was nothing, or why it cannot."""
+        if not self.writable("undo"):
+            return None
+        try:
+            undone = self.store.undo_last()
+        except StoreError as exc:  # refused (a later change depends on it), or not saved
+            self.notify(str(exc), severity="warning", timeout=8)
+            return None
+        self.notify("Nothing to undo." if undone is None else f"Took back {undone.label}",
+                    timeout=5)
+        return undone
 
     def on_mount(self) -> None:
         theme = load_prefs().get("theme")

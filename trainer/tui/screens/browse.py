@@ -1,11 +1,11 @@
 """The card browser (b in the deck list, `trainer browse [QUERY]`): search, a sortable table,
-the selected card in full with its history, and actions on one card or many, each undoable."""
+the selected card in full with its history, and actions on one card or many, each undoable
+(u takes back the newest action of any session: the one undo stack, kept in the database)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -32,12 +32,6 @@ COLUMNS = (("", "mark", 1), ("Prompt", "prompt", 0), ("Deck", "deck", 14), ("Kin
 SORTABLE = ["deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews"]
 FIXED = sum(width + 2 for _, _, width in COLUMNS) + 3  # cell padding and the scrollbar
 MAIN_FIELDS = 4  # card, kind, prompt (or text and gap), answer: above the state and history
-
-
-@dataclass
-class _Undo:
-    what: str
-    take_back: Callable[[], object]
 
 
 class BrowseScreen(TrainerScreen[None]):
@@ -67,7 +61,6 @@ class BrowseScreen(TrainerScreen[None]):
         self.descending = False
         self.result = SearchResult(0, [])
         self.marked: set[int] = set()
-        self.undo_stack: list[_Undo] = []
         self.session_id = f"browse-{uuid.uuid4().hex[:8]}"
 
     def compose(self) -> ComposeResult:
@@ -261,9 +254,9 @@ class BrowseScreen(TrainerScreen[None]):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def _act(self, verb: str, ids: list[int], do: Callable[[], _Undo | None]) -> None:
-        """Confirm when more than one card is affected, then act, remember the undo and
-        search again."""
+    def _act(self, verb: str, ids: list[int], do: Callable[[], str | None]) -> None:
+        """Confirm when more than one card is affected, then act, say what was done (``do``'s
+        words; None: nothing changed) and search again."""
         if not ids or not self.trainer.writable("change cards"):
             return
 
@@ -271,13 +264,12 @@ class BrowseScreen(TrainerScreen[None]):
             if not yes:
                 return
             try:
-                undo = do()
+                done = do()
             except StoreError as exc:
                 self.notify(str(exc), severity="error", timeout=6)
                 return
-            if undo is not None:
-                self.undo_stack.append(undo)
-                self.notify(f"{undo.what} · u to undo", timeout=3)
+            if done is not None:
+                self.notify(f"{done} · u to undo", timeout=3)
             self.marked.clear()
             self.search()
 
@@ -289,14 +281,13 @@ class BrowseScreen(TrainerScreen[None]):
     def _change(self, verb: str, change: str, ids: list[int], days: int = 0) -> None:
         store = self.trainer.store
 
-        def do() -> _Undo | None:
+        def do() -> str | None:
             n = store.change_many(ids, change, days=days,  # type: ignore[arg-type]
                                   session_id=self.session_id)
             if not n:
                 self.notify(f"Nothing to {verb.lower()}: already so.", timeout=3)
                 return None
-            return _Undo(f"{verb}: {plural(n, 'card')}",
-                         lambda: store.undo_last_review(self.session_id))
+            return f"{verb}: {plural(n, 'card')}"
         self._act(verb, ids, do)
 
     def _flag_of(self, ids: list[int], test: Callable[[FoundCard], bool]) -> bool:
@@ -354,10 +345,9 @@ class BrowseScreen(TrainerScreen[None]):
                 return
             deck = store.find_deck(value)
 
-            def do() -> _Undo:
+            def do() -> str:
                 moved = store.move_many(ids, deck.id)
-                return _Undo(f"Moved {plural(len(moved), 'card')} to {deck.key}",
-                             lambda: store.restore_decks(moved))
+                return f"Moved {plural(len(moved), 'card')} to {deck.key}"
             self._act(f"Move to {deck.key}", ids, do)
         self.trainer.push_screen(AskModal(f"Move {plural(len(ids), 'card')} to which deck?",
                                           "a deck's key or name", check), asked)
@@ -377,13 +367,11 @@ class BrowseScreen(TrainerScreen[None]):
             if tag is None:
                 return
 
-            def do() -> _Undo | None:
+            def do() -> str | None:
                 changed = store.tag_many(ids, tag, add)
                 if not changed:
                     return None
-                return _Undo(f"{'Tagged' if add else 'Untagged'} "
-                             f"{plural(len(changed), 'card')} {tag}",
-                             lambda: store.tag_many(changed, tag, not add))
+                return f"{'Tagged' if add else 'Untagged'} {plural(len(changed), 'card')} {tag}"
             self._act(f"{'Tag' if add else 'Untag'} {tag}:", ids, do)
         verb = "Add which tag to" if add else "Remove which tag from"
         self.trainer.push_screen(AskModal(f"{verb} {plural(len(ids), 'card')}?", "a-tag",
@@ -399,12 +387,11 @@ class BrowseScreen(TrainerScreen[None]):
         ids = self._targets()
         store = self.trainer.store
 
-        def do() -> _Undo | None:
+        def do() -> str | None:
             changed = store.retire_many(ids)
             if not changed:
                 return None
-            return _Undo(f"Deleted (retired) {plural(len(changed), 'card')}",
-                         lambda: store.retire_many(changed, retired=False))
+            return f"Deleted (retired) {plural(len(changed), 'card')}"
         self._act("Delete (retire, reviews kept)", ids, do)
 
     def action_edit(self) -> None:
@@ -442,19 +429,8 @@ class BrowseScreen(TrainerScreen[None]):
                 self._describe(current)
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("Nothing to undo here.", timeout=3)
-            return
-        if not self.trainer.writable("undo"):
-            return
-        last = self.undo_stack.pop()
-        try:
-            last.take_back()
-        except StoreError as exc:
-            self.notify(f"Cannot undo: {exc}", severity="error", timeout=6)
-            return
-        self.notify(f"Took back: {last.what}", timeout=3)
-        self.search()
+        if self.trainer.take_back_newest() is not None:
+            self.search()
 
     def action_back(self) -> None:
         if self.query_one("#browse-query", Input).has_focus:

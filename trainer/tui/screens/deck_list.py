@@ -57,7 +57,8 @@ class DeckListScreen(TrainerScreen[None]):
         Binding("c", "create_deck", "New deck", id="decks.create", show=False),
         Binding("r", "rename_deck", "Rename", id="decks.rename", show=False),
         Binding("delete", "delete_deck", "Delete deck", id="decks.delete", show=False),
-        Binding("u", "undelete_deck", "Undo delete", id="decks.undelete", show=False),
+        Binding("ctrl+z", "undo", "Undo", id="decks.undo", show=False),
+        Binding("u", "undo", "Undo", id="decks.undo_u", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -104,10 +105,6 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._deleted: list[tuple[Deck, list[int]]] = []  # for u: undo a deletion
 
     def _show(self, overview: Overview) -> None:
         self._overview = overview
@@ -279,20 +276,17 @@ class DeckListScreen(TrainerScreen[None]):
             if not yes:
                 return
             retired = store.delete_deck(deck.id)
-            self._deleted.append((deck, retired))
             self.notify(f"Deleted {deck.name}: {len(retired)} cards retired, their history "
-                        "kept · u brings it back", timeout=6)
+                        "kept · ctrl+z brings it back", timeout=6)
             self.load()
         self.trainer.push_screen(ConfirmModal(
             f"Delete {deck.name}? Its cards are retired; their history stays."), answered)
 
-    def action_undelete_deck(self) -> None:
-        if not self._deleted or not self.trainer.writable("undo"):
-            return
-        deck, retired = self._deleted.pop()
-        self.trainer.store.undelete_deck(deck.id, retired)
-        self.notify(f"{deck.name} is back.", timeout=4)
-        self.load()
+    def action_undo(self) -> None:
+        """The newest action of any session, after the session ended and after a restart:
+        a grade, a suspension, an edit, a browser's action, a deck's deletion."""
+        if self.trainer.take_back_newest() is not None:
+            self.load()
 
     def action_browse(self) -> None:
         key = self._selected_key()

@@ -18,13 +18,15 @@ HELP = [
         ("o", "the deck's options"), ("m", "the deck's source map"),
         ("b", "browse the deck's cards (all cards from All decks)"),
         ("n", "add a card to the deck"), ("c", "create a deck"), ("r", "rename the deck"),
-        ("delete / u", "delete the deck (cards retired) / bring it back"),
+        ("delete", "delete the deck (cards retired; ctrl+z brings it back)"),
+        ("ctrl+z / u", "undo the newest action (any session, after a restart too)"),
         ("ctrl+p", "command palette (themes)"), ("?", "this help"), ("ctrl+q", "quit"),
     ]),
     ("Answering a card", [
         ("space / enter", "show the answer (basic, cloze)"),
         ("type, then enter", "check a typed answer"), ("1-9", "pick a choice"),
-        ("ctrl+z", "undo the last grade"), ("escape", "end the session"),
+        ("ctrl+z", "undo the last action (none left: the newest from before)"),
+        ("escape", "end the session"),
     ]),
     ("Grading", [
         ("0-5", f"grade: 0 {GRADE_WORDS[0]} … 5 {GRADE_WORDS[5]}"),
@@ -39,7 +41,8 @@ HELP = [
         ("! / -", "suspend or bury (or undo it)"), ("R", "reset to new"),
         ("d", "set the due date"), ("m", "move to another deck"),
         ("t / T", "add / remove a tag"), ("delete", "delete (retire; reviews kept)"),
-        ("E", "edit the card"), ("n", "add a card"), ("u", "undo"), ("escape", "back"),
+        ("E", "edit the card"), ("n", "add a card"),
+        ("u", "undo the newest action (as ctrl+z in the deck list)"), ("escape", "back"),
     ]),
     ("Quiz", [
         ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),

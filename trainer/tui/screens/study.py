@@ -189,8 +189,8 @@ class StudyScreen(TrainerScreen[None]):
             if action == "undo":
                 return not answering and bool(self.session.history)
             return not answering
-        if action == "undo_key":
-            return bool(self.session.history)
+        if action == "undo_key":  # with nothing of this session's, the newest of any
+            return True
         return True
 
     def on_key(self, event: events.Key) -> None:
@@ -294,6 +294,9 @@ class StudyScreen(TrainerScreen[None]):
     async def action_undo(self) -> None:
         if self.mode == "saving":
             return
+        if not self.session.history:
+            await self._undo_elsewhere()
+            return
         try:
             undone = await self._off_ui_thread(self.session.undo)
         except StoreError as exc:
@@ -301,16 +304,28 @@ class StudyScreen(TrainerScreen[None]):
             return
         if undone is None:
             return
-        what = {"scheduled": f"the grade {undone.quality}", "repeat": f"the grade {undone.quality}",
-                "suspend": "the suspension", "bury": "the burying"}.get(undone.kind, "it")
         extra = []
         if undone.unburied:
             extra.append(f"{len(undone.unburied)} sibling{'s' if len(undone.unburied) > 1 else ''}"
                          " unburied")
         if undone.leech_undone:
             extra.append("the leech action reverted")
-        self.notify(f"Took back {what}" + (f" ({', '.join(extra)})" if extra else ""),
+        self.notify(f"Took back {undone.label}" + (f" ({', '.join(extra)})" if extra else ""),
                     timeout=3)
+        self.show_card()
+
+    async def _undo_elsewhere(self) -> None:
+        """Nothing of this session's left to undo: the newest action of any session."""
+        try:
+            undone = await self._off_ui_thread(self.session.undo_elsewhere)
+        except StoreError as exc:  # refused: a later change depends on it
+            self.notify(str(exc), severity="warning", timeout=8)
+            return
+        if undone is None:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        self.notify(f"Nothing of this session to undo: took back {undone.label} (from before)",
+                    timeout=6)
         self.show_card()
 
     async def action_undo_key(self) -> None:
