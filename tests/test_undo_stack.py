@@ -268,7 +268,7 @@ def test_trainer_undo_says_what_it_took_back(tmp_path, capsys):
     path = tmp_path / "d.toml"
     path.write_bytes(basic_deck("d", 2))
     assert main(["import", str(path)]) == 0
-    assert main(["suspend", "deck:d"]) == 0
+    assert main(["suspend", "deck:d", "--yes"]) == 0
     capsys.readouterr()
     assert main(["undo"]) == 0
     assert capsys.readouterr().out == "took back the suspension of 2 cards\n"
