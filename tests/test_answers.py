@@ -120,6 +120,12 @@ AFRICA = ("For how long has China kept up the sustained engagement in Africa tha
           ["20 years", "20", "over 20 years", "more than 20", "twenty years",
            "more than twenty years", "two decades", "over two decades", "more than two decades"])
 OIL = ("What share of its oil does the country buy from Russia?", "45 per cent", ["45%", "45"])
+IMPORTS = ("What share of Russia's imports does China now supply, according to Alexandra "
+           "Prokopenko?", "40 per cent", ["40%", "forty per cent"])
+IMPORTS_LONG = (IMPORTS[0], IMPORTS[1], [*IMPORTS[2], "40 per cent of Russian imports",
+                                        "40 per cent of imports"])
+BRI = ("In which country did Xi Jinping launch the Belt and Road Initiative in 2013?",
+       "Kazakhstan", [])
 UNEQUAL = ("What name did Chinese nationalists give the treaties imposed on the Qing?",
            "unequal treaties", [])
 DAYS = ("For how many days did Stalin make Mao wait at a country house outside Moscow?", "17",
@@ -214,6 +220,23 @@ DAYS = ("For how many days did Stalin make Mao wait at a country house outside M
         (UNEQUAL, "equal treaties", "wrong"),
         (UNEQUAL, "the unequal treaties", "right"),
         (UNEQUAL, "unequal treatys", "close"),
+        # found by the second pair of fresh readers: a name or a number the prompt gives,
+        # and words that only point at the answer ("so-called", "known as"), are harmless
+        (CENTURY, "China's Century of Humiliation", "right"),
+        (CENTURY, "it became known as the Century of Humiliation", "right"),
+        (UNEQUAL, "the so-called unequal treaties", "right"),
+        (IMPORTS, "China supplies 40 per cent", "right"),
+        (IMPORTS, "40 per cent of imports from China", "right"),
+        (IMPORTS, "40% of total imports", "right"),
+        (IMPORTS, "40 per cent of all its imports", "right"),
+        (IMPORTS, "40 per cent of exports", "wrong"),
+        (IMPORTS, "40 per cent of Russia's exports", "wrong"),
+        (IMPORTS, "China supplies 45 per cent", "wrong"),
+        (IMPORTS_LONG, "40 per cent of exports", "wrong"),  # it was "close"
+        (IMPORTS_LONG, "40 per cent of Russian exports", "wrong"),
+        (BRI, "Kazakhstan in 2013", "right"),
+        (BRI, "Kazakhstan in 2014", "wrong"),
+        (BRI, "Kazakhstan, not Tajikistan", "wrong"),
     ],
 )
 def test_what_a_student_who_knows_the_article_types(card, given, expected):

@@ -62,7 +62,11 @@ SPANS = {"decades": 10, "century": 100}  # "two decades" is 20 years, "a century
 NUMBER_WORDS = {*ONES, *TENS, *SCALES, *SPANS}
 # words a student adds around an answer that change no fact: "in 2005", "45% of its oil"
 FILLERS = ARTICLES | {"in", "on", "at", "by", "for", "during", "of", "to", "from", "within",
-                      "its", "his", "her", "their", "own", "s", "it", "was", "is"}
+                      "its", "his", "her", "their", "own", "s", "it", "was", "is",
+                      # words that only point at the answer: "the so-called unequal
+                      # treaties", "it became known as…", "40% of all its imports"
+                      "so", "called", "known", "as", "became", "become", "all", "total",
+                      "overall", "whole"}
 # never harmless around an answer, even where the prompt has them: they add or deny a claim
 BLOCKED = {"not", "no", "never", "nor", "or", "and", "but", "except", "without", "than",
            "instead", "neither", "either", "before", "after", "since", "until", "till",
@@ -178,14 +182,18 @@ def fair(text: str) -> tuple[str, int]:
     return " ".join(words), sign
 
 
-def _echoes(prompt: str) -> set[str]:
+def _echoes(prompt: str, answer: str) -> set[str]:
     """The prompt's own words, stemmed, which a student may say back ("32 countries" to "how
-    many countries"); not its names, which may be other answers."""
+    many countries", "Kazakhstan in 2013" to "in 2013"). Its names too when the answer is a
+    name or a number ("China's Century of Humiliation"), which a name beside it cannot turn
+    into another; not beside a common noun, where it changes the fact ("the economy of
+    Russia" is not "the Chinese economy")."""
     names = {plain(m.group(0)).removesuffix("'s") for m in re.finditer(r"[^\W\d_][\w'’]*", prompt)
              if m.start() > 0 and m.group(0)[0].isupper()}
+    named = answer.strip()[:1].isupper() or any(ch.isdigit() for ch in answer) or any(
+        w in NUMBER_WORDS for w in plain(answer).split())
     said, _ = _fair_words(prompt)
-    return {stem(w) for w in said if w not in names and w not in BLOCKED
-            and not any(ch.isdigit() for ch in w)}
+    return {stem(w) for w in said if w not in BLOCKED and (named or w not in names)}
 
 
 def _places(said: list[str], target: list[str], echoes: set[str]) -> list[list[str]]:
@@ -197,8 +205,10 @@ def _places(said: list[str], target: list[str], echoes: set[str]) -> list[list[s
 
 
 def _harmless(word: str, target: list[str], echoes: set[str]) -> bool:
-    if word in BLOCKED or any(ch.isdigit() for ch in word):
+    if word in BLOCKED:
         return False
+    if any(ch.isdigit() for ch in word):
+        return word in echoes  # a number only when the prompt gave it
     if word in FILLERS:
         return True
     if word == "years" and len(target) == 1 and re.fullmatch(r"\d{3,4}", target[0]):
@@ -228,13 +238,23 @@ def _allowed_typos(answer: str) -> int:
 
 # a prefix that turns a word into its opposite: "equal treaties" is no typo of "unequal"
 NEGATING = ("un", "in", "im", "il", "ir", "non", "dis", "a")
+# prefixes that swap a word for its opposite: "exports" is no typo of "imports"
+OPPOSITE_PREFIXES = (("ex", "im"), ("im", "ex"), ("over", "under"), ("under", "over"),
+                     ("in", "out"), ("out", "in"), ("max", "min"), ("min", "max"))
 
 
 def _negates(a: str, b: str) -> bool:
-    """Whether one of the two texts says a word of the other with a negating prefix."""
+    """Whether one of the two texts says a word of the other with a negating prefix, or with
+    the opposite prefix."""
     words_a, words_b = set(a.split()), set(b.split())
-    return any(f"{p}{w}" in words_b for w in words_a - words_b for p in NEGATING) or any(
-        f"{p}{w}" in words_a for w in words_b - words_a for p in NEGATING)
+    for one, other in ((words_a, words_b), (words_b, words_a)):
+        for w in one - other:
+            if any(f"{p}{w}" in other for p in NEGATING):
+                return True
+            if any(w.startswith(p) and f"{q}{w[len(p):]}" in other
+                   for p, q in OPPOSITE_PREFIXES):
+                return True
+    return False
 
 
 def _close(said: str, target: str) -> bool:
@@ -268,7 +288,7 @@ def check_typed(given: str, answer: str, accept: list[str] | tuple[str, ...] = (
     directions = {sign for _, sign in map(_fair_words, (answer, *accept)) if sign}
     if said_sign and said_sign not in directions:
         return "wrong"  # "less than 20" for "more than 20", "over 32" for "32"
-    echoes = _echoes(prompt) if prompt else set()
+    echoes = _echoes(prompt, answer) if prompt else set()
     places = [(place, words) for words in fair_targets
               for place in _places(fair_said, words, echoes)]
     if any(place == words for place, words in places):
