@@ -113,14 +113,11 @@ class StudySession:
         self.reload()
 
     def reload(self) -> None:
-        if self.subdecks:
-            wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
-            plans = self.store.plan(None, deck_ids=wanted)
-        else:
-            plans = self.store.plan(self.deck)
+        wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
+        # the notes come with the plan: gathering looked them up
+        plans, self.notes = self.store.planned(wanted or None)
         self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
                                                                *p.repeats)}
-        self.notes = self.store.siblings(set(self._deck_of))
         # each deck's scheduler: None for SM-2, else the FSRS parameters it schedules with
         self._params = {d: self.store.deck_params(d) for d in {p.deck_id for p in plans}}
         self.queue = order(plans, self.notes)

@@ -296,6 +296,7 @@ class Store:
     deck_summaries = queue.deck_summaries
     due_queue = queue.due_queue
     plan = queue.plan
+    planned = queue.planned
     card_ids = queue.card_ids
     next_due = queue.next_due
     siblings = queue.siblings

@@ -83,13 +83,24 @@ def plan(store: Store, deck: Deck | None, day: date | None = None,
     day = day or store.today()
     if deck is not None or deck_id is not None:
         deck_ids = [deck.id if deck is not None else deck_id]  # type: ignore[list-item]
+    return planned(store, deck_ids, day, limits)[0]
+
+
+Notes = dict[int, tuple[int, str]]  # a card with siblings -> its note (deck, entry)
+
+
+def planned(store: Store, deck_ids: Collection[int] | None, day: date | None = None,
+            limits: Limits | None = None) -> tuple[list[DeckPlan], Notes]:
+    """``plan``'s plans, with the note of every card in them that has siblings (a session
+    keeps a note's cards apart): looked up once, by the gathering."""
+    day = day or store.today()
     with store.reading() as conn:
-        plans, left = _plan(store, conn, deck_ids, day, limits)
-    return capped(plans, left)
+        plans, left, notes = _plan(store, conn, deck_ids, day, limits)
+    return capped(plans, left), notes
 
 
 def _plan(store: Store, conn: Connection, deck_ids: Collection[int] | None, day: date,
-          limits: Limits | None) -> tuple[list[DeckPlan], int | None]:
+          limits: Limits | None) -> tuple[list[DeckPlan], int | None, Notes]:
     """Each deck's plan within its own limits (trainer.domain.plan.gather), and what the
     overall limit leaves (None when there is none)."""
     per_deck = options.all_options(store, conn)
@@ -117,7 +128,7 @@ def _plan(store: Store, conn: Connection, deck_ids: Collection[int] | None, day:
     # runs out before its room does is read again with more
     wanted = {did: r.new * 2 + 8 for did, r in rooms.items() if r.new}
     new = {did: _new_cards(conn, did, day, n) for did, n in wanted.items()}
-    notes: dict[int, tuple[int, str]] = {}
+    notes: Notes = {}
     checked: set[int] = set()
     while True:
         found = Candidates(repeats, due, new,
@@ -127,14 +138,17 @@ def _plan(store: Store, conn: Connection, deck_ids: Collection[int] | None, day:
         if not unchecked and not gathered.short_of_new:
             break
         # Only the cards gathered are looked up: within a deck's limits, a few hundred
-        notes.update(_notes(conn, unchecked))
+        siblings_found = _notes(conn, unchecked)
         checked |= unchecked
+        if not siblings_found and not gathered.short_of_new:
+            break  # none of them has a sibling: gathering again would change nothing
+        notes.update(siblings_found)
         for did in gathered.short_of_new:
             wanted[did] *= 4
             new[did] = _new_cards(conn, did, day, wanted[did])
     cap = store.settings.max_per_day
     left = None if cap is None or limits else max(0, cap - sum(sum(d) for d in done.values()))
-    return gathered.plans, left
+    return gathered.plans, left, notes
 
 
 def _due(conn: Connection, rooms: dict[int, Room], day: date,
@@ -208,9 +222,8 @@ def due_queue(store: Store, deck: Deck | None, day: date | None = None,
     # collector walking them again and again as they pile up, a 364,000-card queue at a
     # million cards takes 0.37 s instead of 0.61 (36,000 cards: the same)
     with heap.paused():
-        plans = plan(store, deck, day, limits)
-        ids = {c for p in plans for c in (*p.reviews, *p.new, *p.repeats)}
-        return order(plans, siblings(store, ids) if ids else {})
+        plans, notes = planned(store, [deck.id] if deck else None, day, limits)
+        return order(plans, notes)
 
 
 def deck_summaries(store: Store, day: date | None = None) -> Overview:
@@ -220,7 +233,7 @@ def deck_summaries(store: Store, day: date | None = None) -> Overview:
     with store.reading() as conn, heap.paused():  # as due_queue
         decks = [convert.deck(r) for r in conn.execute(
             select(deck_t).where(deck_t.c.retired.is_(False)).order_by(deck_t.c.key)).mappings()]
-        every, left = _plan(store, conn, None, day, None)
+        every, left, _ = _plan(store, conn, None, day, None)
         live = state_t.c.retired.is_(False)
         plans = {p.deck_id: capped([p], left)[0] for p in every}
         per_deck = {
