@@ -11,7 +11,7 @@ from trainer.render.words import clip, json_text, plural, visible
 from trainer.rules import grade
 
 if TYPE_CHECKING:
-    from trainer.commands import AddCommand
+    from trainer.cli.common import AddCommand
     from trainer.query import Node
     from trainer.store.search import FoundCard
 
@@ -61,10 +61,10 @@ def _parse(text: str) -> Node | None:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    from trainer.commands import _launch
+    from trainer.cli.launch import launch
 
     _parse(args.query)
-    return _launch(args, "browse", query=args.query)
+    return launch(args, "browse", query=args.query)
 
 
 def _as_json(c: FoundCard) -> dict[str, Any]:
@@ -77,10 +77,11 @@ def _as_json(c: FoundCard) -> dict[str, Any]:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    from trainer.cli.common import open_from_args, refresh_bundled_decks
 
     node = _parse(args.query)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         found = store.search_cards(node, sort=args.sort, limit=None)
     if args.json:
         print(json_text([_as_json(c) for c in found.cards]))
@@ -96,13 +97,14 @@ def cmd_cards(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    from trainer.cli.common import open_from_args, refresh_bundled_decks
     from trainer.render.card_detail import render_card
 
     deck_ref, slash, key = args.ref.rpartition("/")
     if not slash or not deck_ref or not key:
         raise UserError(f"{args.ref!r}: give DECK/KEY, e.g. xi-putin-history/qianlong-name")
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(deck_ref)
         card = store.card_by_key(deck.id, key)
         state = store.state(card.id)
@@ -133,7 +135,7 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    from trainer.cli.common import open_from_args, refresh_bundled_decks
     from trainer.editing import read_snippet
 
     if args.id is None:
@@ -144,6 +146,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     else:
         text = _snippet_from_flags(args)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck)
         cards = read_snippet(text, deck)
         added = store.add_entry(deck.id, cards)
@@ -171,10 +174,11 @@ def _snippet_from_flags(args: argparse.Namespace) -> str:
 
 
 def cmd_change(args: argparse.Namespace) -> int:
-    from trainer.commands import confirm, open_from_args
+    from trainer.cli.common import confirm, open_from_args, refresh_bundled_decks
 
     node = _parse(args.query)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids = store.search_ids(node)
 
         def counted() -> tuple[str, str]:

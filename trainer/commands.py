@@ -6,27 +6,27 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trainer.cli.common import (
+    confirm,
+    open_from_args,
+    refresh_bundled_decks,
+    retention,
+    say,
+)
+from trainer.cli.launch import launch
 from trainer.errors import UserError
 from trainer.render.words import clip, escaped, json_text, plural, visible
 
 if TYPE_CHECKING:
+    from trainer.cli.common import AddCommand
     from trainer.formats.model import ParsedDeck
     from trainer.importer import DeckReport
     from trainer.store import Store
 
-AddCommand = Callable[..., argparse.ArgumentParser]
-
-
 NOTES = 20  # notes printed per deck; the rest are counted
-
-
-def say(text: str) -> None:
-    """A line for a person: deck names, keys and paths shown, never obeyed by the terminal."""
-    print(visible(text))
 
 
 def register(add: AddCommand) -> None:
@@ -134,7 +134,7 @@ def register(add: AddCommand) -> None:
     o.add_argument("--leech-action", choices=("suspend", "tag"))
     o.add_argument("--scheduler", choices=("sm2", "fsrs"), help="switch the deck's scheduler: "
                    "every studied card's state under it is worked out from its history")
-    o.add_argument("--desired-retention", type=_retention, metavar="R",
+    o.add_argument("--desired-retention", type=retention, metavar="R",
                    help="FSRS: the chance of recall to schedule for, 0.70 to 0.99")
     o.add_argument("--maximum-interval", type=_days, metavar="DAYS",
                    help="FSRS: the longest interval, 1 to 36500 days")
@@ -164,6 +164,7 @@ def cmd_map(args: argparse.Namespace) -> int:
             reason = getattr(exc, "strerror", None) or "not UTF-8 text"
             raise UserError(f"{args.source}: cannot read: {reason}") from None
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck)
         found = source_map(store, deck)
     if args.json:
@@ -206,6 +207,7 @@ def _lint_targets(args: argparse.Namespace) -> list[ParsedDeck]:
         from trainer.exporter import native_document
 
         with open_from_args(args) as store:
+            refresh_bundled_decks(store)
             deck = store.find_deck(target)
             document = native_document(deck, store.deck_cards(deck.id))
         decks.append(to_parsed(DeckFile.model_validate(document), f"deck {deck.key}"))
@@ -227,16 +229,6 @@ def _lapses(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1000:
         raise argparse.ArgumentTypeError(f"must be from 1 to 1000, not {text!r}")
     return int(text)
-
-
-def _retention(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.7 <= value <= 0.99:
-        raise argparse.ArgumentTypeError(f"must be from 0.70 to 0.99, not {text!r}")
-    return value
 
 
 def _days(text: str) -> int:
@@ -263,6 +255,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     if args.deck_command in ("create", "rename", "delete", "undelete"):
         return _manage_deck(args)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck)
         if args.deck_command == "more":
             new, reviews = store.study_more(deck.id, new=args.new, reviews=args.reviews)
@@ -296,6 +289,7 @@ def _manage_deck(args: argparse.Namespace) -> int:
     from trainer.formats.model import SLUG_PATTERN
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         if args.deck_command == "create":
             if not re.fullmatch(SLUG_PATTERN, args.deck):
                 raise UserError(f"{args.deck!r} is not a deck key: lower-case letters, digits "
@@ -329,48 +323,10 @@ def _manage_deck(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     """One line: what it took back, or that there was nothing; a refusal is an error line."""
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         undone = store.undo_last()
     say("nothing to undo" if undone is None else f"took back {undone.label}")
     return 0
-
-
-def open_from_args(args: argparse.Namespace) -> Store:
-    from trainer import heap
-    from trainer.store import open_store
-
-    store = open_store(getattr(args, "db", None))
-    _bundled(store)
-    heap.settle()  # the store's start-up objects live as long as the command
-    return store
-
-
-def _bundled(store: Store) -> None:
-    """The bundled decks, on first use by any command (and after an upgrade of trainer); a
-    failure to load them is a warning, never the command's failure."""
-    from trainer.bundled import ensure_bundled
-    from trainer.store.errors import StoreError
-
-    try:
-        ensure_bundled(store)
-    except (StoreError, UserError) as exc:
-        print(f"trainer: the bundled decks were not loaded: {visible(str(exc))}",
-              file=sys.stderr)
-
-
-def confirm(args: argparse.Namespace, what: str) -> None:
-    """A destructive command goes on only when the student says so: --yes, or y at a prompt
-    on a terminal. ``what`` says what it will do, to how many cards and reviews."""
-    if getattr(args, "yes", False):
-        return
-    if not sys.stdin.isatty():
-        raise UserError(f"this would {what}; add --yes to do it (not asked: not on a "
-                        "terminal)")
-    try:
-        answer = input(visible(f"This will {what}. Go on? [y/N] "))
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() not in ("y", "yes"):
-        raise UserError("nothing was changed")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -378,6 +334,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from trainer.importer import day_function, import_decks, load, stderr_progress
 
     with open_from_args(args) as store, heap.paused():
+        refresh_bundled_decks(store)
         decks = load(args.paths, args.format, args.deck, day_function(store))
         if args.prune and not args.dry_run and not args.yes:
             _confirm_prune(args, store, import_decks(store, decks, dry_run=True))
@@ -552,10 +509,12 @@ def _mark_completions(parser: argparse.ArgumentParser, decks: dict[str, str],
 def cmd_decks(args: argparse.Namespace) -> int:
     if getattr(args, "keys", False):
         with open_from_args(args) as store:
+            refresh_bundled_decks(store)
             for d in store.deck_summaries().decks:
                 print(d.key)
         return 0
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         overview = sorted(store.deck_summaries().decks,
                           key=lambda d: (d.name.casefold(), d.key))  # as the deck list
     if args.json:
@@ -585,6 +544,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt == "apkg":
         return _export_apkg(args)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck)
         cards = store.deck_cards(deck.id)
     text = {"toml": to_toml, "json": to_json, "csv": to_csv}[fmt](deck, cards)
@@ -621,6 +581,7 @@ def _export_apkg(args: argparse.Namespace) -> int:
     if args.output is None:
         raise UserError("an Anki package is a file: give -o FILE.apkg")
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck)
         cards = store.deck_cards(deck.id)
         states = store.deck_states(deck.id)
@@ -654,6 +615,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if not path.exists():
             raise UserError(f"{path}: no such file or folder")
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         say(f"watching {', '.join(map(str, args.paths))} (ctrl+c stops)")
         sys.stdout.flush()
         try:
@@ -690,39 +652,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _launch(args: argparse.Namespace, start: str, deck: str | None = None,
-            quiz_size: int = 20, query: str = "") -> int:
-    import os
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TRAINER_FORCE_TUI"):
-        raise UserError("the study screen needs a terminal; use `trainer decks` or "
-                        "`trainer stats` for text output")
-    from trainer import heap
-
-    with heap.starting():
-        from trainer.tui.app import TrainerApp
-
-        store = open_from_args(args)
-    with store:
-        key = None
-        if deck:
-            key = store.find_deck(deck).key
-        app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
-                         exit_after_mount=getattr(args, "exit_after_mount", False),
-                         quiz_size=quiz_size, query=query)
-        app.run()
-    return app.return_code or 0
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     if args.deck and args.tag:
         raise UserError("give --deck or --tag, not both")
     if args.tui:
-        return _launch(args, "stats")
+        return launch(args, "stats")
     from trainer.render.report import render
     from trainer.stats import compute
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck) if args.deck else None
         if args.tag is not None and args.tag not in store.tags():
             raise UserError(f"no card has the tag {args.tag!r}; `trainer cards QUERY` with "
@@ -739,6 +678,7 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
     import csv
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         header, rows = store.review_log()
     if args.output is not None:
         from trainer import files
@@ -762,14 +702,14 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    return _launch(args, "decks")
+    return launch(args, "decks")
 
 
 def cmd_study(args: argparse.Namespace) -> int:
-    return _launch(args, "study", args.deck)
+    return launch(args, "study", args.deck)
 
 
 def cmd_quiz(args: argparse.Namespace) -> int:
     if args.n < 1:
         raise UserError("-n must be at least 1")
-    return _launch(args, "quiz", args.deck, quiz_size=args.n)
+    return launch(args, "quiz", args.deck, quiz_size=args.n)

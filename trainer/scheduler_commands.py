@@ -8,11 +8,11 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from trainer.commands import _retention, open_from_args, say
+from trainer.cli.common import open_from_args, refresh_bundled_decks, retention, say
 from trainer.errors import UserError
 
 if TYPE_CHECKING:
-    from trainer.commands import AddCommand
+    from trainer.cli.common import AddCommand
     from trainer.scheduler.simulator import Day
     from trainer.store import Store
 
@@ -27,7 +27,7 @@ def register(add: AddCommand) -> None:
     p = add("simulate", cmd_simulate, "the next days under SM-2 and under FSRS: reviews and "
             "minutes a day, cards remembered")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
-    p.add_argument("--retention", type=_retention, metavar="R",
+    p.add_argument("--retention", type=retention, metavar="R",
                    help="FSRS's desired retention, 0.70 to 0.99 (default: the deck's)")
     p.add_argument("--days", type=_days, default=90, metavar="N",
                    help="days to simulate, 1 to 3650 (default 90)")
@@ -60,6 +60,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from trainer.fitting import optimize
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         done = optimize(store, ids)
         on_fsrs = [store.deck(i).key for i in done.rescheduled]
@@ -76,6 +77,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from trainer.fitting import SPLITS, evaluate
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         result = evaluate(store, ids)
     if args.json:
@@ -99,6 +101,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from trainer.simulation import deck_forecast
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         result = deck_forecast(store, ids[0] if ids else None, days=args.days,
                                retention=args.retention, new_per_day=args.new_per_day,

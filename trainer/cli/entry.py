@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from trainer import __version__
+from trainer.cli.common import Handler
 from trainer.errors import SettingsError, UserError
 from trainer.render.words import echo
 
-Handler = Callable[[argparse.Namespace], int]
 LINE = 300  # an error line's most characters: a 10 MB id is not echoed whole
 # The order `trainer --help`, its "invalid choice" error and the completion scripts list the
 # commands in, whichever group adds them; a command not named here comes last.
