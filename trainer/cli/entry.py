@@ -56,11 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer import card_commands, commands, scheduler_commands
+    from trainer import card_commands, commands
+    from trainer.cli import scheduler
 
-    commands.register(add)
-    card_commands.register(add)
-    scheduler_commands.register(add)
+    for group in (commands, card_commands, scheduler):
+        group.register(add)
     _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
     return parser

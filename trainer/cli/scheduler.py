@@ -1,9 +1,9 @@
-"""The scheduler commands: `trainer optimize|evaluate|simulate [DECK]`."""
+"""The scheduler commands, `trainer optimize|evaluate|simulate [DECK]`: FSRS fitted to the
+student's own reviews, the schedulers compared on that history, the days ahead under each."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 def register(add: AddCommand) -> None:
+    """Add optimize, evaluate and simulate to the command line."""
     p = add("optimize", cmd_optimize, "fit FSRS to your own reviews (the deck's, or all decks')")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
     p = add("evaluate", cmd_evaluate, "which scheduler predicts your memory best: SM-2, FSRS, "
@@ -57,6 +58,8 @@ def _decks(store: Store, name: str | None) -> tuple[list[int] | None, str]:
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
+    """Fit FSRS's weights to the reviews of one deck or all, and say where they are used: a
+    scheduler fitted to the student predicts them better than the defaults."""
     from trainer.fitting import optimize
 
     with open_from_args(args) as store:
@@ -74,6 +77,10 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """How well SM-2, FSRS and the fitted FSRS predict the student's own recall, as a table or
+    JSON: the figures to choose a scheduler by."""
+    import json
+
     from trainer.fitting import SPLITS, evaluate
 
     with open_from_args(args) as store:
@@ -97,6 +104,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    """The days ahead under SM-2 and under FSRS, simulated on the deck's own cards: reviews
+    and minutes a day and cards remembered, week by week, to weigh workload against memory."""
+    import json
+
     from trainer.scheduler.simulator import workload_per_remembered
     from trainer.simulation import deck_forecast
 
