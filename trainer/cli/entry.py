@@ -56,10 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer import card_commands, commands
-    from trainer.cli import scheduler
+    from trainer import commands
+    from trainer.cli import cards, scheduler
 
-    for group in (commands, card_commands, scheduler):
+    for group in (commands, cards, scheduler):
         group.register(add)
     _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
