@@ -85,13 +85,6 @@ def register(add: AddCommand) -> None:
     p = add("export-reviews", cmd_export_reviews, "write the review log as CSV")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here, not stdout")
 
-    p = add("study", cmd_study, "open a study session (all due decks, or one)")
-    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
-
-    p = add("quiz", cmd_quiz, "quiz yourself without changing any schedule")
-    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name")
-    p.add_argument("-n", type=int, default=20, metavar="N", help="questions (default 20)")
-
     add("undo", cmd_undo, "take back the newest action of any session (a grade, a "
         "suspension, an edit, a deck's deletion, …) and say what it took back")
 
@@ -699,17 +692,3 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot write the review log: {exc.strerror}") from None
     return 0
-
-
-def run_tui(args: argparse.Namespace) -> int:
-    return launch(args, "decks")
-
-
-def cmd_study(args: argparse.Namespace) -> int:
-    return launch(args, "study", args.deck)
-
-
-def cmd_quiz(args: argparse.Namespace) -> int:
-    if args.n < 1:
-        raise UserError("-n must be at least 1")
-    return launch(args, "quiz", args.deck, quiz_size=args.n)

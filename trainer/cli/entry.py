@@ -57,9 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     from trainer import commands
-    from trainer.cli import cards, scheduler
+    from trainer.cli import cards, scheduler, study
 
-    for group in (commands, cards, scheduler):
+    for group in (commands, study, cards, scheduler):
         group.register(add)
     _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
@@ -77,9 +77,9 @@ def _in_order(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from trainer import commands
+    from trainer.cli.study import run_tui
 
-    return commands.run_tui(args)
+    return run_tui(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
