@@ -16,7 +16,7 @@ from trainer.cli.common import (
 )
 from trainer.cli.launch import launch
 from trainer.errors import UserError
-from trainer.render.words import escaped, json_text, visible
+from trainer.render.words import json_text, visible
 
 if TYPE_CHECKING:
     from trainer.cli.common import AddCommand
@@ -37,13 +37,6 @@ def register(add: AddCommand) -> None:
             "options, deck keys (eval \"$(trainer completion bash)\")")
     p.add_argument("shell", choices=("bash", "zsh", "tcsh"))
 
-    p = add("export", cmd_export, "export a deck")
-    p.add_argument("deck", metavar="DECK", help="deck key or name")
-    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here, not stdout")
-    p.add_argument("--format", choices=("toml", "json", "csv", "apkg"), default=None,
-                   help="default: by the output's extension, else toml; apkg: an Anki package "
-                   "with the cards' scheduling and review history (needs -o)")
-
     add("schema", cmd_schema, "print the JSON Schema of native deck files")
 
     p = add("stats", cmd_stats, "progress statistics (text, --json, or --tui)")
@@ -54,9 +47,6 @@ def register(add: AddCommand) -> None:
     shape.add_argument("--json", action="store_true", help="every figure as JSON "
                        "(docs/stats-json.md)")
     shape.add_argument("--tui", action="store_true", help="open the statistics screen")
-
-    p = add("export-reviews", cmd_export_reviews, "write the review log as CSV")
-    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here, not stdout")
 
     add("undo", cmd_undo, "take back the newest action of any session (a grade, a "
         "suspension, an edit, a deck's deletion, …) and say what it took back")
@@ -144,16 +134,6 @@ def cmd_undo(args: argparse.Namespace) -> int:
         undone = store.undo_last()
     say("nothing to undo" if undone is None else f"took back {undone.label}")
     return 0
-
-
-def _database_files(args: argparse.Namespace) -> list[Path]:
-    """The live database's files (SQLite), which no output may replace."""
-    from trainer.paths import resolve_db_url
-    from trainer.store.backups import database_files
-    from trainer.store.engine import sqlite_path
-
-    path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
-    return [] if path is None else database_files(path)
 
 
 def _sqlite_database(args: argparse.Namespace, server: str = "a server database is backed "
@@ -264,77 +244,6 @@ def _mark_completions(parser: argparse.ArgumentParser, decks: dict[str, str],
             action.complete = files  # type: ignore[attr-defined]
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from trainer.exporter import to_csv, to_json, to_toml
-
-    fmt = args.format
-    if fmt is None and args.output is not None:
-        fmt = {".json": "json", ".csv": "csv", ".apkg": "apkg"}.get(
-            args.output.suffix.lower(), "toml")
-    fmt = fmt or "toml"
-    if fmt == "apkg":
-        return _export_apkg(args)
-    with open_from_args(args) as store:
-        refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
-        cards = store.deck_cards(deck.id)
-    text = {"toml": to_toml, "json": to_json, "csv": to_csv}[fmt](deck, cards)
-    if fmt == "csv":
-        from trainer.exporter import csv_losses
-
-        for line in csv_losses(cards):
-            print(f"trainer: note: {visible(line)}", file=sys.stderr)
-    if args.output is None:
-        sys.stdout.write(terminal_data(text, fmt))
-        return 0
-    from trainer import files
-
-    files.write_text(args.output, text, protected=_database_files(args))
-    say(f"exported {deck.name} [{deck.key}]: {len(cards)} cards to {args.output}")
-    return 0
-
-
-def terminal_data(text: str, fmt: str) -> str:
-    """An export on stdout: TOML and JSON with every control character escaped (the same
-    data to a parser); CSV, which has no escapes, shown visible on a terminal and exact in a
-    pipe or a redirection (a program reads it there, as it reads a file)."""
-    if fmt in ("toml", "json"):
-        return escaped(text)
-    return visible(text) if sys.stdout.isatty() else text
-
-
-def _export_apkg(args: argparse.Namespace) -> int:
-    from functools import partial
-
-    from trainer.anki_export import write_apkg
-    from trainer.studyday import day_start
-
-    if args.output is None:
-        raise UserError("an Anki package is a file: give -o FILE.apkg")
-    with open_from_args(args) as store:
-        refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
-        cards = store.deck_cards(deck.id)
-        states = store.deck_states(deck.id)
-        history = store.deck_history(deck.id)
-        today = store.today()
-        starts = partial(day_start, settings=store.settings)
-    from trainer import files
-
-    try:
-        with files.output(args.output, protected=_database_files(args)) as temporary:
-            report = write_apkg(temporary, deck, cards, states, history, today, starts)
-    except OSError as exc:
-        raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
-    say(f"exported {deck.name} [{deck.key}] to {args.output}: {report.notes} notes, "
-        f"{report.cards} cards, {report.reviews} reviews")
-    if report.notes_on_choice:
-        say(f"  {len(report.notes_on_choice)} multiple-choice cards became basic cards with "
-            f"their options listed (Anki has no such card): "
-            f"{', '.join(report.notes_on_choice[:5])}")
-    return 0
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from trainer.formats.native import json_schema
 
@@ -363,29 +272,3 @@ def cmd_stats(args: argparse.Namespace) -> int:
         sys.stdout.write(visible(render(figures)))
     return 0
 
-
-def cmd_export_reviews(args: argparse.Namespace) -> int:
-    import csv
-
-    with open_from_args(args) as store:
-        refresh_bundled_decks(store)
-        header, rows = store.review_log()
-    if args.output is not None:
-        from trainer import files
-
-        with (files.output(args.output, protected=_database_files(args)) as temporary,
-              temporary.open("w", newline="", encoding="utf-8") as written):
-            writer = csv.writer(written)
-            writer.writerow(header)
-            writer.writerows(rows)
-        say(f"wrote {len(rows)} reviews to {args.output}")
-        return 0
-    try:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
-    except BrokenPipeError:  # `| head -1`: ended quietly, as every command's output is (cli)
-        raise
-    except OSError as exc:
-        raise UserError(f"cannot write the review log: {exc.strerror}") from None
-    return 0
