@@ -57,9 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     from trainer import commands
-    from trainer.cli import authoring, cards, decks, exporting, importing, scheduler, stats, study
+    from trainer.cli import (
+        authoring,
+        backup,
+        cards,
+        decks,
+        exporting,
+        importing,
+        scheduler,
+        stats,
+        study,
+    )
 
-    for group in (commands, authoring, importing, exporting, stats, study, decks, cards, scheduler):
+    for group in (commands, backup, authoring, importing, exporting, stats, study, decks, cards,
+                  scheduler):
         group.register(add)
     _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
