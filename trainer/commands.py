@@ -6,12 +6,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.cli.common import (
-    open_from_args,
-    refresh_bundled_decks,
-    say,
-)
-
 if TYPE_CHECKING:
     from trainer.cli.common import AddCommand
 
@@ -20,18 +14,6 @@ def register(add: AddCommand) -> None:
     p = add("completion", cmd_completion, "print shell completion for trainer: subcommands, "
             "options, deck keys (eval \"$(trainer completion bash)\")")
     p.add_argument("shell", choices=("bash", "zsh", "tcsh"))
-
-    add("undo", cmd_undo, "take back the newest action of any session (a grade, a "
-        "suspension, an edit, a deck's deletion, …) and say what it took back")
-
-
-def cmd_undo(args: argparse.Namespace) -> int:
-    """One line: what it took back, or that there was nothing; a refusal is an error line."""
-    with open_from_args(args) as store:
-        refresh_bundled_decks(store)
-        undone = store.undo_last()
-    say("nothing to undo" if undone is None else f"took back {undone.label}")
-    return 0
 
 
 DECK_METAVARS = ("DECK", "DECK/KEY", "PATH|DECK")

@@ -67,10 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         scheduler,
         stats,
         study,
+        undo,
     )
 
-    for group in (commands, backup, authoring, importing, exporting, stats, study, decks, cards,
-                  scheduler):
+    for group in (commands, backup, authoring, importing, exporting, stats, study, undo, decks,
+                  cards, scheduler):
         group.register(add)
     _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
