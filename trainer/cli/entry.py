@@ -56,11 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer import commands
     from trainer.cli import (
         authoring,
         backup,
         cards,
+        completion,
         decks,
         exporting,
         importing,
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         undo,
     )
 
-    for group in (commands, backup, authoring, importing, exporting, stats, study, undo, decks,
+    for group in (backup, completion, authoring, importing, exporting, stats, study, undo, decks,
                   cards, scheduler):
         group.register(add)
     _in_order(sub)

@@ -1,4 +1,5 @@
-"""Subcommand handlers. Each one validates its input and raises UserError on bad input."""
+"""`trainer completion bash|zsh|tcsh`: the shell completion script, written from the parser
+itself, with deck keys offered where a command takes a deck."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from trainer.cli.common import AddCommand
 
+
 def register(add: AddCommand) -> None:
-    """Add every subcommand to the parser; ``add(name, handler, help)`` returns its subparser."""
+    """Add completion to the command line."""
     p = add("completion", cmd_completion, "print shell completion for trainer: subcommands, "
             "options, deck keys (eval \"$(trainer completion bash)\")")
     p.add_argument("shell", choices=("bash", "zsh", "tcsh"))
 
 
+# the arguments that name a deck (completed with the keys of the student's decks)
 DECK_METAVARS = ("DECK", "DECK/KEY", "PATH|DECK")
+# bash's completer of deck keys, asked of trainer itself as the student types
 BASH_DECKS = """_trainer_decks() {
   compgen -W "$(trainer decks --keys 2>/dev/null)" -- "$1"
 }
@@ -24,8 +28,9 @@ BASH_DECKS = """_trainer_decks() {
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    """shtab writes the script from the parser itself, so it never falls behind a new option
-    (a hand-written one would); deck keys come from `trainer decks --keys` as you type."""
+    """The completion script for ``args.shell`` on stdout. shtab writes it from the parser
+    itself, so it never falls behind a new option (a hand-written one would); deck keys come
+    from `trainer decks --keys` as you type."""
     import shtab
 
     parser: argparse.ArgumentParser = args.root_parser
