@@ -66,3 +66,23 @@ def test_a_backup_copies_the_database_as_it_is_and_loads_no_bundled_decks(
     assert main(["decks", "--keys"]) == 0
     keys = capsys.readouterr().out.split()
     assert "mine" in keys and len(keys) > 1
+
+
+def test_every_public_definition_of_the_cli_says_what_it_is_for():
+    import ast
+    from pathlib import Path
+
+    import trainer.cli
+
+    missing = []
+    for path in sorted(Path(trainer.cli.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not ast.get_docstring(tree):
+            missing.append(path.name)
+        shown = [n for n in tree.body if not isinstance(n, ast.If)]
+        shown += [n for n in tree.body if isinstance(n, ast.If) for n in n.body]  # TYPE_CHECKING
+        for node in shown:
+            if (isinstance(node, ast.FunctionDef | ast.ClassDef)
+                    and not node.name.startswith("_") and not ast.get_docstring(node)):
+                missing.append(f"{path.name}: {node.name}")
+    assert missing == []
