@@ -12,11 +12,27 @@ import sys
 from collections.abc import Sequence
 
 from trainer import __version__
+from trainer.cli import (
+    authoring,
+    backup,
+    cards,
+    completion,
+    decks,
+    exporting,
+    importing,
+    scheduler,
+    stats,
+    study,
+    undo,
+)
 from trainer.cli.common import Handler
 from trainer.errors import SettingsError, UserError
 from trainer.render.words import echo
 
 LINE = 300  # an error line's most characters: a 10 MB id is not echoed whole
+# each adds its own subcommands (a `register(add)` function)
+GROUPS = (authoring, backup, cards, completion, decks, exporting, importing, scheduler, stats,
+          study, undo)
 # The order `trainer --help`, its "invalid choice" error and the completion scripts list the
 # commands in, whichever group adds them; a command not named here comes last.
 ORDER = (
@@ -47,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
     _db_option(parser, top=True)
     parser.add_argument("--exit-after-mount", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(handler=_run_tui)
+    parser.set_defaults(handler=study.run_tui)  # no command: the deck list
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -56,22 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer.cli import (
-        authoring,
-        backup,
-        cards,
-        completion,
-        decks,
-        exporting,
-        importing,
-        scheduler,
-        stats,
-        study,
-        undo,
-    )
-
-    for group in (backup, completion, authoring, importing, exporting, stats, study, undo, decks,
-                  cards, scheduler):
+    for group in GROUPS:
         group.register(add)
     _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
@@ -86,12 +87,6 @@ def _in_order(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub._name_parser_map.clear()
     sub._name_parser_map.update(parsers)
     sub._choices_actions.sort(key=lambda action: place(action.dest))
-
-
-def _run_tui(args: argparse.Namespace) -> int:
-    from trainer.cli.study import run_tui
-
-    return run_tui(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
