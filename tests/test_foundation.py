@@ -168,7 +168,7 @@ def test_a_damaged_stored_time_is_one_line_not_a_traceback(tmp_path, capsys, mon
 def test_an_interrupted_report_of_a_committed_import_is_a_success(tmp_path, capsys,
                                                                    monkeypatch):
     from tests.helpers import basic_deck
-    from trainer import commands
+    from trainer.cli import importing
 
     monkeypatch.setenv("TRAINER_HOME", str(tmp_path))
     deck = tmp_path / "d.toml"
@@ -177,6 +177,6 @@ def test_an_interrupted_report_of_a_committed_import_is_a_success(tmp_path, caps
     def interrupted(*_a: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(commands, "_report_import", interrupted)
+    monkeypatch.setattr(importing, "_report_import", interrupted)
     assert main(["import", str(deck)]) == 0
     assert "imported; the report was interrupted" in capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""The card commands: `trainer browse|cards|card|suspend|unsuspend|reset`."""
+"""The card commands, `trainer browse|cards|card|add|suspend|unsuspend|reset`: find cards
+with a search, read one in full, add one, and change many at once."""
 
 from __future__ import annotations
 
@@ -6,19 +7,22 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from trainer.cli.common import confirm, open_from_args, refresh_bundled_decks
+from trainer.cli.launch import launch
 from trainer.errors import UserError
 from trainer.render.words import clip, json_text, plural, visible
-from trainer.rules import grade
 
 if TYPE_CHECKING:
-    from trainer.commands import AddCommand
+    from trainer.cli.common import AddCommand
     from trainer.query import Node
     from trainer.store.search import FoundCard
 
+# `trainer cards --sort`: what a list of cards can be ordered by
 SORTS = ("deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews", "added")
 
 
 def register(add: AddCommand) -> None:
+    """Add browse, cards, card, add, suspend, unsuspend and reset to the command line."""
     p = add("browse", cmd_browse, "the card browser (search, history, actions on cards)")
     p.add_argument("query", nargs="?", default="", metavar="QUERY",
                    help="a search (docs/search.md)")
@@ -61,10 +65,10 @@ def _parse(text: str) -> Node | None:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    from trainer.commands import _launch
-
+    """Open the card browser on a search; a search that does not parse is refused before the
+    screen opens."""
     _parse(args.query)
-    return _launch(args, "browse", query=args.query)
+    return launch(args, "browse", query=args.query)
 
 
 def _as_json(c: FoundCard) -> dict[str, Any]:
@@ -77,10 +81,11 @@ def _as_json(c: FoundCard) -> dict[str, Any]:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
-
+    """The cards a search finds, one line each (or JSON), and their number on stderr so that
+    a pipe gets the cards alone."""
     node = _parse(args.query)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         found = store.search_cards(node, sort=args.sort, limit=None)
     if args.json:
         print(json_text([_as_json(c) for c in found.cards]))
@@ -96,13 +101,15 @@ def cmd_cards(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    """One card, ``DECK/KEY``, in full: its fields, its state and its review history."""
     from trainer.render.card_detail import render_card
+    from trainer.rules import grade
 
     deck_ref, slash, key = args.ref.rpartition("/")
     if not slash or not deck_ref or not key:
         raise UserError(f"{args.ref!r}: give DECK/KEY, e.g. xi-putin-history/qianlong-name")
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(deck_ref)
         card = store.card_by_key(deck.id, key)
         state = store.state(card.id)
@@ -133,7 +140,8 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from trainer.commands import open_from_args
+    """Add one entry to a deck, from flags or from a TOML snippet on stdin (as a deck file
+    holds it), checked as an import checks it."""
     from trainer.editing import read_snippet
 
     if args.id is None:
@@ -144,6 +152,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     else:
         text = _snippet_from_flags(args)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         deck = store.find_deck(args.deck)
         cards = read_snippet(text, deck)
         added = store.add_entry(deck.id, cards)
@@ -171,10 +180,11 @@ def _snippet_from_flags(args: argparse.Namespace) -> str:
 
 
 def cmd_change(args: argparse.Namespace) -> int:
-    from trainer.commands import confirm, open_from_args
-
+    """Suspend, unsuspend or reset the cards a search finds, and say how many changed; a
+    reset, or a suspension of every card, asks first."""
     node = _parse(args.query)
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids = store.search_ids(node)
 
         def counted() -> tuple[str, str]:

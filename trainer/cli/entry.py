@@ -1,4 +1,5 @@
-"""The ``trainer`` command. Every subcommand accepts ``--db`` before or after its name.
+"""The entry point: the parser every command group adds its subcommands to, and ``main``,
+which turns a command's failure into one line on stderr and an exit code.
 
 Exit codes: 0 ok; 1 bad input or a failed operation (one line per problem on stderr);
 2 usage error (argparse's own convention).
@@ -8,14 +9,37 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from trainer import __version__
+from trainer.cli import (
+    authoring,
+    backup,
+    cards,
+    completion,
+    decks,
+    exporting,
+    importing,
+    scheduler,
+    stats,
+    study,
+    undo,
+)
+from trainer.cli.common import Handler
 from trainer.errors import SettingsError, UserError
 from trainer.render.words import echo
 
-Handler = Callable[[argparse.Namespace], int]
 LINE = 300  # an error line's most characters: a 10 MB id is not echoed whole
+# each adds its own subcommands (a `register(add)` function)
+GROUPS = (authoring, backup, cards, completion, decks, exporting, importing, scheduler, stats,
+          study, undo)
+# The order `trainer --help`, its "invalid choice" error and the completion scripts list the
+# commands in, whichever group adds them; a command not named here comes last.
+ORDER = (
+    "import", "backup", "restore", "watch", "completion", "decks", "export", "schema", "stats",
+    "export-reviews", "study", "quiz", "undo", "map", "lint", "deck", "browse", "cards", "card",
+    "add", "suspend", "unsuspend", "reset", "optimize", "evaluate", "simulate",
+)
 
 
 def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -30,6 +54,8 @@ def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: every group's subcommands, each with ``--db``. Building it
+    imports no database and no screen, so that ``--version`` and ``--help`` stay instant."""
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="A terminal quiz and spaced-repetition trainer (SM-2).",
@@ -37,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
     _db_option(parser, top=True)
     parser.add_argument("--exit-after-mount", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(handler=_run_tui)
+    parser.set_defaults(handler=study.run_tui)  # no command: the deck list
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -46,22 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    from trainer import card_commands, commands, scheduler_commands
-
-    commands.register(add)
-    card_commands.register(add)
-    scheduler_commands.register(add)
+    for group in GROUPS:
+        group.register(add)
+    _in_order(sub)
     parser.set_defaults(root_parser=parser)  # `trainer completion` writes from the parser
     return parser
 
 
-def _run_tui(args: argparse.Namespace) -> int:
-    from trainer import commands
+def _in_order(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def place(name: str) -> int:
+        return ORDER.index(name) if name in ORDER else len(ORDER)
 
-    return commands.run_tui(args)
+    parsers = sorted(sub._name_parser_map.items(), key=lambda item: place(item[0]))
+    sub._name_parser_map.clear()
+    sub._name_parser_map.update(parsers)
+    sub._choices_actions.sort(key=lambda action: place(action.dest))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``trainer`` with ``argv`` (the process's arguments by default); the exit code.
+    A user's mistake or a broken database is one line on stderr, never a traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     from trainer import heap
@@ -97,7 +127,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             detail = f"the database is damaged ({detail}); {restore_hint(None)}"
         print(f"trainer: database error: {echo(detail, LINE)}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

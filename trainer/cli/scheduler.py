@@ -1,23 +1,24 @@
-"""The scheduler commands: `trainer optimize|evaluate|simulate [DECK]`."""
+"""The scheduler commands, `trainer optimize|evaluate|simulate [DECK]`: FSRS fitted to the
+student's own reviews, the schedulers compared on that history, the days ahead under each."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from trainer.commands import _retention, open_from_args, say
+from trainer.cli.common import open_from_args, refresh_bundled_decks, retention, say
 from trainer.errors import UserError
 
 if TYPE_CHECKING:
-    from trainer.commands import AddCommand
+    from trainer.cli.common import AddCommand
     from trainer.scheduler.simulator import Day
     from trainer.store import Store
 
 
 def register(add: AddCommand) -> None:
+    """Add optimize, evaluate and simulate to the command line."""
     p = add("optimize", cmd_optimize, "fit FSRS to your own reviews (the deck's, or all decks')")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
     p = add("evaluate", cmd_evaluate, "which scheduler predicts your memory best: SM-2, FSRS, "
@@ -27,7 +28,7 @@ def register(add: AddCommand) -> None:
     p = add("simulate", cmd_simulate, "the next days under SM-2 and under FSRS: reviews and "
             "minutes a day, cards remembered")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
-    p.add_argument("--retention", type=_retention, metavar="R",
+    p.add_argument("--retention", type=retention, metavar="R",
                    help="FSRS's desired retention, 0.70 to 0.99 (default: the deck's)")
     p.add_argument("--days", type=_days, default=90, metavar="N",
                    help="days to simulate, 1 to 3650 (default 90)")
@@ -57,9 +58,12 @@ def _decks(store: Store, name: str | None) -> tuple[list[int] | None, str]:
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
+    """Fit FSRS's weights to the reviews of one deck or all, and say where they are used: a
+    scheduler fitted to the student predicts them better than the defaults."""
     from trainer.fitting import optimize
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         done = optimize(store, ids)
         on_fsrs = [store.deck(i).key for i in done.rescheduled]
@@ -73,9 +77,14 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """How well SM-2, FSRS and the fitted FSRS predict the student's own recall, as a table or
+    JSON: the figures to choose a scheduler by."""
+    import json
+
     from trainer.fitting import SPLITS, evaluate
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         result = evaluate(store, ids)
     if args.json:
@@ -95,10 +104,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    """The days ahead under SM-2 and under FSRS, simulated on the deck's own cards: reviews
+    and minutes a day and cards remembered, week by week, to weigh workload against memory."""
+    import json
+
     from trainer.scheduler.simulator import workload_per_remembered
     from trainer.simulation import deck_forecast
 
     with open_from_args(args) as store:
+        refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         result = deck_forecast(store, ids[0] if ids else None, days=args.days,
                                retention=args.retention, new_per_day=args.new_per_day,
