@@ -20,6 +20,7 @@ from trainer.formats.limits import (
 )
 from trainer.formats.native import parse_native
 from trainer.render.words import escaped
+from trainer.rules import CardKind
 from trainer.tomltext import Unreadable, read_toml
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def entry_snippet(cards: list[Card], key: str | None = None) -> str:
     return escaped(tomli_w.dumps(ordered, multiline_strings=True))  # an editor shows it
 
 
-def new_snippet(entry_id: str, kind: str) -> str:
+def new_snippet(entry_id: str, kind: CardKind) -> str:
     return (f'# kind: basic, typed, cloze or choice (docs/deck-format.md)\n'
             f'id = "{entry_id}"\nkind = "{kind}"\n{TEMPLATES[kind]}explanation = ""\n'
             f'tags = []\n')

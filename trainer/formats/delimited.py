@@ -234,8 +234,9 @@ def parse_text(
         else:
             deck.cards.append(
                 # a choice row keeps a stored card's options; a new one is refused on import
-                StudyCard(key=key, entry=key, kind=kind if kind in ("typed", "choice")
-                          else "basic", prompt=front, answer=back, tags=tags)
+                StudyCard(key=key, entry=key, kind="typed" if kind == "typed" else
+                          "choice" if kind == "choice" else "basic", prompt=front,
+                          answer=back, tags=tags)
             )
     if not decks:
         raise DeckError(f"{origin}: no rows to import")

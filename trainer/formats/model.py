@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from trainer.rules import CardKind
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -147,7 +149,7 @@ class StudyCard:
 
     key: str
     entry: str
-    kind: str  # basic, typed, cloze or choice
+    kind: CardKind
     prompt: str = ""
     answer: str = ""
     accept: list[str] = field(default_factory=list)
