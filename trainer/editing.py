@@ -9,7 +9,7 @@ import tomllib
 from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
-from trainer.exporter import entries
+from trainer.exporter import entries, entry_fields
 from trainer.formats.errors import DeckError, shown
 from trainer.formats.limits import (
     MAX_ENTRY,
@@ -47,7 +47,7 @@ def entry_snippet(cards: list[Card], key: str | None = None) -> str:
     import tomli_w
 
     found = entries(cards)
-    entry = next((e for e in found if e["id"] == key), found[0])
+    entry = entry_fields(next((e for e in found if e.id == key), found[0]))
     ordered = {k: entry[k] for k in FIELD_ORDER if k in entry}
     return escaped(tomli_w.dumps(ordered, multiline_strings=True))  # an editor shows it
 
