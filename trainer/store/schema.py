@@ -78,7 +78,7 @@ class Card(SQLModel, table=True):
     source_quote: str = ""
     source_para: int | None = None
     tags: str = ""  # the card's own tags, space-separated
-    # a fingerprint of the card's content (store.imports.content_hash), 64 bits
+    # a fingerprint of the card's content (store.card_rows.content_hash), 64 bits
     content_hash: int = Field(default=0, sa_type=BigInteger)
     # the content_hash last imported from a file (None: added in the app); differing from
     # content_hash means an in-app edit since
