@@ -48,11 +48,15 @@ def slugify(name: str) -> str:
 
 
 def normalise_front(text: str) -> str:
+    """A first field as its key reads it: the same words in another case, Unicode form or
+    spacing are the same card."""
     text = unicodedata.normalize("NFC", text).casefold()
     return " ".join(text.split())
 
 
 def front_key(text: str) -> str:
+    """A row's key when it has no guid: a hash of its normalised first field, so that editing
+    the answer, or the front's case or spacing, keeps the card and its progress."""
     return "h" + hashlib.sha1(normalise_front(text).encode()).hexdigest()[:16]
 
 
