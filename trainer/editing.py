@@ -9,7 +9,7 @@ import tomllib
 from typing import TYPE_CHECKING, Any
 
 from trainer.errors import UserError
-from trainer.exporter import entries
+from trainer.exporter import entries, entry_fields
 from trainer.formats.errors import DeckError, shown
 from trainer.formats.limits import (
     MAX_ENTRY,
@@ -20,6 +20,7 @@ from trainer.formats.limits import (
 )
 from trainer.formats.native import parse_native
 from trainer.render.words import escaped
+from trainer.rules import CardKind
 from trainer.tomltext import Unreadable, read_toml
 
 if TYPE_CHECKING:
@@ -46,12 +47,12 @@ def entry_snippet(cards: list[Card], key: str | None = None) -> str:
     import tomli_w
 
     found = entries(cards)
-    entry = next((e for e in found if e["id"] == key), found[0])
+    entry = entry_fields(next((e for e in found if e.id == key), found[0]))
     ordered = {k: entry[k] for k in FIELD_ORDER if k in entry}
     return escaped(tomli_w.dumps(ordered, multiline_strings=True))  # an editor shows it
 
 
-def new_snippet(entry_id: str, kind: str) -> str:
+def new_snippet(entry_id: str, kind: CardKind) -> str:
     return (f'# kind: basic, typed, cloze or choice (docs/deck-format.md)\n'
             f'id = "{entry_id}"\nkind = "{kind}"\n{TEMPLATES[kind]}explanation = ""\n'
             f'tags = []\n')

@@ -7,51 +7,89 @@ import io
 import json
 from typing import Any
 
+from trainer.formats.model import (
+    BasicCard,
+    CardEntry,
+    ChoiceCard,
+    ClozeCard,
+    DeckFile,
+    DeckMeta,
+    Source,
+    TypedCard,
+)
 from trainer.store.records import Card, Deck
 
+# The order an entry's fields are written in: the file's own, kind first (the models list the
+# fields every kind shares first).
+ENTRY_ORDER = ("id", "kind", "note", "text", "prompt", "answer", "accept", "distractors",
+               "explanation", "tags", "source")
 
-def entries(cards: list[Card]) -> list[dict[str, Any]]:
-    entries: dict[str, dict[str, Any]] = {}
+
+def entries(cards: list[Card]) -> list[CardEntry]:
+    """The deck-file entries ``cards`` came from: a cloze note is one entry, whatever its
+    gaps; any other card is its own entry."""
+    found: dict[str, CardEntry] = {}
     for card in cards:
-        # a cloze note is one entry, whatever its gaps; any other card is its own entry, and
-        # names its note when it shares one (an Anki note with a reversed card)
         name = card.entry if card.kind == "cloze" else card.key
-        if name in entries:
-            continue  # a further gap of a cloze already written
-        entry: dict[str, Any] = {"id": name, "kind": card.kind}
-        if card.kind != "cloze" and card.entry != card.key:
-            entry["note"] = card.entry
-        if card.kind == "cloze":
-            entry["text"] = card.cloze_text
-        else:
-            entry["prompt"] = card.prompt
-            entry["answer"] = card.answer
-        if card.kind == "typed" and card.accept:
-            entry["accept"] = list(card.accept)
-        if card.kind == "choice":
-            entry["distractors"] = list(card.distractors)
-        if card.explanation:
-            entry["explanation"] = card.explanation
-        if card.tags:
-            entry["tags"] = list(card.tags)
-        if card.source_quote and card.source_para:
-            entry["source"] = {"quote": card.source_quote, "para": card.source_para}
-        entries[name] = entry
-    return list(entries.values())
+        if name not in found:  # else a further gap of a cloze already written
+            found[name] = _entry(card, name)
+    return list(found.values())
+
+
+def _entry(card: Card, name: str) -> CardEntry:
+    """The entry of ``card``, which names its note when it shares one (an Anki note with a
+    reversed card). Built without validation: what the store holds was checked on its way in,
+    and an export must write what is there."""
+    note = card.entry if card.kind != "cloze" and card.entry != card.key else None
+    source = (Source.model_construct(quote=card.source_quote, para=card.source_para)
+              if card.source_quote and card.source_para else None)
+    tags = list(card.tags)
+    if card.kind == "cloze":
+        return ClozeCard.model_construct(id=name, kind="cloze", text=card.cloze_text,
+                                         explanation=card.explanation, tags=tags,
+                                         source=source)
+    if card.kind == "typed":
+        return TypedCard.model_construct(id=name, kind="typed", note=note, prompt=card.prompt,
+                                         answer=card.answer, accept=list(card.accept),
+                                         explanation=card.explanation, tags=tags,
+                                         source=source)
+    if card.kind == "choice":
+        return ChoiceCard.model_construct(id=name, kind="choice", note=note,
+                                          prompt=card.prompt, answer=card.answer,
+                                          distractors=list(card.distractors),
+                                          explanation=card.explanation, tags=tags,
+                                          source=source)
+    return BasicCard.model_construct(id=name, kind="basic", note=note, prompt=card.prompt,
+                                     answer=card.answer, explanation=card.explanation,
+                                     tags=tags, source=source)
+
+
+def deck_file(deck: Deck, cards: list[Card]) -> DeckFile:
+    """The native deck file that re-imports to ``deck`` and its ``cards``."""
+    meta = DeckMeta.model_construct(
+        id=deck.key, name=deck.name, description=deck.description, source=deck.source,
+        tags=list(deck.tags), new_per_day=deck.new_per_day,
+        reviews_per_day=deck.reviews_per_day)
+    return DeckFile.model_construct(schema_version=1, deck=meta, cards=entries(cards))
+
+
+def _in_order(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: fields[name] for name in ENTRY_ORDER if name in fields}
+
+
+def entry_fields(entry: CardEntry) -> dict[str, Any]:
+    """An entry's fields as its file writes them: those that differ from their defaults, in
+    ENTRY_ORDER."""
+    return _in_order(entry.model_dump(exclude_defaults=True))
 
 
 def native_document(deck: Deck, cards: list[Card]) -> dict[str, Any]:
-    meta: dict[str, Any] = {"id": deck.key, "name": deck.name}
-    if deck.description:
-        meta["description"] = deck.description
-    if deck.source:
-        meta["source"] = deck.source
-    if deck.tags:
-        meta["tags"] = list(deck.tags)
-    for limit in ("new_per_day", "reviews_per_day"):
-        if getattr(deck, limit) is not None:
-            meta[limit] = getattr(deck, limit)
-    return {"schema_version": 1, "deck": meta, "cards": entries(cards)}
+    """The deck file of ``deck`` as the plain document TOML and JSON write: the fields that
+    differ from their defaults (an empty deck's empty list of cards too), its entries' in
+    ENTRY_ORDER."""
+    document = deck_file(deck, cards).model_dump(exclude_defaults=True)
+    document["cards"] = [_in_order(entry) for entry in document.get("cards", [])]
+    return document
 
 
 def to_toml(deck: Deck, cards: list[Card]) -> str:

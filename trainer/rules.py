@@ -11,8 +11,13 @@ from datetime import date
 from typing import Final, Literal, get_args
 
 CardKind = Literal["basic", "typed", "cloze", "choice"]
-ReviewKind = Literal["scheduled", "repeat", "quiz", "import", "reset", "reschedule", "switch",
-                     "suspend", "unsuspend", "bury", "unbury", "leech"]
+# a review-log row's kind: an answer, a state set outside the scheduler ("switch": a deck
+# changed scheduler, and each card's state under the new one, worked out from its history, was
+# written), or a change of a card's flags (suspended, buried until) or its leech mark
+AnswerKind = Literal["scheduled", "repeat", "quiz"]
+StateKind = Literal["import", "reset", "reschedule", "switch"]
+FlagKind = Literal["suspend", "unsuspend", "bury", "unbury", "leech"]
+ReviewKind = Literal[AnswerKind, StateKind, FlagKind]
 Maturity = Literal["new", "learning", "young", "mature"]
 Bucket = Literal["review", "repeat", "new"]  # where a card sits in today's queue
 Verdict = Literal["right", "close", "wrong"]  # a typed or chosen answer, checked
@@ -20,16 +25,13 @@ Verdict = Literal["right", "close", "wrong"]  # a typed or chosen answer, checke
 CARD_KINDS: Final = get_args(CardKind)
 REVIEW_KINDS: Final = get_args(ReviewKind)
 MATURITIES: Final = get_args(Maturity)
-ANSWER_KINDS: Final[tuple[ReviewKind, ...]] = ("scheduled", "repeat", "quiz")  # rolled up
+ANSWER_KINDS: Final[tuple[AnswerKind, ...]] = get_args(AnswerKind)  # rolled up
 # answers that change no state (a same-day repeat, a quiz)
-STATELESS_KINDS: Final[tuple[ReviewKind, ...]] = ("repeat", "quiz")
-# set a state outside the scheduler ("switch": a deck changed scheduler, and each card's
-# state under the new one, worked out from its history, was written)
-STATE_KINDS: Final[tuple[ReviewKind, ...]] = ("import", "reset", "reschedule", "switch")
+STATELESS_KINDS: Final[tuple[AnswerKind, ...]] = ("repeat", "quiz")
+STATE_KINDS: Final[tuple[StateKind, ...]] = get_args(StateKind)
 Scheduler = Literal["sm2", "fsrs"]
 SCHEDULERS: Final = get_args(Scheduler)
-# change a card's flags (suspended, buried until), or mark it a leech
-FLAG_KINDS: Final[tuple[ReviewKind, ...]] = ("suspend", "unsuspend", "bury", "unbury", "leech")
+FLAG_KINDS: Final[tuple[FlagKind, ...]] = get_args(FlagKind)
 LeechAction = Literal["suspend", "tag"]
 LEECH_TAG: Final = "leech"
 
@@ -101,7 +103,7 @@ def leech(lapses: int, leech_lapses: int, tagged: bool) -> bool:
     return tagged or lapses >= leech_lapses
 
 
-def grade(kind: str, quality: int) -> int | None:
+def grade(kind: ReviewKind, quality: int) -> int | None:
     """A log row's grade as shown: an answer's (scheduled, repeat, quiz), or None for a row
     that is not an answer (an import, a suspension, a leech…), whose quality column is no
     grade (0, or for a leech row whether it added the tag)."""

@@ -8,6 +8,7 @@ from itertools import repeat
 
 from trainer.domain.plan import DeckPlan
 from trainer.domain.records import QueueItem
+from trainer.rules import Bucket
 
 
 def order(plans: Sequence[DeckPlan], notes: Mapping[int, Hashable]) -> list[QueueItem]:
@@ -23,7 +24,7 @@ def order(plans: Sequence[DeckPlan], notes: Mapping[int, Hashable]) -> list[Queu
     return apart(items + reviews, notes)
 
 
-def _items(ids: list[int], bucket: str) -> list[QueueItem]:
+def _items(ids: list[int], bucket: Bucket) -> list[QueueItem]:
     return list(map(QueueItem, zip(ids, repeat(bucket))))
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
+from trainer.rules import Bucket
 from trainer.scheduler import sm2
 
 
@@ -32,19 +34,24 @@ class CardState:
         return sm2.SM2State.from_x100(self.repetitions, self.easiness_x100, self.interval)
 
 
-
-class QueueItem(tuple[int, str]):
+class QueueItem(tuple[int, Bucket]):
     """One card in today's queue: (card_id, bucket), bucket being "review", "repeat" or "new".
 
     A bare tuple subclass, built from (card_id, bucket) pairs without any Python-level
     constructor: today's queue at 100,000 cards is 40,000 of them."""
 
     __slots__ = ()
-    card_id = property(itemgetter(0))
-    bucket = property(itemgetter(1))
+    if TYPE_CHECKING:  # the fields' types; at run time C-level getters, no Python call
+        @property
+        def card_id(self) -> int: ...
+        @property
+        def bucket(self) -> Bucket: ...
+    else:
+        card_id = property(itemgetter(0))
+        bucket = property(itemgetter(1))
 
     @classmethod
-    def of(cls, card_id: int, bucket: str) -> QueueItem:
+    def of(cls, card_id: int, bucket: Bucket) -> QueueItem:
         return cls((card_id, bucket))
 
     def __repr__(self) -> str:

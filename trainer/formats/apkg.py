@@ -218,6 +218,10 @@ def anki_entry(guid: str) -> str:
 
 
 def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
+    """The decks of an Anki package (.apkg or .colpkg, any of Anki's collection formats) with
+    their cards' schedules, suspensions and buryings, so that a student moving from Anki
+    keeps their progress; ``day_of`` turns Anki's times into study days. Notes trainer cannot
+    show are skipped with a note; a package it cannot read raises DeckError."""
     import io
     import os
     from pathlib import Path

@@ -21,6 +21,9 @@ TOO_LARGE = 10**_DIGITS
 
 @dataclass(frozen=True, slots=True)
 class Gap:
+    """One cloze in a text, where it stands: what the scanner found, for the prompt, the
+    answer and the limits' checks."""
+
     start: int  # where ``{{`` is
     end: int  # just after ``}}``
     number: int

@@ -16,6 +16,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
@@ -23,6 +24,7 @@ from trainer.formats.errors import DeckError, decode_text
 from trainer.formats.html_text import html_to_text
 from trainer.formats.limits import cloze_problem
 from trainer.formats.model import ParsedDeck, StudyCard
+from trainer.rules import CardKind
 
 SEPARATORS = {
     "comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":",
@@ -46,11 +48,15 @@ def slugify(name: str) -> str:
 
 
 def normalise_front(text: str) -> str:
+    """A first field as its key reads it: the same words in another case, Unicode form or
+    spacing are the same card."""
     text = unicodedata.normalize("NFC", text).casefold()
     return " ".join(text.split())
 
 
 def front_key(text: str) -> str:
+    """A row's key when it has no guid: a hash of its normalised first field, so that editing
+    the answer, or the front's case or spacing, keeps the card and its progress."""
     return "h" + hashlib.sha1(normalise_front(text).encode()).hexdigest()[:16]
 
 
@@ -98,10 +104,29 @@ BACK_NAMES = {"answer", "back", "definition"}
 def parse_text(
     data: bytes, origin: str, deck_name: str | None = None, default_sep: str | None = None
 ) -> list[ParsedDeck]:
+    """The decks of a CSV, TSV or text file: one, or one per value of its deck column, named
+    ``deck_name``, else by its ``#deck:`` header, else after the file. Rows that cannot be
+    cards are skipped with a note; a file that cannot be read raises DeckError, naming the
+    line. ``default_sep`` is the separator when no header names one (else it is guessed)."""
     text = decode_text(data, origin)
+    headers, consumed, start = _read_headers(text, origin)
+    if NOT_SPACE.search(text, start) is None:  # searched in place: no copy of the rows
+        raise DeckError(f"{origin}: no rows to import")
+    layout = _layout(text, start, headers, origin, default_sep)
+    reader = _RowReader(layout, deck_name or headers.get("deck") or Path(origin).stem,
+                        headers.get("tags", "").split(), origin)
+    for line, read_to, row in _rows(text, start, consumed, layout.sep, origin):
+        if not (layout.header_row and read_to == layout.header_row):  # the columns' names
+            reader.add(line, row)
+    return reader.decks()
+
+
+def _read_headers(text: str, origin: str) -> tuple[dict[str, str], int, int]:
+    """The ``#name:value`` lines at the top: their values by name, how many lines they take,
+    and where in ``text`` the rows begin."""
     headers: dict[str, str] = {}
     consumed = 0
-    start = 0  # where the rows begin in text
+    start = 0
     for number, line in enumerate(_lines(text), 1):
         match = HEADER.match(line.rstrip("\r\n"))
         if not match:
@@ -112,34 +137,36 @@ def parse_text(
         headers[key] = match.group(2).strip()
         consumed = number
         start += len(line)
-    if NOT_SPACE.search(text, start) is None:  # searched in place: no copy of the rows
-        raise DeckError(f"{origin}: no rows to import")
+    return headers, consumed, start
 
-    sep_value = headers.get("separator")
-    if sep_value:
-        sep = SEPARATORS.get(sep_value.lower(), sep_value)
-        if len(sep) != 1:
-            raise DeckError(f"{origin}: #separator: must be one character or a name such as Tab")
-    else:
-        first_row = next((ln for ln in _lines(text, start) if ln.strip()), "")
-        sep = default_sep or _guess_separator(first_row)
-    html = headers.get("html", "false").lower() == "true"
-    extra_tags = headers.get("tags", "").split()
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How a file's rows are read: the separator, whether fields are HTML, the row that names
+    the columns (1, or 0 for none), and which column holds what (None: no such column)."""
+
+    sep: str
+    html: bool
+    header_row: int
+    front: int | None
+    back: int | None
+    kind: int | None
+    tags: int | None
+    guid: int | None
+    deck: int | None
+    special: frozenset[int]  # the columns that are not a card's fields
+
+
+def _layout(text: str, start: int, headers: dict[str, str], origin: str,
+            default_sep: str | None) -> _Layout:
+    """The rows' layout from the headers, the first row, and ``default_sep``."""
+    sep = _separator(text, start, headers, origin, default_sep)
     columns = [c.strip() for c in headers["columns"].split(sep)] if "columns" in headers else []
     header_row = 0
     if not columns:
-        # a spreadsheet's first row naming its columns (Question,Answer,Tags): a header
-        try:
-            cells = next(csv.reader(_lines(text, start), delimiter=sep), [])
-        except csv.Error:
-            cells = []  # the rows' own reading says what is wrong, line by line
-        named = [c.strip().lower() for c in cells]
-        if set(named) & FRONT_NAMES and set(named) & BACK_NAMES:
-            columns, header_row = [c.strip() for c in cells], 1
+        columns = _named_columns(text, start, sep)
+        header_row = 1 if columns else 0
     lowered = [c.lower() for c in columns]
-    front_col = next((i for i, c in enumerate(lowered) if c in FRONT_NAMES), None)
-    back_col = next((i for i, c in enumerate(lowered) if c in BACK_NAMES), None)
-    kind_col = next((i for i, c in enumerate(lowered) if c == "kind"), None)
 
     def col(header: str, names: tuple[str, ...]) -> int | None:
         if header in headers:
@@ -149,100 +176,159 @@ def parse_text(
                 return lowered.index(name)
         return None
 
+    kind_col = next((i for i, c in enumerate(lowered) if c == "kind"), None)
     tags_col = col("tags column", ("tags",))
     guid_col = col("guid column", ("guid",))
     deck_col = col("deck column", ("deck",))
     notetype_col = col("notetype column", ("notetype",))  # read, so it is not a field
-    special = {c for c in (tags_col, guid_col, deck_col, notetype_col, kind_col)
-               if c is not None}
-    default_deck = deck_name or headers.get("deck") or Path(origin).stem
+    return _Layout(
+        sep=sep, html=headers.get("html", "false").lower() == "true", header_row=header_row,
+        front=next((i for i, c in enumerate(lowered) if c in FRONT_NAMES), None),
+        back=next((i for i, c in enumerate(lowered) if c in BACK_NAMES), None),
+        kind=kind_col, tags=tags_col, guid=guid_col, deck=deck_col,
+        special=frozenset(c for c in (tags_col, guid_col, deck_col, notetype_col, kind_col)
+                          if c is not None))
 
+
+def _separator(text: str, start: int, headers: dict[str, str], origin: str,
+               default_sep: str | None) -> str:
+    """The ``#separator:`` header's (a character or a name such as Tab), else
+    ``default_sep``, else guessed from the first row."""
+    sep_value = headers.get("separator")
+    if not sep_value:
+        first_row = next((ln for ln in _lines(text, start) if ln.strip()), "")
+        return default_sep or _guess_separator(first_row)
+    sep = SEPARATORS.get(sep_value.lower(), sep_value)
+    if len(sep) != 1:
+        raise DeckError(f"{origin}: #separator: must be one character or a name such as Tab")
+    return sep
+
+
+def _named_columns(text: str, start: int, sep: str) -> list[str]:
+    """A spreadsheet's first row naming its columns (Question,Answer,Tags): its cells, or
+    none when the first row is a card."""
+    try:
+        cells = next(csv.reader(_lines(text, start), delimiter=sep), [])
+    except csv.Error:
+        cells = []  # the rows' own reading says what is wrong, line by line
+    named = [c.strip().lower() for c in cells]
+    if set(named) & FRONT_NAMES and set(named) & BACK_NAMES:
+        return [c.strip() for c in cells]
+    return []
+
+
+def _rows(text: str, start: int, consumed: int, sep: str,
+          origin: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Each row from ``start``: the file's line it begins on, the reader's line count once it
+    is read (a quoted field may span lines), and its fields; a row the csv module cannot read
+    is a DeckError that names its line, in the file's terms."""
     reader = csv.reader(_lines(text, start), delimiter=sep, strict=True)
-    decks: dict[str, ParsedDeck] = {}
-    seen: dict[tuple[str, str], int] = {}
-    media: list[str] = []
-    start = consumed + 1
     while True:
-        row_line = consumed + reader.line_num + 1
+        line = consumed + reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             if "end of data" in str(exc) or "EOF" in str(exc):
                 raise DeckError(
-                    f"{origin}:{row_line}: a quoted field is never closed (unclosed \")"
+                    f"{origin}:{line}: a quoted field is never closed (unclosed \")"
                 ) from None
-            raise DeckError(f"{origin}:{row_line}: {_plain_csv_error(str(exc))}") from None
-        start = row_line
-        if header_row and reader.line_num == header_row:
-            continue  # the row that names the columns
+            raise DeckError(f"{origin}:{line}: {_plain_csv_error(str(exc))}") from None
+        yield line, reader.line_num, row
+
+
+class _RowReader:
+    """The decks a file's rows make, one row at a time: a row is a card (a cloze row, one a
+    gap), or skipped with a note in its deck (empty, a comment, no prompt or answer, an
+    unknown kind, a key already met)."""
+
+    def __init__(self, layout: _Layout, default_deck: str, extra_tags: list[str],
+                 origin: str) -> None:
+        self.layout, self.default_deck = layout, default_deck
+        self.extra_tags, self.origin = extra_tags, origin
+        self._decks: dict[str, ParsedDeck] = {}
+        self.seen: dict[tuple[str, str], int] = {}  # (deck, key) -> the line that had it
+        self.media: list[str] = []
+
+    def _deck(self, name: str) -> ParsedDeck:
+        return self._decks.get(name) or self._decks.setdefault(name, _new_deck(name,
+                                                                               self.origin))
+
+    def add(self, line: int, row: list[str]) -> None:
+        """The card or cards of the row that begins on ``line``."""
         if not "".join(row).strip():
-            continue
+            return
         if len(row) == 1 and row[0].startswith("#"):
-            continue  # a comment line
-        fields = [f for i, f in enumerate(row) if i not in special] if special else row
+            return  # a comment line
+        layout = self.layout
+        fields = [f for i, f in enumerate(row) if i not in layout.special] \
+            if layout.special else row
         if len(fields) < 2 or not fields[0].strip():
-            deck = decks.get(default_deck) or decks.setdefault(
-                default_deck, _new_deck(default_deck, origin))
-            deck.notes.append(f"line {start}: skipped: needs a prompt and an answer")
-            continue
-        front, back = fields[0], fields[1]
-        if front_col is not None and back_col is not None:
-            front = row[front_col] if front_col < len(row) else ""
-            back = row[back_col] if back_col < len(row) else ""
-        kind = row[kind_col].strip().lower() if kind_col is not None and kind_col < len(row) \
-            else ""
+            self._deck(self.default_deck).notes.append(
+                f"line {line}: skipped: needs a prompt and an answer")
+            return
+        kind = _cell(row, layout.kind).strip().lower()
         if kind not in ("", "basic", "typed", "cloze", "choice"):
-            deck = decks.get(default_deck) or decks.setdefault(
-                default_deck, _new_deck(default_deck, origin))
-            deck.notes.append(f"line {start}: skipped: unknown kind {kind!r} (basic, typed, "
-                              "cloze or choice)")
-            continue
-        if html:
+            self._deck(self.default_deck).notes.append(
+                f"line {line}: skipped: unknown kind {kind!r} (basic, typed, cloze or choice)")
+            return
+        front, back = fields[0], fields[1]
+        if layout.front is not None and layout.back is not None:
+            front, back = _cell(row, layout.front), _cell(row, layout.back)
+        if layout.html:
             front, m1 = html_to_text(front)
             back, m2 = html_to_text(back)
-            media += m1 + m2
-        tags = list(extra_tags)
-        if tags_col is not None and tags_col < len(row):
+            self.media += m1 + m2
+        tags = list(self.extra_tags)
+        if layout.tags is not None and layout.tags < len(row):
             # interned: a tag is the same few strings on thousands of cards
-            tags += map(sys.intern, row[tags_col].split())
-        name = default_deck
-        if deck_col is not None and deck_col < len(row) and row[deck_col].strip():
-            name = row[deck_col].strip()
-        deck = decks.get(name) or decks.setdefault(name, _new_deck(name, origin))
-        guid = row[guid_col].strip() if guid_col is not None and guid_col < len(row) else ""
+            tags += map(sys.intern, row[layout.tags].split())
+        name = _cell(row, layout.deck).strip() or self.default_deck
+        guid = _cell(row, layout.guid).strip()
         key = guid or front_key(front)
-        if (name, key) in seen:
-            deck.notes.append(
-                f"line {start}: skipped: same {'guid' if guid else 'first field'} as line "
-                f"{seen[(name, key)]}"
-            )
-            continue
-        seen[(name, key)] = start
-        # A first field with {{c1::...}} makes cloze cards, whatever the note type says.
+        deck = self._deck(name)
+        if (name, key) in self.seen:
+            deck.notes.append(f"line {line}: skipped: same {'guid' if guid else 'first field'}"
+                              f" as line {self.seen[(name, key)]}")
+            return
+        self.seen[(name, key)] = line
+        deck.cards += self._cards(line, key, kind, front, back, tags)
+
+    def _cards(self, line: int, key: str, kind: str, front: str, back: str,
+               tags: list[str]) -> list[StudyCard]:
+        """A first field with {{c1::...}} makes cloze cards, whatever the note type says
+        (the back their explanation); any other row one card."""
         numbers = cloze_numbers(front) if "{{c" in front else None
         if numbers and (problem := cloze_problem(front)):  # before it makes a card a gap
-            raise DeckError(f"{origin}:{start}: {problem}")
+            raise DeckError(f"{self.origin}:{line}: {problem}")
         if numbers:
-            for n in numbers:
-                deck.cards.append(StudyCard(
-                    key=f"{key}#c{n}", entry=key, kind="cloze", cloze_text=front,
-                    cloze_number=n, prompt=cloze_prompt(front, n),
-                    answer=cloze_answer(front, n), explanation=back, tags=tags,
-                ))
-        else:
-            deck.cards.append(
-                # a choice row keeps a stored card's options; a new one is refused on import
-                StudyCard(key=key, entry=key, kind=kind if kind in ("typed", "choice")
-                          else "basic", prompt=front, answer=back, tags=tags)
-            )
-    if not decks:
-        raise DeckError(f"{origin}: no rows to import")
-    if media:
-        first = next(iter(decks.values()))
-        first.notes.append(f"media referenced but not imported: {', '.join(sorted(set(media)))}")
-    return list(decks.values())
+            return [StudyCard(key=f"{key}#c{n}", entry=key, kind="cloze", cloze_text=front,
+                              cloze_number=n, prompt=cloze_prompt(front, n),
+                              answer=cloze_answer(front, n), explanation=back, tags=tags)
+                    for n in numbers]
+        # a choice row keeps a stored card's options; a new one is refused on import
+        return [StudyCard(key=key, entry=key, kind=_ROW_KINDS.get(kind, "basic"),
+                          prompt=front, answer=back, tags=tags)]
+
+    def decks(self) -> list[ParsedDeck]:
+        """Every deck the rows made; DeckError when there is none."""
+        if not self._decks:
+            raise DeckError(f"{self.origin}: no rows to import")
+        if self.media:
+            first = next(iter(self._decks.values()))
+            first.notes.append("media referenced but not imported: "
+                               f"{', '.join(sorted(set(self.media)))}")
+        return list(self._decks.values())
+
+
+# what a row's kind column makes of a card that is not a cloze
+_ROW_KINDS: dict[str, CardKind] = {"typed": "typed", "choice": "choice"}
+
+
+def _cell(row: list[str], column: int | None) -> str:
+    """The row's cell in ``column``: empty when there is no such column or the row is short."""
+    return row[column] if column is not None and column < len(row) else ""
 
 
 # the csv module's words, which speak of its own API, and what they mean in the file

@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from trainer.rules import CardKind
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -31,6 +33,9 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
+    """Where in the deck's source text a card comes from: the words it quotes and their
+    paragraph, for the source map and `trainer lint`."""
+
     quote: Text
     para: Annotated[int, Field(ge=1)]
 
@@ -39,6 +44,9 @@ Limit = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class DeckMeta(_Strict):
+    """The deck itself: its id (the key that finds it again on re-import), its name and
+    what it is about."""
+
     id: Slug
     name: Text
     description: str = ""
@@ -63,12 +71,18 @@ class _CardBase(_Strict):
 
 
 class BasicCard(_CardBase):
+    """A prompt and its answer: the student recalls it, sees the answer and grades
+    themselves."""
+
     kind: Literal["basic"]
     prompt: Text
     answer: Text
 
 
 class TypedCard(_CardBase):
+    """A prompt whose answer the student types, checked against the answer and the other
+    answers it accepts."""
+
     kind: Literal["typed"]
     prompt: Text
     answer: Text
@@ -76,6 +90,9 @@ class TypedCard(_CardBase):
 
 
 class ClozeCard(_CardBase):
+    """A text with gaps, {{c1::answer}} or {{c1::answer::hint}}: one card a gap number,
+    siblings of one note."""
+
     kind: Literal["cloze"]
     text: Text
 
@@ -94,6 +111,9 @@ class ClozeCard(_CardBase):
 
 
 class ChoiceCard(_CardBase):
+    """A prompt and its answer shown among distractors, in an order that changes between
+    showings."""
+
     kind: Literal["choice"]
     prompt: Text
     answer: Text
@@ -147,7 +167,7 @@ class StudyCard:
 
     key: str
     entry: str
-    kind: str  # basic, typed, cloze or choice
+    kind: CardKind
     prompt: str = ""
     answer: str = ""
     accept: list[str] = field(default_factory=list)
@@ -165,6 +185,9 @@ class StudyCard:
 
 @dataclass(slots=True)
 class ParsedDeck:
+    """A deck as any parser reads it, whatever its format: what the importer writes, and
+    what it reports (``notes``) about the file."""
+
     key: str
     name: str
     description: str = ""

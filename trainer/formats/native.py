@@ -132,6 +132,8 @@ def parse_native(data: bytes, origin: str, fmt: str = "toml") -> ParsedDeck:
 
 
 def to_parsed(deck_file: DeckFile, origin: str = "") -> ParsedDeck:
+    """A validated deck file as the parsed deck every format gives: an entry is a card, a
+    cloze entry a card per gap, each keyed so that its progress survives a re-import."""
     meta = deck_file.deck
     cards: list[StudyCard] = []
     for card in deck_file.cards:

@@ -42,10 +42,13 @@ def fields(data: bytes) -> dict[int, list[int | bytes]]:
 
 
 def first_int(data: bytes, number: int, default: int = 0) -> int:
+    """The first integer of field ``number``, or ``default`` when the message has none (a
+    field left at its default is not written)."""
     values = fields(data).get(number, [])
     return values[0] if values and isinstance(values[0], int) else default
 
 
 def first_str(data: bytes, number: int) -> str:
+    """The first text of field ``number``, or "" when the message has none."""
     values = fields(data).get(number, [])
     return values[0].decode("utf-8") if values and isinstance(values[0], bytes) else ""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from trainer.answers import check_typed, choice_options
 from trainer.formats.cloze import cloze_full
-from trainer.rules import SUGGESTED, Verdict
+from trainer.rules import SUGGESTED, CardKind, Verdict
 from trainer.store import Card
 
 
@@ -15,7 +15,7 @@ class CardView:
     """What the screen shows of a card."""
 
     card_id: int
-    kind: str
+    kind: CardKind
     prompt: str
     answer: str
     full_text: str  # for cloze: the text with every gap filled

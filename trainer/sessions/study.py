@@ -14,7 +14,7 @@ from typing import Literal
 from trainer.domain.answer import fsrs_intervals
 from trainer.domain.order import order
 from trainer.render.words import interval
-from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL
+from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL, AnswerKind
 from trainer.scheduler import sm2
 from trainer.sessions.card_view import CardView
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, Undone, UndoneReview
@@ -218,7 +218,7 @@ class StudySession:
         """Record the current card's grade (committed), then move on. Siblings it buried and a
         card the leech action suspended leave the queue."""
         item = self._front()
-        kind = "repeat" if item.bucket == "repeat" else "scheduled"
+        kind: AnswerKind = "repeat" if item.bucket == "repeat" else "scheduled"
         shown = self._shown.pop(item.card_id, None)
         try:
             graded = self._record(item, quality, kind, answer_ms, shown)
@@ -258,7 +258,7 @@ class StudySession:
         self._settle()
         return graded
 
-    def _record(self, item: QueueItem, quality: int, kind: str, answer_ms: int,
+    def _record(self, item: QueueItem, quality: int, kind: AnswerKind, answer_ms: int,
                 shown: CardState | None) -> Graded:
         """Record a grade; once more on a fresh connection if the save failed (a database
         server that restarted answers now; a full disk refuses again)."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
 from trainer.rules import MATURITIES, PASS, Maturity
 from trainer.scheduler.sm2 import MAX_INTERVAL
@@ -35,7 +34,21 @@ from trainer.stats.figures import (
     Today,
 )
 from trainer.store import Deck, Store
-from trainer.store.stats_sql import Row, StatsQueries, queries
+from trainer.store.stats_sql import (
+    CardCounts,
+    DayReviews,
+    DueDay,
+    EasinessCount,
+    GradeCell,
+    HistoryCell,
+    HourCell,
+    QuizRow,
+    RetentionCell,
+    StatsQueries,
+    TodayCell,
+    queries,
+)
+from trainer.store.stats_sql import HardCard as HardRow
 
 SCHEMA = 2  # docs/stats-json.md says what each schema changed
 PERIODS = {"today": 1, "7d": 7, "30d": 30, "1y": 365, "all": None}
@@ -66,10 +79,6 @@ def period_start(period: str, today: date) -> date | None:
 
 def _rate(passed: int, total: int) -> float | None:
     return round(passed / total, 4) if total else None
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def compute(
@@ -116,23 +125,10 @@ def compute(
             "tags": tags,
             "quizzes": _quizzes(q.quizzes(), start, today),
         }
-    # SQLite's sums are ints already: walking every figure for PostgreSQL's Decimals cost
-    # 3 ms of 50 at 10,000 cards
-    return cast(Figures, figures if store.dialect == "sqlite" else _plain(figures))
+    return figures
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready numbers: PostgreSQL's SUM returns Decimal where SQLite's returns int."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _today(rows: list[Row]) -> Today:
+def _today(rows: list[TodayCell]) -> Today:
     grades = {str(q): 0 for q in range(6)}
     answers = time_ms = passed = new = 0
     for quality, maturity, kind, count, ms in rows:
@@ -145,32 +141,32 @@ def _today(rows: list[Row]) -> Today:
             "accuracy": _rate(passed, answers), "new_learned": new}
 
 
-def _counts(row: Row) -> tuple[Counts, int]:
-    total, suspended, new, learning, young, mature, buried, leeches = (int(v or 0) for v in row)
-    return {"total": total, "suspended": suspended, "new": new, "learning": learning,
-            "young": young, "mature": mature, "buried": buried}, leeches
+def _counts(row: CardCounts) -> tuple[Counts, int]:
+    return {"total": row.total, "suspended": row.suspended, "new": row.new,
+            "learning": row.learning, "young": row.young, "mature": row.mature,
+            "buried": row.buried}, row.leeches
 
 
-def _forecast(rows: list[Row], today: date) -> list[ForecastDay]:
-    counts = {_as_date(d): n for d, n in rows}
+def _forecast(rows: list[DueDay], today: date) -> list[ForecastDay]:
+    counts = dict(rows)
     return [{"day": (today + timedelta(days=i)).isoformat(),
              "due": counts.get(today + timedelta(days=i), 0)} for i in range(FORECAST_DAYS)]
 
 
-def _history(rows: list[Row]) -> list[HistoryDay]:
-    days: dict[object, dict[str, int]] = {}  # by the day as stored: converted once each
+def _history(rows: list[HistoryCell]) -> list[HistoryDay]:
+    days: dict[date, dict[str, int]] = {}
     for day, cat, count, ms in rows:
         entry = days.get(day)
         if entry is None:
             entry = days[day] = dict.fromkeys((*MATURITIES, "repeat", "time_ms"), 0)
         entry[cat] += count
-        entry["time_ms"] += int(ms or 0)
-    by_date = {_as_date(d): entry for d, entry in days.items()}
-    return [cast(HistoryDay, {"day": d.isoformat(), **by_date[d]}) for d in sorted(by_date)]
+        entry["time_ms"] += ms
+    return [cast(HistoryDay, {"day": d.isoformat(), **days[d]}) for d in sorted(days)]
 
 
-def _heatmap_and_streak(rows: list[Row], today: date) -> tuple[list[HeatmapDay], Streak]:
-    per_day = {_as_date(d): int(n) for d, n in rows if n}
+def _heatmap_and_streak(rows: list[DayReviews],
+                        today: date) -> tuple[list[HeatmapDay], Streak]:
+    per_day = {d: n for d, n in rows if n}
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     heatmap: list[HeatmapDay] = [{"day": d.isoformat(), "reviews": per_day[d]}
                                  for d in sorted(per_day) if d >= first]
@@ -188,18 +184,14 @@ def _heatmap_and_streak(rows: list[Row], today: date) -> tuple[list[HeatmapDay],
     return heatmap, {"current": current, "longest": longest}
 
 
-def _retention(rows: list[Row], today: date) -> dict[str, Retention]:
+def _retention(rows: list[RetentionCell], today: date) -> dict[str, Retention]:
     # each period's tally in one pass: a row counts in every period that began by its day
     starts = {period: period_start(period, today) for period in PERIODS}
     tallies = {period: {"young": [0, 0], "mature": [0, 0]} for period in PERIODS}
-    dates: dict[object, date] = {}
     for day, maturity, quality, count in rows:
-        when = dates.get(day)
-        if when is None:
-            when = dates[day] = _as_date(day)
         passed = count if quality >= PASS else 0
         for period, start in starts.items():
-            if start is None or when >= start:
+            if start is None or day >= start:
                 cell = tallies[period][maturity]
                 cell[0] += passed
                 cell[1] += count
@@ -216,37 +208,38 @@ def _passed(passed: int, total: int) -> Rate:
     return {"passed": passed, "total": total, "rate": _rate(passed, total)}
 
 
-def _distributions(in_bucket: Row,
-                   ease_rows: list[Row]) -> tuple[list[IntervalBucket], list[EasinessBucket]]:
+def _distributions(
+        in_bucket: list[int],
+        ease_rows: list[EasinessCount]) -> tuple[list[IntervalBucket], list[EasinessBucket]]:
     buckets: dict[int, int] = defaultdict(int)
     for ef, n in ease_rows:
         buckets[ef // 10 * 10] += n  # tenths: 1.3, 1.4, ...
     interval_out: list[IntervalBucket] = [
-        {"bucket": label, "min": low, "max": min(high, MAX_INTERVAL), "cards": int(n)}
+        {"bucket": label, "min": low, "max": min(high, MAX_INTERVAL), "cards": n}
         for (label, low, high), n in zip(INTERVAL_BUCKETS, in_bucket, strict=True)]
     ease_out: list[EasinessBucket] = [{"easiness": b / 100, "cards": buckets[b]}
                                       for b in sorted(buckets)]
     return interval_out, ease_out
 
 
-def _grades_by_maturity(rows: list[Row]) -> dict[Maturity, Grades]:
+def _grades_by_maturity(rows: list[GradeCell]) -> dict[Maturity, Grades]:
     out: dict[Maturity, Grades] = {m: {str(q): 0 for q in range(6)} for m in MATURITIES}
     for maturity, quality, count in rows:
-        out[maturity][str(quality)] += int(count)
+        out[maturity][str(quality)] += count
     return out
 
 
-def _hourly(rows: list[Row]) -> list[Hour]:
-    by_hour = {h: (int(n), int(p)) for h, n, p in rows}
+def _hourly(rows: list[HourCell]) -> list[Hour]:
+    by_hour = {h: (n, p) for h, n, p in rows}
     return [{"hour": h, "reviews": by_hour.get(h, (0, 0))[0], "passed": by_hour.get(h, (0, 0))[1],
              "rate": _rate(by_hour.get(h, (0, 0))[1], by_hour.get(h, (0, 0))[0])}
             for h in range(24)]
 
 
-def _hardest(rows: list[Row]) -> list[HardCard]:
+def _hardest(rows: list[HardRow]) -> list[HardCard]:
     return [
         {"deck": dk, "key": ck, "prompt": prompt, "lapses": lapses, "easiness": ef / 100,
-         "reviews": reviews, "leech": bool(leech)}
+         "reviews": reviews, "leech": leech}
         for dk, ck, prompt, lapses, ef, reviews, leech in rows
     ]
 
@@ -257,31 +250,30 @@ def _per_deck_and_tag(q: StatsQueries,
     totals = q.top_tags(TAG_LIMIT)
     tags = [t for t, _ in totals]
     mature: dict[str, int] = dict(q.mature_per_tag()) if tags else {}
-    retention = {k: (int(t or 0), int(p or 0)) for k, (t, p) in
-                 q.retention_30d(tags, today).items()}
+    retention = q.retention_30d(tags, today)
     deck_out: list[DeckFigures] = []
     # by name, as the deck list shows them
-    for deck_id, key, name, cards, mature_n in sorted(decks, key=lambda d: (d[2].casefold(),
-                                                                              d[1])):
-        total, passed = retention.get(("deck", deck_id), (0, 0))
+    for deck_id, key, name, cards, mature_n in sorted(decks, key=lambda d: (d.name.casefold(),
+                                                                              d.key)):
+        total, passed = retention.decks.get(deck_id, (0, 0))
         deck_out.append({"key": key, "name": name, "cards": cards, "mature": mature_n,
                          "mature_share": _rate(mature_n, cards),
                          "retention_30d": _rate(passed, total)})
     tag_out: list[TagFigures] = []
     for tag, cards in totals:
-        total, passed = retention.get(("tag", tag), (0, 0))
+        total, passed = retention.tags.get(tag, (0, 0))
         tag_out.append({"tag": tag, "cards": cards, "mature": mature.get(tag, 0),
                         "mature_share": _rate(mature.get(tag, 0), cards),
                         "retention_30d": _rate(passed, total)})
     return deck_out, tag_out
 
 
-def _quizzes(rows: list[Row], start: date | None, today: date) -> Quizzes:
-    ordered = sorted(rows, key=lambda r: (_as_date(r[1]), r[4]))
+def _quizzes(rows: list[QuizRow], start: date | None, today: date) -> Quizzes:
+    ordered = sorted(rows, key=lambda r: (r.day, r.first_id))
     sessions: list[QuizFigures] = [
-        {"day": _as_date(day).isoformat(), "answered": int(n), "right": int(right),
-         "score": _rate(int(right), int(n))}
-        for _sid, day, n, right, _first in ordered
-        if _as_date(day) <= today and (start is None or _as_date(day) >= start)
+        {"day": q.day.isoformat(), "answered": q.answers, "right": q.right,
+         "score": _rate(q.right, q.answers)}
+        for q in ordered
+        if q.day <= today and (start is None or q.day >= start)
     ]
     return {"count": len(sessions), "sessions": sessions}

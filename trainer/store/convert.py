@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from trainer.rules import STATELESS_KINDS
+from trainer.rules import STATELESS_KINDS, ReviewKind
 from trainer.store import schema
 from trainer.store.records import LOGGED_FIELDS, NEW_LOGGED, Card, Deck, ReviewRow
 
@@ -79,7 +79,7 @@ class Befores:
     def __init__(self) -> None:
         self.states: dict[int, tuple[Any, ...]] = {}
 
-    def before(self, card_id: int, kind: str, after: tuple[Any, ...]) -> tuple[Any, ...]:
+    def before(self, card_id: int, kind: ReviewKind, after: tuple[Any, ...]) -> tuple[Any, ...]:
         """``after``: the row's after-state, fields in LOGGED_FIELDS order."""
         if kind in STATELESS_KINDS:
             return after

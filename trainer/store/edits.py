@@ -17,10 +17,10 @@ from trainer.formats.limits import card_problems, summarised
 from trainer.formats.model import StudyCard
 from trainer.rules import LEECH_TAG
 from trainer.store import convert, driver, journal, take_back
+from trainer.store.card_rows import CARD_COLUMNS, card_row, content_hash, keep_progress_across_kinds
 from trainer.store.decks import deck_key_checked, deck_name_checked
 from trainer.store.errors import StoreError
 from trainer.store.flags import set_retired
-from trainer.store.imports import CARD_COLUMNS, _card_row, _keep_progress_across_kinds, content_hash
 from trainer.store.records import Card, Deck
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
@@ -53,7 +53,7 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
     _check(cards)
     with store.transaction() as conn:
         image = take_back.entry_image(conn, deck_id, entry)
-        _keep_progress_across_kinds(conn, deck_id, {c.key for c in cards})
+        keep_progress_across_kinds(conn, deck_id, {c.key for c in cards})
         rows = {key: (cid, chash, retired) for cid, key, chash, retired in conn.execute(
             select(card_t.c.id, card_t.c.key, card_t.c.content_hash, state_t.c.retired)
             .join(state_t, state_t.c.card_id == card_t.c.id)
@@ -126,7 +126,7 @@ def _check(cards: list[StudyCard]) -> None:
 
 def _content(card: StudyCard, deck_id: int, position: int, chash: int) -> dict[str, Any]:
     """The columns an edit rewrites: everything but the card's place, origin and birth."""
-    row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash, None), strict=True))
+    row = dict(zip(CARD_COLUMNS, card_row(card, deck_id, position, chash, None), strict=True))
     for kept in ("deck_id", "position", "import_hash", "created_at", "shuffle_seed"):
         del row[kept]
     return row
@@ -138,7 +138,7 @@ def _insert(store: Store, conn: Connection, deck_id: int, cards: list[StudyCard]
     ids: list[int] = []
     created = convert.utc(store.now())
     for offset, card in enumerate(cards):
-        row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position + offset,
+        row = dict(zip(CARD_COLUMNS, card_row(card, deck_id, position + offset,
                                                content_hash(card), created), strict=True))
         if not from_file:
             row["import_hash"] = None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from trainer.rules import FlagKind
 from trainer.store import convert, driver
 from trainer.store.log import log_change, read_state
 from trainer.store.schema import card_t, state_t, tag_t
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from trainer.store import Store
 
 
-def _flag(store: Store, card_id: int, kind: str, session_id: str, **values: Any) -> int | None:
+def _flag(store: Store, card_id: int, kind: FlagKind, session_id: str, **values: Any) -> int | None:
     """Change a card's flags with a log row; None when they already are so."""
     with store.transaction() as conn:
         before = read_state(store, conn, card_id)

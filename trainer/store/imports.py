@@ -10,18 +10,33 @@ state and history instead of starting again.
 
 from __future__ import annotations
 
-import hashlib
-import zlib
 from collections.abc import Callable, Mapping
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, Index, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Index,
+    RowMapping,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from trainer.formats.model import ParsedDeck, StudyCard
 from trainer.rules import LEECH_TAG
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import convert, driver
+from trainer.store.card_rows import (
+    CARD_COLUMNS,
+    card_row,
+    content_hash,
+    keep_progress_across_kinds,
+    keep_uncarried,
+)
 from trainer.store.columns import epoch_ms
 from trainer.store.flags import set_retired
 from trainer.store.records import CardState, ImportCounts
@@ -40,11 +55,6 @@ CHUNK = 5_000
 # import commits.
 DEFERRED = ("uq_card_deck_key", "ix_card_note", "ix_card_tag_tag")
 DEFER_AT_LEAST = 10_000  # new cards
-CARD_COLUMNS = (
-    "deck_id", "key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
-    "cloze_number", "explanation", "source_quote", "source_para", "tags", "content_hash",
-    "position", "shuffle_seed", "search_text", "import_hash", "created_at",
-)
 Progress = Callable[[int, int], None]
 IMPORT_LOCK = 0x7472_6169  # "trai": the advisory lock imports take on PostgreSQL
 
@@ -53,34 +63,18 @@ class _DryRun(Exception):
     pass
 
 
-def content_hash(card: StudyCard) -> int:
-    """A fingerprint of everything a re-import may change; unit separators keep fields apart.
-    64 bits, signed as both databases keep integers: it tells one card's versions apart."""
-    c = card
-    text = "\x1f".join((
-        c.entry, c.kind, c.prompt, c.answer, "\x1e".join(c.accept), "\x1e".join(c.distractors),
-        c.cloze_text, str(c.cloze_number), c.explanation, c.source_quote, str(c.source_para),
-        "\x1e".join(c.tags),
-    ))
-    # the first 8 bytes of a 16-byte digest: the hexadecimal digest stores kept before
-    # migration 0019, whose first 16 characters it took
-    digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+class _Stored(NamedTuple):
+    """A card of the deck as stored before the import."""
 
+    id: int
+    content_hash: int
+    position: int
+    import_hash: int | None  # None: added in the app
 
-def _card_row(card: StudyCard, deck_id: int, position: int, chash: int,
-              created: object) -> tuple[Any, ...]:
-    return (
-        deck_id, card.key, card.entry, card.kind, card.prompt, card.answer,
-        convert.to_json_list(card.accept), convert.to_json_list(card.distractors),
-        card.cloze_text, card.cloze_number, card.explanation, card.source_quote,
-        card.source_para, " ".join(card.tags), chash, position,
-        zlib.crc32(card.key.encode()) & 0x7FFFFFFF,
-        convert.searchable(card.key, card.prompt, card.answer, card.accept, card.distractors,
-                           card.cloze_text, card.explanation, card.source_quote,
-                           " ".join(card.tags)),
-        chash, created,
-    )
+    def changed(self, chash: int) -> bool:
+        """Whether the file's card, of content hash ``chash``, differs from both what is
+        stored and what was last imported."""
+        return chash != self.content_hash and chash != self.import_hash
 
 
 def write_decks(
@@ -140,136 +134,190 @@ def _write_one(
     store: Store, conn: Connection, deck: ParsedDeck, prune: bool,
     progress: Callable[[int], None] | None = None, retire: bool = False,
 ) -> ImportCounts:
+    """Write one parsed deck in the caller's transaction: the deck's row, its cards, what
+    its file no longer holds, its tags and its new cards' states."""
     now = convert.utc(store.now())
-    created = epoch_ms(now)  # the driver takes the value as the column keeps it
-    meta = {"name": deck.name, "description": deck.description, "source": deck.source,
-            "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
-            "reviews_per_day": deck.reviews_per_day}
-    existing_deck = conn.execute(select(deck_t).where(deck_t.c.key == deck.key)).mappings().first()
-    renamed = False
-    if existing_deck is None:  # a deck renamed in the app is found by its former key
-        existing_deck = conn.execute(select(deck_t).join(
-            alias_t, alias_t.c.deck_id == deck_t.c.id).where(alias_t.c.key == deck.key)
-        ).mappings().first()
-        renamed = existing_deck is not None
-    if renamed:
-        assert existing_deck is not None
-        meta["name"] = existing_deck["name"]  # the student's name for it stays
-    if existing_deck is None:
-        inserted = conn.execute(
-            insert(deck_t).values(key=deck.key, created_at=now, updated_at=now, **meta)
-        ).inserted_primary_key
-        assert inserted is not None
-        deck_id = int(inserted[0])
-        counts = ImportCounts(deck_id, new_deck=True)
-        meta_changed = True
-    else:
-        deck_id = existing_deck["id"]
-        counts = ImportCounts(deck_id)
-        if existing_deck["retired"]:  # importing a deleted deck's file brings it back
-            conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=False))
-            retire = True
-        meta_changed = any(existing_deck[k] != v for k, v in meta.items())
-        if meta_changed:
-            conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(updated_at=now,
-                                                                              **meta))
-    _keep_progress_across_kinds(conn, deck_id, {c.key for c in deck.cards})
-    existing = {
-        key: (cid, chash, pos, imported)
-        for cid, key, chash, pos, imported in driver.fetch_rows(
-            conn,
-            select(card_t.c.id, card_t.c.key, card_t.c.content_hash, card_t.c.position,
-                   card_t.c.import_hash)
-            .where(card_t.c.deck_id == deck_id),
-        )
-    }
-    # New cards go to the database a chunk at a time as they are met, so that a 100,000-row
-    # import never holds every row tuple besides every parsed card.
-    to_add: list[tuple[Any, ...]] = []
-    to_update: list[dict[str, Any]] = []
-    to_move: list[dict[str, Any]] = []
-    with_state: list[StudyCard] = []
-
-    def flush() -> None:
-        if to_add:
-            driver.bulk_insert(conn, card_t, CARD_COLUMNS, to_add)
-            counts.added += len(to_add)
-            to_add.clear()
-            if progress:
-                progress(counts.added)
-
-    unplayable = [c for c in deck.cards
-                  if c.kind == "choice" and not c.distractors and c.key not in existing]
-    if unplayable:  # a CSV row names a choice card it cannot hold: a stored one keeps its own
-        deck.cards = [c for c in deck.cards if c not in unplayable]
-        deck.notes += [f"{c.key}: skipped: a new multiple-choice card needs its distractors, "
-                       "which this file cannot hold" for c in unplayable]
+    counts, meta_changed, revived = _write_deck_row(conn, deck, now)
+    retire = retire or revived  # importing a deleted deck's file brings it back
+    deck_id = counts.deck_id
+    keep_progress_across_kinds(conn, deck_id, {c.key for c in deck.cards})
+    existing = {key: _Stored(cid, chash, pos, imported)
+                for cid, key, chash, pos, imported in driver.fetch_rows(
+                    conn, select(card_t.c.id, card_t.c.key, card_t.c.content_hash,
+                                 card_t.c.position, card_t.c.import_hash)
+                    .where(card_t.c.deck_id == deck_id))}
+    _skip_unplayable(deck, existing)
     deferred = _drop_for_import(store, conn, deck.cards, existing)
-    for position, card in enumerate(deck.cards):
-        chash = content_hash(card)
-        found = existing.get(card.key)
-        if found is not None and deck.carries is not None and chash not in (found[1], found[3]):
-            card = _keep_uncarried(conn, found[0], card, deck.carries)
-            chash = content_hash(card)
-        if found is not None and chash not in (found[1], found[3]):
-            was = conn.execute(select(card_t.c.kind).where(card_t.c.id == found[0])).scalar()
-            if was != card.kind:
-                counts.kinds_changed.append(f"{card.key} ({was} → {card.kind})")
-        if found is None:
-            to_add.append(_card_row(card, deck_id, position, chash, created))
-            if len(to_add) >= CHUNK:
-                flush()
-            if card.state or card.suspended or card.buried:
-                with_state.append(card)
-        elif chash not in (found[1], found[3]):
-            # the file changed since it was last imported: the file wins, over an in-app
-            # edit too (reported)
-            row = dict(zip(CARD_COLUMNS, _card_row(card, deck_id, position, chash, None),
-                           strict=True))
-            del row["created_at"]  # an updated card keeps its creation time
-            to_update.append(row | {"b_id": found[0]})
-            if found[3] is not None and found[1] != found[3]:
-                counts.replaced.append(card.key)
-        else:
-            # unchanged in the file since its last import (an in-app edit stays), or
-            # already what the file says
-            counts.unchanged += 1
-            if found[2] != position or found[3] != chash:
-                to_move.append({"b_id": found[0], "position": position,
-                                "import_hash": chash if found[1] == chash else found[3]})
-    flush()
-    if to_update:
-        fields: dict[str, Any] = {k: bindparam(k) for k in to_update[0]
-                                  if k not in ("b_id", "deck_id")}
-        conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(fields),
-                     to_update)
-    if to_move:
-        conn.execute(update(card_t).where(card_t.c.id == bindparam("b_id")).values(
-            position=bindparam("position"), import_hash=bindparam("import_hash")), to_move)
-    counts.updated = len(to_update)
+    cards = _CardWriter(conn, deck_id, counts, epoch_ms(now), progress)
+    cards.write(deck, existing)
     keys_in_file = {c.key for c in deck.cards}
-    gone = {key: found[0] for key, found in existing.items() if key not in keys_in_file}
-    retired_ids = {cid for chunk in driver.chunks(list(gone.values()))
-                   for cid in conn.execute(select(state_t.c.card_id).where(
-                       state_t.c.card_id.in_(chunk), state_t.c.retired.is_(True))).scalars()}
-    counts.missing = [key for key, cid in gone.items() if cid not in retired_ids]
-    if prune and not retire:
-        # retired, as the browser's delete retires: their reviews stay in the statistics,
-        # and with the file as the truth, a card it holds again comes back
-        counts.pruned = len(set_retired(conn, [gone[key] for key in counts.missing]))
-        set_retired(conn, [found[0] for key, found in existing.items() if key in keys_in_file],
-                    False)
-        counts.missing = []
+    _missing(conn, existing, keys_in_file, counts, prune=prune and not retire)
     ids_by_key = dict(driver.fetch_rows(
         conn, select(card_t.c.key, card_t.c.id).where(card_t.c.deck_id == deck_id)))
     if retire:
         counts.retired = _retire(conn, ids_by_key, keys_in_file)
         counts.missing = []
     # a family's tags are rewritten every time: a card that moved in keeps its old deck's
-    if counts.added or to_update or counts.pruned or meta_changed or retire:
+    if counts.added or counts.updated or counts.pruned or meta_changed or retire:
         _write_tags(conn, deck_id, deck, ids_by_key, counts.new_deck)
     for index in deferred:  # a duplicate key fails here, and the import with it
         index.create(conn)
+    _write_states(store, conn, deck_id, cards.with_state, ids_by_key, counts.added)
+    return counts
+
+
+def _write_deck_row(conn: Connection, deck: ParsedDeck,
+                    now: datetime) -> tuple[ImportCounts, bool, bool]:
+    """The deck's own row, inserted or brought up to date: the import's counts begun, whether
+    the deck's name, description, source, tags or limits changed, and whether it was a
+    deleted deck (its file brings it back)."""
+    meta = {"name": deck.name, "description": deck.description, "source": deck.source,
+            "tags": " ".join(deck.tags), "new_per_day": deck.new_per_day,
+            "reviews_per_day": deck.reviews_per_day}
+    found, renamed = _find_deck_row(conn, deck.key)
+    if found is None:
+        inserted = conn.execute(
+            insert(deck_t).values(key=deck.key, created_at=now, updated_at=now, **meta)
+        ).inserted_primary_key
+        assert inserted is not None
+        return ImportCounts(int(inserted[0]), new_deck=True), True, False
+    if renamed:
+        meta["name"] = found["name"]  # the student's name for it stays
+    deck_id = found["id"]
+    if found["retired"]:
+        conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(retired=False))
+    meta_changed = any(found[k] != v for k, v in meta.items())
+    if meta_changed:
+        conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(updated_at=now,
+                                                                          **meta))
+    return ImportCounts(deck_id), meta_changed, bool(found["retired"])
+
+
+def _find_deck_row(conn: Connection, key: str) -> tuple[RowMapping | None, bool]:
+    """The deck row of ``key``, or of a deck renamed in the app from it (then True)."""
+    found = conn.execute(select(deck_t).where(deck_t.c.key == key)).mappings().first()
+    if found is not None:
+        return found, False
+    found = conn.execute(select(deck_t).join(alias_t, alias_t.c.deck_id == deck_t.c.id)
+                         .where(alias_t.c.key == key)).mappings().first()
+    return found, found is not None
+
+
+def _skip_unplayable(deck: ParsedDeck, existing: Mapping[str, _Stored]) -> None:
+    """A CSV row names a choice card it cannot hold: a new one is skipped (a stored one
+    keeps its own options)."""
+    unplayable = [c for c in deck.cards
+                  if c.kind == "choice" and not c.distractors and c.key not in existing]
+    if unplayable:
+        deck.cards = [c for c in deck.cards if c not in unplayable]
+        deck.notes += [f"{c.key}: skipped: a new multiple-choice card needs its distractors, "
+                       "which this file cannot hold" for c in unplayable]
+
+
+class _CardWriter:
+    """A deck's cards, written in file order: each one new (inserted a chunk at a time as it
+    is met, so that a 100,000-row import never holds every row tuple besides every parsed
+    card), changed in its file (updated), or unchanged (moved, if its place changed)."""
+
+    def __init__(self, conn: Connection, deck_id: int, counts: ImportCounts, created: int,
+                 progress: Callable[[int], None] | None) -> None:
+        self.conn, self.deck_id, self.counts = conn, deck_id, counts
+        self.created = created  # the driver takes the value as the column keeps it
+        self.progress = progress
+        self.to_add: list[tuple[Any, ...]] = []
+        self.to_update: list[dict[str, Any]] = []
+        self.to_move: list[dict[str, Any]] = []
+        self.with_state: list[StudyCard] = []  # new cards with a state or flags of their own
+
+    def write(self, deck: ParsedDeck, existing: Mapping[str, _Stored]) -> None:
+        for position, card in enumerate(deck.cards):
+            chash = content_hash(card)
+            found = existing.get(card.key)
+            if found is None:
+                self._add(card, position, chash)
+                continue
+            if found.changed(chash) and deck.carries is not None:
+                card = keep_uncarried(self.conn, found.id, card, deck.carries)
+                chash = content_hash(card)
+            if found.changed(chash):
+                self._update(card, position, chash, found)
+            else:
+                self._keep(position, chash, found)
+        self._flush()
+        self._apply()
+
+    def _add(self, card: StudyCard, position: int, chash: int) -> None:
+        self.to_add.append(card_row(card, self.deck_id, position, chash, self.created))
+        if len(self.to_add) >= CHUNK:
+            self._flush()
+        if card.state or card.suspended or card.buried:
+            self.with_state.append(card)
+
+    def _flush(self) -> None:
+        if self.to_add:
+            driver.bulk_insert(self.conn, card_t, CARD_COLUMNS, self.to_add)
+            self.counts.added += len(self.to_add)
+            self.to_add.clear()
+            if self.progress:
+                self.progress(self.counts.added)
+
+    def _update(self, card: StudyCard, position: int, chash: int, found: _Stored) -> None:
+        """The file changed since it was last imported: the file wins, over an in-app edit
+        too (reported)."""
+        was = self.conn.execute(select(card_t.c.kind).where(card_t.c.id == found.id)).scalar()
+        if was != card.kind:
+            self.counts.kinds_changed.append(f"{card.key} ({was} → {card.kind})")
+        row = dict(zip(CARD_COLUMNS, card_row(card, self.deck_id, position, chash, None),
+                       strict=True))
+        del row["created_at"]  # an updated card keeps its creation time
+        self.to_update.append(row | {"b_id": found.id})
+        if found.import_hash is not None and found.content_hash != found.import_hash:
+            self.counts.replaced.append(card.key)
+
+    def _keep(self, position: int, chash: int, found: _Stored) -> None:
+        """Unchanged in the file since its last import (an in-app edit stays), or already
+        what the file says: only its place in the deck may have moved."""
+        self.counts.unchanged += 1
+        if found.position != position or found.import_hash != chash:
+            self.to_move.append({
+                "b_id": found.id, "position": position,
+                "import_hash": chash if found.content_hash == chash else found.import_hash})
+
+    def _apply(self) -> None:
+        """The updates and moves, each one statement for all of its cards."""
+        by_id = card_t.c.id == bindparam("b_id")
+        if self.to_update:
+            fields: dict[str, Any] = {k: bindparam(k) for k in self.to_update[0]
+                                      if k not in ("b_id", "deck_id")}
+            self.conn.execute(update(card_t).where(by_id).values(fields), self.to_update)
+        if self.to_move:
+            self.conn.execute(update(card_t).where(by_id).values(
+                position=bindparam("position"), import_hash=bindparam("import_hash")),
+                self.to_move)
+        self.counts.updated = len(self.to_update)
+
+
+def _missing(conn: Connection, existing: Mapping[str, _Stored], keys_in_file: set[str],
+             counts: ImportCounts, *, prune: bool) -> None:
+    """The cards the file no longer holds, reported missing (those already retired are
+    not); with ``prune`` retired instead, as the browser's delete retires: their reviews stay
+    in the statistics, and with the file as the truth, a card it holds again comes back."""
+    gone = {key: found.id for key, found in existing.items() if key not in keys_in_file}
+    retired_ids = {cid for chunk in driver.chunks(list(gone.values()))
+                   for cid in conn.execute(select(state_t.c.card_id).where(
+                       state_t.c.card_id.in_(chunk), state_t.c.retired.is_(True))).scalars()}
+    counts.missing = [key for key, cid in gone.items() if cid not in retired_ids]
+    if prune:
+        counts.pruned = len(set_retired(conn, [gone[key] for key in counts.missing]))
+        set_retired(conn, [found.id for key, found in existing.items() if key in keys_in_file],
+                    False)
+        counts.missing = []
+
+
+def _write_states(store: Store, conn: Connection, deck_id: int, with_state: list[StudyCard],
+                  ids_by_key: Mapping[str, int], added: int) -> None:
+    """The new cards' states: those their file gave (an Anki package's schedule, a
+    suspension, a burying) logged as import rows, every other new card's a new card's."""
     tomorrow = store.today() + timedelta(days=1)
     new = SM2State()
     set_states(store, conn, [
@@ -278,7 +326,7 @@ def _write_one(
         if s else CardState(ids_by_key[card.key], 0, new.easiness_x100, 0, None, 0, 0,
                             card.suspended, tomorrow if card.buried else None)
         for card in with_state for s in (card.state,)], kind="import", fresh=True)
-    if counts.added:  # the other new cards' states: a new card's
+    if added:
         # in id order: read through the (deck, entry) index they came in entry order, and a
         # million states inserted at random places took 9 s instead of 0.8
         conn.execute(insert(state_t).from_select(
@@ -287,7 +335,6 @@ def _write_one(
                                       ~card_t.c.id.in_(select(state_t.c.card_id)))
             .order_by(card_t.c.id),
         ))
-    return counts
 
 
 def _drop_for_import(store: Store, conn: Connection, cards: list[StudyCard],
@@ -304,42 +351,6 @@ def _drop_for_import(store: Store, conn: Connection, cards: list[StudyCard],
     for index in indexes:
         index.drop(conn)
     return indexes
-
-
-def _keep_progress_across_kinds(conn: Connection, deck_id: int, keys: set[str]) -> None:
-    """An entry that became a cloze keeps its progress in its first gap, and a cloze that
-    became a single card keeps its first gap's: the card's key follows the entry."""
-    have = set(conn.execute(select(card_t.c.key).where(card_t.c.deck_id == deck_id)).scalars())
-    renames = []
-    for key in keys - have:
-        entry, cloze, gap = key.partition("#c")
-        old = entry if cloze else f"{key}#c1"
-        if (gap == "1" or not cloze) and old in have and old not in keys:
-            renames.append({"b_old": old, "b_new": key})
-    if renames:
-        conn.execute(update(card_t).where(card_t.c.deck_id == deck_id,
-                                          card_t.c.key == bindparam("b_old")).values(
-            key=bindparam("b_new")), renames)
-
-
-UNCARRIED = ("accept", "distractors", "explanation", "source_quote", "source_para", "entry")
-
-
-def _keep_uncarried(conn: Connection, card_id: int, card: StudyCard,
-                    carries: frozenset[str]) -> StudyCard:
-    """The file's card with what its format cannot hold taken from the stored card: a CSV
-    round trip keeps accepted answers, distractors, explanations and sources."""
-    from dataclasses import replace
-
-    stored = convert.card(conn.execute(select(card_t).where(card_t.c.id == card_id))
-                          .mappings().one())
-    held = carries | ({"explanation"} if card.kind == "cloze" else set())
-    kept: dict[str, Any] = {
-        f: list(getattr(stored, f)) if f in ("accept", "distractors") else getattr(stored, f)
-        for f in UNCARRIED if f not in held}
-    if card.kind != stored.kind and stored.kind == "choice" and "distractors" not in held:
-        kept["kind"] = "choice"  # a row cannot hold a choice card: it stays one
-    return replace(card, **kept)
 
 
 def _retire(conn: Connection, ids_by_key: dict[str, int], keys_in_file: set[str]) -> int:

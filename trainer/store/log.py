@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from trainer.rules import ANSWER_KINDS, maturity
+from trainer.rules import ANSWER_KINDS, ReviewKind, maturity
 from trainer.store import convert
 from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
 from trainer.store.errors import NotFound
@@ -157,7 +157,7 @@ def _write_state(store: Store, conn: Connection, s: CardState,
 
 
 def log_change(
-    store: Store, conn: Connection, before: CardState, after: CardState, kind: str,
+    store: Store, conn: Connection, before: CardState, after: CardState, kind: ReviewKind,
     at: datetime, *, quality: int = 0, answer_ms: int = 0, session_id: str = "",
     action_id: int | None = None, params_id: int | None = None,
 ) -> int:

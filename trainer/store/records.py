@@ -12,6 +12,7 @@ from datetime import date, datetime
 # the day's rules' records cross the store's boundary too
 from trainer.domain.records import CardState as CardState
 from trainer.domain.records import QueueItem as QueueItem
+from trainer.rules import CardKind, LeechAction, ReviewKind, Scheduler
 from trainer.scheduler import sm2
 
 
@@ -37,7 +38,7 @@ class Card:
     deck_id: int
     key: str
     entry: str
-    kind: str
+    kind: CardKind
     prompt: str = ""
     answer: str = ""
     accept: tuple[str, ...] = ()
@@ -111,7 +112,7 @@ class ReviewRow:
     study_day: date
     hour: int
     quality: int
-    kind: str
+    kind: ReviewKind
     before_repetitions: int
     before_easiness_x100: int
     before_interval: int
@@ -146,7 +147,7 @@ class UndoneReview:
 
     review_id: int
     card_id: int
-    kind: str
+    kind: ReviewKind
     quality: int
     session_id: str
     unburied: tuple[int, ...] = ()  # siblings the grade had buried
@@ -176,10 +177,10 @@ class DeckOptions:
     bury_new_siblings: bool
     bury_review_siblings: bool
     leech_lapses: int
-    leech_action: str
+    leech_action: LeechAction
     origin: dict[str, str] = field(default_factory=dict, compare=False)
     # which scheduler the deck's cards are scheduled by; the rest is FSRS's
-    scheduler: str = "sm2"
+    scheduler: Scheduler = "sm2"
     desired_retention: float = 0.90
     maximum_interval: int = sm2.MAX_INTERVAL
     fitted_params_id: int | None = None  # trainer optimize's parameter set, if fitted

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from trainer.domain import answer
 from trainer.domain.plan import Burying
-from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, lapse
+from trainer.rules import ANSWER_KINDS, LEECH_TAG, STATE_KINDS, AnswerKind, StateKind, lapse
 from trainer.scheduler import sm2
 from trainer.store import convert
 from trainer.store.columns import (
@@ -57,7 +57,7 @@ def record_review(
     store: Store,
     card_id: int,
     quality: int,
-    kind: str = "scheduled",
+    kind: AnswerKind = "scheduled",
     answered_at: datetime | None = None,
     answer_ms: int = 0,
     session_id: str = "",
@@ -144,7 +144,7 @@ def set_state(
     state: sm2.SM2State,
     due: date | None,
     *,
-    kind: str,
+    kind: StateKind,
     reviews: int | None = None,
     lapses: int | None = None,
     suspended: bool | None = None,
@@ -178,7 +178,7 @@ def set_state(
         return write(c)
 
 
-def set_states(store: Store, conn: Connection, changes: list[CardState], kind: str,
+def set_states(store: Store, conn: Connection, changes: list[CardState], kind: StateKind,
                at: datetime | None = None, *, fresh: bool = False) -> None:
     """set_state for many cards inside the caller's transaction (each change: the card's
     schedule and flags as set_state takes them; a buried_until of None keeps the card's, and
@@ -226,7 +226,7 @@ def set_states(store: Store, conn: Connection, changes: list[CardState], kind: s
         | {f"s_{f}": getattr(a, f) for f in LOGGED_FIELDS} for a in states])
 
 
-def _insert_fresh(conn: Connection, changes: list[CardState], kind: str, moment: datetime,
+def _insert_fresh(conn: Connection, changes: list[CardState], kind: StateKind, moment: datetime,
                   day: date, hour: int, lapse_rule: bool, sqlite: bool, session: int) -> None:
     """The log rows and states of cards just added, as plain tuples in the columns' order:
     through records and dataclasses.replace, 100,000 cards took 2 s more."""

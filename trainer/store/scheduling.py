@@ -21,6 +21,7 @@ from trainer.domain.answer import elapsed_days as elapsed_days
 from trainer.domain.answer import fsrs_intervals as fsrs_intervals
 from trainer.domain.answer import last_review_day as last_review_day
 from trainer.domain.answer import memory as memory
+from trainer.rules import Scheduler
 from trainer.scheduler import fsrs, sm2
 from trainer.store.records import DeckOptions, ParamSet
 from trainer.store.schema import params_t
@@ -60,7 +61,7 @@ def deck_params(conn: Connection, options: DeckOptions,
                              options.maximum_interval, options.fitted_params_id)
 
 
-def scheduling_params(conn: Connection, cache: dict[object, object], scheduler: str | None,
+def scheduling_params(conn: Connection, cache: dict[object, object], scheduler: Scheduler | None,
                       retention: float | None, longest: int | None,
                       fitted_id: int | None) -> fsrs.FSRSParams | None:
     """The same from the deck's stored option columns (None: unset)."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
+from trainer.rules import CardKind, LeechAction, Maturity, ReviewKind, Scheduler
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store.columns import (
     KIND_CODES,
@@ -66,7 +67,7 @@ class Card(SQLModel, table=True):
     # the note: the deck-file entry this card came from (a cloze entry yields several cards),
     # or the Anki note's guid (a note yields a card per template)
     entry: str
-    kind: str
+    kind: CardKind = Field(sa_type=AutoString)
     prompt: str = ""
     answer: str = ""
     accept: str = "[]"  # JSON list of other accepted answers; shown, never aggregated
@@ -77,7 +78,7 @@ class Card(SQLModel, table=True):
     source_quote: str = ""
     source_para: int | None = None
     tags: str = ""  # the card's own tags, space-separated
-    # a fingerprint of the card's content (store.imports.content_hash), 64 bits
+    # a fingerprint of the card's content (store.card_rows.content_hash), 64 bits
     content_hash: int = Field(default=0, sa_type=BigInteger)
     # the content_hash last imported from a file (None: added in the app); differing from
     # content_hash means an in-app edit since
@@ -164,9 +165,9 @@ class Review(SQLModel, table=True):
     study_day: date = Field(sa_type=DayNumber)
     hour: int  # local hour in the configured zone, for the hourly breakdown
     quality: int
-    kind: str = Field(sa_type=KindCode)
+    kind: ReviewKind = Field(sa_type=KindCode)
     # the card's maturity before it (rules.maturity): the statistics' young and mature
-    maturity: str = Field(sa_type=MaturityCode)
+    maturity: Maturity = Field(sa_type=MaturityCode)
     answer_ms: int = 0
     lapse_updates_easiness: bool = False
     after_repetitions: int
@@ -218,8 +219,8 @@ class DeckOption(SQLModel, table=True):
     bury_new_siblings: bool | None = None
     bury_review_siblings: bool | None = None
     leech_lapses: int | None = None
-    leech_action: str | None = None
-    scheduler: str | None = None  # "sm2" or "fsrs"
+    leech_action: LeechAction | None = Field(default=None, sa_type=AutoString)
+    scheduler: Scheduler | None = Field(default=None, sa_type=AutoString)
     desired_retention: float | None = None
     maximum_interval: int | None = None
     fitted_params_id: int | None = None  # trainer optimize's set (fsrs_params.id)
@@ -243,8 +244,8 @@ class DailyRollup(SQLModel, table=True):
 
     study_day: date = Field(primary_key=True)
     hour: int = Field(primary_key=True)
-    maturity: str = Field(primary_key=True)
-    kind: str = Field(primary_key=True)
+    maturity: Maturity = Field(primary_key=True, sa_type=AutoString)
+    kind: ReviewKind = Field(primary_key=True, sa_type=AutoString)
     quality: int = Field(primary_key=True)
     count: int = 0
     total_ms: int = 0

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
 from trainer import query as q
-from trainer.rules import ANSWER_KINDS
+from trainer.rules import ANSWER_KINDS, CardKind
 from trainer.store import convert, predicates
 from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
 from trainer.studyday import day_start
@@ -38,7 +38,7 @@ class FoundCard:
     id: int
     deck_key: str
     key: str
-    kind: str
+    kind: CardKind
     prompt: str
     answer: str
     due: date | None

@@ -2,16 +2,18 @@
 
 For all decks the answer figures read the daily rollup (a few thousand rows, however long the
 log); for one deck or tag they read the review log through its indexes, grouped into rows of
-the rollup's shape, so that each figure is written once. Every method returns plain rows.
+the rollup's shape, so that each figure is written once. Every method returns typed rows
+(NamedTuples) that are the same on every backend: days are dates and numbers ints, whatever
+the driver gave, so that trainer.stats never asks which database it reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -29,7 +31,16 @@ from sqlalchemy import (
     select,
 )
 
-from trainer.rules import ANSWER_KINDS, PASS, QUIZ_RIGHT, RETAINED, retention_group
+from trainer.rules import (
+    ANSWER_KINDS,
+    PASS,
+    QUIZ_RIGHT,
+    RETAINED,
+    AnswerKind,
+    Maturity,
+    ReviewKind,
+    retention_group,
+)
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store import predicates
 from trainer.store.columns import KIND_CODES, DayNumber, KindCode, MaturityCode
@@ -40,7 +51,138 @@ from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, ta
 if TYPE_CHECKING:
     from trainer.store import Store
 
-Row = tuple[Any, ...]
+# A driver's row as it comes, before the methods below turn it into one of the typed rows:
+# SQLite's cursor gives days as ISO text and PostgreSQL's SUM a Decimal, and no row leaves
+# this module so.
+Raw = Any
+RetentionGroup = Literal["young", "mature"]
+
+
+# -- the rows ------------------------------------------------------------------------------
+
+class TodayCell(NamedTuple):
+    """Today's answers of one grade, maturity and kind."""
+
+    quality: int
+    maturity: Maturity
+    kind: AnswerKind
+    answers: int
+    total_ms: int
+
+
+class HistoryCell(NamedTuple):
+    """A day's scheduled answers of one maturity, or its same-day repeats."""
+
+    day: date
+    category: Maturity | Literal["repeat"]
+    answers: int
+    total_ms: int
+
+
+class DayReviews(NamedTuple):
+    day: date
+    reviews: int
+
+
+class DueDay(NamedTuple):
+    """A day of the forecast, and the cards that will show on it."""
+
+    day: date
+    due: int
+
+
+class RetentionCell(NamedTuple):
+    """A day's scheduled answers of one grade that true retention counts, young or mature."""
+
+    day: date
+    group: RetentionGroup
+    quality: int
+    answers: int
+
+
+class GradeCell(NamedTuple):
+    """Scheduled answers of one grade to cards of one maturity."""
+
+    maturity: Maturity
+    quality: int
+    answers: int
+
+
+class HourCell(NamedTuple):
+    """Reviews in one local hour of the day, and how many passed."""
+
+    hour: int
+    answers: int
+    passed: int
+
+
+class QuizRow(NamedTuple):
+    """One quiz: its session, its first study day, its answers, how many right, its first
+    log row (the order of quizzes begun on one day)."""
+
+    session_id: int
+    day: date
+    answers: int
+    right: int
+    first_id: int
+
+
+class CardCounts(NamedTuple):
+    """The cards in play by maturity and flag (retired cards are not counted)."""
+
+    total: int
+    suspended: int
+    new: int
+    learning: int
+    young: int
+    mature: int
+    buried: int
+    leeches: int
+
+
+class EasinessCount(NamedTuple):
+    easiness_x100: int
+    cards: int
+
+
+class HardCard(NamedTuple):
+    deck_key: str
+    card_key: str
+    prompt: str
+    lapses: int
+    easiness_x100: int
+    reviews: int
+    leech: bool
+
+
+class DeckCount(NamedTuple):
+    """A deck's cards in play and its mature ones."""
+
+    deck_id: int
+    key: str
+    name: str
+    cards: int
+    mature: int
+
+
+class TagCount(NamedTuple):
+    tag: str
+    cards: int
+
+
+class Tally(NamedTuple):
+    """Answers that true retention counts, and how many of them passed."""
+
+    total: int
+    passed: int
+
+
+@dataclass(frozen=True)
+class Retention30:
+    """The last 30 days' true retention, per deck id and per tag."""
+
+    decks: dict[int, Tally]
+    tags: dict[str, Tally]
 
 
 def _day(value: object) -> date:
@@ -63,20 +205,78 @@ SCOPE_COLUMNS = ("study_day", "hour", "maturity", "kind", "quality", "count", "t
 
 @dataclass(frozen=True)
 class AnswerRows:
-    """The answer figures' rows: today (quality, maturity, kind, count, total_ms); history
-    (day, maturity or "repeat", count, total_ms); per_day (day, reviews); retention (day,
-    "young" or "mature", quality, count) of the scheduled answers true retention counts
-    (rules.retention_group); by_maturity (maturity, quality, count) of scheduled answers;
-    hourly (hour, answers, passed). Every figure counts reviews: scheduled answers and
-    same-day repeats, never a quiz's answers (Anki counts only real reviews too; a quiz
-    changes no schedule). Days are dates, or ISO text on SQLite."""
+    """The answer figures' rows: today's (TodayCell), history (HistoryCell), per_day
+    (DayReviews), retention (RetentionCell) of the scheduled answers true retention counts
+    (rules.retention_group), by_maturity (GradeCell) of scheduled answers, hourly (HourCell).
+    Every figure counts reviews: scheduled answers and same-day repeats, never a quiz's
+    answers (Anki counts only real reviews too; a quiz changes no schedule)."""
 
-    today: list[Row]
-    history: list[Row]
-    per_day: list[Row]
-    retention: list[Row]
-    by_maturity: list[Row]
-    hourly: list[Row]
+    today: list[TodayCell]
+    history: list[HistoryCell]
+    per_day: list[DayReviews]
+    retention: list[RetentionCell]
+    by_maturity: list[GradeCell]
+    hourly: list[HourCell]
+
+
+# a day as the rollup-shaped cells give it: a date, or (SQLite's rollup) its ISO text
+D = TypeVar("D", date, str)
+Cell = tuple[D, int, Maturity, ReviewKind, int, int, int | None]
+
+
+def _grouped(cells: Iterable[Cell[D]], lo: D | None, now: D,
+             as_date: Callable[[D], date]) -> AnswerRows:
+    """Every answer figure's rows from the rollup-shaped cells, in one pass, with plain int
+    sums in flat dicts (no list or tuple made for a cell that already has one); the days,
+    compared as the cells give them, become dates once each at the end."""
+    today_n: dict[tuple[int, Maturity, AnswerKind], int] = {}
+    today_ms: dict[tuple[int, Maturity, AnswerKind], int] = {}
+    history_n: dict[tuple[D, Maturity | Literal["repeat"]], int] = {}
+    history_ms: dict[tuple[D, Maturity | Literal["repeat"]], int] = {}
+    per_day: dict[D, int] = {}
+    retention: dict[tuple[D, RetentionGroup, int], int] = {}
+    by_maturity: dict[tuple[Maturity, int], int] = {}
+    hour_n: dict[int, int] = {}
+    hour_passed: dict[int, int] = {}
+    for day, hour, maturity, kind, quality, count, ms in cells:
+        if kind != "scheduled" and kind != "repeat":
+            continue  # a quiz's answers are not reviews: counted under quizzes alone
+        per_day[day] = per_day.get(day, 0) + count
+        key: tuple[D, Maturity | Literal["repeat"]]
+        if kind == "scheduled":
+            group = retention_group(maturity)
+            if group is not None:
+                kept = (day, group, quality)
+                retention[kept] = retention.get(kept, 0) + count
+            if lo is not None and day < lo:
+                continue
+            graded = (maturity, quality)
+            by_maturity[graded] = by_maturity.get(graded, 0) + count
+            key = (day, maturity)
+        else:
+            if lo is not None and day < lo:
+                continue
+            key = (day, "repeat")
+        ms = ms or 0
+        history_n[key] = history_n.get(key, 0) + count
+        history_ms[key] = history_ms.get(key, 0) + ms
+        hour_n[hour] = hour_n.get(hour, 0) + count
+        if quality >= PASS:
+            hour_passed[hour] = hour_passed.get(hour, 0) + count
+        if day == now:
+            answered = (quality, maturity, kind)
+            today_n[answered] = today_n.get(answered, 0) + count
+            today_ms[answered] = today_ms.get(answered, 0) + ms
+    dates = {day: as_date(day) for day in per_day}  # every day a figure below names
+    return AnswerRows(
+        today=[TodayCell(*k, c, today_ms[k]) for k, c in today_n.items()],
+        history=[HistoryCell(dates[d], cat, c, history_ms[d, cat])
+                 for (d, cat), c in history_n.items()],
+        per_day=[DayReviews(dates[d], c) for d, c in per_day.items()],
+        retention=[RetentionCell(dates[d], g, q, c) for (d, g, q), c in retention.items()],
+        by_maturity=[GradeCell(m, q, c) for (m, q), c in by_maturity.items()],
+        hourly=[HourCell(h, c, hour_passed.get(h, 0)) for h, c in hour_n.items()],
+    )
 
 
 class StatsQueries:
@@ -163,72 +363,20 @@ class StatsQueries:
         source = rollup_t if scope is None else scope
         query = select(*[source.c[name] for name in SCOPE_COLUMNS]).where(
             source.c.study_day <= today)
-        lo: object
-        now: object
         if scope is not None:  # the scope's codes, read back as dates and names
-            cells: list[Row] = [tuple(r) for r in self.conn.execute(query)]
-            lo, now = start, today
-        elif self.conn.dialect.name == "sqlite":  # the rollup's days as the ISO text it keeps
-            cells = self._rows(query)
-            lo, now = (start.isoformat() if start else None), today.isoformat()
-        else:
-            cells = self._rows(query)
-            lo, now = start, today
-        # plain int sums in flat dicts: no list or tuple made for a cell that already has one
-        today_n: dict[tuple[Any, ...], int] = {}
-        today_ms: dict[tuple[Any, ...], int] = {}
-        history_n: dict[tuple[Any, ...], int] = {}
-        history_ms: dict[tuple[Any, ...], int] = {}
-        per_day: dict[Any, int] = {}
-        retention: dict[tuple[Any, ...], int] = {}
-        by_maturity: dict[tuple[Any, ...], int] = {}
-        hour_n: dict[Any, int] = {}
-        hour_passed: dict[Any, int] = {}
-        key: tuple[Any, ...]
-        for day, hour, maturity, kind, quality, count, ms in cells:
-            if kind != "scheduled" and kind != "repeat":
-                continue  # a quiz's answers are not reviews: counted under quizzes alone
-            per_day[day] = per_day.get(day, 0) + count
-            if kind == "scheduled":
-                group = retention_group(maturity)
-                if group is not None:
-                    key = (day, group, quality)
-                    retention[key] = retention.get(key, 0) + count
-                if lo is not None and day < lo:
-                    continue
-                key = (maturity, quality)
-                by_maturity[key] = by_maturity.get(key, 0) + count
-                key = (day, maturity)
-            else:
-                if lo is not None and day < lo:
-                    continue
-                key = (day, "repeat")
-            ms = ms or 0
-            history_n[key] = history_n.get(key, 0) + count
-            history_ms[key] = history_ms.get(key, 0) + ms
-            hour_n[hour] = hour_n.get(hour, 0) + count
-            if quality >= PASS:
-                hour_passed[hour] = hour_passed.get(hour, 0) + count
-            if day == now:
-                key = (quality, maturity, kind)
-                today_n[key] = today_n.get(key, 0) + count
-                today_ms[key] = today_ms.get(key, 0) + ms
-        return AnswerRows(
-            today=[(*k, c, today_ms[k]) for k, c in today_n.items()],
-            history=[(*k, c, history_ms[k]) for k, c in history_n.items()],
-            per_day=list(per_day.items()),
-            retention=[(*k, c) for k, c in retention.items()],
-            by_maturity=[(*k, c) for k, c in by_maturity.items()],
-            hourly=[(h, c, hour_passed.get(h, 0)) for h, c in hour_n.items()],
-        )
+            return _grouped([tuple(r) for r in self.conn.execute(query)], start, today, _day)
+        if self.conn.dialect.name == "sqlite":  # the rollup's days as the ISO text it keeps
+            return _grouped(self._rows(query), start.isoformat() if start else None,
+                            today.isoformat(), date.fromisoformat)
+        return _grouped(self._rows(query), start, today, _day)
 
-    def _rows(self, query: AnySelect) -> list[Row]:
+    def _rows(self, query: AnySelect) -> list[Raw]:
         result = self.conn.execute(query)  # compiled once, from SQLAlchemy's cache
         if self.conn.dialect.name == "sqlite":
-            # the driver's own tuples (days as ISO text, which the figures read with
-            # _as_date): SQLAlchemy's result rows were 3 ms of 50 at 10,000 cards
+            # the driver's own tuples (days as ISO text, made dates before they leave):
+            # SQLAlchemy's result rows were 3 ms of 50 at 10,000 cards
             try:
-                rows: list[Row] = list(result.cursor.fetchall())
+                rows: list[Raw] = list(result.cursor.fetchall())
                 return rows
             finally:
                 result.close()
@@ -236,8 +384,8 @@ class StatsQueries:
 
     # -- answers -----------------------------------------------------------------------------
 
-    def quizzes(self) -> list[Row]:
-        """(session_id, first study day, answers, right, first log id) per quiz."""
+    def quizzes(self) -> list[QuizRow]:
+        """Every quiz in the scope (QuizRow)."""
         # the quiz code written out, so that the partial index of quiz answers answers it
         # (a bound value would not match the index's condition); quizzes are few, read
         # through SQLAlchemy for their first day as a date
@@ -247,13 +395,15 @@ class StatsQueries:
             .where(review_t.c.kind == literal_column(str(KIND_CODES["quiz"])))
             .group_by(review_t.c.session_id)
         )
-        return [tuple(r) for r in self.conn.execute(self._cards(query, review_t.c.card_id))]
+        return [QuizRow(int(sid), _day(day), int(n), int(right), int(first))
+                for sid, day, n, right, first
+                in self.conn.execute(self._cards(query, review_t.c.card_id))]
 
     # -- cards -------------------------------------------------------------------------------
 
-    def counts(self, today: date) -> Row:
-        """(total, suspended, new, learning, young, mature, buried, leeches): the cards in play
-        by maturity, each counted by the rule grading and the search apply (predicates)."""
+    def counts(self, today: date) -> CardCounts:
+        """The cards in play by maturity, each counted by the rule grading and the search
+        apply (predicates)."""
         s = state_t.c
         active = in_play()
         query = select(
@@ -264,10 +414,11 @@ class StatsQueries:
             func.count().filter(and_(active, predicates.buried(today))),
             func.count().filter(predicates.leech(self.thresholds)),
         ).where(s.retired.is_(False))
-        return tuple(self.conn.execute(self._cards(query, s.card_id)).one())
+        row = self.conn.execute(self._cards(query, s.card_id)).one()
+        return CardCounts(*(int(v or 0) for v in row))
 
-    def forecast(self, today: date, days: int) -> list[Row]:
-        """(day, due) for the next ``days`` days: each card on the day it will next show.
+    def forecast(self, today: date, days: int) -> list[DueDay]:
+        """The next ``days`` days that have cards due: each card on the day it will next show.
         Overdue cards count today; a buried card on the day its burying ends, if later than
         its due day (today's count is then what the deck list and is:due count)."""
         s = state_t.c
@@ -289,29 +440,28 @@ class StatsQueries:
             counts[was] -= 1
             if max(was, then) <= last:
                 counts[max(was, then)] = counts.get(max(was, then), 0) + 1
-        return [(d, n) for d, n in counts.items() if n]
+        return [DueDay(d, n) for d, n in counts.items() if n]
 
-    def interval_counts(self, buckets: Sequence[tuple[int, int]]) -> Row:
+    def interval_counts(self, buckets: Sequence[tuple[int, int]]) -> list[int]:
         """Reviewed, unsuspended cards per bucket of intervals (lowest, highest day), in one
         pass: grouped by interval first, a million cards' states were sorted (0.40 s; 0.21 s
         so; 100,000: 0.026 and 0.017 s)."""
         s = state_t.c
         reviewed = and_(in_play(), s.due.is_not(None))
         counts = [func.count().filter(s.interval.between(low, high)) for low, high in buckets]
-        return tuple(self.conn.execute(self._cards(
-            select(*counts).where(reviewed), s.card_id)).one())
+        return [int(n) for n in self.conn.execute(self._cards(
+            select(*counts).where(reviewed), s.card_id)).one()]
 
-    def easiness(self) -> list[Row]:
-        """(easiness_x100, cards) of reviewed, unsuspended cards."""
+    def easiness(self) -> list[EasinessCount]:
+        """Reviewed, unsuspended cards per easiness."""
         s = state_t.c
         reviewed = and_(in_play(), s.due.is_not(None))
-        return self._rows(self._cards(
+        return [EasinessCount(int(ef), int(n)) for ef, n in self._rows(self._cards(
             select(s.easiness_x100, func.count()).where(reviewed).group_by(s.easiness_x100),
-            s.card_id))
+            s.card_id))]
 
-    def hardest(self, limit: int) -> list[Row]:
-        """(deck key, card key, prompt, lapses, easiness_x100, reviews, leech), hardest
-        first."""
+    def hardest(self, limit: int) -> list[HardCard]:
+        """The ``limit`` hardest cards: the most lapses, then the lowest easiness."""
         s = state_t.c
         # The hardest from card_state alone, then their text: joining first would fetch the
         # prompt of every card before the sort.
@@ -323,21 +473,22 @@ class StatsQueries:
             .limit(limit), s.card_id,
         ).subquery()
         # whether each is a leech, asked of these few alone (its state row again)
-        return self._rows(
+        return [HardCard(deck, card, prompt, int(lapses), int(ef), int(reviews), bool(leech))
+                for deck, card, prompt, lapses, ef, reviews, leech in self._rows(
             select(deck_t.c.key, card_t.c.key, card_t.c.prompt, top.c.lapses,
                    top.c.easiness_x100, top.c.reviews, predicates.leech(self.thresholds))
             .select_from(top.join(card_t, card_t.c.id == top.c.card_id)
                          .join(deck_t, deck_t.c.id == card_t.c.deck_id)
                          .join(state_t, s.card_id == top.c.card_id))
-            .order_by(top.c.lapses.desc(), top.c.easiness_x100, top.c.card_id))
+            .order_by(top.c.lapses.desc(), top.c.easiness_x100, top.c.card_id))]
 
     # -- per deck and per tag ----------------------------------------------------------------
 
     def _mature_card(self) -> ColumnElement[bool]:
         return and_(predicates.maturity("mature"), in_play())
 
-    def decks(self) -> list[Row]:
-        """(deck id, key, name, cards, mature cards), by key."""
+    def decks(self) -> list[DeckCount]:
+        """Each deck with cards in the scope, by key."""
         s = state_t.c
         # On SQLite the states are read in card order, each card found by its id: the
         # planner otherwise walks the (deck, entry) index and looks each state up at a random
@@ -345,7 +496,7 @@ class StatsQueries:
         # looking states up by their key.)
         state_key = (literal_column("+card_state.card_id")
                      if self.conn.dialect.name == "sqlite" else s.card_id)
-        counts = {deck_id: (cards, mature) for deck_id, cards, mature in self._rows(
+        counts = {deck_id: (int(cards), int(mature)) for deck_id, cards, mature in self._rows(
             self._cards(
                 select(card_t.c.deck_id, func.count().filter(s.retired.is_(False)),
                        func.count().filter(self._mature_card()))
@@ -353,32 +504,33 @@ class StatsQueries:
                 .group_by(card_t.c.deck_id), s.card_id))}
         names = self._rows(select(deck_t.c.id, deck_t.c.key, deck_t.c.name).where(
             deck_t.c.id.in_(list(counts))).order_by(deck_t.c.key))
-        return [(deck_id, key, name, *counts[deck_id]) for deck_id, key, name in names]
+        return [DeckCount(deck_id, key, name, *counts[deck_id]) for deck_id, key, name in names]
 
-    def top_tags(self, limit: int) -> list[Row]:
-        """(tag, cards) of the ``limit`` biggest tags, from the tag index alone."""
-        return self._rows(self._cards(
+    def top_tags(self, limit: int) -> list[TagCount]:
+        """The ``limit`` biggest tags and their cards, from the tag index alone."""
+        return [TagCount(tag, int(n)) for tag, n in self._rows(self._cards(
             select(tag_t.c.tag, func.count()).group_by(tag_t.c.tag)
-            .order_by(func.count().desc(), tag_t.c.tag).limit(limit), tag_t.c.card_id))
+            .order_by(func.count().desc(), tag_t.c.tag).limit(limit), tag_t.c.card_id))]
 
-    def mature_per_tag(self) -> list[Row]:
-        """(tag, mature cards): counted only for the cards that are mature."""
+    def mature_per_tag(self) -> list[TagCount]:
+        """Each tag's mature cards: counted only for the cards that are mature."""
         # On SQLite the tag index is walked in tag order, each card checked against the
         # mature ones (a unary + keeps the check from driving): looking each mature card's
         # tags up by card, then sorting them by tag, took 1.3 s against 0.7 s at a million
         # cards (the same at 100,000). A deck's or tag's own condition still drives.
         card_key = (literal_column("+card_tag.card_id")
                     if self.conn.dialect.name == "sqlite" else tag_t.c.card_id)
-        return self._rows(self._cards(
+        return [TagCount(tag, int(n)) for tag, n in self._rows(self._cards(
             select(tag_t.c.tag, func.count())
             .where(card_key.in_(select(state_t.c.card_id).where(self._mature_card())))
-            .group_by(tag_t.c.tag), tag_t.c.card_id))
+            .group_by(tag_t.c.tag), tag_t.c.card_id))]
 
-    def retention_30d(self, tags: list[str], today: date) -> dict[tuple[str, object], Row]:
-        """(total, passed) true retention's answers (rules.RETAINED) of the last 30 days,
-        keyed by ("deck", id) and ("tag", name): from the covering study-day index, the
-        recent answers joined to their cards and tags, never the log."""
-        out: dict[tuple[str, object], Row] = {}
+    def retention_30d(self, tags: list[str], today: date) -> Retention30:
+        """True retention's answers (rules.RETAINED) of the last 30 days, and how many passed,
+        per deck and per tag (of ``tags``): from the covering study-day index, the recent
+        answers joined to their cards and tags, never the log."""
+        decks: dict[int, Tally] = {}
+        by_tags: dict[str, Tally] = {}
         r = review_t.c
         recent = and_(r.study_day >= today - timedelta(days=29), r.study_day <= today,
                       r.kind == "scheduled", r.maturity.in_(RETAINED))
@@ -390,7 +542,7 @@ class StatsQueries:
             # row looked up at a random page of a table that holds every card's text)
             for t, p in self._rows(select(*counts).where(recent)):
                 if t:
-                    out[("deck", only)] = (t, p)
+                    decks[only] = Tally(int(t), int(p))
         else:
             by_deck = (select(card_t.c.deck_id, *counts)
                        .select_from(review_t.join(card_t, card_t.c.id == r.card_id))
@@ -398,7 +550,7 @@ class StatsQueries:
             if self.deck_id is not None:
                 by_deck = by_deck.where(card_t.c.deck_id == self.deck_id)
             for deck_id, t, p in self._rows(by_deck):
-                out[("deck", deck_id)] = (t, p)
+                decks[deck_id] = Tally(int(t), int(p))
         if tags:
             # Every tag, filtered here: a condition on the tag makes SQLite walk the tag
             # index and probe the recent answers 250,000 times instead of the other way round.
@@ -414,6 +566,6 @@ class StatsQueries:
                       .select_from(per_card.join(tag_t, tag_t.c.card_id == per_card.c.card_id))
                       .group_by(tag_t.c.tag))
             for tag, t, p in self._rows(by_tag):
-                if tag in wanted:
-                    out[("tag", tag)] = (t, p)
-        return out
+                if tag in wanted:  # PostgreSQL's SUM is a Decimal
+                    by_tags[tag] = Tally(int(t or 0), int(p or 0))
+        return Retention30(decks, by_tags)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from trainer.domain.answer import decide
-from trainer.rules import SCHEDULERS
+from trainer.rules import SCHEDULERS, Scheduler
 from trainer.scheduler import fsrs, sm2
 from trainer.settings import Settings
 from trainer.store import driver
@@ -38,7 +38,7 @@ _HISTORY_KINDS = ("scheduled", "import", "reset", "reschedule")
 class Switched:
     """What a switch did: the deck's scheduler now, and the cards whose state it changed."""
 
-    scheduler: str
+    scheduler: Scheduler
     changed: int
     studied: int  # the deck's cards with a history (the rest are new under either)
 
@@ -75,7 +75,7 @@ def _histories(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
     return out
 
 
-def switch_scheduler(store: Store, deck_id: int, scheduler: str) -> Switched:
+def switch_scheduler(store: Store, deck_id: int, scheduler: Scheduler) -> Switched:
     """Schedule the deck's cards by ``scheduler`` ("sm2" or "fsrs") from now on."""
     if scheduler not in SCHEDULERS:
         raise ValueError(f"the scheduler is sm2 or fsrs, not {scheduler!r}")

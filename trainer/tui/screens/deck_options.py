@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from trainer.rules import Scheduler
 from trainer.store import Deck, DeckOptions
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
@@ -130,12 +131,12 @@ class DeckOptionsScreen(TrainerModal[bool]):
                 f"Switching to {'FSRS' if scheduler == 'fsrs' else 'SM-2'}…",
                 "bold"))
             self.switching = True
-            self._switch(str(scheduler))
+            self._switch("fsrs" if scheduler == "fsrs" else "sm2")
             return
         self.dismiss(bool(changed) or bool(more_new or more_reviews))
 
     @work(thread=True, exclusive=True, group="switch")
-    def _switch(self, scheduler: str) -> None:
+    def _switch(self, scheduler: Scheduler) -> None:
         try:
             self.trainer.store.switch_scheduler(self.deck.id, scheduler)
         except StoreError as exc:  # nothing switched (one transaction)

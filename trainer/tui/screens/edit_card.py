@@ -21,6 +21,7 @@ from trainer.editing import SnippetError, entry_snippet, new_snippet, read_snipp
 from trainer.files import scratch_dir, scratch_prefix
 from trainer.formats.limits import MAX_ENTRY, MAX_TEXT
 from trainer.render.words import escaped, plural
+from trainer.rules import CardKind
 from trainer.store import Deck
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
@@ -36,7 +37,7 @@ class EditCardScreen(TrainerScreen[bool]):
         Binding("escape", "cancel", "Cancel", id="edit.cancel", priority=True),
     ]
 
-    def __init__(self, deck: Deck, entry: str | None = None, kind: str = "basic",
+    def __init__(self, deck: Deck, entry: str | None = None, kind: CardKind = "basic",
                  new_id: str = "new-card", key: str | None = None) -> None:
         super().__init__()
         self.deck = deck
