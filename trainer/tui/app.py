@@ -85,13 +85,14 @@ class TrainerApp(App[int]):
                         severity="warning", timeout=5)
         return self.holder is None
 
-    def take_back_newest(self) -> Undone | None:
-        """Undo the newest action of any session (ctrl+z in the deck list, u in the browser),
-        saying what it took back, that there was nothing, or why it cannot."""
+    def take_back_newest(self, undo: Callable[[], Undone | None] | None = None) -> Undone | None:
+        """Undo the newest action of any session (ctrl+z in the deck list, u in the browser:
+        ``undo``, the store's by default), saying what it took back, that there was nothing,
+        or why it cannot."""
         if not self.writable("undo"):
             return None
         try:
-            undone = self.store.undo_last()
+            undone = (undo or self.store.undo_last)()
         except StoreError as exc:  # refused (a later change depends on it), or not saved
             self.notify(str(exc), severity="warning", timeout=8)
             return None
@@ -247,9 +248,10 @@ class TrainerApp(App[int]):
             self.push_screen(DeckOptionsScreen(self.store.find_deck(key)))
 
     def open_browser(self, query: str = "") -> None:
+        from trainer.sessions.browse import BrowseSession
         from trainer.tui.screens.browse import BrowseScreen
 
-        self.push_screen(BrowseScreen(query))
+        self.push_screen(BrowseScreen(BrowseSession(self.store, query)))
 
     def edit_card(self, card_id: int, done: Callable[[bool | None], None] | None = None) -> None:
         """The edit form for the entry of ``card_id`` (that card of a note with several)."""
