@@ -14,13 +14,12 @@ from textual.notifications import SeverityLevel
 from trainer import heap
 from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession, Summary
+from trainer.sessions.target import ALL_DECKS, StudyTarget, deck_or_all, study_session
 from trainer.store import Deck, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-
-GROUP = "__group__:"  # the deck list's row for a parent of nested decks that is not a deck
 
 
 class TrainerApp(App[int]):
@@ -156,7 +155,7 @@ class TrainerApp(App[int]):
 
         self.push_screen(DeckListScreen())
         if self.start == "study":
-            self.start_study(self.deck_key)
+            self.start_study(deck_or_all(self.deck_key))
         elif self.start == "quiz":
             self.start_quiz(self.deck_key)
         elif self.start == "stats":
@@ -171,15 +170,17 @@ class TrainerApp(App[int]):
 
     def _deck(self, key: str | None) -> tuple[Deck | None, str]:
         if key is None:
-            return None, "All decks"
+            return None, ALL_DECKS
         deck = self.store.find_deck(key)
         return deck, deck.name
 
-    def start_study(self, key: str | None) -> None:
+    def start_study(self, target: StudyTarget) -> None:
+        """A study session of ``target`` (in a writable window): the study screen, or a word
+        that there is nothing to study today."""
         if self.writable("study"):
-            self.run_worker(self._start_study(key), exclusive=True, group="start-study")
+            self.run_worker(self._start_study(target), exclusive=True, group="start-study")
 
-    async def _start_study(self, key: str | None) -> None:
+    async def _start_study(self, target: StudyTarget) -> None:
         """Today's plan and the first card are read in a thread (40 ms at 100,000 cards),
         then the study screen opens."""
         import asyncio
@@ -187,19 +188,8 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.study import StudyScreen
 
         def prepare() -> tuple[StudySession | None, str]:
-            from trainer.render.deck_tree import subtree
-
-            names = dict((name, key) for key, name in self.store.deck_names())
-            if key is not None and key.startswith(GROUP):  # a parent that is only a name
-                deck, title = None, key.removeprefix(GROUP)
-            else:
-                deck, title = self._deck(key)
-            under = subtree(title, list(names)) if key is not None else []
-            ids = tuple(self.store.find_deck(names[n]).id for n in under)
-            if key is not None and deck is None and not ids:
-                return None, title
-            session = StudySession(self.store, deck, subdecks=ids)
-            if not session.finished:
+            session, title = study_session(self.store, target)
+            if session is not None and not session.finished:
                 session.view()  # the first card, read here too
             return session, title
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.render.words import visible
+from trainer.sessions.target import AllDecks, OneDeck
 from trainer.tui.literal import highlighted
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class TrainerCommands(Provider):
         app = self.trainer
         overview = await asyncio.to_thread(app.store.deck_summaries)
         out: list[tuple[str, Callable[[], object], str]] = [
-            ("Study everything due", partial(app.start_study, None), "a in the deck list"),
+            ("Study everything due", partial(app.start_study, AllDecks()), "a in the deck list"),
             ("Quiz on every deck", partial(app.start_quiz, None), "q on All decks"),
             ("Browse every card", partial(app.open_browser, ""), "b on All decks"),
             ("Statistics", app.open_stats, "s in the deck list"),
@@ -38,7 +39,7 @@ class TrainerCommands(Provider):
         for deck in overview.decks:
             name = deck.name
             out += [
-                (f"Study {name}", partial(app.start_study, deck.key), "enter on the deck"),
+                (f"Study {name}", partial(app.start_study, OneDeck(deck.key)), "enter on the deck"),
                 (f"Quiz on {name}", partial(app.start_quiz, deck.key), "q on the deck"),
                 (f"Browse {name}", partial(app.open_browser, f"deck:{deck.key}"),
                  "b on the deck"),

@@ -15,17 +15,18 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 from trainer.formats.limits import key_problems, name_problems
 from trainer.render.deck_tree import deck_tree
 from trainer.render.words import clip
+from trainer.sessions.target import AllDecks, OneDeck, ParentName, StudyTarget
 from trainer.settings import Settings
 from trainer.store.errors import StoreError
 from trainer.store.records import Deck, DeckSummary, Overview
 from trainer.studyday import study_day
-from trainer.tui.app import GROUP
 from trainer.tui.literal import joined, plain
 from trainer.tui.screens.ask import AskModal, ConfirmModal
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.deck_table import DeckTable
 
-TOTAL_KEY = "__total__"
+TOTAL_KEY = "__total__"  # the "All decks" row's key
+PARENT_ROW = "__parent__:"  # a parent that is only a name: its row's key, before its name
 # four count columns of 6 and "Last studied" of 12, one cell of padding each side of every
 # column, the body's padding and the scrollbar
 FIXED_COLUMNS = 4 * 8 + 14 + 2 + 4
@@ -105,6 +106,7 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
+    _targets: dict[str, StudyTarget]  # each row's key: what the row studies
 
     def _show(self, overview: Overview) -> None:
         self._overview = overview
@@ -116,6 +118,7 @@ class DeckListScreen(TrainerScreen[None]):
             except CellDoesNotExist:
                 selected = None
         table.clear()
+        self._targets = {TOTAL_KEY: AllDecks()}
         store = self.trainer.store
         today = store.today()
         # "All decks" is what studying all of them gives, not the rows' sum: the overall daily
@@ -125,6 +128,8 @@ class DeckListScreen(TrainerScreen[None]):
         tree = deck_tree([(d.name, d.key, {"new": d.new, "due": d.due, "repeat": d.repeat,
                                            "cards": d.cards}, d) for d in overview.decks])
         for row in tree:
+            key = row.key if row.key is not None else PARENT_ROW + row.path
+            self._targets[key] = OneDeck(row.key) if row.key is not None else ParentName(row.path)
             counts = row.counts
             own = row.own if isinstance(row.own, DeckSummary) else None
             indent = "  " * row.depth  # clip() would fold it away
@@ -137,7 +142,7 @@ class DeckListScreen(TrainerScreen[None]):
                    ("repeat", "bold red" if counts["repeat"] else "dim"),
                    ("cards", ""))],
                 plain(_ago(own.last_studied, today, store.settings) if own else ""),
-                key=row.key if row.key is not None else GROUP + row.path,
+                key=key,
             )
         if overview.decks:
             table.add_row(
@@ -163,33 +168,35 @@ class DeckListScreen(TrainerScreen[None]):
         else:
             self.trainer.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
 
-    def _selected_key(self) -> str | None:
+    def _selected(self) -> StudyTarget | None:
+        """What the selected row studies; None with no rows."""
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else self._targets[key]
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_study()
 
     def action_study(self) -> None:
-        key = self._selected_key()
-        if key is None:
-            return
-        self.trainer.start_study(None if key == TOTAL_KEY else key)
+        """Study the selected row: a deck with its subdecks, a parent's subdecks, or all."""
+        target = self._selected()
+        if target is not None:
+            self.trainer.start_study(target)
 
     def action_study_all(self) -> None:
-        self.trainer.start_study(None)
+        """Study every deck's cards due today."""
+        self.trainer.start_study(AllDecks())
 
     def action_quiz(self) -> None:
-        key = self._selected_key()
-        if key is None:
-            return
-        if key.startswith(GROUP):
+        """A quiz on the selected deck, or on every deck."""
+        target = self._selected()
+        if isinstance(target, ParentName):
             self.notify("A quiz takes one deck at a time: select one.", timeout=3)
-            return
-        self.trainer.start_quiz(None if key == TOTAL_KEY else key)
+        elif target is not None:
+            self.trainer.start_quiz(target.key if isinstance(target, OneDeck) else None)
 
     def action_stats(self) -> None:
         self.trainer.open_stats()
@@ -204,13 +211,13 @@ class DeckListScreen(TrainerScreen[None]):
     def _one_deck(self, what: str) -> Deck | None:
         """The selected deck; None, saying so, on "All decks" or a parent that is only a
         name. ``what``: the message's subject and verb ("Renaming belongs")."""
-        key = self._selected_key()
-        if key is None:
+        target = self._selected()
+        if target is None:
             return None
-        if key == TOTAL_KEY or key.startswith(GROUP):
+        if not isinstance(target, OneDeck):
             self.notify(f"{what} to one deck: select it first.", timeout=3)
             return None
-        return self.trainer.store.find_deck(key)
+        return self.trainer.store.find_deck(target.key)
 
     def action_add_card(self) -> None:
         deck = self._one_deck("A new card belongs")
@@ -289,11 +296,9 @@ class DeckListScreen(TrainerScreen[None]):
             self.load()
 
     def action_browse(self) -> None:
-        key = self._selected_key()
-        if key is not None and key.startswith(GROUP):
-            self.trainer.open_browser(f'deck:"{key.removeprefix(GROUP)}::*"')
-            return
-        self.trainer.open_browser("" if key in (None, TOTAL_KEY) else f"deck:{key}")
+        """The browser, searching for the selected row's cards (every card with no rows)."""
+        target = self._selected()
+        self.trainer.open_browser("" if target is None else target.search)
 
     def action_source_map(self) -> None:
         deck = self._one_deck("The source map belongs")
