@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -18,6 +19,7 @@ from trainer.sessions.target import ALL_DECKS, StudyTarget, deck_or_all, study_s
 from trainer.store import Deck, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
+from trainer.tui.navigation import Done, TrainerNavigation
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -222,11 +224,11 @@ class TrainerApp(App[int]):
 
         self.push_screen(StatsScreen())
 
-    def open_import(self) -> None:
+    def open_import(self, done: Done | None = None) -> None:
         from trainer.tui.screens.import_file import ImportScreen
 
         if self.writable("import"):
-            self.push_screen(ImportScreen())
+            self.push_screen(ImportScreen(), done)
 
     def open_map_of(self, key: str) -> None:
         self.open_source_map(self.store.find_deck(key))
@@ -237,13 +239,19 @@ class TrainerApp(App[int]):
         if self.writable("change options"):
             self.push_screen(DeckOptionsScreen(self.store.find_deck(key)))
 
+    def open_options(self, deck: Deck, done: Done | None = None) -> None:
+        from trainer.tui.screens.deck_options import DeckOptionsScreen
+
+        if self.writable("change options"):
+            self.push_screen(DeckOptionsScreen(deck), done)
+
     def open_browser(self, query: str = "") -> None:
         from trainer.sessions.browse import BrowseSession
         from trainer.tui.screens.browse import BrowseScreen
 
         self.push_screen(BrowseScreen(BrowseSession(self.store, query)))
 
-    def edit_card(self, card_id: int, done: Callable[[bool | None], None] | None = None) -> None:
+    def edit_card(self, card_id: int, done: Done | None = None) -> None:
         """The edit form for the entry of ``card_id`` (that card of a note with several)."""
         from trainer.tui.screens.edit_card import EditCardScreen
 
@@ -251,7 +259,7 @@ class TrainerApp(App[int]):
         self.push_screen(EditCardScreen(self.store.deck(card.deck_id), card.entry,
                                         key=card.key), done)
 
-    def add_card(self, deck: Deck, done: Callable[[bool | None], None] | None = None) -> None:
+    def add_card(self, deck: Deck, done: Done | None = None) -> None:
         """The add form for ``deck``, with an id no card of it has (retired ones included)."""
         from trainer.tui.screens.edit_card import EditCardScreen
 
@@ -308,3 +316,7 @@ class TrainerApp(App[int]):
             if self.screen is self._too_small:
                 self.pop_screen()
             self._too_small = None
+
+
+if TYPE_CHECKING:  # mypy checks that the app is everything a screen may ask of it
+    _navigation: type[TrainerNavigation] = TrainerApp

@@ -6,25 +6,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.render.words import visible
 from trainer.sessions.target import AllDecks, OneDeck
 from trainer.tui.literal import highlighted
-
-if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
+from trainer.tui.navigation import TrainerNavigation
 
 
 class TrainerCommands(Provider):
     @property
-    def trainer(self) -> TrainerApp:
-        from trainer.tui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
+    def trainer(self) -> TrainerNavigation:
+        """The app, as the palette's commands use it."""
+        return cast(TrainerNavigation, self.app)
 
     async def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.trainer

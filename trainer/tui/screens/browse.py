@@ -21,8 +21,8 @@ from trainer.sessions.browse import BrowseRow, BrowseSession, CardDetail, Pendin
 from trainer.store.errors import StoreError
 from trainer.store.search import SearchResult
 from trainer.tui.literal import field_value, joined, plain, unchanged
-from trainer.tui.screens.ask import AskModal, ConfirmModal
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
+from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
 
 COLUMNS = (("", "mark", 1), ("Prompt", "prompt", 0), ("Deck", "deck", 14), ("Kind", "kind", 6),
            ("Due", "due", 10), ("Ivl", "interval", 4), ("Ease", "ease", 4),
@@ -73,7 +73,7 @@ class BrowseScreen(TrainerScreen[None]):
         yield Footer()
 
     def _prompt_width(self) -> int:
-        return max(20, self.trainer.size.width - FIXED)
+        return max(20, self.app.size.width - FIXED)
 
     def on_resize(self) -> None:
         """The prompts take the width the other columns leave."""
@@ -114,10 +114,10 @@ class BrowseScreen(TrainerScreen[None]):
         try:
             result = self.session.find(node)
         except StoreError as exc:
-            self.trainer.call_from_thread(self._status, plain(str(exc), "red"))
+            self.app.call_from_thread(self._status, plain(str(exc), "red"))
             return
         if not get_current_worker().is_cancelled:  # a newer search has the screen
-            self.trainer.call_from_thread(self._show, result)
+            self.app.call_from_thread(self._show, result)
 
     def _status(self, text: Text) -> None:
         self.query_one("#browse-status", Static).update(text)
@@ -168,9 +168,9 @@ class BrowseScreen(TrainerScreen[None]):
         try:
             detail = self.session.detail(card_id)
         except StoreError as exc:
-            self.trainer.call_from_thread(self._detail, plain(str(exc), "red"))
+            self.app.call_from_thread(self._detail, plain(str(exc), "red"))
             return
-        self.trainer.call_from_thread(self._detail, self._detail_text(detail))
+        self.app.call_from_thread(self._detail, self._detail_text(detail))
 
     @staticmethod
     def _detail_text(detail: CardDetail) -> Text:
@@ -237,7 +237,7 @@ class BrowseScreen(TrainerScreen[None]):
             self.search()
 
         if len(pending.ids) > 1:
-            self.trainer.push_screen(ConfirmModal(pending.question), go)
+            self.app.push_screen(ConfirmModal(pending.question), go)
         else:
             go()
 
@@ -262,7 +262,7 @@ class BrowseScreen(TrainerScreen[None]):
         def asked(value: str | None) -> None:
             if value is not None:
                 self._act(self.session.reschedule(ids, value))
-        self.trainer.push_screen(AskModal(f"Due in how many days ({plural(len(ids), 'card')})?",
+        self.app.push_screen(AskModal(f"Due in how many days ({plural(len(ids), 'card')})?",
                                           "0 is today", self.session.days_problem), asked)
 
     def action_move(self) -> None:
@@ -274,7 +274,7 @@ class BrowseScreen(TrainerScreen[None]):
         def asked(value: str | None) -> None:
             if value is not None:
                 self._act(self.session.move(ids, value))
-        self.trainer.push_screen(AskModal(f"Move {plural(len(ids), 'card')} to which deck?",
+        self.app.push_screen(AskModal(f"Move {plural(len(ids), 'card')} to which deck?",
                                           "a deck's key or name", self.session.deck_problem),
                                  asked)
 
@@ -287,7 +287,7 @@ class BrowseScreen(TrainerScreen[None]):
             if tag is not None:
                 self._act(self.session.tag(ids, tag, add))
         verb = "Add which tag to" if add else "Remove which tag from"
-        self.trainer.push_screen(AskModal(f"{verb} {plural(len(ids), 'card')}?", "a-tag",
+        self.app.push_screen(AskModal(f"{verb} {plural(len(ids), 'card')}?", "a-tag",
                                           lambda value: self.session.tag_problem(value, add)),
                                  asked)
 
@@ -322,7 +322,7 @@ class BrowseScreen(TrainerScreen[None]):
         def asked(value: str | None) -> None:
             if value:
                 self.trainer.add_card(store.find_deck(value), self._edited)
-        self.trainer.push_screen(AskModal("Add a card to which deck?", "a deck's key or name",
+        self.app.push_screen(AskModal("Add a card to which deck?", "a deck's key or name",
                                           self.session.deck_problem), asked)
 
     def _edited(self, saved: bool | None) -> None:

@@ -21,9 +21,9 @@ from trainer.store.errors import StoreError
 from trainer.store.records import Deck, DeckSummary, Overview
 from trainer.studyday import study_day
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.ask import AskModal, ConfirmModal
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.deck_table import DeckTable
+from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
 
 TOTAL_KEY = "__total__"  # the "All decks" row's key
 PARENT_ROW = "__parent__:"  # a parent that is only a name: its row's key, before its name
@@ -81,7 +81,7 @@ class DeckListScreen(TrainerScreen[None]):
 
     def _name_width(self) -> int:
         """What the other columns leave of the terminal's width (every column shows at 80)."""
-        return max(16, min(40, self.trainer.size.width - FIXED_COLUMNS))
+        return max(16, min(40, self.app.size.width - FIXED_COLUMNS))
 
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
@@ -100,10 +100,10 @@ class DeckListScreen(TrainerScreen[None]):
         try:
             overview = self.trainer.store.deck_summaries()
         except StoreError as exc:
-            self.trainer.call_from_thread(
+            self.app.call_from_thread(
                 self.query_one("#decks-status", Static).update, plain(str(exc), "bold red"))
             return
-        self.trainer.call_from_thread(self._show, overview)
+        self.app.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
     _targets: dict[str, StudyTarget]  # each row's key: what the row studies
@@ -164,9 +164,9 @@ class DeckListScreen(TrainerScreen[None]):
             ))
         table.focus()
         if self.trainer.exit_after_mount:  # the benchmark's launch figure ends here
-            self.trainer.call_after_refresh(self.trainer.drawn_and_exit)
+            self.app.call_after_refresh(self.trainer.drawn_and_exit)
         else:
-            self.trainer.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
+            self.app.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
 
     def _selected(self) -> StudyTarget | None:
         """What the selected row studies; None with no rows."""
@@ -202,11 +202,10 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.open_stats()
 
     def action_options(self) -> None:
-        from trainer.tui.screens.deck_options import DeckOptionsScreen
-
+        """The selected deck's options."""
         deck = self._one_deck("Options belong")
-        if deck is not None and self.trainer.writable("change options"):
-            self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
+        if deck is not None:
+            self.trainer.open_options(deck, self._imported)
 
     def _one_deck(self, what: str) -> Deck | None:
         """The selected deck; None, saying so, on "All decks" or a parent that is only a
@@ -242,7 +241,7 @@ class DeckListScreen(TrainerScreen[None]):
                 store.create_deck(key, key)
                 self.notify(f"Created {key}; r renames it, n adds a card.", timeout=4)
                 self.load()
-        self.trainer.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
+        self.app.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
 
     def action_rename_deck(self) -> None:
         deck = self._one_deck("Renaming belongs")
@@ -264,13 +263,13 @@ class DeckListScreen(TrainerScreen[None]):
                     return
                 self.notify(f"Renamed to {renamed.name} [{renamed.key}]", timeout=4)
                 self.load()
-            self.trainer.push_screen(AskModal(
+            self.app.push_screen(AskModal(
                 "Its key (the old one still finds it on import)", "", value=deck.key), keyed)
         def check_name(value: str) -> str | None:
             problems = name_problems(value)
             return f"a deck's name: {'; '.join(problems)}" if problems else None
 
-        self.trainer.push_screen(AskModal("Rename the deck", "", check_name, value=deck.name),
+        self.app.push_screen(AskModal("Rename the deck", "", check_name, value=deck.name),
                                  named)
 
     def action_delete_deck(self) -> None:
@@ -286,7 +285,7 @@ class DeckListScreen(TrainerScreen[None]):
             self.notify(f"Deleted {deck.name}: {len(retired)} cards retired, their history "
                         "kept · ctrl+z brings it back", timeout=6)
             self.load()
-        self.trainer.push_screen(ConfirmModal(
+        self.app.push_screen(ConfirmModal(
             f"Delete {deck.name}? Its cards are retired; their history stays."), answered)
 
     def action_undo(self) -> None:
@@ -306,11 +305,8 @@ class DeckListScreen(TrainerScreen[None]):
             self.trainer.open_source_map(deck)
 
     def action_import_file(self) -> None:
-        from trainer.tui.screens.import_file import ImportScreen
-
-        if not self.trainer.writable("import"):
-            return
-        self.trainer.push_screen(ImportScreen(), self._imported)
+        """The import dialog; the list is read again after an import."""
+        self.trainer.open_import(self._imported)
 
     def _imported(self, changed: bool | None) -> None:
         if changed:

@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from trainer.store import Deck, DeckOptions
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 NUMBERS = ("new_per_day", "reviews_per_day", "leech_lapses")
 SWITCHES = ("bury_new_siblings", "bury_review_siblings")
@@ -139,9 +139,9 @@ class DeckOptionsScreen(TrainerModal[bool]):
         try:
             self.trainer.store.switch_scheduler(self.deck.id, scheduler)
         except StoreError as exc:  # nothing switched (one transaction)
-            self.trainer.call_from_thread(self._switch_failed, str(exc))
+            self.app.call_from_thread(self._switch_failed, str(exc))
             return
-        self.trainer.call_from_thread(self.dismiss, True)
+        self.app.call_from_thread(self.dismiss, True)
 
     def _switch_failed(self, reason: str) -> None:
         self.switching = False

@@ -24,7 +24,7 @@ from trainer.render.words import escaped, plural
 from trainer.store import Deck
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 
 class EditCardScreen(TrainerScreen[bool]):

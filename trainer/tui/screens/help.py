@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from trainer.rules import GRADE_WORDS, REPEAT_UNTIL
 from trainer.tui.literal import joined
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 HELP = [
     ("Deck list", [

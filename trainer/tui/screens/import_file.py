@@ -18,7 +18,7 @@ from trainer.errors import UserError
 from trainer.importer import EXTENSIONS, day_function, import_decks, load
 from trainer.render.words import clip, visible
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 
 class PathSuggester(Suggester):
@@ -107,17 +107,17 @@ class ImportScreen(TrainerModal[bool]):
             decks = load([path], None, None, day_function(store))
             reports = import_decks(store, decks)
         except UserError as exc:
-            self.trainer.call_from_thread(self._failed, exc.lines)
+            self.app.call_from_thread(self._failed, exc.lines)
             return
         except Exception as exc:  # a reader's own failure ends the dialog's line, not the app
             from trainer.store.errors import database_problem
 
             detail = database_problem(exc)
-            self.trainer.call_from_thread(self._failed, [
+            self.app.call_from_thread(self._failed, [
                 f"database error: {detail}" if detail else
                 f"{path.name}: trainer could not read this file ({type(exc).__name__})"])
             return
-        self.trainer.call_from_thread(self._done, [r.line() for r in reports] +
+        self.app.call_from_thread(self._done, [r.line() for r in reports] +
                                   [n for r in reports for n in r.notes])
 
     def _failed(self, lines: list[str]) -> None:

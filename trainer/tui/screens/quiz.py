@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 from trainer.sessions import CardView, QuizSession
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
 
 
@@ -141,4 +141,4 @@ class QuizScreen(TrainerScreen[None]):
         if self.quiz.index:
             self.trainer.show_quiz_result(self.quiz.result(), self.title_text)
         else:
-            self.trainer.pop_screen()
+            self.app.pop_screen()

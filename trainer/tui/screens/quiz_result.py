@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 from trainer.render.words import visible
 from trainer.sessions import QuizResult
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 
 class QuizResultScreen(TrainerScreen[None]):

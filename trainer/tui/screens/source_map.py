@@ -16,7 +16,7 @@ from trainer.stats.source_map import MATURITIES, Paragraph, share, source_map
 from trainer.store import Deck
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 COLOURS = {"new": "grey50", "learning": "red", "young": "yellow", "mature": "green"}
 
@@ -63,9 +63,9 @@ class SourceMapScreen(TrainerScreen[None]):
         try:
             found = source_map(self.trainer.store, self.deck)
         except StoreError as exc:
-            self.trainer.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.trainer.call_from_thread(self._show, found)
+        self.app.call_from_thread(self._show, found)
 
     def _show(self, paragraphs: list[Paragraph]) -> None:
         self.paragraphs = paragraphs

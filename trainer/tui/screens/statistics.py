@@ -17,7 +17,7 @@ from trainer.simulation import deck_forecast
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
 from trainer.tui.widgets.scheduler_pane import SchedulerPane
 
@@ -86,7 +86,7 @@ class StatsScreen(TrainerScreen[None]):
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
         options += [(plain(name), f"deck:{key}") for key, name in store.deck_names()]
         options += [(plain(f"tag: {tag}"), f"tag:{tag}") for tag in store.tags()]
-        self.trainer.call_from_thread(self._scopes, options)
+        self.app.call_from_thread(self._scopes, options)
 
     def _scopes(self, options: list[tuple[Text | str, str]]) -> None:
         scope = self.query_one("#stats-scope", Select)
@@ -125,10 +125,10 @@ class StatsScreen(TrainerScreen[None]):
             found = store.param_set(options.fitted_params_id)
             fitted = (f"fitted to {found.reviews:,} reviews"
                       + (f" on {found.fitted_at:%Y-%m-%d}" if found.fitted_at else ""))
-        self.trainer.call_from_thread(pane.show, label, scheduler, fitted, None)
+        self.app.call_from_thread(pane.show, label, scheduler, fitted, None)
         result = deck_forecast(store, deck.id if deck else None, days=SIMULATED_DAYS)
         self._simulated = scope
-        self.trainer.call_from_thread(pane.show, label, scheduler, fitted, result)
+        self.app.call_from_thread(pane.show, label, scheduler, fitted, result)
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
@@ -139,7 +139,7 @@ class StatsScreen(TrainerScreen[None]):
         elif self.scope_value.startswith("tag:"):
             tag = self.scope_value[4:]
         figures = compute(store, deck, tag, self.period)
-        self.trainer.call_from_thread(self._show, figures)
+        self.app.call_from_thread(self._show, figures)
 
     def action_scroll(self, how: str) -> None:
         pane = self.query_one(TabbedContent).active_pane
@@ -150,7 +150,7 @@ class StatsScreen(TrainerScreen[None]):
         self.query_one(TabbedContent).active = tab
 
     def action_back(self) -> None:
-        self.trainer.pop_screen()
+        self.app.pop_screen()
 
     # -- drawing ----------------------------------------------------------------------------
 

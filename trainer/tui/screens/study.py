@@ -21,7 +21,7 @@ from trainer.rules import GRADE_WORDS, Verdict
 from trainer.sessions import CardView, StudySession, Summary
 from trainer.store.errors import CouldNotSave, StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
 from trainer.tui.widgets.grade_button import GradeButton
 
@@ -372,4 +372,4 @@ class StudyScreen(TrainerScreen[None]):
             summary = self._summary or await asyncio.to_thread(self.session.summary)
             self.trainer.show_summary(self.session, self.title_text, summary)
         else:
-            self.trainer.pop_screen()
+            self.app.pop_screen()

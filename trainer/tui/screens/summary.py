@@ -12,7 +12,7 @@ from trainer.render.words import clock, pct
 from trainer.rules import GRADE_WORDS, passed
 from trainer.sessions import Summary
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 WORD_WIDTH = max(len(w) for w in GRADE_WORDS.values())
 

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from trainer.tui.literal import plain
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 MIN_WIDTH, MIN_HEIGHT = 80, 22
 
@@ -20,7 +20,7 @@ class TooSmallScreen(TrainerModal[None]):
 
     def update_size(self, w: int | None = None, h: int | None = None) -> None:
         if w is None or h is None:
-            w, h = self.trainer.size
+            w, h = self.app.size
         self.query_one(Static).update(plain(
             f"The terminal is too small ({w}×{h}).\n"
             f"trainer needs at least {MIN_WIDTH}×{MIN_HEIGHT}; enlarge the window to go on.\n"

@@ -1,4 +1,5 @@
-"""Two small dialogs the browser's actions use: a yes/no confirmation, and one line of input."""
+"""Two small dialogs the browser's and the deck list's actions use: a yes/no confirmation,
+and one line of input."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from trainer.tui.literal import field_value, plain, unchanged
-from trainer.tui.screens.base import TrainerModal
 
 
-class ConfirmModal(TrainerModal[bool]):
+class ConfirmModal(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("enter", "answer(True)", "Yes", id="confirm.enter", show=False),
@@ -35,7 +36,7 @@ class ConfirmModal(TrainerModal[bool]):
         self.dismiss(yes)
 
 
-class AskModal(TrainerModal[str | None]):
+class AskModal(ModalScreen[str | None]):
     """One line of input; ``check`` returns a one-line problem, or None when it will do.
     ``value`` fills it (shown literally; given back exact when left as it was)."""
 
