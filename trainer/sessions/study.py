@@ -26,6 +26,9 @@ READ_AHEAD = 32  # cards read ahead in one statement
 
 @dataclass
 class Summary:
+    """What a study session came to, for the summary screen: cards and answers, the grades,
+    how many were right the first time, the time taken, and what is due next."""
+
     studied: int
     answers: int
     grades: dict[int, int]
@@ -278,6 +281,8 @@ class StudySession:
     # -- the end ----------------------------------------------------------------------------
 
     def summary(self) -> Summary:
+        """The session so far, summed up (the summary screen's figures); when it ended early,
+        how many of today's cards are left."""
         answers = [a for a in self.history if a.kind == "grade"]
         grades = Counter(a.quality for a in answers)
         first = [a for a in answers if a.item.bucket != "repeat"]

@@ -25,6 +25,10 @@ from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 
 class TrainerApp(App[int]):
+    """The trainer's window on one database: it opens on the deck list, knows every screen
+    and opens them for the others (TrainerNavigation), holds the study lock (one studying
+    window a database; a second one is read-only) and takes a daily backup."""
+
     CSS_PATH = "app.tcss"
     TITLE = "trainer"
     COMMANDS = App.COMMANDS | {TrainerCommands}
@@ -69,6 +73,7 @@ class TrainerApp(App[int]):
     # -- start-up ---------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
+        """The study lock goes with the window."""
         self._lock.release()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -102,6 +107,8 @@ class TrainerApp(App[int]):
         return undone
 
     def on_mount(self) -> None:
+        """The remembered theme, then the bundled decks refreshed (in a worker) before the first
+        screen."""
         theme = load_prefs().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -125,6 +132,8 @@ class TrainerApp(App[int]):
 
     @work(thread=True, exclusive=True, group="start")
     def prepare(self) -> None:
+        """Refresh the bundled decks off the UI thread; a failure is a message, and the decks
+        stay as they were."""
         from trainer import bundled
 
         try:
@@ -208,6 +217,7 @@ class TrainerApp(App[int]):
         self.push_screen(StudyScreen(session, title))
 
     def start_quiz(self, key: str | None) -> None:
+        """A quiz on the deck of ``key`` (every deck with None), or a word that it has no cards."""
         from trainer.tui.screens.quiz import QuizScreen
 
         if not self.writable("take a quiz"):
@@ -220,32 +230,38 @@ class TrainerApp(App[int]):
         self.push_screen(QuizScreen(quiz, title))
 
     def open_stats(self) -> None:
+        """The statistics screen."""
         from trainer.tui.screens.statistics import StatsScreen
 
         self.push_screen(StatsScreen())
 
     def open_import(self, done: Done | None = None) -> None:
+        """The import dialog (in a writable window); ``done`` told whether anything was imported."""
         from trainer.tui.screens.import_file import ImportScreen
 
         if self.writable("import"):
             self.push_screen(ImportScreen(), done)
 
     def open_map_of(self, key: str) -> None:
+        """The source map of the deck of ``key`` (the command palette's)."""
         self.open_source_map(self.store.find_deck(key))
 
     def open_options_of(self, key: str) -> None:
+        """The options of the deck of ``key`` (the command palette's)."""
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
         if self.writable("change options"):
             self.push_screen(DeckOptionsScreen(self.store.find_deck(key)))
 
     def open_options(self, deck: Deck, done: Done | None = None) -> None:
+        """The options of ``deck`` (in a writable window); ``done`` told whether they were saved."""
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
         if self.writable("change options"):
             self.push_screen(DeckOptionsScreen(deck), done)
 
     def open_browser(self, query: str = "") -> None:
+        """The card browser, searching for ``query``."""
         from trainer.sessions.browse import BrowseSession
         from trainer.tui.screens.browse import BrowseScreen
 
@@ -269,6 +285,7 @@ class TrainerApp(App[int]):
         self.push_screen(EditCardScreen(deck, new_id=new_id), done)
 
     def open_source_map(self, deck: Deck, para: int | None = None) -> None:
+        """The source map of ``deck``, at paragraph ``para`` when a card cites one."""
         from trainer.tui.screens.source_map import SourceMapScreen
 
         self.push_screen(SourceMapScreen(deck, para))
@@ -281,17 +298,20 @@ class TrainerApp(App[int]):
         self.switch_screen(SummaryScreen(summary or session.summary(), title))
 
     def show_quiz_result(self, result: QuizResult, title: str) -> None:
+        """The quiz's result, in place of the quiz screen."""
         from trainer.tui.screens.quiz_result import QuizResultScreen
 
         self.switch_screen(QuizResultScreen(result, title))
 
     def back_to_decks(self) -> None:
+        """Close every screen above the deck list."""
         from trainer.tui.screens.deck_list import DeckListScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DeckListScreen):
             self.pop_screen()
 
     def action_help(self) -> None:
+        """The keys of every screen (?), unless already shown."""
         from trainer.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -300,6 +320,7 @@ class TrainerApp(App[int]):
     # -- a terminal too small ---------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
+        """A terminal too small for the screens is covered by a message until it grows."""
         if self._routed:
             self._check_size(event.size.width, event.size.height)
 

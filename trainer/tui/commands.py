@@ -17,6 +17,9 @@ from trainer.tui.navigation import TrainerNavigation
 
 
 class TrainerCommands(Provider):
+    """The palette's commands: study, quiz, browse, the source map and options of every deck
+    by name, statistics and import."""
+
     @property
     def trainer(self) -> TrainerNavigation:
         """The app, as the palette's commands use it."""
@@ -45,10 +48,12 @@ class TrainerCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
+        """The first commands, shown before anything is typed."""
         for text, command, help_text in (await self._commands())[:5]:
             yield DiscoveryHit(highlighted(self.matcher(""), text), command, text, help_text)
 
     async def search(self, query: str) -> Hits:
+        """The commands matching what is typed, each deck's name shown literally."""
         matcher = self.matcher(query)
         for text, command, help_text in await self._commands():
             score = matcher.match(visible(text))

@@ -46,6 +46,10 @@ def _ago(moment: datetime | None, today: date, settings: Settings) -> str:
 
 
 class DeckListScreen(TrainerScreen[None]):
+    """Where every session starts: each deck (nested under its parents) with today's new, due
+    and repeat counts, "All decks" below them; its keys study, quiz, browse and manage the
+    selected deck. In a read-only window it says which other window studies."""
+
     BINDINGS = [
         Binding("a", "study_all", "Study all", id="decks.study_all"),
         Binding("q", "quiz", "Quiz", id="decks.quiz"),
@@ -63,6 +67,7 @@ class DeckListScreen(TrainerScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The title, the deck table (its columns, no rows yet) and the status line."""
         with Vertical(id="decks-body"):
             title = joined(("trainer", "bold"), "  your decks for today")
             holder = self.trainer.holder
@@ -84,6 +89,7 @@ class DeckListScreen(TrainerScreen[None]):
         return max(16, min(40, self.app.size.width - FIXED_COLUMNS))
 
     def on_resize(self) -> None:
+        """The names take the width the counts leave."""
         table = self.query_one(DataTable)
         column = table.columns[ColumnKey("name")]
         if column.width != self._name_width():
@@ -92,11 +98,13 @@ class DeckListScreen(TrainerScreen[None]):
                 self._show(self._overview)
 
     def on_screen_resume(self) -> None:
+        """Count again each time the list shows: a session, an import or an edit changed them."""
         # also when first shown: loading on mount as well read every count twice at start
         self.load()
 
     @work(thread=True, exclusive=True, group="deck-list")
     def load(self) -> None:
+        """Read every deck's counts off the UI thread, then show them."""
         try:
             overview = self.trainer.store.deck_summaries()
         except StoreError as exc:
@@ -199,6 +207,7 @@ class DeckListScreen(TrainerScreen[None]):
             self.trainer.start_quiz(target.key if isinstance(target, OneDeck) else None)
 
     def action_stats(self) -> None:
+        """The statistics screen."""
         self.trainer.open_stats()
 
     def action_options(self) -> None:
@@ -219,11 +228,13 @@ class DeckListScreen(TrainerScreen[None]):
         return self.trainer.store.find_deck(target.key)
 
     def action_add_card(self) -> None:
+        """A new card in the selected deck."""
         deck = self._one_deck("A new card belongs")
         if deck is not None and self.trainer.writable("add cards"):
             self.trainer.add_card(deck, self._imported)
 
     def action_create_deck(self) -> None:
+        """Ask for a new deck's key, then create the deck (empty, named as its key)."""
         if not self.trainer.writable("create a deck"):
             return
         store = self.trainer.store
@@ -244,6 +255,8 @@ class DeckListScreen(TrainerScreen[None]):
         self.app.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
 
     def action_rename_deck(self) -> None:
+        """Ask for the selected deck's new name, then its key (the old key still finds it on
+        import)."""
         deck = self._one_deck("Renaming belongs")
         if deck is None or not self.trainer.writable("rename a deck"):
             return
@@ -273,6 +286,8 @@ class DeckListScreen(TrainerScreen[None]):
                                  named)
 
     def action_delete_deck(self) -> None:
+        """Delete the selected deck after asking: its cards are retired, their history kept, and
+        ctrl+z brings it back."""
         deck = self._one_deck("Deleting belongs")
         if deck is None or not self.trainer.writable("delete a deck"):
             return
@@ -300,6 +315,7 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.open_browser("" if target is None else target.search)
 
     def action_source_map(self) -> None:
+        """The selected deck's source map."""
         deck = self._one_deck("The source map belongs")
         if deck is not None:
             self.trainer.open_source_map(deck)

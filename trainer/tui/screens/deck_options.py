@@ -43,6 +43,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
         self.switching = False  # the dialog waits for the switch: no second save, no cancel
 
     def compose(self) -> ComposeResult:
+        """Each option with its value and where the value comes from, then "study more today"."""
         found = self.current = self.trainer.store.deck_options(self.deck.id)
         with Vertical(id="options-dialog"):
             yield Static(joined(("Options: ", "bold"), self.deck.name), id="options-title")
@@ -80,6 +81,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
             yield Static(plain("ctrl+s: save · escape: cancel · tab: next field", "dim"))
 
     def on_mount(self) -> None:
+        """The first field takes the keys."""
         self.query_one("#new_per_day", Input).focus()
 
     @on(Input.Submitted)
@@ -87,6 +89,8 @@ class DeckOptionsScreen(TrainerModal[bool]):
         self.action_save()
 
     def action_save(self) -> None:
+        """Check every field, save what changed (a switch of scheduler in a worker, the dialog
+        saying so), then close; a problem keeps the dialog open with what was typed."""
         assert self.current is not None
         if self.switching:
             return
@@ -171,5 +175,6 @@ class DeckOptionsScreen(TrainerModal[bool]):
         return {"desired_retention": retention, "maximum_interval": longest}
 
     def action_close(self) -> None:
+        """Close without saving (not while a scheduler switch runs)."""
         if not self.switching:
             self.dismiss(False)

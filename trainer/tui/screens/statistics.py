@@ -27,6 +27,9 @@ PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "1y": "1 ye
 
 
 class StatsScreen(TrainerScreen[None]):
+    """The statistics of a scope (every deck, one deck, a tag) over a period, in five tabs:
+    overview, forecast and history, calendar and hours, cards, and the scheduler's forecast."""
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="stats.back"),
         Binding("1", "tab('overview')", "Overview", id="stats.tab1"),
@@ -52,6 +55,7 @@ class StatsScreen(TrainerScreen[None]):
         self._simulated: str | None = None  # the scope the Scheduler tab shows
 
     def compose(self) -> ComposeResult:
+        """The scope and period choices and the five tabs, empty until the figures come."""
         # the decks and tags join the scope list from the worker: no query on the UI thread
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
         with Horizontal(id="stats-controls"):
@@ -77,11 +81,13 @@ class StatsScreen(TrainerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The scopes and the figures, both read in workers."""
         self.load_scopes()
         self.load()
 
     @work(thread=True, group="stats-scopes")
     def load_scopes(self) -> None:
+        """The decks and tags for the scope choice, read off the UI thread."""
         store = self.trainer.store
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
         options += [(plain(name), f"deck:{key}") for key, name in store.deck_names()]
@@ -113,6 +119,8 @@ class StatsScreen(TrainerScreen[None]):
 
     @work(thread=True, exclusive=True, group="stats-scheduler")
     def simulate(self) -> None:
+        """The scheduler tab's forecast for the scope, simulated off the UI thread (seconds on a
+        large collection: only when the tab is opened)."""
         store, scope = self.trainer.store, self.scope_value
         pane = self.query_one("#stats-scheduler", SchedulerPane)
         deck = store.find_deck(scope[5:]) if scope.startswith("deck:") else None
@@ -132,6 +140,7 @@ class StatsScreen(TrainerScreen[None]):
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
+        """The scope's figures over the period, worked out off the UI thread."""
         store = self.trainer.store
         deck = tag = None
         if self.scope_value.startswith("deck:"):
@@ -142,14 +151,17 @@ class StatsScreen(TrainerScreen[None]):
         self.app.call_from_thread(self._show, figures)
 
     def action_scroll(self, how: str) -> None:
+        """Scroll the open tab's figures (the page keys, wherever the focus is)."""
         pane = self.query_one(TabbedContent).active_pane
         if pane is not None:
             getattr(pane.query_one(VerticalScroll), how)(animate=False)
 
     def action_tab(self, tab: str) -> None:
+        """Open the tab ``tab`` (the keys 1-5)."""
         self.query_one(TabbedContent).active = tab
 
     def action_back(self) -> None:
+        """Back to the deck list."""
         self.app.pop_screen()
 
     # -- drawing ----------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from trainer.tui.literal import field_value, plain, unchanged
 
 
 class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question before a change to many cards or a deck: True for yes."""
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("enter", "answer(True)", "Yes", id="confirm.enter", show=False),
@@ -28,11 +30,13 @@ class ConfirmModal(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
+        """The question and its keys."""
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
             yield Static(plain("y: yes · n or escape: no", "dim"))
 
     def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
         self.dismiss(yes)
 
 
@@ -51,6 +55,7 @@ class AskModal(ModalScreen[str | None]):
         self.check = check
 
     def compose(self) -> ComposeResult:
+        """The question, the input, the line its problem shows on, and the keys."""
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
             yield Input(field_value(self.value), placeholder=self.placeholder, id="ask-input")
@@ -58,6 +63,7 @@ class AskModal(ModalScreen[str | None]):
             yield Static(plain("enter: done · escape: cancel", "dim"))
 
     def on_mount(self) -> None:
+        """The input takes the keys."""
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
@@ -70,4 +76,5 @@ class AskModal(ModalScreen[str | None]):
         self.dismiss(value)
 
     def action_cancel(self) -> None:
+        """Close without an answer (None)."""
         self.dismiss(None)
