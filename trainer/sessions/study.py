@@ -49,6 +49,18 @@ def _grade_labels(repetitions: int, easiness_x100: int, interval_days: int,
                   if q < REPEAT_UNTIL else interval(s.interval)) for q, s in outcomes.items())
 
 
+def took_back(undone: UndoneReview) -> str:
+    """What an undo took back, in words: the action, and the siblings it unburied and the
+    leech action it reverted with it."""
+    extra = []
+    if undone.unburied:
+        n = len(undone.unburied)
+        extra.append(f"{n} sibling{'s' if n > 1 else ''} unburied")
+    if undone.leech_undone:
+        extra.append("the leech action reverted")
+    return f"Took back {undone.label}" + (f" ({', '.join(extra)})" if extra else "")
+
+
 @dataclass
 class StudySession:
     """One sitting of study: today's cards of a deck (with its subdecks), of a parent that is

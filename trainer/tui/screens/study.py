@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Input, ProgressBar, Static
 from trainer.render.words import clock
 from trainer.rules import GRADE_WORDS, Verdict
 from trainer.sessions import CardView, StudySession, Summary
+from trainer.sessions.study import took_back
 from trainer.store.errors import CouldNotSave, StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.navigation import TrainerScreen
@@ -197,13 +198,11 @@ class StudyScreen(TrainerScreen[None]):
         if action in ("suspend", "bury"):
             # on both sides; only while an answer is being typed are ! and - its text
             return not answering or kind != "typed"
-        if action in ("grade", "undo", "source"):
-            if action == "undo":
-                return not answering and bool(self.session.history)
+        if action == "undo":
+            return not answering and bool(self.session.history)
+        if action in ("grade", "source"):
             return not answering
-        if action == "undo_key":  # with nothing of this session's, the newest of any
-            return True
-        return True
+        return True  # undo_key too: with nothing of this session's, the newest of any
 
     def on_key(self, event: events.Key) -> None:
         """A character that reached the screen while a typed card asks for its answer was
@@ -323,14 +322,7 @@ class StudyScreen(TrainerScreen[None]):
             return
         if undone is None:
             return
-        extra = []
-        if undone.unburied:
-            extra.append(f"{len(undone.unburied)} sibling{'s' if len(undone.unburied) > 1 else ''}"
-                         " unburied")
-        if undone.leech_undone:
-            extra.append("the leech action reverted")
-        self.notify(f"Took back {undone.label}" + (f" ({', '.join(extra)})" if extra else ""),
-                    timeout=3)
+        self.notify(took_back(undone), timeout=3)
         self.show_card()
 
     async def _undo_elsewhere(self) -> None:
