@@ -164,7 +164,7 @@ def test_the_store_refuses_them_whoever_asks(db_url):
 
 async def test_the_browser_asks_again_for_a_tag_over_the_limit():
     from tests.tui_helpers import type_text
-    from trainer.tui.screens.ask import AskModal
+    from trainer.tui.widgets.dialogs import AskModal
 
     store = store_with()
     import_bytes(store, basic_deck("d", 2))
@@ -190,7 +190,7 @@ async def test_the_browser_asks_again_for_a_tag_over_the_limit():
 
 
 async def test_the_rename_dialog_asks_again_for_a_name_over_the_limit():
-    from trainer.tui.screens.ask import AskModal
+    from trainer.tui.widgets.dialogs import AskModal
 
     store = store_with()
     import_bytes(store, basic_deck("d", 2))

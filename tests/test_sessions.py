@@ -146,7 +146,7 @@ def test_settling_only_the_front_gives_the_whole_queue_rule():
     must give exactly what settling all of it gave (random queues, short and long)."""
     import random
 
-    from trainer.sessions.study import settle
+    from trainer.domain.order import settle
     from trainer.store import QueueItem
 
     rng = random.Random(7)

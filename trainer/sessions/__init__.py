@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from trainer.sessions.card_view import CardView
 from trainer.sessions.quiz import QuizResult, QuizSession
-from trainer.sessions.study import AGAIN, Action, StudySession, Summary
+from trainer.sessions.study import AGAIN, StudySession, Summary
+from trainer.sessions.study_queue import Action, StudyQueue
 
-__all__ = ["AGAIN", "Action", "CardView", "QuizResult", "QuizSession", "StudySession",
-           "Summary"]
+__all__ = ["AGAIN", "Action", "CardView", "QuizResult", "QuizSession", "StudyQueue",
+           "StudySession", "Summary"]

@@ -48,4 +48,5 @@ class CardView:
         return check_typed(given, self.answer, self.accept, prompt=self.prompt)
 
     def suggested(self, verdict: Verdict | None) -> int | None:
+        """The grade enter accepts after a checked answer; None when the student grades alone."""
         return None if verdict is None else SUGGESTED[verdict]

@@ -13,6 +13,9 @@ from trainer.store import Deck, Store
 
 @dataclass
 class QuizResult:
+    """How a quiz went: how many questions, how many right, and each miss with what was
+    answered (the result screen lists them to learn from)."""
+
     total: int
     right: int
     misses: list[tuple[CardView, str]]  # the card and what was answered
@@ -35,10 +38,12 @@ class QuizSession:
 
     @property
     def finished(self) -> bool:
+        """Every question asked: the result comes next."""
         return self.index >= len(self.card_ids)
 
     @property
     def total(self) -> int:
+        """How many questions the quiz asks."""
         return len(self.card_ids)
 
     def view(self) -> CardView:
@@ -49,6 +54,8 @@ class QuizSession:
         return self._view
 
     def answer(self, correct: bool, given: str = "", answer_ms: int = 0) -> None:
+        """Record the answer to the current question (committed, as a quiz row that moves no
+        schedule) and go on to the next."""
         view = self.view()
         self.store.record_review(view.card_id, QUIZ_RIGHT if correct else QUIZ_WRONG, "quiz",
                                  answer_ms=answer_ms, session_id=self.session_id)
@@ -59,4 +66,5 @@ class QuizSession:
         self.index += 1
 
     def result(self) -> QuizResult:
+        """The quiz's result so far (the whole of it once finished)."""
         return QuizResult(self.total, self.right, list(self.misses))

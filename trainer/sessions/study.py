@@ -12,11 +12,11 @@ from functools import lru_cache
 from typing import Literal
 
 from trainer.domain.answer import fsrs_intervals
-from trainer.domain.order import order
 from trainer.render.words import interval
-from trainer.rules import PASS, REPEAT_GAP, REPEAT_UNTIL, AnswerKind
+from trainer.rules import PASS, REPEAT_UNTIL, AnswerKind
 from trainer.scheduler import sm2
 from trainer.sessions.card_view import CardView
+from trainer.sessions.study_queue import Action, StudyQueue
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, Undone, UndoneReview
 from trainer.store.errors import ChangedElsewhere, CouldNotSave, NotFound, StoreError
 
@@ -25,20 +25,10 @@ READ_AHEAD = 32  # cards read ahead in one statement
 
 
 @dataclass
-class Action:
-    """One key press of a session, as undo needs it: what was showing, and the queue entries
-    it took out (index, entry), in the order it took them."""
-
-    kind: Literal["grade", "suspend", "bury"]
-    item: QueueItem
-    removed: list[tuple[int, QueueItem]] = field(default_factory=list)
-    quality: int | None = None
-    answer_ms: int = 0
-    requeued: int | None = None  # where a same-day repeat went
-
-
-@dataclass
 class Summary:
+    """What a study session came to, for the summary screen: cards and answers, the grades,
+    how many were right the first time, the time taken, and what is due next."""
+
     studied: int
     answers: int
     grades: dict[int, int]
@@ -47,42 +37,6 @@ class Summary:
     next_due: date | None  # after today, in the decks studied
     due_tomorrow: int
     left_today: int = 0  # cards of today's plan not studied (the session ended early)
-
-
-def settle(queue: list[QueueItem], requeued_at: dict[int, int],
-           answers: int) -> list[QueueItem]:
-    """``queue`` with each same-day repeat that is still waiting (failed fewer than
-    REPEAT_GAP answers ago) at least that many answers from the front, the rest in order.
-
-    Only the front of the queue can move: up to the last waiting repeat, and as far as the
-    most any repeat still needs plus one place for each waiting repeat. Settling the whole
-    queue after every grade took 0.8 ms with 36,000 cards due; the front, microseconds."""
-    needs = {cid: REPEAT_GAP - (answers - since) for cid, since in requeued_at.items()
-             if answers - since < REPEAT_GAP}
-    if not needs:
-        return queue
-    last, found = -1, 0
-    for i, item in enumerate(queue):
-        if item.bucket == "repeat" and item.card_id in needs:
-            last, found = i, found + 1
-            if found == len(needs):
-                break
-    if last < 0:
-        return queue
-    end = max(last + 1, max(needs.values()) + found)
-    waiting: list[tuple[int, int, QueueItem]] = []
-    out: list[QueueItem] = []
-    for i, item in enumerate(queue[:end]):
-        since = requeued_at.get(item.card_id) if item.bucket == "repeat" else None
-        needed = REPEAT_GAP - (answers - since) if since is not None else 0
-        if needed > 0:
-            waiting.append((i, needed, item))
-        else:
-            out.append(item)
-    for i, needed, item in waiting:
-        out.insert(min(max(i, needed), len(out)), item)
-    queue[:end] = out  # in place: a new list of 36,000 cards due took 50 µs a grade
-    return queue
 
 
 @lru_cache(maxsize=4096)
@@ -95,35 +49,50 @@ def _grade_labels(repetitions: int, easiness_x100: int, interval_days: int,
                   if q < REPEAT_UNTIL else interval(s.interval)) for q, s in outcomes.items())
 
 
+def took_back(undone: UndoneReview) -> str:
+    """What an undo took back, in words: the action, and the siblings it unburied and the
+    leech action it reverted with it."""
+    extra = []
+    if undone.unburied:
+        n = len(undone.unburied)
+        extra.append(f"{n} sibling{'s' if n > 1 else ''} unburied")
+    if undone.leech_undone:
+        extra.append("the leech action reverted")
+    return f"Took back {undone.label}" + (f" ({', '.join(extra)})" if extra else "")
+
+
 @dataclass
 class StudySession:
+    """One sitting of study: today's cards of a deck (with its subdecks), of a parent that is
+    only a name, or of every deck, shown one at a time and graded; each answer is committed
+    before the next card shows, and every action of the sitting can be taken back."""
+
     store: Store
     deck: Deck | None = None
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # more decks studied with ``deck`` (its subdecks: "Parent::Child"); with no deck, these
     # alone (a parent that is only a name)
     subdecks: tuple[int, ...] = ()
-    queue: list[QueueItem] = field(default_factory=list)
     history: list[Action] = field(default_factory=list)
     started: datetime = field(init=False)
-    _graded: int = field(default=0, init=False, repr=False)
+    study_queue: StudyQueue = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.started = self.store.now()
+        self.study_queue = StudyQueue(self.store)
         self.reload()
 
     def reload(self) -> None:
+        """Read today's plan again and start the queue over from it (after an undo of
+        something outside this session); what was read of the cards is forgotten."""
         wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
         # the notes come with the plan: gathering looked them up
-        plans, self.notes = self.store.planned(wanted or None)
-        self._deck_of = {c: p.deck_id for p in plans for c in (*p.reviews, *p.new,
-                                                               *p.repeats)}
+        plans, notes = self.store.planned(wanted or None)
+        self.study_queue.load(plans, notes)
         # each deck's scheduler: None for SM-2, else the FSRS parameters it schedules with
         self._params = {d: self.store.deck_params(d) for d in {p.deck_id for p in plans}}
-        self.queue = order(plans, self.notes)
         self._cards: dict[int, Card] = {}
         self._showings: dict[int, int] = {}
-        self._requeued_at: dict[int, int] = {}  # card -> answers given when it was requeued
         self._shown: dict[int, CardState] = {}  # the state each showing card was shown in
         # the next cards and their states, read together (_read_ahead); forgotten whenever
         # anything but a plain grade changes the queue or a card
@@ -132,8 +101,14 @@ class StudySession:
     # -- what is showing --------------------------------------------------------------------
 
     @property
+    def queue(self) -> list[QueueItem]:
+        """The cards left today, the one showing first."""
+        return self.study_queue.items
+
+    @property
     def current(self) -> QueueItem | None:
-        return self.queue[0] if self.queue else None
+        """The card showing, None when the session is finished."""
+        return self.study_queue.current
 
     def view(self, item: QueueItem | None = None) -> CardView:
         """The card as it shows now: a choice card's options move between showings."""
@@ -158,7 +133,7 @@ class StudySession:
             elif cid not in self._cards:
                 self._cards[cid] = self.store.card(cid)
         except NotFound:  # an import removed it since the queue was built
-            self._take_out(cid)
+            self.study_queue.take_out(cid)
             return self.view()
         card = self._cards[cid]
         if card.kind == "choice" and cid not in self._showings:
@@ -186,8 +161,8 @@ class StudySession:
         self._ahead.pop(card_id, None)
 
     def counts(self) -> dict[str, int]:
-        c = Counter(item.bucket for item in self.queue)
-        return {"new": c["new"], "review": c["review"], "repeat": c["repeat"]}
+        """The cards left in each bucket (new, review, repeat), for the screen's header."""
+        return self.study_queue.counts()
 
     def preview(self) -> dict[int, str]:
         """Each grade's outcome for the current card, for the grade keys: below 4 the card
@@ -200,7 +175,7 @@ class StudySession:
             return {q: (AGAIN if q < REPEAT_UNTIL else "done") for q in range(6)}
         shown = self._shown.get(item.card_id)  # read when the card was shown
         s = shown or self.store.state(item.card_id)
-        params = self._params.get(self._deck_of.get(item.card_id, -1))
+        params = self._params.get(self.study_queue.deck_of.get(item.card_id, -1))
         if params is not None:
             days = fsrs_intervals(s, self.store.today(), params, self.store.settings)
             return {q: f"{interval(d)}, {AGAIN}" if q < REPEAT_UNTIL else interval(d)
@@ -210,6 +185,7 @@ class StudySession:
 
     @property
     def finished(self) -> bool:
+        """No card left today: the summary comes next."""
         return not self.queue
 
     # -- acting -----------------------------------------------------------------------------
@@ -230,32 +206,18 @@ class StudySession:
             # another window graded it, or an import removed it: nothing was recorded here,
             # and what was read ahead may be as old
             self._ahead.clear()
-            self._take_out(item.card_id)
+            self.study_queue.take_out(item.card_id)
             self._cards.pop(item.card_id, None)
             if isinstance(exc, NotFound):
                 raise StoreError("this card was removed (by an import); showing the next "
                                  "card") from None
             raise
-        self.queue.pop(0)
         if graded.edited:  # its new text shows when it comes again
             self.refresh_card(item.card_id)
         self._showings[item.card_id] = self._showings.get(item.card_id, 0) + 1
         if graded.buried or graded.leech:  # other cards changed: read them again
             self._ahead.clear()
-        action = Action("grade", item, quality=quality, answer_ms=answer_ms)
-        for sibling in graded.buried:
-            action.removed += self._take_out(sibling)
-        if graded.suspended:
-            action.removed += self._take_out(item.card_id)
-        elif quality < REPEAT_UNTIL:
-            action.requeued = self._requeue(item.card_id)
-        self.history.append(action)
-        self._graded += 1  # the grades in history: counted on every grade, never summed
-        if quality < REPEAT_UNTIL:
-            self._requeued_at[item.card_id] = self._graded
-        if graded.buried:  # a buried new sibling was never introduced: another takes its place
-            self._sync(item.card_id)
-        self._settle()
+        self.history.append(self.study_queue.graded(item, quality, answer_ms, graded))
         return graded
 
     def _record(self, item: QueueItem, quality: int, kind: AnswerKind, answer_ms: int,
@@ -274,57 +236,6 @@ class StudySession:
                     raise
         raise AssertionError("unreachable")
 
-    def _sync(self, card_id: int) -> None:
-        """Match the day's plan again, for the deck of ``card_id``, after cards left or came
-        back without an answer (a burying, a suspension, their undo): a buried new card was
-        never introduced, so another takes its place, as the deck list counts it. Only that
-        deck is planned again: all of them took 80 ms at 100,000 cards."""
-        self._ahead.clear()
-        deck_id = self._deck_of.get(card_id)
-        if deck_id is None:
-            return
-        plans = self.store.plan(None, deck_id=deck_id)
-        reviews = [c for p in plans for c in p.reviews]
-        new = [c for p in plans for c in p.new]
-        wanted = set(reviews) | set(new)
-        kept = [q for q in self.queue if q.bucket == "repeat" or q.card_id in wanted
-                or self._deck_of.get(q.card_id) != deck_id]
-        present = {q.card_id for q in kept if q.bucket != "repeat"}
-        added = [c for c in (*reviews, *new) if c not in present]
-        kept += [QueueItem.of(c, "review") for c in reviews if c not in present]
-        kept += [QueueItem.of(c, "new") for c in new if c not in present]
-        if kept != self.queue:
-            self.queue = kept
-            self._deck_of.update(dict.fromkeys(added, deck_id))
-            if added:
-                self.notes |= self.store.siblings(set(added))
-
-    def _settle(self) -> None:
-        """Keep every same-day repeat at least ten answers after its failure (at the end when
-        fewer cards remain): burying and suspending take cards out in front of it."""
-        self.queue = settle(self.queue, self._requeued_at, self._graded)
-
-    def _requeue(self, card_id: int) -> int:
-        """Put a same-day repeat ten cards on (at the end when fewer remain), not next to a
-        card of its own note when it can be helped."""
-        at = min(REPEAT_GAP, len(self.queue))
-        note = self.notes.get(card_id)
-        while note is not None and at < len(self.queue) and (
-                self.notes.get(self.queue[at - 1].card_id) == note if at else False):
-            at += 1
-        self.queue.insert(at, QueueItem.of(card_id, "repeat"))
-        return at
-
-    def _take_out(self, card_id: int) -> list[tuple[int, QueueItem]]:
-        taken = []
-        i = 0
-        while i < len(self.queue):
-            if self.queue[i].card_id == card_id:
-                taken.append((i, self.queue.pop(i)))
-            else:
-                i += 1
-        return taken
-
     def _front(self) -> QueueItem:
         item = self.current
         if item is None:
@@ -332,9 +243,11 @@ class StudySession:
         return item
 
     def suspend(self) -> None:
+        """Suspend the current card (committed): it leaves the queue until unsuspended."""
         self._flag("suspend")
 
     def bury(self) -> None:
+        """Bury the current card until tomorrow (committed): it leaves today's queue."""
         self._flag("bury")
 
     def _flag(self, kind: Literal["suspend", "bury"]) -> None:
@@ -345,10 +258,7 @@ class StudySession:
             self.store.suspend(item.card_id, session_id=self.session_id)
         else:
             self.store.bury_until_tomorrow(item.card_id, session_id=self.session_id)
-        self.queue.pop(0)
-        self.history.append(Action(kind, item, self._take_out(item.card_id)))
-        self._sync(item.card_id)
-        self._settle()
+        self.history.append(self.study_queue.flagged(kind, item))
 
     def undo(self) -> UndoneReview | None:
         """Take back this session's last action, whatever it was: the card shows again as it
@@ -359,26 +269,12 @@ class StudySession:
         undone = self.store.undo_last_review(self.session_id)
         if undone is None:  # the log no longer has it (undone elsewhere)
             self.history.clear()
-            self._graded = 0
+            self.study_queue.answers = 0
             return None
         action = self.history.pop()
-        self._graded -= action.kind == "grade"
-        if action.requeued is not None:
-            at = action.requeued
-            if at < len(self.queue) and self.queue[at].card_id == action.item.card_id:
-                del self.queue[at]
-            else:
-                self._take_out_repeat(action.item.card_id)
-        for index, entry in reversed(action.removed):
-            self.queue.insert(index, entry)
-        self.queue.insert(0, action.item)
+        self.study_queue.put_back(action)
         if action.kind == "grade":
             self._showings.pop(action.item.card_id, None)  # read again when it shows
-            self._requeued_at.pop(action.item.card_id, None)
-        if action.removed or action.kind != "grade":
-            self._sync(action.item.card_id)
-            if self.queue and self.queue[0] != action.item:  # the card shows again first
-                self.queue = [action.item, *[q for q in self.queue if q != action.item]]
         return undone
 
     def undo_elsewhere(self) -> Undone | None:
@@ -389,21 +285,14 @@ class StudySession:
         if undone is None:
             return None
         self.reload()
-        place = {item.card_id: i for i, item in reversed(list(enumerate(self.queue)))}
-        first = next((place[c] for c in undone.card_ids if c in place), None)
-        if first is not None:
-            self.queue.insert(0, self.queue.pop(first))
+        self.study_queue.show_first(undone.card_ids)
         return undone
-
-    def _take_out_repeat(self, card_id: int) -> None:
-        for i, entry in enumerate(self.queue):
-            if entry.card_id == card_id and entry.bucket == "repeat":
-                del self.queue[i]
-                return
 
     # -- the end ----------------------------------------------------------------------------
 
     def summary(self) -> Summary:
+        """The session so far, summed up (the summary screen's figures); when it ended early,
+        how many of today's cards are left."""
         answers = [a for a in self.history if a.kind == "grade"]
         grades = Counter(a.quality for a in answers)
         first = [a for a in answers if a.item.bucket != "repeat"]

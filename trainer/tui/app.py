@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -14,16 +15,20 @@ from textual.notifications import SeverityLevel
 from trainer import heap
 from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession, Summary
+from trainer.sessions.target import ALL_DECKS, StudyTarget, deck_or_all, study_session
 from trainer.store import Deck, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
+from trainer.tui.navigation import Done, TrainerNavigation
 from trainer.tui.prefs import load_prefs, save_prefs
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
-GROUP = "__group__:"  # the deck list's row for a parent of nested decks that is not a deck
-
 
 class TrainerApp(App[int]):
+    """The trainer's window on one database: it opens on the deck list, knows every screen
+    and opens them for the others (TrainerNavigation), holds the study lock (one studying
+    window a database; a second one is read-only) and takes a daily backup."""
+
     CSS_PATH = "app.tcss"
     TITLE = "trainer"
     COMMANDS = App.COMMANDS | {TrainerCommands}
@@ -68,6 +73,7 @@ class TrainerApp(App[int]):
     # -- start-up ---------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
+        """The study lock goes with the window."""
         self._lock.release()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -85,13 +91,14 @@ class TrainerApp(App[int]):
                         severity="warning", timeout=5)
         return self.holder is None
 
-    def take_back_newest(self) -> Undone | None:
-        """Undo the newest action of any session (ctrl+z in the deck list, u in the browser),
-        saying what it took back, that there was nothing, or why it cannot."""
+    def take_back_newest(self, undo: Callable[[], Undone | None] | None = None) -> Undone | None:
+        """Undo the newest action of any session (ctrl+z in the deck list, u in the browser:
+        ``undo``, the store's by default), saying what it took back, that there was nothing,
+        or why it cannot."""
         if not self.writable("undo"):
             return None
         try:
-            undone = self.store.undo_last()
+            undone = (undo or self.store.undo_last)()
         except StoreError as exc:  # refused (a later change depends on it), or not saved
             self.notify(str(exc), severity="warning", timeout=8)
             return None
@@ -100,6 +107,8 @@ class TrainerApp(App[int]):
         return undone
 
     def on_mount(self) -> None:
+        """The remembered theme, then the bundled decks refreshed (in a worker) before the first
+        screen."""
         theme = load_prefs().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -123,6 +132,8 @@ class TrainerApp(App[int]):
 
     @work(thread=True, exclusive=True, group="start")
     def prepare(self) -> None:
+        """Refresh the bundled decks off the UI thread; a failure is a message, and the decks
+        stay as they were."""
         from trainer import bundled
 
         try:
@@ -155,7 +166,7 @@ class TrainerApp(App[int]):
 
         self.push_screen(DeckListScreen())
         if self.start == "study":
-            self.start_study(self.deck_key)
+            self.start_study(deck_or_all(self.deck_key))
         elif self.start == "quiz":
             self.start_quiz(self.deck_key)
         elif self.start == "stats":
@@ -170,15 +181,17 @@ class TrainerApp(App[int]):
 
     def _deck(self, key: str | None) -> tuple[Deck | None, str]:
         if key is None:
-            return None, "All decks"
+            return None, ALL_DECKS
         deck = self.store.find_deck(key)
         return deck, deck.name
 
-    def start_study(self, key: str | None) -> None:
+    def start_study(self, target: StudyTarget) -> None:
+        """A study session of ``target`` (in a writable window): the study screen, or a word
+        that there is nothing to study today."""
         if self.writable("study"):
-            self.run_worker(self._start_study(key), exclusive=True, group="start-study")
+            self.run_worker(self._start_study(target), exclusive=True, group="start-study")
 
-    async def _start_study(self, key: str | None) -> None:
+    async def _start_study(self, target: StudyTarget) -> None:
         """Today's plan and the first card are read in a thread (40 ms at 100,000 cards),
         then the study screen opens."""
         import asyncio
@@ -186,19 +199,8 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.study import StudyScreen
 
         def prepare() -> tuple[StudySession | None, str]:
-            from trainer.render.deck_tree import subtree
-
-            names = dict((name, key) for key, name in self.store.deck_names())
-            if key is not None and key.startswith(GROUP):  # a parent that is only a name
-                deck, title = None, key.removeprefix(GROUP)
-            else:
-                deck, title = self._deck(key)
-            under = subtree(title, list(names)) if key is not None else []
-            ids = tuple(self.store.find_deck(names[n]).id for n in under)
-            if key is not None and deck is None and not ids:
-                return None, title
-            session = StudySession(self.store, deck, subdecks=ids)
-            if not session.finished:
+            session, title = study_session(self.store, target)
+            if session is not None and not session.finished:
                 session.view()  # the first card, read here too
             return session, title
 
@@ -215,6 +217,7 @@ class TrainerApp(App[int]):
         self.push_screen(StudyScreen(session, title))
 
     def start_quiz(self, key: str | None) -> None:
+        """A quiz on the deck of ``key`` (every deck with None), or a word that it has no cards."""
         from trainer.tui.screens.quiz import QuizScreen
 
         if not self.writable("take a quiz"):
@@ -227,31 +230,44 @@ class TrainerApp(App[int]):
         self.push_screen(QuizScreen(quiz, title))
 
     def open_stats(self) -> None:
+        """The statistics screen."""
         from trainer.tui.screens.statistics import StatsScreen
 
         self.push_screen(StatsScreen())
 
-    def open_import(self) -> None:
+    def open_import(self, done: Done | None = None) -> None:
+        """The import dialog (in a writable window); ``done`` told whether anything was imported."""
         from trainer.tui.screens.import_file import ImportScreen
 
         if self.writable("import"):
-            self.push_screen(ImportScreen())
+            self.push_screen(ImportScreen(), done)
 
     def open_map_of(self, key: str) -> None:
+        """The source map of the deck of ``key`` (the command palette's)."""
         self.open_source_map(self.store.find_deck(key))
 
     def open_options_of(self, key: str) -> None:
+        """The options of the deck of ``key`` (the command palette's)."""
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
         if self.writable("change options"):
             self.push_screen(DeckOptionsScreen(self.store.find_deck(key)))
 
+    def open_options(self, deck: Deck, done: Done | None = None) -> None:
+        """The options of ``deck`` (in a writable window); ``done`` told whether they were saved."""
+        from trainer.tui.screens.deck_options import DeckOptionsScreen
+
+        if self.writable("change options"):
+            self.push_screen(DeckOptionsScreen(deck), done)
+
     def open_browser(self, query: str = "") -> None:
+        """The card browser, searching for ``query``."""
+        from trainer.sessions.browse import BrowseSession
         from trainer.tui.screens.browse import BrowseScreen
 
-        self.push_screen(BrowseScreen(query))
+        self.push_screen(BrowseScreen(BrowseSession(self.store, query)))
 
-    def edit_card(self, card_id: int, done: Callable[[bool | None], None] | None = None) -> None:
+    def edit_card(self, card_id: int, done: Done | None = None) -> None:
         """The edit form for the entry of ``card_id`` (that card of a note with several)."""
         from trainer.tui.screens.edit_card import EditCardScreen
 
@@ -259,7 +275,7 @@ class TrainerApp(App[int]):
         self.push_screen(EditCardScreen(self.store.deck(card.deck_id), card.entry,
                                         key=card.key), done)
 
-    def add_card(self, deck: Deck, done: Callable[[bool | None], None] | None = None) -> None:
+    def add_card(self, deck: Deck, done: Done | None = None) -> None:
         """The add form for ``deck``, with an id no card of it has (retired ones included)."""
         from trainer.tui.screens.edit_card import EditCardScreen
 
@@ -269,6 +285,7 @@ class TrainerApp(App[int]):
         self.push_screen(EditCardScreen(deck, new_id=new_id), done)
 
     def open_source_map(self, deck: Deck, para: int | None = None) -> None:
+        """The source map of ``deck``, at paragraph ``para`` when a card cites one."""
         from trainer.tui.screens.source_map import SourceMapScreen
 
         self.push_screen(SourceMapScreen(deck, para))
@@ -281,17 +298,20 @@ class TrainerApp(App[int]):
         self.switch_screen(SummaryScreen(summary or session.summary(), title))
 
     def show_quiz_result(self, result: QuizResult, title: str) -> None:
+        """The quiz's result, in place of the quiz screen."""
         from trainer.tui.screens.quiz_result import QuizResultScreen
 
         self.switch_screen(QuizResultScreen(result, title))
 
     def back_to_decks(self) -> None:
+        """Close every screen above the deck list."""
         from trainer.tui.screens.deck_list import DeckListScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DeckListScreen):
             self.pop_screen()
 
     def action_help(self) -> None:
+        """The keys of every screen (?), unless already shown."""
         from trainer.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -300,6 +320,7 @@ class TrainerApp(App[int]):
     # -- a terminal too small ---------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
+        """A terminal too small for the screens is covered by a message until it grows."""
         if self._routed:
             self._check_size(event.size.width, event.size.height)
 
@@ -316,3 +337,7 @@ class TrainerApp(App[int]):
             if self.screen is self._too_small:
                 self.pop_screen()
             self._too_small = None
+
+
+if TYPE_CHECKING:  # mypy checks that the app is everything a screen may ask of it
+    _navigation: type[TrainerNavigation] = TrainerApp

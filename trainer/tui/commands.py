@@ -6,30 +6,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.render.words import visible
+from trainer.sessions.target import AllDecks, OneDeck
 from trainer.tui.literal import highlighted
-
-if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
+from trainer.tui.navigation import TrainerNavigation
 
 
 class TrainerCommands(Provider):
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.tui.app import TrainerApp
+    """The palette's commands: study, quiz, browse, the source map and options of every deck
+    by name, statistics and import."""
 
-        assert isinstance(self.app, TrainerApp)
-        return self.app
+    @property
+    def trainer(self) -> TrainerNavigation:
+        """The app, as the palette's commands use it."""
+        return cast(TrainerNavigation, self.app)
 
     async def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.trainer
         overview = await asyncio.to_thread(app.store.deck_summaries)
         out: list[tuple[str, Callable[[], object], str]] = [
-            ("Study everything due", partial(app.start_study, None), "a in the deck list"),
+            ("Study everything due", partial(app.start_study, AllDecks()), "a in the deck list"),
             ("Quiz on every deck", partial(app.start_quiz, None), "q on All decks"),
             ("Browse every card", partial(app.open_browser, ""), "b on All decks"),
             ("Statistics", app.open_stats, "s in the deck list"),
@@ -38,7 +38,7 @@ class TrainerCommands(Provider):
         for deck in overview.decks:
             name = deck.name
             out += [
-                (f"Study {name}", partial(app.start_study, deck.key), "enter on the deck"),
+                (f"Study {name}", partial(app.start_study, OneDeck(deck.key)), "enter on the deck"),
                 (f"Quiz on {name}", partial(app.start_quiz, deck.key), "q on the deck"),
                 (f"Browse {name}", partial(app.open_browser, f"deck:{deck.key}"),
                  "b on the deck"),
@@ -48,10 +48,12 @@ class TrainerCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
+        """The first commands, shown before anything is typed."""
         for text, command, help_text in (await self._commands())[:5]:
             yield DiscoveryHit(highlighted(self.matcher(""), text), command, text, help_text)
 
     async def search(self, query: str) -> Hits:
+        """The commands matching what is typed, each deck's name shown literally."""
         matcher = self.matcher(query)
         for text, command, help_text in await self._commands():
             score = matcher.match(visible(text))

@@ -14,6 +14,7 @@ from trainer.render.words import visible
 
 
 def plain(value: object, style: str = "") -> Text:
+    """``value`` as Text in one style, literally: no markup, control characters visible."""
     return Text(visible(str(value)), style=style)
 
 

@@ -10,10 +10,12 @@ from trainer import paths
 
 
 def prefs_path() -> Path:
+    """Where the UI's choices are kept: ui.json in the data directory."""
     return paths.data_dir() / "ui.json"
 
 
 def load_prefs() -> dict[str, object]:
+    """The remembered choices; none when the file is missing or unreadable."""
     try:
         data = json.loads(prefs_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -22,6 +24,7 @@ def load_prefs() -> dict[str, object]:
 
 
 def save_prefs(**values: object) -> None:
+    """Remember ``values`` with the other choices (written whole, then moved into place)."""
     data = load_prefs() | values
     path = prefs_path()
     try:

@@ -15,17 +15,18 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 from trainer.formats.limits import key_problems, name_problems
 from trainer.render.deck_tree import deck_tree
 from trainer.render.words import clip
+from trainer.sessions.target import AllDecks, OneDeck, ParentName, StudyTarget
 from trainer.settings import Settings
 from trainer.store.errors import StoreError
 from trainer.store.records import Deck, DeckSummary, Overview
 from trainer.studyday import study_day
-from trainer.tui.app import GROUP
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.ask import AskModal, ConfirmModal
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.deck_table import DeckTable
+from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
 
-TOTAL_KEY = "__total__"
+TOTAL_KEY = "__total__"  # the "All decks" row's key
+PARENT_ROW = "__parent__:"  # a parent that is only a name: its row's key, before its name
 # four count columns of 6 and "Last studied" of 12, one cell of padding each side of every
 # column, the body's padding and the scrollbar
 FIXED_COLUMNS = 4 * 8 + 14 + 2 + 4
@@ -45,6 +46,10 @@ def _ago(moment: datetime | None, today: date, settings: Settings) -> str:
 
 
 class DeckListScreen(TrainerScreen[None]):
+    """Where every session starts: each deck (nested under its parents) with today's new, due
+    and repeat counts, "All decks" below them; its keys study, quiz, browse and manage the
+    selected deck. In a read-only window it says which other window studies."""
+
     BINDINGS = [
         Binding("a", "study_all", "Study all", id="decks.study_all"),
         Binding("q", "quiz", "Quiz", id="decks.quiz"),
@@ -62,6 +67,7 @@ class DeckListScreen(TrainerScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The title, the deck table (its columns, no rows yet) and the status line."""
         with Vertical(id="decks-body"):
             title = joined(("trainer", "bold"), "  your decks for today")
             holder = self.trainer.holder
@@ -80,9 +86,10 @@ class DeckListScreen(TrainerScreen[None]):
 
     def _name_width(self) -> int:
         """What the other columns leave of the terminal's width (every column shows at 80)."""
-        return max(16, min(40, self.trainer.size.width - FIXED_COLUMNS))
+        return max(16, min(40, self.app.size.width - FIXED_COLUMNS))
 
     def on_resize(self) -> None:
+        """The names take the width the counts leave."""
         table = self.query_one(DataTable)
         column = table.columns[ColumnKey("name")]
         if column.width != self._name_width():
@@ -91,20 +98,23 @@ class DeckListScreen(TrainerScreen[None]):
                 self._show(self._overview)
 
     def on_screen_resume(self) -> None:
+        """Count again each time the list shows: a session, an import or an edit changed them."""
         # also when first shown: loading on mount as well read every count twice at start
         self.load()
 
     @work(thread=True, exclusive=True, group="deck-list")
     def load(self) -> None:
+        """Read every deck's counts off the UI thread, then show them."""
         try:
             overview = self.trainer.store.deck_summaries()
         except StoreError as exc:
-            self.trainer.call_from_thread(
+            self.app.call_from_thread(
                 self.query_one("#decks-status", Static).update, plain(str(exc), "bold red"))
             return
-        self.trainer.call_from_thread(self._show, overview)
+        self.app.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
+    _targets: dict[str, StudyTarget]  # each row's key: what the row studies
 
     def _show(self, overview: Overview) -> None:
         self._overview = overview
@@ -116,6 +126,7 @@ class DeckListScreen(TrainerScreen[None]):
             except CellDoesNotExist:
                 selected = None
         table.clear()
+        self._targets = {TOTAL_KEY: AllDecks()}
         store = self.trainer.store
         today = store.today()
         # "All decks" is what studying all of them gives, not the rows' sum: the overall daily
@@ -125,6 +136,8 @@ class DeckListScreen(TrainerScreen[None]):
         tree = deck_tree([(d.name, d.key, {"new": d.new, "due": d.due, "repeat": d.repeat,
                                            "cards": d.cards}, d) for d in overview.decks])
         for row in tree:
+            key = row.key if row.key is not None else PARENT_ROW + row.path
+            self._targets[key] = OneDeck(row.key) if row.key is not None else ParentName(row.path)
             counts = row.counts
             own = row.own if isinstance(row.own, DeckSummary) else None
             indent = "  " * row.depth  # clip() would fold it away
@@ -137,7 +150,7 @@ class DeckListScreen(TrainerScreen[None]):
                    ("repeat", "bold red" if counts["repeat"] else "dim"),
                    ("cards", ""))],
                 plain(_ago(own.last_studied, today, store.settings) if own else ""),
-                key=row.key if row.key is not None else GROUP + row.path,
+                key=key,
             )
         if overview.decks:
             table.add_row(
@@ -159,65 +172,69 @@ class DeckListScreen(TrainerScreen[None]):
             ))
         table.focus()
         if self.trainer.exit_after_mount:  # the benchmark's launch figure ends here
-            self.trainer.call_after_refresh(self.trainer.drawn_and_exit)
+            self.app.call_after_refresh(self.trainer.drawn_and_exit)
         else:
-            self.trainer.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
+            self.app.call_after_refresh(self.trainer.backup_daily)  # once the list is drawn
 
-    def _selected_key(self) -> str | None:
+    def _selected(self) -> StudyTarget | None:
+        """What the selected row studies; None with no rows."""
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else self._targets[key]
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_study()
 
     def action_study(self) -> None:
-        key = self._selected_key()
-        if key is None:
-            return
-        self.trainer.start_study(None if key == TOTAL_KEY else key)
+        """Study the selected row: a deck with its subdecks, a parent's subdecks, or all."""
+        target = self._selected()
+        if target is not None:
+            self.trainer.start_study(target)
 
     def action_study_all(self) -> None:
-        self.trainer.start_study(None)
+        """Study every deck's cards due today."""
+        self.trainer.start_study(AllDecks())
 
     def action_quiz(self) -> None:
-        key = self._selected_key()
-        if key is None:
-            return
-        if key.startswith(GROUP):
+        """A quiz on the selected deck, or on every deck."""
+        target = self._selected()
+        if isinstance(target, ParentName):
             self.notify("A quiz takes one deck at a time: select one.", timeout=3)
-            return
-        self.trainer.start_quiz(None if key == TOTAL_KEY else key)
+        elif target is not None:
+            self.trainer.start_quiz(target.key if isinstance(target, OneDeck) else None)
 
     def action_stats(self) -> None:
+        """The statistics screen."""
         self.trainer.open_stats()
 
     def action_options(self) -> None:
-        from trainer.tui.screens.deck_options import DeckOptionsScreen
-
+        """The selected deck's options."""
         deck = self._one_deck("Options belong")
-        if deck is not None and self.trainer.writable("change options"):
-            self.trainer.push_screen(DeckOptionsScreen(deck), self._imported)
+        if deck is not None:
+            self.trainer.open_options(deck, self._imported)
 
     def _one_deck(self, what: str) -> Deck | None:
         """The selected deck; None, saying so, on "All decks" or a parent that is only a
         name. ``what``: the message's subject and verb ("Renaming belongs")."""
-        key = self._selected_key()
-        if key is None:
+        target = self._selected()
+        if target is None:
             return None
-        if key == TOTAL_KEY or key.startswith(GROUP):
+        if not isinstance(target, OneDeck):
             self.notify(f"{what} to one deck: select it first.", timeout=3)
             return None
-        return self.trainer.store.find_deck(key)
+        return self.trainer.store.find_deck(target.key)
 
     def action_add_card(self) -> None:
+        """A new card in the selected deck."""
         deck = self._one_deck("A new card belongs")
         if deck is not None and self.trainer.writable("add cards"):
             self.trainer.add_card(deck, self._imported)
 
     def action_create_deck(self) -> None:
+        """Ask for a new deck's key, then create the deck (empty, named as its key)."""
         if not self.trainer.writable("create a deck"):
             return
         store = self.trainer.store
@@ -235,9 +252,11 @@ class DeckListScreen(TrainerScreen[None]):
                 store.create_deck(key, key)
                 self.notify(f"Created {key}; r renames it, n adds a card.", timeout=4)
                 self.load()
-        self.trainer.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
+        self.app.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
 
     def action_rename_deck(self) -> None:
+        """Ask for the selected deck's new name, then its key (the old key still finds it on
+        import)."""
         deck = self._one_deck("Renaming belongs")
         if deck is None or not self.trainer.writable("rename a deck"):
             return
@@ -257,16 +276,18 @@ class DeckListScreen(TrainerScreen[None]):
                     return
                 self.notify(f"Renamed to {renamed.name} [{renamed.key}]", timeout=4)
                 self.load()
-            self.trainer.push_screen(AskModal(
+            self.app.push_screen(AskModal(
                 "Its key (the old one still finds it on import)", "", value=deck.key), keyed)
         def check_name(value: str) -> str | None:
             problems = name_problems(value)
             return f"a deck's name: {'; '.join(problems)}" if problems else None
 
-        self.trainer.push_screen(AskModal("Rename the deck", "", check_name, value=deck.name),
+        self.app.push_screen(AskModal("Rename the deck", "", check_name, value=deck.name),
                                  named)
 
     def action_delete_deck(self) -> None:
+        """Delete the selected deck after asking: its cards are retired, their history kept, and
+        ctrl+z brings it back."""
         deck = self._one_deck("Deleting belongs")
         if deck is None or not self.trainer.writable("delete a deck"):
             return
@@ -279,7 +300,7 @@ class DeckListScreen(TrainerScreen[None]):
             self.notify(f"Deleted {deck.name}: {len(retired)} cards retired, their history "
                         "kept · ctrl+z brings it back", timeout=6)
             self.load()
-        self.trainer.push_screen(ConfirmModal(
+        self.app.push_screen(ConfirmModal(
             f"Delete {deck.name}? Its cards are retired; their history stays."), answered)
 
     def action_undo(self) -> None:
@@ -289,23 +310,19 @@ class DeckListScreen(TrainerScreen[None]):
             self.load()
 
     def action_browse(self) -> None:
-        key = self._selected_key()
-        if key is not None and key.startswith(GROUP):
-            self.trainer.open_browser(f'deck:"{key.removeprefix(GROUP)}::*"')
-            return
-        self.trainer.open_browser("" if key in (None, TOTAL_KEY) else f"deck:{key}")
+        """The browser, searching for the selected row's cards (every card with no rows)."""
+        target = self._selected()
+        self.trainer.open_browser("" if target is None else target.search)
 
     def action_source_map(self) -> None:
+        """The selected deck's source map."""
         deck = self._one_deck("The source map belongs")
         if deck is not None:
             self.trainer.open_source_map(deck)
 
     def action_import_file(self) -> None:
-        from trainer.tui.screens.import_file import ImportScreen
-
-        if not self.trainer.writable("import"):
-            return
-        self.trainer.push_screen(ImportScreen(), self._imported)
+        """The import dialog; the list is read again after an import."""
+        self.trainer.open_import(self._imported)
 
     def _imported(self, changed: bool | None) -> None:
         if changed:

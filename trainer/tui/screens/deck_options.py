@@ -13,7 +13,7 @@ from trainer.rules import Scheduler
 from trainer.store import Deck, DeckOptions
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 NUMBERS = ("new_per_day", "reviews_per_day", "leech_lapses")
 SWITCHES = ("bury_new_siblings", "bury_review_siblings")
@@ -44,6 +44,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
         self.switching = False  # the dialog waits for the switch: no second save, no cancel
 
     def compose(self) -> ComposeResult:
+        """Each option with its value and where the value comes from, then "study more today"."""
         found = self.current = self.trainer.store.deck_options(self.deck.id)
         with Vertical(id="options-dialog"):
             yield Static(joined(("Options: ", "bold"), self.deck.name), id="options-title")
@@ -81,6 +82,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
             yield Static(plain("ctrl+s: save · escape: cancel · tab: next field", "dim"))
 
     def on_mount(self) -> None:
+        """The first field takes the keys."""
         self.query_one("#new_per_day", Input).focus()
 
     @on(Input.Submitted)
@@ -88,6 +90,8 @@ class DeckOptionsScreen(TrainerModal[bool]):
         self.action_save()
 
     def action_save(self) -> None:
+        """Check every field, save what changed (a switch of scheduler in a worker, the dialog
+        saying so), then close; a problem keeps the dialog open with what was typed."""
         assert self.current is not None
         if self.switching:
             return
@@ -140,9 +144,9 @@ class DeckOptionsScreen(TrainerModal[bool]):
         try:
             self.trainer.store.switch_scheduler(self.deck.id, scheduler)
         except StoreError as exc:  # nothing switched (one transaction)
-            self.trainer.call_from_thread(self._switch_failed, str(exc))
+            self.app.call_from_thread(self._switch_failed, str(exc))
             return
-        self.trainer.call_from_thread(self.dismiss, True)
+        self.app.call_from_thread(self.dismiss, True)
 
     def _switch_failed(self, reason: str) -> None:
         self.switching = False
@@ -172,5 +176,6 @@ class DeckOptionsScreen(TrainerModal[bool]):
         return {"desired_retention": retention, "maximum_interval": longest}
 
     def action_close(self) -> None:
+        """Close without saving (not while a scheduler switch runs)."""
         if not self.switching:
             self.dismiss(False)

@@ -25,7 +25,7 @@ from trainer.rules import CardKind
 from trainer.store import Deck
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 
 class EditCardScreen(TrainerScreen[bool]):
@@ -48,6 +48,7 @@ class EditCardScreen(TrainerScreen[bool]):
         self.original = new_snippet(new_id, kind) if entry is None else ""
 
     def compose(self) -> ComposeResult:
+        """The entry as a deck file's snippet to edit (read now), its problems, and the keys."""
         if self.entry is not None:
             self.original = entry_snippet(self.trainer.store.entry_cards(self.deck.id,
                                                                         self.entry), self.key)
@@ -64,6 +65,7 @@ class EditCardScreen(TrainerScreen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The snippet takes the keys."""
         self.query_one(TextArea).focus()
 
     def _problems(self, lines: list[str]) -> None:
@@ -71,6 +73,8 @@ class EditCardScreen(TrainerScreen[bool]):
             plain("\n".join(lines), "red") if lines else plain(""))
 
     def action_save(self) -> None:
+        """Save the snippet (in a writable window): added or changed cards, their progress kept;
+        a problem is shown line by line and nothing is saved."""
         if not self.trainer.writable("edit cards"):
             return
         text = self.query_one(TextArea).text
@@ -155,4 +159,5 @@ class EditCardScreen(TrainerScreen[bool]):
         self._problems([])
 
     def action_cancel(self) -> None:
+        """Close, saving nothing."""
         self.dismiss(False)

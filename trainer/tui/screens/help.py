@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from trainer.rules import GRADE_WORDS, REPEAT_UNTIL
 from trainer.tui.literal import joined
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 HELP = [
     ("Deck list", [
@@ -65,12 +65,15 @@ HELP = [
 
 
 class HelpScreen(TrainerModal[None]):
+    """Every screen's keys (?), over the screen it was asked from."""
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="help.close"),
         Binding("question_mark", "close", "Close", id="help.toggle", show=False),
     ]
 
     def compose(self) -> ComposeResult:
+        """The keys, section by section, in a scrolling pane."""
         text = joined(("trainer: keys", "bold"), ("   escape or ? closes this help", "dim"))
         for section, keys in HELP:
             text.append(f"\n\n{section}", style="bold underline")
@@ -81,4 +84,5 @@ class HelpScreen(TrainerModal[None]):
             yield Static(text)
 
     def action_close(self) -> None:
+        """Back to the screen below."""
         self.dismiss(None)

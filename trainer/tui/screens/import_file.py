@@ -18,7 +18,7 @@ from trainer.errors import UserError
 from trainer.importer import EXTENSIONS, day_function, import_decks, load
 from trainer.render.words import clip, visible
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerModal
+from trainer.tui.navigation import TrainerModal
 
 
 class PathSuggester(Suggester):
@@ -28,6 +28,8 @@ class PathSuggester(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
+        """The first name on disk that ``value``'s last part begins, completing it; None when
+        none does."""
         if not value:
             return None
         expanded = os.path.expanduser(value)
@@ -53,7 +55,11 @@ def typed_path(value: str) -> Path:
 
 
 class DeckPath(Validator):
+    """The import path names a deck file: it exists, is not a folder, and has a deck's
+    extension."""
+
     def validate(self, value: str) -> ValidationResult:
+        """A one-line failure saying what is wrong with the path, else success."""
         path = typed_path(value)
         if not value.strip():
             return self.failure("Type the path of a deck file")
@@ -67,6 +73,9 @@ class DeckPath(Validator):
 
 
 class ImportScreen(TrainerModal[bool]):
+    """The import dialog: a path with completion, the import in a worker, and what it did (or
+    why nothing was imported); dismissed with True when anything was imported."""
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="import.close"),
         # the hint says tab completes, as in a shell
@@ -78,6 +87,7 @@ class ImportScreen(TrainerModal[bool]):
         self.changed = False
 
     def compose(self) -> ComposeResult:
+        """The title, the formats, the path's input, the result line and the keys."""
         with Vertical(id="import-dialog"):
             yield Static(joined(("Import a deck", "bold")), id="import-title")
             yield Static(plain("TOML or JSON decks, CSV/TSV/TXT (Anki text), Anki .apkg", "dim"))
@@ -88,6 +98,7 @@ class ImportScreen(TrainerModal[bool]):
             yield Static(plain("enter: import · tab/→: complete · escape: close", "dim"))
 
     def on_mount(self) -> None:
+        """The path's input takes the keys."""
         self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         self.query_one(Input).focus()
 
@@ -102,22 +113,23 @@ class ImportScreen(TrainerModal[bool]):
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path) -> None:
+        """Import ``path`` off the UI thread: every deck in it, or nothing with the reasons."""
         store = self.trainer.store
         try:
             decks = load([path], None, None, day_function(store))
             reports = import_decks(store, decks)
         except UserError as exc:
-            self.trainer.call_from_thread(self._failed, exc.lines)
+            self.app.call_from_thread(self._failed, exc.lines)
             return
         except Exception as exc:  # a reader's own failure ends the dialog's line, not the app
             from trainer.store.errors import database_problem
 
             detail = database_problem(exc)
-            self.trainer.call_from_thread(self._failed, [
+            self.app.call_from_thread(self._failed, [
                 f"database error: {detail}" if detail else
                 f"{path.name}: trainer could not read this file ({type(exc).__name__})"])
             return
-        self.trainer.call_from_thread(self._done, [r.line() for r in reports] +
+        self.app.call_from_thread(self._done, [r.line() for r in reports] +
                                   [n for r in reports for n in r.notes])
 
     def _failed(self, lines: list[str]) -> None:
@@ -140,9 +152,11 @@ class ImportScreen(TrainerModal[bool]):
         self.query_one(Input).value = ""
 
     def action_complete(self) -> None:
+        """Accept the path's suggested completion (tab, as in a shell)."""
         field = self.query_one(Input)
         field.cursor_position = len(field.value)
         field.action_cursor_right()  # at the end, this accepts the suggestion
 
     def action_close(self) -> None:
+        """Close, saying whether anything was imported."""
         self.dismiss(self.changed)

@@ -13,11 +13,15 @@ from textual.widgets import Footer, Input, Static
 from trainer.sessions import CardView, QuizSession
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
 
 
 class QuizScreen(TrainerScreen[None]):
+    """A quiz, one question at a time: show the answer and mark yourself, or type or choose
+    and be checked; every answer is committed before the next question, and no schedule
+    moves."""
+
     BINDINGS = [
         Binding("space", "reveal", "Show answer", id="quiz.reveal"),
         Binding("enter", "reveal", "Show answer", id="quiz.reveal_enter", show=False),
@@ -40,20 +44,24 @@ class QuizScreen(TrainerScreen[None]):
         self.shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
+        """The header (the question's number, the score), the card and the hint."""
         yield Static(id="quiz-header")
         yield CardPanel()
         yield Static(id="hint")
         yield Footer()
 
     def on_mount(self) -> None:
+        """The first question."""
         self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         self.show_question()
 
     @property
     def view(self) -> CardView:
+        """The current question's card."""
         return self.quiz.view()
 
     def show_question(self) -> None:
+        """The next question, or the result once every question was asked."""
         if self.quiz.finished:
             self.trainer.show_quiz_result(self.quiz.result(), self.title_text)
             return
@@ -87,9 +95,12 @@ class QuizScreen(TrainerScreen[None]):
         self.query_one("#hint", Static).update(plain("enter: next question", "dim"))
 
     def watch_mode(self) -> None:
+        """The footer's keys follow the mode (answering, revealed, checked)."""
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys apply now: showing the answer while answering, marking once revealed,
+        enter once checked; escape always."""
         if self.quiz.finished:
             return action == "end"
         kind = self.view.kind
@@ -105,11 +116,13 @@ class QuizScreen(TrainerScreen[None]):
         return True
 
     def action_reveal(self) -> None:
+        """Show the answer, for the student to mark."""
         self._show_answer()
         self.mode = "revealed"
         self.query_one("#hint", Static).update(plain("y: I was right · n: I was wrong", "dim"))
 
     def action_pick(self, n: int) -> None:
+        """Choose option ``n``: checked at once."""
         self.given = self.view.options[n - 1]
         self._checked(self.given == self.view.answer)
 
@@ -121,9 +134,11 @@ class QuizScreen(TrainerScreen[None]):
         self._checked(self.view.check(self.given) in ("right", "close"))
 
     def action_mark(self, correct: bool) -> None:
+        """Record the student's own mark (y or n) and go on."""
         self._record(correct)
 
     def action_next(self) -> None:
+        """Record the checked answer and go on."""
         if self.correct is not None:
             self._record(self.correct)
 
@@ -138,7 +153,8 @@ class QuizScreen(TrainerScreen[None]):
         self.show_question()
 
     def action_end(self) -> None:
+        """End the quiz: its result when anything was answered, else back to the list."""
         if self.quiz.index:
             self.trainer.show_quiz_result(self.quiz.result(), self.title_text)
         else:
-            self.trainer.pop_screen()
+            self.app.pop_screen()

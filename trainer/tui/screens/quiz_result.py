@@ -11,10 +11,12 @@ from textual.widgets import Footer, Static
 from trainer.render.words import visible
 from trainer.sessions import QuizResult
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 
 class QuizResultScreen(TrainerScreen[None]):
+    """A quiz's score, and each missed question with its answer and what was said."""
+
     BINDINGS = [
         Binding("enter", "done", "Back to decks", id="quizresult.done"),
         Binding("escape", "done", "Back to decks", id="quizresult.back", show=False),
@@ -26,6 +28,7 @@ class QuizResultScreen(TrainerScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        """The score, then the misses in a scrolling pane."""
         r = self.result
         answered = r.right + len(r.misses)
         with Vertical(id="quiz-result"):
@@ -54,4 +57,5 @@ class QuizResultScreen(TrainerScreen[None]):
         yield Footer()
 
     def action_done(self) -> None:
+        """Back to the deck list."""
         self.trainer.back_to_decks()

@@ -16,12 +16,14 @@ from trainer.stats.source_map import MATURITIES, Paragraph, share, source_map
 from trainer.store import Deck
 from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 COLOURS = {"new": "grey50", "learning": "red", "young": "yellow", "mature": "green"}
 
 
 def coloured_bar(paragraph: Paragraph) -> Text:
+    """A paragraph's mastery bar: its cards' runs of new, learning, young and mature, each in
+    its colour and mark."""
     bar = Text()
     for which, n in bar_runs(paragraph):
         bar.append(BAR_MARKS[which] * n, style=COLOURS[which])
@@ -29,6 +31,9 @@ def coloured_bar(paragraph: Paragraph) -> Text:
 
 
 class SourceMapScreen(TrainerScreen[None]):
+    """A deck's source text paragraph by paragraph: how many cards cite each, how well they
+    are known, and the quotes of the one selected."""
+
     BINDINGS = [Binding("escape", "back", "Back", id="map.back")]
 
     def __init__(self, deck: Deck, para: int | None = None) -> None:
@@ -38,6 +43,7 @@ class SourceMapScreen(TrainerScreen[None]):
         self.paragraphs: list[Paragraph] = []
 
     def compose(self) -> ComposeResult:
+        """The title, the paragraphs' table, the bar's legend and the quotes' pane."""
         with Vertical(id="map-body"):
             yield Static(joined(("Source map: ", "bold"), self.deck.name), id="map-title")
             table: DataTable[Text] = DataTable(id="map-table", cursor_type="row",
@@ -56,16 +62,18 @@ class SourceMapScreen(TrainerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Read the map."""
         self.load()
 
     @work(thread=True, exclusive=True, group="map")
     def load(self) -> None:
+        """Read the deck's map off the UI thread, then show it."""
         try:
             found = source_map(self.trainer.store, self.deck)
         except StoreError as exc:
-            self.trainer.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.trainer.call_from_thread(self._show, found)
+        self.app.call_from_thread(self._show, found)
 
     def _show(self, paragraphs: list[Paragraph]) -> None:
         self.paragraphs = paragraphs
@@ -107,4 +115,5 @@ class SourceMapScreen(TrainerScreen[None]):
         self.query_one("#map-quotes", Static).update(text)
 
     def action_back(self) -> None:
+        """Back to the screen it was opened from."""
         self.dismiss()

@@ -17,7 +17,7 @@ from trainer.simulation import deck_forecast
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
 from trainer.tui.widgets.scheduler_pane import SchedulerPane
 
@@ -27,6 +27,9 @@ PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "1y": "1 ye
 
 
 class StatsScreen(TrainerScreen[None]):
+    """The statistics of a scope (every deck, one deck, a tag) over a period, in five tabs:
+    overview, forecast and history, calendar and hours, cards, and the scheduler's forecast."""
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="stats.back"),
         Binding("1", "tab('overview')", "Overview", id="stats.tab1"),
@@ -52,6 +55,7 @@ class StatsScreen(TrainerScreen[None]):
         self._simulated: str | None = None  # the scope the Scheduler tab shows
 
     def compose(self) -> ComposeResult:
+        """The scope and period choices and the five tabs, empty until the figures come."""
         # the decks and tags join the scope list from the worker: no query on the UI thread
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
         with Horizontal(id="stats-controls"):
@@ -77,16 +81,18 @@ class StatsScreen(TrainerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The scopes and the figures, both read in workers."""
         self.load_scopes()
         self.load()
 
     @work(thread=True, group="stats-scopes")
     def load_scopes(self) -> None:
+        """The decks and tags for the scope choice, read off the UI thread."""
         store = self.trainer.store
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
         options += [(plain(name), f"deck:{key}") for key, name in store.deck_names()]
         options += [(plain(f"tag: {tag}"), f"tag:{tag}") for tag in store.tags()]
-        self.trainer.call_from_thread(self._scopes, options)
+        self.app.call_from_thread(self._scopes, options)
 
     def _scopes(self, options: list[tuple[Text | str, str]]) -> None:
         scope = self.query_one("#stats-scope", Select)
@@ -113,6 +119,8 @@ class StatsScreen(TrainerScreen[None]):
 
     @work(thread=True, exclusive=True, group="stats-scheduler")
     def simulate(self) -> None:
+        """The scheduler tab's forecast for the scope, simulated off the UI thread (seconds on a
+        large collection: only when the tab is opened)."""
         store, scope = self.trainer.store, self.scope_value
         pane = self.query_one("#stats-scheduler", SchedulerPane)
         deck = store.find_deck(scope[5:]) if scope.startswith("deck:") else None
@@ -125,13 +133,14 @@ class StatsScreen(TrainerScreen[None]):
             found = store.param_set(options.fitted_params_id)
             fitted = (f"fitted to {found.reviews:,} reviews"
                       + (f" on {found.fitted_at:%Y-%m-%d}" if found.fitted_at else ""))
-        self.trainer.call_from_thread(pane.show, label, scheduler, fitted, None)
+        self.app.call_from_thread(pane.show, label, scheduler, fitted, None)
         result = deck_forecast(store, deck.id if deck else None, days=SIMULATED_DAYS)
         self._simulated = scope
-        self.trainer.call_from_thread(pane.show, label, scheduler, fitted, result)
+        self.app.call_from_thread(pane.show, label, scheduler, fitted, result)
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
+        """The scope's figures over the period, worked out off the UI thread."""
         store = self.trainer.store
         deck = tag = None
         if self.scope_value.startswith("deck:"):
@@ -139,18 +148,21 @@ class StatsScreen(TrainerScreen[None]):
         elif self.scope_value.startswith("tag:"):
             tag = self.scope_value[4:]
         figures = compute(store, deck, tag, self.period)
-        self.trainer.call_from_thread(self._show, figures)
+        self.app.call_from_thread(self._show, figures)
 
     def action_scroll(self, how: str) -> None:
+        """Scroll the open tab's figures (the page keys, wherever the focus is)."""
         pane = self.query_one(TabbedContent).active_pane
         if pane is not None:
             getattr(pane.query_one(VerticalScroll), how)(animate=False)
 
     def action_tab(self, tab: str) -> None:
+        """Open the tab ``tab`` (the keys 1-5)."""
         self.query_one(TabbedContent).active = tab
 
     def action_back(self) -> None:
-        self.trainer.pop_screen()
+        """Back to the deck list."""
+        self.app.pop_screen()
 
     # -- drawing ----------------------------------------------------------------------------
 

@@ -19,9 +19,10 @@ from textual.widgets import Button, Footer, Input, ProgressBar, Static
 from trainer.render.words import clock
 from trainer.rules import GRADE_WORDS, Verdict
 from trainer.sessions import CardView, StudySession, Summary
+from trainer.sessions.study import took_back
 from trainer.store.errors import CouldNotSave, StoreError
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
 from trainer.tui.widgets.grade_button import GradeButton
 
@@ -32,6 +33,11 @@ BUCKET_LABELS = {"new": "new", "review": "review", "repeat": "again today"}
 
 
 class StudyScreen(TrainerScreen[None]):
+    """A study session, one card at a time, in two modes so keys never clash: answering (show,
+    type or choose) and grading (0-5, or enter for the suggested grade). Each grade, undo,
+    suspension or burying runs in a thread while the screen waits ("saving"); the session is
+    a StudySession, this screen only shows it and dispatches the keys."""
+
     BINDINGS = [
         Binding("space", "reveal", "Show answer", id="study.reveal"),
         Binding("enter", "reveal", "Show answer", id="study.reveal_enter", show=False),
@@ -67,6 +73,7 @@ class StudyScreen(TrainerScreen[None]):
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """The header and progress bar, the card, the grade keys, the hint and the footer."""
         with Vertical(id="study-top"):
             yield Static(id="study-header")
             yield ProgressBar(id="study-progress", show_eta=False, show_percentage=False)
@@ -78,6 +85,7 @@ class StudyScreen(TrainerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The first card, and the clock ticking each second."""
         self.query_one(Input).cursor_blink = self.trainer.cursor_blink
         self.set_interval(1, self._tick)
         self.show_card()
@@ -86,6 +94,7 @@ class StudyScreen(TrainerScreen[None]):
 
     @property
     def view(self) -> CardView:
+        """The card showing."""
         return self.session.view()
 
     def _tick(self) -> None:
@@ -110,6 +119,7 @@ class StudyScreen(TrainerScreen[None]):
         bar.update(total=max(1, done + len(self.session.queue)), progress=done)
 
     def show_card(self) -> None:
+        """The next card's question side; the summary once the session is finished."""
         item = self.session.current
         if item is None:
             self.trainer.show_summary(self.session, self.title_text, self._summary)
@@ -134,6 +144,7 @@ class StudyScreen(TrainerScreen[None]):
         self._update_header()
 
     def reveal(self, verdict: Verdict | None = None) -> None:
+        """The answer side (with the check of a typed or chosen answer), then the grade keys."""
         view = self.view
         self.verdict = verdict
         panel = self.query_one(CardPanel)
@@ -164,9 +175,11 @@ class StudyScreen(TrainerScreen[None]):
     # -- modes and keys ---------------------------------------------------------------------
 
     def watch_mode(self) -> None:
+        """The footer's keys follow the mode."""
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys apply in the mode and for the card's kind; none while saving."""
         if self.mode == "saving":  # the session is busy in a thread: nothing applies yet
             return False
         if self.session.finished and action not in ("end",):
@@ -185,13 +198,11 @@ class StudyScreen(TrainerScreen[None]):
         if action in ("suspend", "bury"):
             # on both sides; only while an answer is being typed are ! and - its text
             return not answering or kind != "typed"
-        if action in ("grade", "undo", "source"):
-            if action == "undo":
-                return not answering and bool(self.session.history)
+        if action == "undo":
+            return not answering and bool(self.session.history)
+        if action in ("grade", "source"):
             return not answering
-        if action == "undo_key":  # with nothing of this session's, the newest of any
-            return True
-        return True
+        return True  # undo_key too: with nothing of this session's, the newest of any
 
     def on_key(self, event: events.Key) -> None:
         """A character that reached the screen while a typed card asks for its answer was
@@ -207,9 +218,11 @@ class StudyScreen(TrainerScreen[None]):
         event.prevent_default()
 
     def action_reveal(self) -> None:
+        """Show the answer (a basic or cloze card)."""
         self.reveal()
 
     def action_pick(self, n: int) -> None:
+        """Choose option ``n`` of a choice card: checked at once."""
         self.given = self.view.options[n - 1]
         self.reveal(self.view.check(self.given))
 
@@ -221,11 +234,13 @@ class StudyScreen(TrainerScreen[None]):
         self.reveal(self.view.check(self.given))
 
     async def action_accept(self) -> None:
+        """Grade with the suggested grade (enter after a checked answer)."""
         suggested = self.view.suggested(self.verdict)
         if suggested is not None:
             await self.action_grade(suggested)
 
     def action_expect_grade(self) -> None:
+        """Enter with no suggestion: say that the grade is the student's own, 0-5."""
         self.notify("Grade yourself with 0-5: enter only accepts the grade suggested after "
                     "a typed or chosen answer.", timeout=4)
 
@@ -252,6 +267,8 @@ class StudyScreen(TrainerScreen[None]):
                 self.mode = before
 
     async def action_grade(self, quality: int) -> None:
+        """Grade the card (committed before the next card shows); a save that failed leaves the
+        card to grade again, with a message."""
         if self.mode != "grading":
             return
         answer_ms = int((time.monotonic() - self.shown_at) * 1000)
@@ -292,6 +309,7 @@ class StudyScreen(TrainerScreen[None]):
         await self.action_grade(event.button.quality)
 
     async def action_undo(self) -> None:
+        """Take back the session's last action; with none left, the newest of any session."""
         if self.mode == "saving":
             return
         if not self.session.history:
@@ -304,14 +322,7 @@ class StudyScreen(TrainerScreen[None]):
             return
         if undone is None:
             return
-        extra = []
-        if undone.unburied:
-            extra.append(f"{len(undone.unburied)} sibling{'s' if len(undone.unburied) > 1 else ''}"
-                         " unburied")
-        if undone.leech_undone:
-            extra.append("the leech action reverted")
-        self.notify(f"Took back {undone.label}" + (f" ({', '.join(extra)})" if extra else ""),
-                    timeout=3)
+        self.notify(took_back(undone), timeout=3)
         self.show_card()
 
     async def _undo_elsewhere(self) -> None:
@@ -329,13 +340,16 @@ class StudyScreen(TrainerScreen[None]):
         self.show_card()
 
     async def action_undo_key(self) -> None:
+        """ctrl+z: undo on either side of the card."""
         await self.action_undo()
 
     async def action_suspend(self) -> None:
+        """Suspend the card (ctrl+z takes it back)."""
         await self._flag(self.session.suspend, "Card suspended: it will not be shown until "
                          "unsuspended (ctrl+z takes it back)")
 
     async def action_bury(self) -> None:
+        """Bury the card until tomorrow (ctrl+z takes it back)."""
         await self._flag(self.session.bury, "Card buried until tomorrow (ctrl+z takes it back)")
 
     async def _flag(self, act: Callable[[], None], done: str) -> None:
@@ -350,6 +364,7 @@ class StudyScreen(TrainerScreen[None]):
         self.show_card()
 
     def action_edit(self) -> None:
+        """Edit the card; its new text shows at once."""
         card_id = self.view.card_id
 
         def edited(saved: bool | None) -> None:
@@ -368,8 +383,9 @@ class StudyScreen(TrainerScreen[None]):
         self.trainer.open_source_map(deck, self.view.source_para)
 
     async def action_end(self) -> None:
+        """End the session: the summary when anything was done, else back to the list."""
         if self.session.history:
             summary = self._summary or await asyncio.to_thread(self.session.summary)
             self.trainer.show_summary(self.session, self.title_text, summary)
         else:
-            self.trainer.pop_screen()
+            self.app.pop_screen()

@@ -12,12 +12,15 @@ from trainer.render.words import clock, pct
 from trainer.rules import GRADE_WORDS, passed
 from trainer.sessions import Summary
 from trainer.tui.literal import joined, plain
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.navigation import TrainerScreen
 
 WORD_WIDTH = max(len(w) for w in GRADE_WORDS.values())
 
 
 class SummaryScreen(TrainerScreen[None]):
+    """A study session's summary: cards, answers, how many right the first time, time, what is
+    due next, and the grades as bars."""
+
     BINDINGS = [
         Binding("enter", "done", "Back to decks", id="summary.done"),
         Binding("escape", "done", "Back to decks", id="summary.back", show=False),
@@ -29,6 +32,7 @@ class SummaryScreen(TrainerScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        """The figures and the grades' chart."""
         s = self.summary
         with Vertical(id="summary-body"):
             yield Static(joined(("Session finished", "bold"), "  ", (self.title_text, "dim")),
@@ -57,4 +61,5 @@ class SummaryScreen(TrainerScreen[None]):
         yield Footer()
 
     def action_done(self) -> None:
+        """Back to the deck list."""
         self.trainer.back_to_decks()

@@ -39,6 +39,8 @@ def options_text(view: CardView, picked: str | None) -> Text:
 
 
 def answer_text(view: CardView) -> Text:
+    """The answer as the card shows it: a cloze's gap answer, then its text with every gap
+    filled."""
     if view.kind == "cloze":
         return joined(("Answer: ", "dim"), (view.answer, "bold"), "\n", view.full_text)
     return joined(("Answer: ", "dim"), (view.answer, "bold"))
@@ -51,6 +53,7 @@ class CardPanel(VerticalScroll):
         super().__init__(id="card")
 
     def compose(self) -> ComposeResult:
+        """The card's parts, each shown or hidden by the side that shows."""
         yield Static(id="card-kind")
         yield Static(id="prompt")
         yield Static(id="options")
@@ -65,6 +68,7 @@ class CardPanel(VerticalScroll):
 
     @property
     def typed(self) -> Input:
+        """The typed answer's input (a typed card's question side)."""
         return self.query_one(Input)
 
     def show_question(self, view: CardView, kind_line: Text | None = None) -> None:
@@ -91,6 +95,7 @@ class CardPanel(VerticalScroll):
         self.scroll_home(animate=False)
 
     def show_verdict(self, view: CardView, verdict: Verdict, given: str) -> None:
+        """The check of a typed or chosen answer (right, close, wrong), with what was typed."""
         word, style = VERDICT_WORDS[verdict]
         line = joined((word, style))
         if view.kind == "typed":
@@ -118,6 +123,8 @@ class CardPanel(VerticalScroll):
         self.screen.set_focus(None)
 
     def toggle_source(self, view: CardView) -> None:
+        """Show the card's source quote in place, or hide it again (e on a card that cites no
+        paragraph of a source map)."""
         if view.source_quote:
             para = f" (paragraph {view.source_para})" if view.source_para else ""
             text = joined(("Source", "bold"), (para, "dim"), ": “", (view.source_quote, "italic"),

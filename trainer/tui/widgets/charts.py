@@ -34,6 +34,7 @@ def columns(values: list[int], height: int = 6, style: str = "green",
 
 
 def hbars(rows: list[tuple[str, int]], width: int = 40, style: str = "blue") -> Text:
+    """Horizontal bars, one a labelled row, the longest ``width`` cells wide."""
     peak = max((v for _, v in rows), default=0)
     label_width = max((len(label) for label, _ in rows), default=0)
     out = Text()
@@ -62,4 +63,6 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = 53) -> Text:
 
 
 def falling(rates: list[float | None], style: str = "green") -> Text:
+    """One character a rate (retention), full at 100 % and lower as it falls; blank where
+    there is none."""
     return Text(charts.falling(rates), style=style)

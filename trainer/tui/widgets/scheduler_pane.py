@@ -15,8 +15,13 @@ NAMES = {"sm2": "SM-2", "fsrs": "FSRS"}
 
 
 class SchedulerPane(Static):
+    """The statistics' scheduler tab: which scheduler a scope uses and what a simulation of
+    its cards forecasts (the daily workload, the cards remembered)."""
+
     def show(self, scope: str, scheduler: str | None, fitted: str | None,
              forecast: Forecast | None) -> None:
+        """Show ``scope``'s scheduler and its FSRS weights; the forecast once simulated (None:
+        still simulating)."""
         text = joined(("Scheduler", "bold"), f"  {scope}: ")
         text.append(NAMES.get(scheduler or "", "each deck its own") if scheduler else
                     "each deck its own")

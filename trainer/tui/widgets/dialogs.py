@@ -1,4 +1,5 @@
-"""Two small dialogs the browser's actions use: a yes/no confirmation, and one line of input."""
+"""Two small dialogs the browser's and the deck list's actions use: a yes/no confirmation,
+and one line of input."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from trainer.tui.literal import field_value, plain, unchanged
-from trainer.tui.screens.base import TrainerModal
 
 
-class ConfirmModal(TrainerModal[bool]):
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question before a change to many cards or a deck: True for yes."""
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("enter", "answer(True)", "Yes", id="confirm.enter", show=False),
@@ -27,15 +30,17 @@ class ConfirmModal(TrainerModal[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
+        """The question and its keys."""
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
             yield Static(plain("y: yes · n or escape: no", "dim"))
 
     def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
         self.dismiss(yes)
 
 
-class AskModal(TrainerModal[str | None]):
+class AskModal(ModalScreen[str | None]):
     """One line of input; ``check`` returns a one-line problem, or None when it will do.
     ``value`` fills it (shown literally; given back exact when left as it was)."""
 
@@ -50,6 +55,7 @@ class AskModal(TrainerModal[str | None]):
         self.check = check
 
     def compose(self) -> ComposeResult:
+        """The question, the input, the line its problem shows on, and the keys."""
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
             yield Input(field_value(self.value), placeholder=self.placeholder, id="ask-input")
@@ -57,6 +63,7 @@ class AskModal(TrainerModal[str | None]):
             yield Static(plain("enter: done · escape: cancel", "dim"))
 
     def on_mount(self) -> None:
+        """The input takes the keys."""
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
@@ -69,4 +76,5 @@ class AskModal(TrainerModal[str | None]):
         self.dismiss(value)
 
     def action_cancel(self) -> None:
+        """Close without an answer (None)."""
         self.dismiss(None)
