@@ -319,6 +319,7 @@ def test_a_disk_that_fills_up_while_grading_loses_nothing_and_says_so(tmp_path):
     store.close()
 
 
+@pytest.mark.slow  # four imports of 20,000 cards
 def test_killed_while_checkpointing_after_an_import_the_database_opens(tmp_path):
     import textwrap
 
