@@ -23,8 +23,25 @@ async def test_the_log_is_folded_in_after_a_pause_in_grading_not_inside_a_grade(
     """Checkpoints run in a worker once the student pauses, never as part of a grade."""
     import trainer.store
 
-    monkeypatch.setattr(StudyScreen, "CHECKPOINT_AFTER_IDLE_S", 1.0)
+    # The pause is the test's to give: a timer that fired by itself after a second came
+    # between two grades on a loaded machine. Each grade arms the idle timer (the earlier
+    # one stopped); the test fires the last one.
+    pause_s = 3600.0
+    monkeypatch.setattr(StudyScreen, "CHECKPOINT_AFTER_IDLE_S", pause_s)
     monkeypatch.setattr(trainer.store, "CHECKPOINT_EVERY", 2)
+    armed: list[tuple[object, object]] = []
+    stopped: list[object] = []
+    real_set_timer = StudyScreen.set_timer
+
+    def set_timer(screen, delay, callback=None, **kw):
+        timer = real_set_timer(screen, delay, callback, **kw)
+        if delay == pause_s:
+            real_stop = timer.stop
+            timer.stop = lambda: stopped.append(timer) or real_stop()
+            armed.append((timer, callback))
+        return timer
+
+    monkeypatch.setattr(StudyScreen, "set_timer", set_timer)
     store = store_with()
     import_bytes(store, basic_deck("d", 5))
     checkpoints: list[int] = []
@@ -37,8 +54,11 @@ async def test_the_log_is_folded_in_after_a_pause_in_grading_not_inside_a_grade(
         for _ in range(2):
             await pilot.press("space", "4")
             assert checkpoints == []  # a grade does not wait for one
+        await settle(pilot)
         assert len(reviews_ids(store)) == 2
-        await pilot.pause(1.5)
+        assert checkpoints == [] and armed  # it waits for a pause
+        assert [t for t, _ in armed[:-1]] == stopped  # a grade puts the pause off
+        armed[-1][1]()  # the pause
         await app.workers.wait_for_complete()
         assert checkpoints == [1]  # one after the pause, not one per grade
 
