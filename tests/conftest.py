@@ -17,9 +17,46 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+def worker_url(url: str) -> str:
+    """Under pytest-xdist each worker has a database of its own on the server (the given
+    one's name + _gw0, _gw1, ...): two workers resetting one database would wipe each other's
+    tables mid-test. Without xdist, the given database itself."""
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    return given.set(database=f"{given.database}_{worker}").render_as_string(
+        hide_password=False)
+
+
+def create_worker_database(url: str) -> None:
+    """The worker's database created on the server, through the given one, if not there."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = make_url(worker_url(url)).database
+    if name == make_url(url).database:
+        return
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        there = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if there.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+EXTERNAL_URL = os.environ.get("TRAINER_TEST_DB_URL") or None
 TEST_URLS = [None]
-if os.environ.get("TRAINER_TEST_DB_URL"):
-    TEST_URLS.append(os.environ["TRAINER_TEST_DB_URL"])
+if EXTERNAL_URL:
+    TEST_URLS.append(worker_url(EXTERNAL_URL))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _worker_database() -> None:
+    if EXTERNAL_URL:
+        create_worker_database(EXTERNAL_URL)
 
 
 # The store and statistics tests also run against TRAINER_TEST_DB_URL (PostgreSQL) when set.
@@ -57,8 +94,6 @@ def reset_external(url: str) -> None:
         SQLModel.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
-
-
 
 
 def pytest_collection_modifyitems(config, items):

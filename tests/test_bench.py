@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a minute or two: scripts/test runs them, -m "not slow" not
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

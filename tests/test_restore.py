@@ -165,7 +165,7 @@ def test_the_check_has_a_time_limit(tmp_path, capsys, monkeypatch):
 def test_a_backup_of_an_older_schema_with_the_planners_statistics_is_restored(tmp_path, capsys):
     """A real backup made by an older trainer (here: the database taken back to 0016 by its
     own migrations) after ANALYZE wrote sqlite_stat1: restored, and upgraded on the next open."""
-    from tests.test_store_reliability import downgraded
+    from tests.test_store_migrations import downgraded
 
     seeded(3)
     old = tmp_path / "old.db"

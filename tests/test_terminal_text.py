@@ -81,21 +81,28 @@ def test_in_a_real_terminal_the_title_and_clipboard_stay_unchanged(evil, tmp_pat
     trainer = [sys.executable, "-m", "trainer"]
     subprocess.run([*trainer, "import", str(evil)], env=env, check=True, capture_output=True,
                    cwd=ROOT)
+    # the pane stays open after the commands (its content is read until "done" shows)
     command = " ".join([*trainer, "decks", ";", *trainer, "stats", "--deck", "evil", ";",
-                        "sleep", "5"])
+                        "echo", "trainer-test-done", ";", "sleep", "600"])
     try:
         subprocess.run([*tmux, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y",
                         "30", "-e", f"TRAINER_HOME={env['TRAINER_HOME']}", "-c", str(ROOT),
                         command], check=True, env=env)
         subprocess.run([*tmux, "set-option", "-g", "set-clipboard", "on"], check=True)
         subprocess.run([*tmux, "set-option", "-g", "allow-rename", "on"], check=True)
-        time.sleep(3)
+        # both commands have run when the mark shows: a fixed wait failed on a loaded machine
+        screen = ""
+        for _ in range(1200):  # a guard against a hang, not a deadline
+            screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True,
+                                    text=True, check=True).stdout
+            if "trainer-test-done" in screen:
+                break
+            time.sleep(0.1)
+        assert "trainer-test-done" in screen, screen
         title = subprocess.run([*tmux, "display-message", "-p", "#{pane_title}"],
                                capture_output=True, text=True, check=True).stdout
         buffers = subprocess.run([*tmux, "list-buffers"], capture_output=True,
                                  text=True).stdout
-        screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True,
-                                check=True).stdout
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
     assert "pwned" not in title

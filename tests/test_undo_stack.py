@@ -242,7 +242,7 @@ def test_a_session_scoped_undo_keeps_the_stack_in_order(tmp_path):
 def test_the_undo_journal_migrates_both_ways(db_url):
     """0020 adds the journal of actions that write no log row; down, the table goes (and the
     log's grades stay undoable), up again, it is back and empty."""
-    from tests.test_store_reliability import downgraded
+    from tests.test_store_migrations import downgraded
 
     clock = Clock()
     store, ids = make_store(db_url, 3, clock=clock)
