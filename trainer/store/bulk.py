@@ -24,12 +24,12 @@ from trainer.store.records import CardState
 from trainer.store.schema import card_t, deck_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 Change = Literal["suspend", "unsuspend", "bury", "unbury", "reset", "reschedule"]
 
 
-def _after(store: Store, before: CardState, change: Change, days: int) -> CardState:
+def _after(store: StoreContext, before: CardState, change: Change, days: int) -> CardState:
     today = store.today()
     if change == "suspend":
         return replace(before, suspended=True)
@@ -45,7 +45,7 @@ def _after(store: Store, before: CardState, change: Change, days: int) -> CardSt
     return replace(before, due=today + timedelta(days=days))
 
 
-def change_many(store: Store, card_ids: Iterable[int], change: Change, *, days: int = 0,
+def change_many(store: StoreContext, card_ids: Iterable[int], change: Change, *, days: int = 0,
                 session_id: str = "") -> int:
     """Apply ``change`` to every card it changes, as one action; how many it changed.
     ``days``: for "reschedule", due that many days from today (0 is today)."""
@@ -65,7 +65,7 @@ def change_many(store: Store, card_ids: Iterable[int], change: Change, *, days: 
     return changed
 
 
-def retire_many(store: Store, card_ids: list[int], retired: bool = True) -> list[int]:
+def retire_many(store: StoreContext, card_ids: list[int], retired: bool = True) -> list[int]:
     """Retire cards (the browser's "delete": nothing is hard-deleted), or bring them back;
     the ids it changed."""
     with store.transaction() as conn:
@@ -78,7 +78,7 @@ def retire_many(store: Store, card_ids: list[int], retired: bool = True) -> list
         return changed
 
 
-def move_many(store: Store, card_ids: list[int], deck_id: int) -> dict[int, int]:
+def move_many(store: StoreContext, card_ids: list[int], deck_id: int) -> dict[int, int]:
     """Move cards to another deck, keeping their progress; {card: the deck it left}. Refused
     whole, naming the card, when the deck already holds a card with the same key."""
     with store.transaction() as conn:
@@ -102,7 +102,7 @@ def move_many(store: Store, card_ids: list[int], deck_id: int) -> dict[int, int]
     return {cid: old for cid, _, old in rows}
 
 
-def tag_many(store: Store, card_ids: list[int], tag: str, add: bool = True) -> list[int]:
+def tag_many(store: StoreContext, card_ids: list[int], tag: str, add: bool = True) -> list[int]:
     """Add a tag to cards (or remove it); the ids it changed."""
     if add and (problems := tag_problems(tag)):  # a tag being removed is one already there
         raise StoreError(*problems)

@@ -24,10 +24,10 @@ from trainer.store.records import LOGGED_FIELDS, Card, CardState, ReviewRow
 from trainer.store.study_sessions import session_names
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
-def card(store: Store, card_id: int) -> Card:
+def card(store: StoreContext, card_id: int) -> Card:
     with store.reading() as conn:
         row = conn.execute(core_select(schema.card_t).where(schema.card_t.c.id == card_id)
                            ).mappings().first()
@@ -36,7 +36,8 @@ def card(store: Store, card_id: int) -> Card:
     return convert.card(row)
 
 
-def _showing_statement(store: Store, name: str, where: ColumnElement[bool]) -> DriverStatement:
+def _showing_statement(store: StoreContext, name: str,
+                       where: ColumnElement[bool]) -> DriverStatement:
     """A card with its state, compiled once per store: the study session's reads."""
     statement = store.cache.get(name)
     if statement is None:
@@ -50,7 +51,7 @@ def _showing_statement(store: Store, name: str, where: ColumnElement[bool]) -> D
     return statement
 
 
-def showing(store: Store, card_id: int) -> tuple[Card, CardState]:
+def showing(store: StoreContext, card_id: int) -> tuple[Card, CardState]:
     """A card and its state as a study session shows it, in one statement compiled once.
     Read apart through SQLAlchemy, on a pooled connection whose cache every grade empties,
     they took 0.13 and 0.04 ms at 100,000 cards; on SQLite this reads on the held
@@ -66,7 +67,7 @@ def showing(store: Store, card_id: int) -> tuple[Card, CardState]:
 SHOWING_BATCH = 32  # ids a read-ahead statement binds (unused places bind 0, no card's id)
 
 
-def showing_many(store: Store, card_ids: list[int]) -> dict[int, tuple[Card, CardState]]:
+def showing_many(store: StoreContext, card_ids: list[int]) -> dict[int, tuple[Card, CardState]]:
     """``showing`` for the cards a session will show next, SHOWING_BATCH to a statement
     compiled once (compiling it for each read took a millisecond): the cards missing from
     the answer were removed (by an import) since the queue was built."""
@@ -90,7 +91,7 @@ def _shown(row: tuple[Any, ...]) -> tuple[Card, CardState]:
     return convert.card(found), state_of(tuple(row[width:]))
 
 
-def card_by_key(store: Store, deck_id: int, key: str) -> Card:
+def card_by_key(store: StoreContext, deck_id: int, key: str) -> Card:
     with store.session() as session:
         found = session.exec(select(schema.Card).where(
             schema.Card.deck_id == deck_id, schema.Card.key == key)).first()
@@ -99,13 +100,13 @@ def card_by_key(store: Store, deck_id: int, key: str) -> Card:
         return convert.card(found)
 
 
-def is_retired(store: Store, card_id: int) -> bool:
+def is_retired(store: StoreContext, card_id: int) -> bool:
     with store.session() as session:
         found = session.get(schema.CardState, card_id)
         return bool(found and found.retired)
 
 
-def answer_count(store: Store, card_id: int) -> int:
+def answer_count(store: StoreContext, card_id: int) -> int:
     """How many times a card has been answered (studied, repeated or quizzed): its showings
     so far."""
     from sqlalchemy import func
@@ -118,7 +119,7 @@ def answer_count(store: Store, card_id: int) -> int:
             review_t.c.card_id == card_id, review_t.c.kind.in_(ANSWER_KINDS))).scalar_one())
 
 
-def review_count(store: Store, card_ids: Sequence[int]) -> int:
+def review_count(store: StoreContext, card_ids: Sequence[int]) -> int:
     """How many answers (studied, repeated or quizzed) these cards have in the log: what a
     destructive command says it affects."""
     from sqlalchemy import func
@@ -135,7 +136,7 @@ def review_count(store: Store, card_ids: Sequence[int]) -> int:
     return total
 
 
-def deck_cards(store: Store, deck_id: int, *, retired: bool = False) -> list[Card]:
+def deck_cards(store: StoreContext, deck_id: int, *, retired: bool = False) -> list[Card]:
     """A deck's cards in deck order; its retired cards too only if asked."""
     with store.session() as session:
         query = select(schema.Card).where(schema.Card.deck_id == deck_id)
@@ -147,7 +148,7 @@ def deck_cards(store: Store, deck_id: int, *, retired: bool = False) -> list[Car
         return [convert.card(row) for row in rows]
 
 
-def deck_history(store: Store, deck_id: int) -> dict[int, list[ReviewRow]]:
+def deck_history(store: StoreContext, deck_id: int) -> dict[int, list[ReviewRow]]:
     """Every log row of a deck's cards, per card, oldest first: one query, not one a card."""
     out: dict[int, list[ReviewRow]] = {}
     with store.session() as session:
@@ -162,7 +163,7 @@ def deck_history(store: Store, deck_id: int) -> dict[int, list[ReviewRow]]:
     return out
 
 
-def card_history(store: Store, card_id: int) -> list[ReviewRow]:
+def card_history(store: StoreContext, card_id: int) -> list[ReviewRow]:
     """Every log row of one card, oldest first."""
     with store.session() as session:
         rows = session.exec(
@@ -173,7 +174,7 @@ def card_history(store: Store, card_id: int) -> list[ReviewRow]:
         return convert.reviews(rows, names)
 
 
-def review_log(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
+def review_log(store: StoreContext) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The whole review log with each card's deck and card key, oldest first: a header and
     plain rows, for `trainer export-reviews`. Each row has the state before it beside the
     state after, as the log implies it (convert.reviews)."""

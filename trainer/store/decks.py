@@ -15,10 +15,10 @@ from trainer.store.errors import NotFound, StoreError
 from trainer.store.records import Deck
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
-def find_deck(store: Store, ref: str, *, deleted: bool = False) -> Deck:
+def find_deck(store: StoreContext, ref: str, *, deleted: bool = False) -> Deck:
     """A deck by key, else by a former key (a renamed deck's), else by a unique name; a
     deleted deck only if ``deleted``. A one-line error naming the problem otherwise."""
     with store.session() as session:
@@ -42,7 +42,7 @@ def find_deck(store: Store, ref: str, *, deleted: bool = False) -> Deck:
     raise NotFound(f"no deck with key or name {ref!r}; `trainer decks` lists them")
 
 
-def deck_names(store: Store) -> list[tuple[str, str]]:
+def deck_names(store: StoreContext) -> list[tuple[str, str]]:
     """(key, name) of every deck not deleted, by name: a scope list's entries."""
     with store.session() as session:
         rows = session.exec(select(schema.Deck.key, schema.Deck.name).where(
@@ -50,7 +50,7 @@ def deck_names(store: Store) -> list[tuple[str, str]]:
     return sorted(((k, n) for k, n in rows), key=lambda r: (r[1].casefold(), r[0]))
 
 
-def deck(store: Store, deck_id: int) -> Deck:
+def deck(store: StoreContext, deck_id: int) -> Deck:
     with store.session() as session:
         found = session.get(schema.Deck, deck_id)
         if found is None:
@@ -59,7 +59,7 @@ def deck(store: Store, deck_id: int) -> Deck:
 
 
 def create_deck(
-    store: Store, key: str, name: str, *, description: str = "", source: str = "",
+    store: StoreContext, key: str, name: str, *, description: str = "", source: str = "",
     tags: tuple[str, ...] = (),
 ) -> Deck:
     """A new, empty deck."""
@@ -89,7 +89,7 @@ def deck_key_checked(key: str) -> None:
         raise StoreError(*[f"{key[:60]!r} is not a deck key: {p}" for p in problems])
 
 
-def tags(store: Store) -> list[str]:
+def tags(store: StoreContext) -> list[str]:
     """Every tag in use, sorted."""
     with store.session() as session:
         return list(session.exec(select(schema.CardTag.tag).distinct().order_by(

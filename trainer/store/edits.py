@@ -25,7 +25,7 @@ from trainer.store.records import Card, Deck
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class EditCounts:
     unchanged: int = 0
 
 
-def entry_cards(store: Store, deck_id: int, entry: str) -> list[Card]:
+def entry_cards(store: StoreContext, deck_id: int, entry: str) -> list[Card]:
     """The cards of one entry (note), in deck order, retired ones left out."""
     query = (select(card_t).join(state_t, state_t.c.card_id == card_t.c.id)
              .where(card_t.c.deck_id == deck_id, card_t.c.entry == entry,
@@ -46,7 +46,7 @@ def entry_cards(store: Store, deck_id: int, entry: str) -> list[Card]:
         return [convert.card(r) for r in conn.execute(query).mappings()]
 
 
-def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -> EditCounts:
+def edit_entry(store: StoreContext, deck_id: int, entry: str, cards: list[StudyCard]) -> EditCounts:
     """Replace an entry's cards with ``cards`` (all of that entry), keeping progress."""
     if not cards or any(c.entry != entry for c in cards):
         raise StoreError(f"an edit of {entry!r} must keep its id")
@@ -95,7 +95,7 @@ def edit_entry(store: Store, deck_id: int, entry: str, cards: list[StudyCard]) -
     return EditCounts(updated, len(new_ids), len(gone), unchanged)
 
 
-def add_entry(store: Store, deck_id: int, cards: list[StudyCard]) -> int:
+def add_entry(store: StoreContext, deck_id: int, cards: list[StudyCard]) -> int:
     """A new entry's cards at the end of the deck; how many."""
     if not cards:
         raise StoreError("nothing to add")
@@ -132,7 +132,7 @@ def _content(card: StudyCard, deck_id: int, position: int, chash: int) -> dict[s
     return row
 
 
-def _insert(store: Store, conn: Connection, deck_id: int, cards: list[StudyCard],
+def _insert(store: StoreContext, conn: Connection, deck_id: int, cards: list[StudyCard],
             position: int, *, from_file: bool) -> list[int]:
     """The cards as new ones (a new card's state each); their ids."""
     ids: list[int] = []
@@ -166,7 +166,7 @@ def _retag(conn: Connection, deck_id: int, cards: list[StudyCard]) -> None:
 
 # -- decks ----------------------------------------------------------------------------------
 
-def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
+def rename_deck(store: StoreContext, deck_id: int, *, key: str | None = None,
                 name: str | None = None) -> Deck:
     """A new key and/or name; a former key stays an alias, so a re-import of the deck's file
     (or the bundled decks' refresh) finds this deck instead of making a second one."""
@@ -204,7 +204,7 @@ def rename_deck(store: Store, deck_id: int, *, key: str | None = None,
     return convert.deck(row)
 
 
-def delete_deck(store: Store, deck_id: int) -> list[int]:
+def delete_deck(store: StoreContext, deck_id: int) -> list[int]:
     """Hide a deck and retire its cards (their history still counts); the ids retired, for
     ``undelete_deck``."""
     with store.transaction() as conn:
@@ -220,7 +220,7 @@ def delete_deck(store: Store, deck_id: int) -> list[int]:
     return ids
 
 
-def undelete_deck(store: Store, deck_id: int, card_ids: list[int] | None = None) -> int:
+def undelete_deck(store: StoreContext, deck_id: int, card_ids: list[int] | None = None) -> int:
     """Bring a deleted deck back, with the cards its deletion retired (all of them when
     ``card_ids`` is None); how many cards."""
     with store.transaction() as conn:

@@ -15,10 +15,11 @@ from trainer.store.log import log_change, read_state
 from trainer.store.schema import card_t, state_t, tag_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
-def _flag(store: Store, card_id: int, kind: FlagKind, session_id: str, **values: Any) -> int | None:
+def _flag(store: StoreContext, card_id: int, kind: FlagKind, session_id: str,
+          **values: Any) -> int | None:
     """Change a card's flags with a log row; None when they already are so."""
     with store.transaction() as conn:
         before = read_state(store, conn, card_id)
@@ -28,21 +29,21 @@ def _flag(store: Store, card_id: int, kind: FlagKind, session_id: str, **values:
         return log_change(store, conn, before, after, kind, store.now(), session_id=session_id)
 
 
-def suspend(store: Store, card_id: int, session_id: str = "") -> int | None:
+def suspend(store: StoreContext, card_id: int, session_id: str = "") -> int | None:
     return _flag(store, card_id, "suspend", session_id, suspended=True)
 
 
-def unsuspend(store: Store, card_id: int, session_id: str = "") -> int | None:
+def unsuspend(store: StoreContext, card_id: int, session_id: str = "") -> int | None:
     return _flag(store, card_id, "unsuspend", session_id, suspended=False)
 
 
-def bury_until_tomorrow(store: Store, card_id: int, day: date | None = None,
+def bury_until_tomorrow(store: StoreContext, card_id: int, day: date | None = None,
                         session_id: str = "") -> int | None:
     until = (day or store.today()) + timedelta(days=1)
     return _flag(store, card_id, "bury", session_id, buried_until=until)
 
 
-def unbury(store: Store, card_id: int, session_id: str = "") -> int | None:
+def unbury(store: StoreContext, card_id: int, session_id: str = "") -> int | None:
     return _flag(store, card_id, "unbury", session_id, buried_until=None)
 
 

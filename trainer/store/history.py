@@ -14,7 +14,7 @@ from trainer.store.driver import sqlite_date
 from trainer.store.schema import card_t, review_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
 @dataclass(slots=True)
@@ -28,7 +28,7 @@ class MemoryHistory:
     from_new: bool = True
 
 
-def memory_histories(store: Store, deck_ids: list[int] | None = None) -> list[MemoryHistory]:
+def memory_histories(store: StoreContext, deck_ids: list[int] | None = None) -> list[MemoryHistory]:
     """Each card's history since its last reset or import (those start it again)."""
     query = select(review_t.c.card_id, review_t.c.kind, review_t.c.study_day,
                    review_t.c.quality, review_t.c.after_interval).where(
@@ -48,7 +48,7 @@ def memory_histories(store: Store, deck_ids: list[int] | None = None) -> list[Me
     return [h for h in out.values() if h.reviews]
 
 
-def answer_seconds(store: Store, deck_ids: list[int] | None = None) -> float | None:
+def answer_seconds(store: StoreContext, deck_ids: list[int] | None = None) -> float | None:
     """The median time a scheduled answer took, in seconds (None without any)."""
     query = select(review_t.c.answer_ms).where(review_t.c.kind == "scheduled",
                                                review_t.c.answer_ms > 0)

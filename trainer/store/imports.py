@@ -44,7 +44,7 @@ from trainer.store.reviews import set_states
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 CHUNK = 5_000
 # The indexes a new deck's rows land in at random places (a card's key and note are hashes,
@@ -78,7 +78,7 @@ class _Stored(NamedTuple):
 
 
 def write_decks(
-    store: Store, decks: list[ParsedDeck], *, prune: bool = False, dry_run: bool = False,
+    store: StoreContext, decks: list[ParsedDeck], *, prune: bool = False, dry_run: bool = False,
     progress: Progress | None = None, family: bool = False,
 ) -> list[ImportCounts]:
     """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept. With ``family``
@@ -131,7 +131,7 @@ def _move_within(conn: Connection, decks: list[ParsedDeck]) -> None:
 
 
 def _write_one(
-    store: Store, conn: Connection, deck: ParsedDeck, prune: bool,
+    store: StoreContext, conn: Connection, deck: ParsedDeck, prune: bool,
     progress: Callable[[int], None] | None = None, retire: bool = False,
 ) -> ImportCounts:
     """Write one parsed deck in the caller's transaction: the deck's row, its cards, what
@@ -314,7 +314,7 @@ def _missing(conn: Connection, existing: Mapping[str, _Stored], keys_in_file: se
         counts.missing = []
 
 
-def _write_states(store: Store, conn: Connection, deck_id: int, with_state: list[StudyCard],
+def _write_states(store: StoreContext, conn: Connection, deck_id: int, with_state: list[StudyCard],
                   ids_by_key: Mapping[str, int], added: int) -> None:
     """The new cards' states: those their file gave (an Anki package's schedule, a
     suspension, a burying) logged as import rows, every other new card's a new card's."""
@@ -337,7 +337,7 @@ def _write_states(store: Store, conn: Connection, deck_id: int, with_state: list
         ))
 
 
-def _drop_for_import(store: Store, conn: Connection, cards: list[StudyCard],
+def _drop_for_import(store: StoreContext, conn: Connection, cards: list[StudyCard],
                      existing: Mapping[str, object]) -> list[Index]:
     """The DEFERRED indexes, dropped inside the import's transaction when it adds enough
     cards: a rollback brings them back, and the caller builds them again after its rows."""

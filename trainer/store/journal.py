@@ -20,13 +20,14 @@ from trainer.store import convert
 from trainer.store.schema import card_t, journal_t, review_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 KEEP = 200  # the newest entries kept; an older action is past undoing
 LABEL_CHARS = 40  # a card's words in a label: its prompt, cut to this
 
 
-def record(store: Store, conn: Connection, kind: str, label: str, data: dict[str, Any]) -> None:
+def record(store: StoreContext, conn: Connection, kind: str, label: str,
+           data: dict[str, Any]) -> None:
     """Journal an action, inside its own transaction (``conn``)."""
     newest = conn.execute(select(func.max(review_t.c.id))).scalar() or 0
     found = conn.execute(insert(journal_t).values(

@@ -23,7 +23,7 @@ from trainer.store.study_sessions import session_number
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 STATE_COLUMNS = ("card_id", *STATE_FIELDS, "suspended", "buried_until", "last_reviewed")
 assert STATE_FIELDS[-2:] == ("stability", "difficulty")  # state_of unpacks them in this order
@@ -97,7 +97,7 @@ class _Statements:
             me.c.id == bindparam("cid")).order_by(sibling.c.id))
 
 
-def statements(store: Store, conn: Connection) -> _Statements:
+def statements(store: StoreContext, conn: Connection) -> _Statements:
     found = store.cache.get("grading")
     if found is None:
         found = store.cache["grading"] = _Statements(conn)
@@ -113,14 +113,14 @@ def state_of(row: tuple[Any, ...]) -> CardState:
                      difficulty)
 
 
-def read_state(store: Store, conn: Connection, card_id: int) -> CardState:
+def read_state(store: StoreContext, conn: Connection, card_id: int) -> CardState:
     row = statements(store, conn).select_state.one(conn, {"cid": card_id})
     if row is None:
         raise NotFound(f"no card with id {card_id}")
     return state_of(row)
 
 
-def read_grading(store: Store, conn: Connection,
+def read_grading(store: StoreContext, conn: Connection,
                  card_id: int) -> tuple[CardState, tuple[Any, ...], int]:
     """The card's state, its deck's scheduler columns (scheduler, desired retention,
     maximum interval, fitted parameter set; all None when unset), and its content's hash."""
@@ -131,12 +131,12 @@ def read_grading(store: Store, conn: Connection,
     return state_of(row[:width]), tuple(row[width:-1]), int(row[-1])
 
 
-def state(store: Store, card_id: int) -> CardState:
+def state(store: StoreContext, card_id: int) -> CardState:
     with store.reading() as conn:
         return read_state(store, conn, card_id)
 
 
-def deck_states(store: Store, deck_id: int) -> dict[int, CardState]:
+def deck_states(store: StoreContext, deck_id: int) -> dict[int, CardState]:
     """Every card's state in a deck, in one query (an export's; state() is one card's)."""
     query = select(*[state_t.c[c] for c in STATE_COLUMNS]).where(state_t.c.card_id.in_(
         select(card_t.c.id).where(card_t.c.deck_id == deck_id)))
@@ -144,7 +144,7 @@ def deck_states(store: Store, deck_id: int) -> dict[int, CardState]:
         return {row[0]: state_of(tuple(row)) for row in conn.execute(query)}
 
 
-def _write_state(store: Store, conn: Connection, s: CardState,
+def _write_state(store: StoreContext, conn: Connection, s: CardState,
                  before: CardState | None = None) -> None:
     same_flags = before is not None and all(
         getattr(before, f) == getattr(s, f) for f in FLAG_FIELDS)
@@ -157,7 +157,7 @@ def _write_state(store: Store, conn: Connection, s: CardState,
 
 
 def log_change(
-    store: Store, conn: Connection, before: CardState, after: CardState, kind: ReviewKind,
+    store: StoreContext, conn: Connection, before: CardState, after: CardState, kind: ReviewKind,
     at: datetime, *, quality: int = 0, answer_ms: int = 0, session_id: str = "",
     action_id: int | None = None, params_id: int | None = None,
 ) -> int:

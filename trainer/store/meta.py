@@ -9,16 +9,16 @@ from sqlmodel import select
 from trainer.store import schema
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
-def get(store: Store, key: str) -> str | None:
+def get(store: StoreContext, key: str) -> str | None:
     with store.session() as session:
         row = session.exec(select(schema.AppMeta).where(schema.AppMeta.key == key)).first()
         return None if row is None else row.value
 
 
-def put(store: Store, key: str, value: str) -> None:
+def put(store: StoreContext, key: str, value: str) -> None:
     with store.transaction() as conn:
         meta_t = schema.meta_t
         done = conn.execute(meta_t.update().where(meta_t.c.key == key).values(value=value))

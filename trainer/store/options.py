@@ -18,7 +18,7 @@ from trainer.store.records import DeckOptions
 from trainer.store.schema import card_t, deck_t, more_t, option_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 OPTIONS = ("new_per_day", "reviews_per_day", "bury_new_siblings", "bury_review_siblings",
            "leech_lapses", "leech_action")
@@ -29,7 +29,8 @@ SCHEDULING = ("scheduler", "desired_retention", "maximum_interval", "fitted_para
 SETTABLE = (*OPTIONS, "desired_retention", "maximum_interval")
 
 
-def resolve(store: Store, key: str, app: dict[str, Any], file: dict[str, Any]) -> DeckOptions:
+def resolve(store: StoreContext, key: str, app: dict[str, Any],
+            file: dict[str, Any]) -> DeckOptions:
     """The options of the deck ``key`` from what the app and its file set."""
     configured = store.settings.decks.get(key)
     values: dict[str, Any] = {}
@@ -68,20 +69,20 @@ def stored_options(conn: Connection, deck_ids: list[int] | None) -> dict[int, St
     return out
 
 
-def all_options(store: Store, conn: Connection) -> dict[int, DeckOptions]:
+def all_options(store: StoreContext, conn: Connection) -> dict[int, DeckOptions]:
     """Every deck's options, by deck id."""
     return {deck_id: resolve(store, key, app, file)
             for deck_id, (key, app, file) in stored_options(conn, None).items()}
 
 
-def options_of_card(store: Store, conn: Connection, card_id: int) -> DeckOptions:
+def options_of_card(store: StoreContext, conn: Connection, card_id: int) -> DeckOptions:
     """The options of a card's deck, inside the caller's transaction."""
     deck_id = conn.execute(select(card_t.c.deck_id).where(card_t.c.id == card_id)).scalar_one()
     key, app, file = stored_options(conn, [deck_id])[deck_id]
     return resolve(store, key, app, file)
 
 
-def deck_options(store: Store, deck_id: int) -> DeckOptions:
+def deck_options(store: StoreContext, deck_id: int) -> DeckOptions:
     with store.reading() as conn:
         found = stored_options(conn, [deck_id])
     if deck_id not in found:
@@ -90,7 +91,7 @@ def deck_options(store: Store, deck_id: int) -> DeckOptions:
     return resolve(store, key, app, file)
 
 
-def set_deck_options(store: Store, deck_id: int, **values: Any) -> DeckOptions:
+def set_deck_options(store: StoreContext, deck_id: int, **values: Any) -> DeckOptions:
     """Set options in the app's own place; a value of None unsets it."""
     unknown = set(values) - set(SETTABLE)
     if unknown:
@@ -119,14 +120,14 @@ def write_options(conn: Connection, deck_id: int, values: dict[str, Any]) -> Non
         conn.execute(option_t.insert().values(deck_id=deck_id, **values))
 
 
-def set_fitted_params(store: Store, deck_id: int, params_id: int | None) -> None:
+def set_fitted_params(store: StoreContext, deck_id: int, params_id: int | None) -> None:
     """The deck's FSRS weights from now on: a fitted set (trainer optimize), or None for
     FSRS's defaults."""
     with store.transaction() as conn:
         write_options(conn, deck_id, {"fitted_params_id": params_id})
 
 
-def study_more(store: Store, deck_id: int, *, new: int = 0, reviews: int = 0,
+def study_more(store: StoreContext, deck_id: int, *, new: int = 0, reviews: int = 0,
                day: date | None = None) -> tuple[int, int]:
     """Raise today's new and review limits of one deck; returns today's extra (new, reviews)."""
     if new < 0 or reviews < 0:

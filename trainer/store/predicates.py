@@ -27,7 +27,7 @@ from trainer.store.options import all_options
 from trainer.store.schema import card_t, state_t, tag_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 _state = state_t.c
 
@@ -101,6 +101,6 @@ def leech(thresholds: Mapping[int, int]) -> ColumnElement[bool]:
     return or_(tagged, *lapsed) if lapsed else or_(tagged, false())
 
 
-def leech_thresholds(store: Store, conn: Connection) -> dict[int, int]:
+def leech_thresholds(store: StoreContext, conn: Connection) -> dict[int, int]:
     """Each deck's leech threshold (its leech_lapses option, from wherever it is set)."""
     return {deck_id: o.leech_lapses for deck_id, o in all_options(store, conn).items()}

@@ -27,7 +27,7 @@ from trainer.store.records import Deck, DeckSummary, Limits, Overview, QueueItem
 from trainer.store.schema import card_t, deck_t, review_t, state_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
 def _studied_today(conn: Connection, day: date) -> dict[int, tuple[int, int]]:
@@ -74,7 +74,7 @@ def due_statement(day: date) -> AnySelect:
     )
 
 
-def plan(store: Store, deck: Deck | None, day: date | None = None,
+def plan(store: StoreContext, deck: Deck | None, day: date | None = None,
          limits: Limits | None = None, deck_id: int | None = None,
          deck_ids: Collection[int] | None = None) -> list[DeckPlan]:
     """Every deck's part of today's plan; one deck's, given a deck or its id; or some decks'
@@ -89,7 +89,7 @@ def plan(store: Store, deck: Deck | None, day: date | None = None,
 Notes = dict[int, tuple[int, str]]  # a card with siblings -> its note (deck, entry)
 
 
-def planned(store: Store, deck_ids: Collection[int] | None, day: date | None = None,
+def planned(store: StoreContext, deck_ids: Collection[int] | None, day: date | None = None,
             limits: Limits | None = None) -> tuple[list[DeckPlan], Notes]:
     """``plan``'s plans, with the note of every card in them that has siblings (a session
     keeps a note's cards apart): looked up once, by the gathering."""
@@ -99,7 +99,7 @@ def planned(store: Store, deck_ids: Collection[int] | None, day: date | None = N
     return capped(plans, left), notes
 
 
-def _plan(store: Store, conn: Connection, deck_ids: Collection[int] | None, day: date,
+def _plan(store: StoreContext, conn: Connection, deck_ids: Collection[int] | None, day: date,
           limits: Limits | None) -> tuple[list[DeckPlan], int | None, Notes]:
     """Each deck's plan within its own limits (trainer.domain.plan.gather), and what the
     overall limit leaves (None when there is none)."""
@@ -188,7 +188,7 @@ def _new_cards(conn: Connection, deck_id: int, day: date, limit: int) -> list[in
         .order_by(card_t.c.position, card_t.c.id).limit(limit)).scalars())
 
 
-def siblings(store: Store, card_ids: set[int]) -> dict[int, tuple[int, str]]:
+def siblings(store: StoreContext, card_ids: set[int]) -> dict[int, tuple[int, str]]:
     """The note of every card in ``card_ids`` that has siblings, from the note index."""
     with store.reading() as conn:
         return _notes(conn, card_ids)
@@ -215,7 +215,7 @@ def _notes(conn: Connection, card_ids: set[int]) -> dict[int, tuple[int, str]]:
 FEW = 500  # cards whose notes are looked up one by one rather than with every note at once
 
 
-def due_queue(store: Store, deck: Deck | None, day: date | None = None,
+def due_queue(store: StoreContext, deck: Deck | None, day: date | None = None,
               limits: Limits | None = None) -> list[QueueItem]:
     """Today's queue for one deck or all, as a session shows it."""
     # Its rows and items are tuples of ints and names, which hold no cycles: without the
@@ -226,7 +226,7 @@ def due_queue(store: Store, deck: Deck | None, day: date | None = None,
         return order(plans, notes)
 
 
-def deck_summaries(store: Store, day: date | None = None) -> Overview:
+def deck_summaries(store: StoreContext, day: date | None = None) -> Overview:
     """Every deck, sorted by key, with its cards and what is left of today's plan when it is
     studied alone; and all decks together, as "study all" studies them."""
     day = day or store.today()
@@ -256,7 +256,7 @@ def deck_summaries(store: Store, day: date | None = None) -> Overview:
     return Overview(out, *counts(capped(every, left)))
 
 
-def card_ids(store: Store, deck_id: int | None) -> list[int]:
+def card_ids(store: StoreContext, deck_id: int | None) -> list[int]:
     """Every card in play, of one deck or all, in deck order: a quiz's pool."""
     query = (
         select(card_t.c.id)
@@ -270,7 +270,7 @@ def card_ids(store: Store, deck_id: int | None) -> list[int]:
         return list(conn.execute(query).scalars())
 
 
-def next_due(store: Store, deck: Deck | None, day: date | None = None,
+def next_due(store: StoreContext, deck: Deck | None, day: date | None = None,
              deck_ids: Collection[int] | None = None) -> tuple[date | None, int]:
     """The first study day after ``day`` with reviews due, and how many are due tomorrow, in
     one deck, some decks (a parent and its subdecks) or all."""

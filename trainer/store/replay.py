@@ -22,7 +22,7 @@ from trainer.store.schema import card_t, review_t, rollup_t, state_t
 from trainer.store.study_sessions import session_number
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 _ROLLUP_KEY = ("study_day", "hour", "maturity", "kind", "quality")
 
@@ -68,7 +68,7 @@ def replayed_states(conn: Connection, settings: Settings | None = None,
     return {cid: tuple(s) for cid, s in states.items()}
 
 
-def rebuild_states(store: Store) -> int:
+def rebuild_states(store: StoreContext) -> int:
     """Recompute every card's state and the daily rollup from the log; returns changes."""
     with store.transaction() as conn:
         replayed = replayed_states(conn, store.settings, store.cache)
@@ -106,7 +106,7 @@ def rebuild_rollup(conn: Connection) -> None:
         ])
 
 
-def rollup_rows(store: Store) -> list[tuple[Any, ...]]:
+def rollup_rows(store: StoreContext) -> list[tuple[Any, ...]]:
     with store.reading() as conn:
         return [tuple(r) for r in conn.execute(select(rollup_t).order_by(*rollup_t.c))]
 
@@ -117,7 +117,7 @@ REVIEW_COLUMNS = (
 )
 
 
-def review_values(store: Store, conn: Connection,
+def review_values(store: StoreContext, conn: Connection,
                   rows: Sequence[ReviewRow]) -> list[tuple[Any, ...]]:
     """Plain tuples for the driver's cursor, with sessions, days, times, kinds and
     maturities as the log keeps them (trainer.store.columns; the driver's cursor converts
@@ -137,7 +137,7 @@ def review_values(store: Store, conn: Connection,
     return out
 
 
-def append_decided(store: Store, rows: Sequence[ReviewRow]) -> None:
+def append_decided(store: StoreContext, rows: Sequence[ReviewRow]) -> None:
     """Append answers whose outcome was decided elsewhere (each row's after-state is trusted):
     the log rows, each card's latest after-state, and the rollup, in one transaction.
 

@@ -38,7 +38,7 @@ from trainer.store.study_sessions import session_number
 from trainer.studyday import study_day
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class Graded:
 
 
 def record_review(
-    store: Store,
+    store: StoreContext,
     card_id: int,
     quality: int,
     kind: AnswerKind = "scheduled",
@@ -117,7 +117,7 @@ def record_review(
         return replace(graded, edited=edited) if edited else graded
 
 
-def _apply(store: Store, conn: Connection, before: CardState, outcome: answer.Outcome,
+def _apply(store: StoreContext, conn: Connection, before: CardState, outcome: answer.Outcome,
            quality: int, at: datetime, answer_ms: int, session_id: str,
            params: int | None) -> Graded:
     """Write what a grade decided: its row and the card's state, then the siblings it buried
@@ -139,7 +139,7 @@ def _apply(store: Store, conn: Connection, before: CardState, outcome: answer.Ou
 
 
 def set_state(
-    store: Store,
+    store: StoreContext,
     card_id: int,
     state: sm2.SM2State,
     due: date | None,
@@ -178,7 +178,7 @@ def set_state(
         return write(c)
 
 
-def set_states(store: Store, conn: Connection, changes: list[CardState], kind: StateKind,
+def set_states(store: StoreContext, conn: Connection, changes: list[CardState], kind: StateKind,
                at: datetime | None = None, *, fresh: bool = False) -> None:
     """set_state for many cards inside the caller's transaction (each change: the card's
     schedule and flags as set_state takes them; a buried_until of None keeps the card's, and
@@ -255,6 +255,6 @@ def _insert_fresh(conn: Connection, changes: list[CardState], kind: StateKind, m
     bulk_insert(conn, state_t, ("card_id", *LOGGED_FIELDS), states)
 
 
-def reset_card(store: Store, card_id: int) -> int:
+def reset_card(store: StoreContext, card_id: int) -> int:
     """Forget a card: it becomes new again; the reset is logged, history kept."""
     return set_state(store, card_id, sm2.SM2State(), None, kind="reset", reviews=0, lapses=0)

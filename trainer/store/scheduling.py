@@ -27,7 +27,7 @@ from trainer.store.records import DeckOptions, ParamSet
 from trainer.store.schema import params_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 
 # -- parameter sets -------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def params_id(conn: Connection, params: fsrs.FSRSParams, cache: dict[object, obj
     return int(found)
 
 
-def store_fitted(store: Store, deck_id: int | None, weights: tuple[float, ...], reviews: int,
+def store_fitted(store: StoreContext, deck_id: int | None, weights: tuple[float, ...], reviews: int,
                  at: datetime) -> int:
     """Keep a fitted set (trainer optimize); its id."""
     with store.transaction() as conn:
@@ -108,7 +108,7 @@ def store_fitted(store: Store, deck_id: int | None, weights: tuple[float, ...], 
             deck_id=deck_id).returning(params_t.c.id)).scalar_one())
 
 
-def params_of_deck(store: Store, deck_id: int) -> fsrs.FSRSParams | None:
+def params_of_deck(store: StoreContext, deck_id: int) -> fsrs.FSRSParams | None:
     """What the deck's scheduler schedules with now: None for SM-2."""
     from trainer.store.options import deck_options
 
@@ -117,13 +117,13 @@ def params_of_deck(store: Store, deck_id: int) -> fsrs.FSRSParams | None:
         return deck_params(conn, chosen, store.cache)
 
 
-def stored_param_set(store: Store, params_id: int) -> ParamSet:
+def stored_param_set(store: StoreContext, params_id: int) -> ParamSet:
     """One stored parameter set."""
     with store.reading() as conn:
         return param_set(conn, params_id)
 
 
-def param_sets(store: Store) -> list[ParamSet]:
+def param_sets(store: StoreContext) -> list[ParamSet]:
     """Every stored parameter set, oldest first."""
     with store.reading() as conn:
         ids = list(conn.execute(select(params_t.c.id).order_by(params_t.c.id)).scalars())

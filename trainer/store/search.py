@@ -20,7 +20,7 @@ from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag
 from trainer.studyday import day_start
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 STATE_SORTS = ("due", "interval", "ease", "lapses", "reviews")
 SORTS = {
@@ -74,7 +74,7 @@ def _like(pattern: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, store: Store, today: date, counting: bool = False) -> None:
+    def __init__(self, store: StoreContext, today: date, counting: bool = False) -> None:
         self.store = store
         self.today = today
         self.counting = counting  # the condition counts every match (see _ids_in)
@@ -166,7 +166,7 @@ class _Compiler:
         return and_(column.is_not(None), compared) if name == "due" else compared
 
 
-def condition(store: Store, node: q.Node | None, today: date,
+def condition(store: StoreContext, node: q.Node | None, today: date,
               joined: bool = True, counting: bool = False) -> ColumnElement[bool]:
     """The query as a condition on card (and card_state, when ``joined``); ``counting``: for
     counting every match rather than reading a page of them in order."""
@@ -186,7 +186,7 @@ STATE_COLUMNS = (state_t.c.due, state_t.c.interval, state_t.c.easiness_x100, sta
                  state_t.c.retired)
 
 
-def search(store: Store, node: q.Node | None, *, sort: str = "deck",
+def search(store: StoreContext, node: q.Node | None, *, sort: str = "deck",
            descending: bool = False, limit: int | None = DEFAULT_LIMIT,
            today: date | None = None) -> SearchResult:
     """The matching cards, sorted (then in deck order), the first ``limit`` of them, and how
@@ -229,7 +229,7 @@ def search(store: Store, node: q.Node | None, *, sort: str = "deck",
                   bool(r[12]), r[13], bool(r[14]), convert.aware(r[6])) for r in rows])
 
 
-def search_ids(store: Store, node: q.Node | None, today: date | None = None) -> list[int]:
+def search_ids(store: StoreContext, node: q.Node | None, today: date | None = None) -> list[int]:
     """Every matching card's id, in deck order: what a bulk action acts on."""
     today = today or store.today()
     query = select(card_t.c.id).where(condition(store, node, today, False)).order_by(

@@ -14,12 +14,12 @@ from trainer.store.records import CitedCard
 from trainer.store.schema import card_t, review_t, state_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 RECENT_DAYS = 30
 
 
-def cited_cards(store: Store, deck_id: int, day: date | None = None) -> list[CitedCard]:
+def cited_cards(store: StoreContext, deck_id: int, day: date | None = None) -> list[CitedCard]:
     """The deck's cards in play that cite a paragraph, by paragraph, then deck order."""
     day = day or store.today()
     in_deck = select(card_t.c.id).where(card_t.c.deck_id == deck_id)

@@ -49,7 +49,7 @@ from trainer.store.predicates import in_play
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext as Store
 
 # A driver's row as it comes, before the methods below turn it into one of the typed rows:
 # SQLite's cursor gives days as ISO text and PostgreSQL's SUM a Decimal, and no row leaves

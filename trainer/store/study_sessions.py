@@ -14,12 +14,12 @@ from sqlalchemy import Connection, select
 from trainer.store.schema import session_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 CACHE = "session numbers"  # in store.cache; dropped when a transaction rolls back
 
 
-def session_number(store: Store, conn: Connection, name: str) -> int:
+def session_number(store: StoreContext, conn: Connection, name: str) -> int:
     """The number of session ``name``, written into study_session the first time (inside
     the caller's transaction: if it rolls back, so does the name, and the store forgets the
     number it cached)."""

@@ -29,7 +29,7 @@ from trainer.store.scheduling import params_id, scheduling_params
 from trainer.store.schema import card_t, review_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 _HISTORY_KINDS = ("scheduled", "import", "reset", "reschedule")
 
@@ -75,7 +75,7 @@ def _histories(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
     return out
 
 
-def switch_scheduler(store: Store, deck_id: int, scheduler: Scheduler) -> Switched:
+def switch_scheduler(store: StoreContext, deck_id: int, scheduler: Scheduler) -> Switched:
     """Schedule the deck's cards by ``scheduler`` ("sm2" or "fsrs") from now on."""
     if scheduler not in SCHEDULERS:
         raise ValueError(f"the scheduler is sm2 or fsrs, not {scheduler!r}")
@@ -119,7 +119,7 @@ def switch_scheduler(store: Store, deck_id: int, scheduler: Scheduler) -> Switch
         return Switched(scheduler, changed, len(histories))
 
 
-def both_schedules(store: Store, deck_ids: list[int] | None,
+def both_schedules(store: StoreContext, deck_ids: list[int] | None,
                    params: fsrs.FSRSParams) -> list[tuple[CardState, CardState]]:
     """Every card in play (not suspended, not retired) as SM-2 and as FSRS with ``params``
     would have it from its history: what the simulator starts from."""

@@ -21,7 +21,7 @@ from trainer.store.journal import entry_words, record
 from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 # the columns an edit may change (edits._content, and the key that follows a kind's change)
 CONTENT = ("key", "entry", "kind", "prompt", "answer", "accept", "distractors", "cloze_text",
@@ -53,7 +53,7 @@ def entry_image(conn: Connection, deck_id: int, entry: str) -> list[dict[str, An
              "retired": bool(r[-1]), "tags": tags.get(r[0], [])} for r in rows]
 
 
-def journal_edit(store: Store, conn: Connection, image: list[dict[str, Any]],
+def journal_edit(store: StoreContext, conn: Connection, image: list[dict[str, Any]],
                  added: list[int]) -> None:
     """Journal an edit: the entry as it was, what it is now (an undo checks that nothing
     changed it since), and the cards it added."""

@@ -24,7 +24,7 @@ from trainer.store.study_sessions import find_number, session_names
 from trainer.store.take_back import take_back
 
 if TYPE_CHECKING:
-    from trainer.store import Store
+    from trainer.store.context import StoreContext
 
 # log rows that are not the student's undoable actions
 NOT_ON_STACK = ("import", "switch")
@@ -46,7 +46,7 @@ LATER_CHANGE = ("the card was changed after it (in another window or command), a
                 "change depends on this one")
 
 
-def undo_last(store: Store) -> Undone | None:
+def undo_last(store: StoreContext) -> Undone | None:
     """Take back the newest action of any session, in one transaction: what it took back,
     or None when there is nothing to undo."""
     with store.transaction() as conn:
@@ -65,7 +65,7 @@ def undo_last(store: Store) -> Undone | None:
         return Undone(undone.label, undone.card_ids, undone)
 
 
-def undo_last_review(store: Store, session_id: str | None = None) -> UndoneReview | None:
+def undo_last_review(store: StoreContext, session_id: str | None = None) -> UndoneReview | None:
     """Take back the newest log action (of ``session_id`` if given): delete its rows, newest
     first, and restore the state before each; an answer leaves the rollup too."""
     with store.transaction() as conn:
