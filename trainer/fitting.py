@@ -22,7 +22,8 @@ from trainer.errors import UserError
 from trainer.rules import PASS
 from trainer.scheduler import fsrs, sm2
 from trainer.store import Store
-from trainer.store.history import MemoryHistory, memory_histories
+from trainer.store.history import memory_histories
+from trainer.store.records import MemoryHistory
 from trainer.store.scheduling import store_fitted
 
 MIN_REVIEWS = 400  # reviews to learn from (each after a card's first) before fitting

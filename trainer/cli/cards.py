@@ -15,7 +15,7 @@ from trainer.render.words import clip, json_text, plural, visible
 if TYPE_CHECKING:
     from trainer.cli.common import AddCommand
     from trainer.query import Node
-    from trainer.store.search import FoundCard
+    from trainer.store.records import FoundCard
 
 # `trainer cards --sort`: what a list of cards can be ordered by
 SORTS = ("deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews", "added")

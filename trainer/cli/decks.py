@@ -101,7 +101,7 @@ _SCHEDULER_NAMES = {"sm2": "SM-2", "fsrs": "FSRS"}
 def cmd_deck(args: argparse.Namespace) -> int:
     """`trainer deck ACTION DECK`: what the action changed, or the deck's options and where
     each comes from."""
-    from trainer.store.options import OPTIONS, SETTABLE
+    from trainer.store.records import OPTIONS, SETTABLE
 
     if args.deck_command in ("create", "rename", "delete", "undelete"):
         return _manage_deck(args)

@@ -15,9 +15,8 @@ from trainer.query import Node, parse
 from trainer.render.card_detail import fields, history_lines, state_line
 from trainer.render.words import plural
 from trainer.store import Deck, Store, Undone
-from trainer.store.bulk import Change
 from trainer.store.errors import StoreError
-from trainer.store.search import FoundCard, SearchResult
+from trainer.store.records import Change, FoundCard, SearchResult
 
 SORTABLE = ["deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews"]
 MAIN_FIELDS = 4  # card, kind, prompt (or text and gap), answer: above the state and history

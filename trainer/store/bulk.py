@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -20,14 +20,11 @@ from trainer.store import driver, journal
 from trainer.store.errors import StoreError
 from trainer.store.flags import set_retired, tag_cards
 from trainer.store.log import log_change, read_state
-from trainer.store.records import CardState
+from trainer.store.records import CardState, Change
 from trainer.store.schema import card_t, deck_t
 
 if TYPE_CHECKING:
     from trainer.store.context import StoreContext
-
-Change = Literal["suspend", "unsuspend", "bury", "unbury", "reset", "reschedule"]
-
 
 def _after(store: StoreContext, before: CardState, change: Change, days: int) -> CardState:
     today = store.today()

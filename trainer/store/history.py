@@ -4,31 +4,20 @@ fitting FSRS to the student, evaluating the schedulers and the simulator read.""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from trainer.store.driver import sqlite_date
+from trainer.store.records import MemoryHistory
 from trainer.store.schema import card_t, review_t
 
 if TYPE_CHECKING:
     from trainer.store.context import StoreContext
 
 
-@dataclass(slots=True)
-class MemoryHistory:
-    """One card's scheduled reviews since it was last new: (study day, grade 0-5) each,
-    oldest first. ``from_new`` is False when it started from an imported state (its first
-    learning is not in the log)."""
-
-    card_id: int
-    reviews: list[tuple[date, int]] = field(default_factory=list)
-    from_new: bool = True
-
-
-def memory_histories(store: StoreContext, deck_ids: list[int] | None = None) -> list[MemoryHistory]:
+def memory_histories(store: StoreContext,
+                     deck_ids: list[int] | None = None) -> list[MemoryHistory]:
     """Each card's history since its last reset or import (those start it again)."""
     query = select(review_t.c.card_id, review_t.c.kind, review_t.c.study_day,
                    review_t.c.quality, review_t.c.after_interval).where(

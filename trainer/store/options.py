@@ -14,19 +14,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from trainer.store.errors import NotFound
-from trainer.store.records import DeckOptions
+from trainer.store.records import OPTIONS, SETTABLE, DeckOptions
 from trainer.store.schema import card_t, deck_t, more_t, option_t
 
 if TYPE_CHECKING:
     from trainer.store.context import StoreContext
 
-OPTIONS = ("new_per_day", "reviews_per_day", "bury_new_siblings", "bury_review_siblings",
-           "leech_lapses", "leech_action")
 FROM_FILE = ("new_per_day", "reviews_per_day")
 # Set in trainer alone: a scheduler is chosen by switching (trainer.store.switch), which works
 # out every card's state under it; the rest are FSRS's, kept beside it.
 SCHEDULING = ("scheduler", "desired_retention", "maximum_interval", "fitted_params_id")
-SETTABLE = (*OPTIONS, "desired_retention", "maximum_interval")
 
 
 def resolve(store: StoreContext, key: str, app: dict[str, Any],

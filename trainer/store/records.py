@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 # the day's rules' records cross the store's boundary too
 from trainer.domain.records import CardState as CardState
@@ -186,6 +187,13 @@ class DeckOptions:
     fitted_params_id: int | None = None  # trainer optimize's parameter set, if fitted
 
 
+# the options a deck file or config.toml may set as well as the app; what `trainer deck
+# options` and the options dialog set (a scheduler is chosen by switching, not set)
+OPTIONS = ("new_per_day", "reviews_per_day", "bury_new_siblings", "bury_review_siblings",
+           "leech_lapses", "leech_action")
+SETTABLE = (*OPTIONS, "desired_retention", "maximum_interval")
+
+
 @dataclass(frozen=True, slots=True)
 class ParamSet:
     """An FSRS parameter set as stored: what it schedules with, and where it came from."""
@@ -229,3 +237,47 @@ class CitedCard:
     due: date | None
     recent: int
     recent_passed: int
+
+
+# what a bulk action does to each card (the browser, `trainer suspend|unsuspend|reset QUERY`)
+Change = Literal["suspend", "unsuspend", "bury", "unbury", "reset", "reschedule"]
+
+
+@dataclass(frozen=True, slots=True)
+class FoundCard:
+    """One row of a search result: what the browser's table shows."""
+
+    id: int
+    deck_key: str
+    key: str
+    kind: CardKind
+    prompt: str
+    answer: str
+    due: date | None
+    interval: int
+    easiness_x100: int
+    lapses: int
+    reviews: int
+    suspended: bool
+    buried_until: date | None
+    retired: bool
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of a search: its rows, and how many cards match in all."""
+
+    total: int
+    cards: list[FoundCard]
+
+
+@dataclass(slots=True)
+class MemoryHistory:
+    """One card's scheduled reviews since it was last new: (study day, grade 0-5) each,
+    oldest first. ``from_new`` is False when it started from an imported state (its first
+    learning is not in the log)."""
+
+    card_id: int
+    reviews: list[tuple[date, int]] = field(default_factory=list)
+    from_new: bool = True

@@ -7,15 +7,15 @@ browser and `trainer cards` show the first rows of a sorted result and the count
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
 from trainer import query as q
-from trainer.rules import ANSWER_KINDS, CardKind
+from trainer.rules import ANSWER_KINDS
 from trainer.store import convert, predicates
+from trainer.store.records import FoundCard, SearchResult
 from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
 from trainer.studyday import day_start
 
@@ -29,33 +29,6 @@ SORTS = {
     "lapses": state_t.c.lapses, "reviews": state_t.c.reviews, "added": card_t.c.created_at,
 }
 DEFAULT_LIMIT = 500
-
-
-@dataclass(frozen=True, slots=True)
-class FoundCard:
-    """One row of a search result: what the browser's table shows."""
-
-    id: int
-    deck_key: str
-    key: str
-    kind: CardKind
-    prompt: str
-    answer: str
-    due: date | None
-    interval: int
-    easiness_x100: int
-    lapses: int
-    reviews: int
-    suspended: bool
-    buried_until: date | None
-    retired: bool
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    total: int
-    cards: list[FoundCard]
 
 
 def _ids_in(ids: Any, counting: bool) -> ColumnElement[bool]:

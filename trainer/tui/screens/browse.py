@@ -19,7 +19,7 @@ from trainer.render.card_detail import HISTORY_HEADER
 from trainer.render.words import clip, plural
 from trainer.sessions.browse import BrowseRow, BrowseSession, CardDetail, Pending
 from trainer.store.errors import StoreError
-from trainer.store.search import SearchResult
+from trainer.store.records import SearchResult
 from trainer.tui.literal import field_value, joined, plain, unchanged
 from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
