@@ -1,7 +1,12 @@
-"""The store: the only place with SQL. ``open_store`` gives a ``Store``, a small facade whose
-methods are the concern modules' functions (decks, cards, queue, reviews, replay); importing
-and the statistics use ``trainer.store.imports`` and ``trainer.store.stats_sql`` directly.
-Records (``trainer.store.records``) cross its boundary, never table models or dicts.
+"""The store: the only place with SQL, and its one door. ``open_store`` gives a ``Store``: its
+own methods are the connection, the transactions and the clock; its operations come grouped
+by what they act on (``store.decks.find(ref)``, ``store.cards.get(id)``,
+``store.reviews.record(...)``: trainer.store.operations). The operations on a database's files
+(backups, restore, the study lock) and the statistics' row types are named here too.
+
+Outside the store only this package, ``trainer.store.records`` (what crosses the boundary:
+frozen records, never table models or dicts) and ``trainer.store.errors`` are imported; an
+import-linter contract holds it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,14 @@ from trainer.store import (
     switch,
     undo,
 )
+from trainer.store.backups import (
+    RESTORE_WAIT,
+    copy_database,
+    daily_backup,
+    database_files,
+    manual_backup,
+    restore,
+)
 from trainer.store.engine import prepare_engine, sqlite_path
 from trainer.store.errors import (
     CouldNotSave,
@@ -47,7 +60,19 @@ from trainer.store.errors import (
     plain_reason,
     restore_hint,
 )
-from trainer.store.lock import StudyLock
+from trainer.store.lock import Holder, StudyLock
+from trainer.store.operations import (
+    Cards,
+    Decks,
+    Meta,
+    Options,
+    Queue,
+    Reviews,
+    Scheduling,
+    Search,
+    Stats,
+    Undo,
+)
 from trainer.store.records import (
     UNLIMITED,
     Card,
@@ -62,6 +87,20 @@ from trainer.store.records import (
     UndoneReview,
 )
 from trainer.store.reviews import Graded
+from trainer.store.stats_sql import (
+    CardCounts,
+    DayReviews,
+    DueDay,
+    EasinessCount,
+    GradeCell,
+    HardCard,
+    HistoryCell,
+    HourCell,
+    QuizRow,
+    RetentionCell,
+    StatsQueries,
+    TodayCell,
+)
 from trainer.store.study_sessions import CACHE as SESSION_NUMBERS
 from trainer.studyday import study_day
 
@@ -82,12 +121,23 @@ class Store:
         self.backup_path = backup_path
         self.dialect = engine.dialect.name
         self.cache: dict[object, object] = {}  # statements compiled once per store (hot paths)
+        # the database's file (SQLite); None on a server
+        self.path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        self.decks = Decks(self)
+        self.options = Options(self)
+        self.cards = Cards(self)
+        self.search = Search(self)
+        self.queue = Queue(self)
+        self.reviews = Reviews(self)
+        self.undo = Undo(self)
+        self.scheduling = Scheduling(self)
+        self.meta = Meta(self)
+        self.stats = Stats(self)
         self._lock = threading.RLock()
         self._conn: Connection | None = None
         self._writes = 0  # write transactions since the last checkpoint()
         self._read_engine = engine.execution_options(immediate=False)
-        self._path = sqlite_path(engine.url.render_as_string(hide_password=False))
-        self._identity = _identity(self._path)
+        self._identity = _identity(self.path)
         # set when a read or a write met a damaged page: the next write checks the file first
         self._suspect = False
         event.listen(engine, "handle_error", self._saw_error)
@@ -118,14 +168,14 @@ class Store:
             if verdict != "ok":
                 self._suspect = True
                 found = " ".join(verdict.replace("*** in database main ***", "").split())
-                raise Damaged(f"{self._path}: the database is damaged ({found[:100]}); "
-                              f"nothing was written; {restore_hint(self._path)}")
+                raise Damaged(f"{self.path}: the database is damaged ({found[:100]}); "
+                              f"nothing was written; {restore_hint(self.path)}")
             self._suspect = False
 
     def _check_file(self) -> None:
         """The database file is the one opened: a file deleted or replaced under a running
         window would otherwise take its answers into the void."""
-        if self._path is not None and _identity(self._path) != self._identity:
+        if self.path is not None and _identity(self.path) != self._identity:
             raise CouldNotSave("could not save: the database file was moved, deleted or "
                                "replaced since trainer opened it; restart trainer")
 
@@ -174,7 +224,7 @@ class Store:
                     self._suspect = True
                     self._forget_connection()
                     raise Damaged(f"could not save: the database is damaged ({detail}); "
-                                  f"{restore_hint(self._path)}") from exc
+                                  f"{restore_hint(self.path)}") from exc
                 # a full disk, a lock held too long, a lost server: nothing was kept, and
                 # the caller says so in one line (a session keeps the card on screen)
                 self._forget_connection()
@@ -271,8 +321,7 @@ class Store:
 
     def study_lock(self) -> StudyLock:
         """The lock one study window holds on this database (none on a server database)."""
-        path = sqlite_path(self.engine.url.render_as_string(hide_password=False))
-        return StudyLock(path.with_name(path.name + ".lock") if path else None)
+        return StudyLock(self.path.with_name(self.path.name + ".lock") if self.path else None)
 
     def hour_of(self, moment: datetime) -> int:
         """The local hour of ``moment`` in the configured zone."""
@@ -380,7 +429,19 @@ def open_store(
     return Store(engine, settings, clock, backup)
 
 
-__all__ = [
+__all__ = ["Store", "open_store"]
+# records (more in trainer.store.records)
+__all__ += [
     "UNLIMITED", "Card", "CardState", "Deck", "DeckOptions", "DeckSummary", "Graded", "Limits",
-    "QueueItem", "ReviewRow", "Store", "Undone", "UndoneReview", "open_store",
+    "QueueItem", "ReviewRow", "Undone", "UndoneReview",
+]
+# the database's files, while no store has them open
+__all__ += [
+    "RESTORE_WAIT", "Holder", "StudyLock", "copy_database", "daily_backup", "database_files",
+    "manual_backup", "restore", "sqlite_path",
+]
+# the statistics' queries and their rows
+__all__ += [
+    "CardCounts", "DayReviews", "DueDay", "EasinessCount", "GradeCell", "HardCard",
+    "HistoryCell", "HourCell", "QuizRow", "RetentionCell", "StatsQueries", "TodayCell",
 ]

@@ -88,7 +88,7 @@ def deck_options(store: StoreContext, deck_id: int) -> DeckOptions:
     return resolve(store, key, app, file)
 
 
-def set_deck_options(store: StoreContext, deck_id: int, **values: Any) -> DeckOptions:
+def set_deck_options(store: StoreContext, /, deck_id: int, **values: Any) -> DeckOptions:
     """Set options in the app's own place; a value of None unsets it."""
     unknown = set(values) - set(SETTABLE)
     if unknown:
