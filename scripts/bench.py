@@ -129,7 +129,7 @@ def build_history(store, today: date) -> int:
     from trainer.store.replay import append_decided
 
     rng = random.Random(SEED)
-    card_ids = store.card_ids(None)
+    card_ids = store.cards.in_play(None)
     reviews: list[ReviewRow] = []
     first_day = today - timedelta(days=364)
     yesterday = today - timedelta(days=1)
@@ -201,6 +201,8 @@ def phase(name: str, url: str, extra: str = "") -> dict:
     out: dict = {}
     t0 = time.perf_counter()
     from trainer.store import UNLIMITED, open_store
+    from trainer.store.queue import due_queue
+    from trainer.store.replay import rebuild_states
 
     out["import_s"] = time.perf_counter() - t0
     from trainer import heap
@@ -235,7 +237,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
     elif name == "open":
         t = time.perf_counter()
         store = open_store(url, settings=settings)
-        store.find_deck("bench")
+        store.decks.find("bench")
         out["open_s"] = time.perf_counter() - t
     else:
         store = open_store(url, settings=settings)
@@ -244,9 +246,9 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             queue: list = []
 
             def build_queue() -> None:
-                queue[:] = store.due_queue(None, limits=UNLIMITED)
+                queue[:] = due_queue(store, None, limits=UNLIMITED)
                 if queue:  # a tiny collection graded through has none left
-                    store.card(queue[0].card_id)
+                    store.cards.get(queue[0].card_id)
 
             out["queue_s"] = statistics.median(timed(build_queue, 7))
             out["due"] = sum(1 for q in queue if q.bucket == "review")
@@ -268,7 +270,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             # the statistics screen's figures for the deck, one tag, all decks; one year
             from trainer.stats import compute
 
-            scope = ({"deck": store.find_deck("bench")} if name == "deck_stats" else
+            scope = ({"deck": store.decks.find("bench")} if name == "deck_stats" else
                      {"tag": extra} if name == "tag_stats" else {})
             out["s"] = statistics.median(timed(lambda: compute(store, period="1y", **scope), 5))
         elif name == "cycle":
@@ -277,7 +279,7 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             from trainer.sessions import StudySession
             from trainer.store.options import set_deck_options
 
-            deck = store.find_deck("bench")
+            deck = store.decks.find("bench")
             set_deck_options(store, deck.id, new_per_day=ANKI_MAX_PER_DAY,
                              reviews_per_day=ANKI_MAX_PER_DAY)
             session = StudySession(store, deck)
@@ -317,12 +319,12 @@ def phase(name: str, url: str, extra: str = "") -> dict:
             for text in SEARCHES:
                 node = parse(text)
                 medians[text] = statistics.median(timed(
-                    lambda node=node: store.search_cards(node), 5))
+                    lambda node=node: store.search.cards(node), 5))
             out["search_s"] = max(medians.values())
             out["search_each"] = {k: round(v * 1000, 1) for k, v in medians.items()}
         elif name == "replay":
             t = time.perf_counter()
-            out["replay_changes"] = store.rebuild_states()
+            out["replay_changes"] = rebuild_states(store)
             out["replay_s"] = time.perf_counter() - t
     out["peak_mb"] = peak_mb()
     return out

@@ -50,5 +50,5 @@ def make_store(url: str, n_cards: int = 5, clock: Clock | None = None,
     """A store holding one imported deck of ``n_cards`` basic cards; their ids in deck order."""
     store = open_store(url, settings=settings, clock=clock or Clock())
     import_bytes(store, basic_deck(deck_key, n_cards))
-    ids = [c.id for c in store.deck_cards(store.find_deck(deck_key).id)]
+    ids = [c.id for c in store.cards.of_deck(store.decks.find(deck_key).id)]
     return store, ids

@@ -17,8 +17,8 @@ def main() -> None:
     with store.reading() as conn:
         ids = list(conn.execute(text("SELECT id FROM card ORDER BY id")).scalars())
     for i in range(count):
-        rid = store.record_review(ids[i % len(ids)], (i * 7) % 6, session_id=sys.argv[3:4][0]
-                                  if len(sys.argv) > 3 else "child")
+        rid = store.reviews.record(ids[i % len(ids)], (i * 7) % 6, session_id=sys.argv[3:4][0]
+                                   if len(sys.argv) > 3 else "child")
         print(rid.review_id, flush=True)
     store.close()
 

@@ -20,13 +20,13 @@ def build(url: str | None = None) -> tuple[Store, dict[str, int], Clock]:
     clock = Clock(at(3, 26, 10))
     store = open_store(url, settings=LONDON, clock=clock)
     import_files(store, DATA / "history.toml")
-    ids = {c.key: c.id for c in store.deck_cards(store.find_deck("d").id)}
+    ids = {c.key: c.id for c in store.cards.of_deck(store.decks.find("d").id)}
     a, b, c = ids["a"], ids["b"], ids["c"]
 
     def review(when: datetime, card: int, q: int, ms: int, kind: str = "scheduled",
                session: str = "s") -> None:
         clock.now = when
-        store.record_review(card, q, kind, answer_ms=ms, session_id=session)
+        store.reviews.record(card, q, kind, answer_ms=ms, session_id=session)
 
     review(at(3, 26, 10), a, 5, 1000)                   # new
     review(at(3, 26, 10), b, 4, 2000)                   # new
@@ -40,7 +40,7 @@ def build(url: str | None = None) -> tuple[Store, dict[str, int], Clock]:
     review(at(3, 30, 10), c, 1, 3000)                   # a lapse
     review(at(3, 30, 10), c, 3, 1000, "repeat")
     review(at(3, 30, 10), c, 5, 1000, "repeat")
-    store.undo_last_review()                            # ... taken back
+    store.undo.last_review()                            # ... taken back
     review(at(4, 2, 8), a, 4, 1500)                     # young, passed
     review(at(4, 2, 8), b, 2, 2500)                     # young, lapsed
     clock.now = at(4, 2, 10)

@@ -58,14 +58,14 @@ def test_anki_imports_the_package_with_cards_tags_state_and_history(tmp_path, ca
     store = store_with(clock=clock)
     real_today = study_day(clock.now, store.settings)
     import_bytes(store, DECK.encode())
-    ids = {c.key: c.id for c in store.deck_cards(store.find_deck("out").id)}
-    store.record_review(ids["basic"], 5)
+    ids = {c.key: c.id for c in store.cards.of_deck(store.decks.find("out").id)}
+    store.reviews.record(ids["basic"], 5)
     clock.advance(days=1)
-    store.record_review(ids["basic"], 4)
-    store.record_review(ids["typed"], 1)
-    store.record_review(ids["gaps#c2"], 3)
-    store.suspend(ids["pick"])
-    states = {key: store.state(cid) for key, cid in ids.items()}
+    store.reviews.record(ids["basic"], 4)
+    store.reviews.record(ids["typed"], 1)
+    store.reviews.record(ids["gaps#c2"], 3)
+    store.cards.suspend(ids["pick"])
+    states = {key: store.cards.state(cid) for key, cid in ids.items()}
     store.close()
 
     package = tmp_path / "out.apkg"

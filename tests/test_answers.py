@@ -290,7 +290,7 @@ def test_a_study_session_checks_with_the_cards_prompt():
     import_bytes(store, b'schema_version = 1\n[deck]\nid = "u"\nname = "UN"\n[[cards]]\n'
                         b'id = "abstained"\nkind = "typed"\n'
                         b'prompt = "How many countries abstained?"\nanswer = "32"\n')
-    card = store.deck_cards(store.find_deck("u").id)[0]
+    card = store.cards.of_deck(store.decks.find("u").id)[0]
     view = CardView.of(card)
     assert view.check("32 countries") == "right"
     assert view.check("32 people") == "wrong"

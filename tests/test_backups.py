@@ -56,7 +56,7 @@ def test_backup_and_restore_round_trip(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "restored" in out and ".before-restore-" in out
     store = open_store()
-    assert [d.key for d in store.deck_summaries().decks] == ["d"]
+    assert [d.key for d in store.decks.summaries().decks] == ["d"]
     store.close()
     saved = next((path.parent / "backups").glob("*.before-restore-*.db"))
     con = sqlite3.connect(saved)

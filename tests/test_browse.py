@@ -12,6 +12,7 @@ from tests.helpers import basic_deck, import_bytes
 from tests.tui_helpers import make_app, settle, store_with, type_text
 from trainer.cli import main
 from trainer.query import parse
+from trainer.store.replay import rebuild_states
 from trainer.tui.screens.browse import BrowseScreen
 
 
@@ -44,8 +45,8 @@ async def search(pilot, text: str) -> None:
 
 async def test_search_sort_and_the_selected_cards_history():
     store = seeded()
-    ids = [c.id for c in store.deck_cards(store.find_deck("d").id)]
-    store.record_review(ids[1], 4)
+    ids = [c.id for c in store.cards.of_deck(store.decks.find("d").id)]
+    store.reviews.record(ids[1], 4)
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -71,9 +72,9 @@ async def test_search_sort_and_the_selected_cards_history():
 
 async def test_every_action_and_its_undo():
     store = seeded()
-    d = store.find_deck("d")
-    ids = [c.id for c in store.deck_cards(d.id)]
-    store.record_review(ids[0], 5)
+    d = store.decks.find("d")
+    ids = [c.id for c in store.cards.of_deck(d.id)]
+    store.reviews.record(ids[0], 5)
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -91,25 +92,25 @@ async def test_every_action_and_its_undo():
             took_back.append(str(list(app._notifications)[-1].message))
 
         await act("exclamation_mark")  # the card under the cursor: no confirmation
-        assert store.state(ids[0]).suspended
+        assert store.cards.state(ids[0]).suspended
         assert rows(app)[0][4] == "suspended"
         await undo()
-        assert not store.state(ids[0]).suspended
+        assert not store.cards.state(ids[0]).suspended
 
         await act("space", "space", "minus")  # two marked: confirm first
         assert "Bury 2 cards?" in str(app.screen.query_one(Static).render())
         await act("n")
-        assert store.state(ids[0]).buried_until is None
+        assert store.cards.state(ids[0]).buried_until is None
         await act("minus", "y")  # still marked after a "no"
-        assert all(store.state(i).buried_until for i in ids[:2])
+        assert all(store.cards.state(i).buried_until for i in ids[:2])
         await undo()
-        assert not any(store.state(i).buried_until for i in ids[:2])
+        assert not any(store.cards.state(i).buried_until for i in ids[:2])
         await act("up", "up")  # marking moved the cursor down
 
         await act("R")
-        assert store.state(ids[0]).due is None and store.state(ids[0]).reviews == 0
+        assert store.cards.state(ids[0]).due is None and store.cards.state(ids[0]).reviews == 0
         await undo()
-        assert store.state(ids[0]).repetitions == 1
+        assert store.cards.state(ids[0]).repetitions == 1
 
         await act("d")
         await type_text(pilot, "x")
@@ -119,29 +120,29 @@ async def test_every_action_and_its_undo():
         await act("backspace")
         await type_text(pilot, "3")
         await act("enter")
-        assert store.state(ids[0]).due == store.today() + timedelta(days=3)
+        assert store.cards.state(ids[0]).due == store.today() + timedelta(days=3)
         await undo()
-        assert store.state(ids[0]).due == store.today() + timedelta(days=1)
+        assert store.cards.state(ids[0]).due == store.today() + timedelta(days=1)
 
         await act("m")
         await type_text(pilot, "e")
         await act("enter")
-        assert store.card(ids[0]).deck_id == store.find_deck("e").id
+        assert store.cards.get(ids[0]).deck_id == store.decks.find("e").id
         await undo()
-        assert store.card(ids[0]).deck_id == d.id
+        assert store.cards.get(ids[0]).deck_id == d.id
 
         await act("t")
         await type_text(pilot, "hard")
         await act("enter")
-        assert store.search_ids(parse("tag:hard")) == [ids[0]]
+        assert store.search.ids(parse("tag:hard")) == [ids[0]]
         await undo()
-        assert store.search_ids(parse("tag:hard")) == []
+        assert store.search.ids(parse("tag:hard")) == []
 
         await act("delete")
-        assert len(rows(app)) == 3 and store.is_retired(ids[0])
-        assert store.search_ids(parse("is:retired")) == [ids[0]]
+        assert len(rows(app)) == 3 and store.cards.is_retired(ids[0])
+        assert store.search.ids(parse("is:retired")) == [ids[0]]
         await undo()
-        assert len(rows(app)) == 4 and not store.is_retired(ids[0])
+        assert len(rows(app)) == 4 and not store.cards.is_retired(ids[0])
         assert took_back == [
             "Took back the suspension of 'q0'", "Took back the burying of 2 cards",
             "Took back the reset of 'q0'", "Took back the rescheduling of 'q0'",
@@ -151,10 +152,10 @@ async def test_every_action_and_its_undo():
         # grade), after the browser closes too
         await undo()
         assert took_back[-1] == "Took back the grade 5 of 'q0'"
-        assert store.state(ids[0]).repetitions == 0
+        assert store.cards.state(ids[0]).repetitions == 0
         await act("u")
         assert any("Nothing to undo" in str(n.message) for n in app._notifications)
-        assert store.rebuild_states() == 0  # every change left the log replayable
+        assert rebuild_states(store) == 0  # every change left the log replayable
     store.close()
 
 

@@ -30,8 +30,8 @@ def searched(session: BrowseSession) -> list[str]:
 
 def test_search_sort_status_and_rows(db_url):
     store = seeded(db_url)
-    ids = [c.id for c in store.deck_cards(store.find_deck("d").id)]
-    store.record_review(ids[1], 4)
+    ids = [c.id for c in store.cards.of_deck(store.decks.find("d").id)]
+    store.reviews.record(ids[1], 4)
     session = BrowseSession(store, "deck:d")
     assert searched(session) == ["q0", "q1", "q2", "q3"]
     assert session.status() == "4 cards · sorted by deck"
@@ -83,8 +83,8 @@ def test_marks_choose_the_cards_an_action_changes(db_url):
 
 def test_each_action_is_one_undoable_change(db_url):
     store = seeded(db_url)
-    d = store.find_deck("d")
-    ids = [c.id for c in store.deck_cards(d.id)]
+    d = store.decks.find("d")
+    ids = [c.id for c in store.cards.of_deck(d.id)]
     session = BrowseSession(store, "deck:d")
     searched(session)
 
@@ -93,7 +93,7 @@ def test_each_action_is_one_undoable_change(db_url):
     session.toggle_mark(ids[0])
     assert session.perform(pending) == Done("Suspend: 2 cards")
     assert not session.marked  # done: the marks go
-    assert all(store.state(i).suspended for i in ids[:2])
+    assert all(store.cards.state(i).suspended for i in ids[:2])
     searched(session)
     assert [r.due for r in session.rows()][:2] == ["suspended", "suspended"]
     assert session.rows()[0].dim
@@ -102,7 +102,7 @@ def test_each_action_is_one_undoable_change(db_url):
     assert session.perform(session.suspend(ids[:1])) == Done("Unsuspend: 1 card")
     assert session.undo().label == "unsuspending 'q0'"
     assert session.undo().label == "the suspension of 2 cards"
-    assert not any(store.state(i).suspended for i in ids[:2])
+    assert not any(store.cards.state(i).suspended for i in ids[:2])
 
     assert session.perform(session.bury(ids[:1])) == Done("Bury: 1 card")
     searched(session)
@@ -111,20 +111,20 @@ def test_each_action_is_one_undoable_change(db_url):
     assert session.perform(session.reset(ids[1:2])) == Done(
         "Nothing to reset to new: already so.", undoable=False)
     assert session.perform(session.reschedule(ids[2:3], "3")) == Done("Due in 3 days: 1 card")
-    assert store.state(ids[2]).due == store.today() + timedelta(days=3)
+    assert store.cards.state(ids[2]).due == store.today() + timedelta(days=3)
     assert session.perform(session.move(ids[3:], "e")) == Done("Moved 1 card to e")
-    assert store.card(ids[3]).deck_id == store.find_deck("e").id
+    assert store.cards.get(ids[3]).deck_id == store.decks.find("e").id
     assert session.perform(session.tag(ids[:2], "hard", add=True)) == Done(
         "Tagged 2 cards hard")
     assert session.perform(session.tag(ids[2:3], "hard", add=False)) is None  # had none
     assert session.perform(session.retire(ids[:1])) == Done("Deleted (retired) 1 card")
-    assert store.is_retired(ids[0])
+    assert store.cards.is_retired(ids[0])
     # the reset and the untagging changed nothing: nothing of theirs is on the stack
     assert [session.undo().label for _ in range(5)] == [
         "deleting 'q0'", "tagging 2 cards hard", "moving 'q3' to deck 'Deck e'",
         "the rescheduling of 'q2'", "the burying of 'q0'"]
-    assert not store.is_retired(ids[0]) and store.card(ids[3]).deck_id == d.id
-    assert store.state(ids[0]).buried_until is None
+    assert not store.cards.is_retired(ids[0]) and store.cards.get(ids[3]).deck_id == d.id
+    assert store.cards.state(ids[0]).buried_until is None
     assert session.undo() is None  # the one undo stack, taken back to its start
     store.close()
 
@@ -140,7 +140,7 @@ def test_what_the_student_types_is_checked(db_url):
     assert session.tag_problem("hard", add=True) is None
     assert session.tag_problem("two words", add=True)
     assert session.tag_problem("two words", add=False) == "a tag is one word without spaces"
-    assert session.deck_of(store.deck_cards(store.find_deck("e").id)[0].id).key == "e"
+    assert session.deck_of(store.cards.of_deck(store.decks.find("e").id)[0].id).key == "e"
     assert searched(session) == ["q0", "q1", "q2", "q3", "q0"]  # an empty search: every card
     assert parse("") is None
     store.close()

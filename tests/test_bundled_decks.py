@@ -134,14 +134,14 @@ def test_an_upgrade_of_the_shipped_decks_keeps_progress(tmp_path):
     (folder / "two.toml").write_bytes(basic_deck("two", 2))
     store = open_store()
     assert [r.added for r in ensure_bundled(store, folder)] == [3, 2]
-    card = store.deck_cards(store.find_deck("one").id)[0]
-    store.record_review(card.id, 5)
-    state = store.state(card.id)
+    card = store.cards.of_deck(store.decks.find("one").id)[0]
+    store.reviews.record(card.id, 5)
+    state = store.cards.state(card.id)
     # an "upgrade": the shipped files change
     (folder / "one.toml").write_bytes(basic_deck("one", 3).replace(b'"a1"', b'"a1, fixed"'))
     reports = ensure_bundled(store, folder)
     assert [(r.updated, r.unchanged) for r in reports] == [(1, 2), (0, 2)]
-    assert store.state(card.id) == state
+    assert store.cards.state(card.id) == state
     assert ensure_bundled(store, folder) == []
     store.close()
 

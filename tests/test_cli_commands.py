@@ -60,7 +60,7 @@ def test_a_backup_copies_the_database_as_it_is_and_loads_no_bundled_decks(
     assert main(["backup", str(copy)]) == 0
     for url in (f"sqlite:///{copy}", None):
         store = open_store(url)
-        assert [d.key for d in store.deck_summaries().decks] == ["mine"]
+        assert [d.key for d in store.decks.summaries().decks] == ["mine"]
         store.close()
     capsys.readouterr()
     assert main(["decks", "--keys"]) == 0

@@ -28,10 +28,10 @@ def deck(tmp_path, capsys):
     path.write_bytes(basic_deck("d", 3))
     assert main(["import", str(path)]) == 0
     with open_store() as store:  # two reviews of d0, one of d1
-        ids = [c.id for c in store.deck_cards(store.find_deck("d").id)]
-        store.record_review(ids[0], 5)
-        store.record_review(ids[0], 5, kind="repeat")
-        store.record_review(ids[1], 4)
+        ids = [c.id for c in store.cards.of_deck(store.decks.find("d").id)]
+        store.reviews.record(ids[0], 5)
+        store.reviews.record(ids[0], 5, kind="repeat")
+        store.reviews.record(ids[1], 4)
     capsys.readouterr()
     return path
 
@@ -44,9 +44,9 @@ def smaller(tmp_path):
 
 def snapshot() -> tuple:
     with open_store() as store:
-        cards = store.search_cards(None, limit=None).cards
+        cards = store.search.cards(None, limit=None).cards
         return tuple((c.key, c.suspended, c.reviews) for c in cards), len(
-            store.deck_summaries().decks)
+            store.decks.summaries().decks)
 
 
 # (command, what the question says)

@@ -10,6 +10,7 @@ from tests.tui_helpers import DATA, make_app, settle, store_with
 from trainer.cli import main
 from trainer.settings import Settings
 from trainer.store import open_store
+from trainer.store.replay import rebuild_states
 from trainer.tui.screens.deck_list import DeckListScreen
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.import_file import ImportScreen
@@ -199,5 +200,5 @@ async def test_a_grade_that_cannot_be_saved_is_a_message_and_the_card_stays():
         await pilot.press("4")
         await pilot.pause()
         assert screen.session.current is None or screen.session.current.card_id != card
-    assert store.state(card).reviews == 1 and store.rebuild_states() == 0
+    assert store.cards.state(card).reviews == 1 and rebuild_states(store) == 0
     store.close()

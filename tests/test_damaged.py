@@ -25,8 +25,8 @@ def healthy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("healthy") / "trainer.db"
     store = open_store(str(path))
     import_bytes(store, basic_deck("d", 3000))
-    for cid in store.card_ids(None)[:300]:
-        store.record_review(cid, 4)
+    for cid in store.cards.in_play(None)[:300]:
+        store.reviews.record(cid, 4)
     store.close()
     assert not path.with_name("trainer.db-wal").exists()
     return path
@@ -130,12 +130,12 @@ def test_a_write_after_a_read_that_saw_the_damage_is_refused(healthy, tmp_path):
     """A process that has read a malformed page checks the database before its next write."""
     path = damaged_copy(healthy, tmp_path, random_page("card"))
     store = open_store(str(path))
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     with pytest.raises(Exception, match="malformed"):
-        store.deck_cards(deck.id)
+        store.cards.of_deck(deck.id)
     before = files(tmp_path)
     with pytest.raises(Damaged) as exc:
-        store.suspend(3000)  # a card whose own pages are sound
+        store.cards.suspend(3000)  # a card whose own pages are sound
     store.close()
     assert "trainer restore" in str(exc.value) and "\n" not in str(exc.value)
     assert files(tmp_path) == before

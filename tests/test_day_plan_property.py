@@ -61,7 +61,7 @@ def study(store: Store, session: StudySession, rng: random.Random,
         item = session.current
         session.view()
         siblings = notes.get(item.card_id, set()) - {item.card_id}
-        due_before = {s for s in siblings if (st_ := store.state(s)).due is not None
+        due_before = {s for s in siblings if (st_ := store.cards.state(s)).due is not None
                       and st_.due <= today and not st_.suspended
                       and (st_.buried_until is None or st_.buried_until <= today)}
         if item.bucket == "repeat":
@@ -89,10 +89,10 @@ def check_days(url: str, spec, seed: int) -> None:
         by_deck = {}
         note_of: dict[int, set[int]] = {}
         for i in range(len(spec)):
-            deck = store.find_deck(f"d{i}")
+            deck = store.decks.find(f"d{i}")
             by_deck[deck.key] = deck
             groups: dict[str, set[int]] = defaultdict(set)
-            for card in store.deck_cards(deck.id):
+            for card in store.cards.of_deck(deck.id):
                 groups[card.entry].add(card.id)
             for ids in groups.values():
                 for cid in ids:
@@ -100,9 +100,9 @@ def check_days(url: str, spec, seed: int) -> None:
         buries = {f"d{i}": (new, rev) for i, (_, _, _, new, rev) in enumerate(spec)}
         for day in range(DAYS):
             today = store.today()
-            overview = store.deck_summaries()
+            overview = store.decks.summaries()
             for row in overview.decks:
-                plan = store.plan(by_deck[row.key])[0]
+                plan = store.queue.plan(by_deck[row.key])[0]
                 if all(buries[row.key]):  # one card of a note a day
                     cards = plan.cards()
                     assert len({frozenset(note_of[c]) for c in cards}) == len(cards)

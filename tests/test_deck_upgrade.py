@@ -28,7 +28,7 @@ def ship(folder: Path, one: dict[str, str], two: dict[str, str]) -> None:
 
 
 def keys(store: Store, deck: str) -> list[str]:
-    return [c.key for c in store.deck_cards(store.find_deck(deck).id)]
+    return [c.key for c in store.cards.of_deck(store.decks.find(deck).id)]
 
 
 def test_an_upgrade_retires_removed_entries_and_moves_cards_with_their_progress(
@@ -38,10 +38,10 @@ def test_an_upgrade_retires_removed_entries_and_moves_cards_with_their_progress(
     ship(folder, {"kept": "a", "moved": "b", "dropped": "c"}, {"other": "d"})
     store = open_store(db_url, settings=LONDON, clock=Clock())
     ensure_bundled(store, folder)
-    ids = {c.key: c.id for c in store.deck_cards(store.find_deck("one").id)}
+    ids = {c.key: c.id for c in store.cards.of_deck(store.decks.find("one").id)}
     for key in ("kept", "moved", "dropped"):
-        store.record_review(ids[key], 4)
-    before = {key: store.state(cid) for key, cid in ids.items()}
+        store.reviews.record(ids[key], 4)
+    before = {key: store.cards.state(cid) for key, cid in ids.items()}
     answers_before = compute(store)["history"]
 
     # the new version: "moved" is now in deck two, "dropped" is gone, "new" is added
@@ -50,18 +50,18 @@ def test_an_upgrade_retires_removed_entries_and_moves_cards_with_their_progress(
     assert reports["one"].retired == 1
     assert "1 retired" in reports["one"].line()
 
-    assert store.state(ids["kept"]) == before["kept"]
-    moved = next(c for c in store.deck_cards(store.find_deck("two").id) if c.key == "moved")
+    assert store.cards.state(ids["kept"]) == before["kept"]
+    moved = next(c for c in store.cards.of_deck(store.decks.find("two").id) if c.key == "moved")
     assert moved.id == ids["moved"]  # the same card: its state and history came along
-    assert store.state(moved.id) == before["moved"]
+    assert store.cards.state(moved.id) == before["moved"]
     # it carries its new deck's tag, not its old one's
     assert compute(store, tag="two")["counts"]["total"] == 2
     assert compute(store, tag="one")["counts"]["total"] == 2
 
     # the dropped card is out of every queue and count, and its review still counts
-    overview = {d.key: d for d in store.deck_summaries().decks}
+    overview = {d.key: d for d in store.decks.summaries().decks}
     assert overview["one"].cards == 2 and overview["two"].cards == 2
-    assert ids["dropped"] not in store.card_ids(None)
+    assert ids["dropped"] not in store.cards.in_play(None)
     figures = compute(store)
     assert figures["counts"]["total"] == 4
     assert figures["history"] == answers_before
@@ -70,8 +70,8 @@ def test_an_upgrade_retires_removed_entries_and_moves_cards_with_their_progress(
     # it comes back, with its progress, if a later version brings it back
     ship(folder, {"kept": "a", "fresh": "e", "dropped": "c"}, {"other": "d", "moved": "b"})
     ensure_bundled(store, folder)
-    assert {d.key: d.cards for d in store.deck_summaries().decks}["one"] == 3
-    assert store.state(ids["dropped"]) == before["dropped"]
+    assert {d.key: d.cards for d in store.decks.summaries().decks}["one"] == 3
+    assert store.cards.state(ids["dropped"]) == before["dropped"]
     store.close()
 
 
@@ -82,12 +82,12 @@ def test_a_retired_card_is_not_due(tmp_path, db_url):
     ship(folder, {"a": "1", "b": "2"}, {"c": "3"})
     store = open_store(db_url, settings=LONDON, clock=clock)
     ensure_bundled(store, folder)
-    ids = {c.key: c.id for c in store.deck_cards(store.find_deck("one").id)}
-    store.record_review(ids["b"], 5)
+    ids = {c.key: c.id for c in store.cards.of_deck(store.decks.find("one").id)}
+    store.reviews.record(ids["b"], 5)
     ship(folder, {"a": "1"}, {"c": "3"})
     ensure_bundled(store, folder)
     clock.advance(days=30)
-    summary = {d.key: d for d in store.deck_summaries().decks}["one"]
+    summary = {d.key: d for d in store.decks.summaries().decks}["one"]
     assert (summary.cards, summary.due, summary.new) == (1, 0, 1)
     store.close()
 
@@ -122,21 +122,21 @@ def test_a_student_of_earlier_article_decks_keeps_every_surviving_cards_progress
     clock = Clock()
     store = open_store(None, settings=LONDON, clock=clock)
     ensure_bundled(store, old)
-    before = [c.id for d in store.deck_summaries().decks for c in store.deck_cards(d.id)]
+    before = [c.id for d in store.decks.summaries().decks for c in store.cards.of_deck(d.id)]
     for cid in before:
-        store.record_review(cid, 4)
-    states = {cid: store.state(cid) for cid in before}
+        store.reviews.record(cid, 4)
+    states = {cid: store.cards.state(cid) for cid in before}
 
     new = tmp_path / "decks"
     new.mkdir()
     for path in DECKS:
         (new / path.name).write_bytes(path.read_bytes())
     ensure_bundled(store, new)
-    live = set(store.card_ids(None))  # neither suspended nor retired
+    live = set(store.cards.in_play(None))  # neither suspended nor retired
     surviving = [cid for cid in before if cid in live]
     assert surviving
     for cid in surviving:
-        assert store.state(cid) == states[cid], cid
+        assert store.cards.state(cid) == states[cid], cid
     # what was studied is still in the statistics, retired cards' reviews included
     assert compute(store)["today"]["answers"] == len(before)
     store.close()
@@ -148,18 +148,18 @@ def test_an_entry_that_becomes_a_cloze_keeps_its_progress_in_its_first_gap(tmp_p
     store = open_store(db_url, settings=LONDON, clock=Clock())
     head = 'schema_version = 1\n[deck]\nid = "k"\nname = "K"\n[[cards]]\nid = "x"\n'
     import_bytes(store, (head + 'kind = "basic"\nprompt = "Who?"\nanswer = "Mao"\n').encode())
-    (card,) = store.deck_cards(store.find_deck("k").id)
-    store.record_review(card.id, 5)
-    studied = store.state(card.id)
+    (card,) = store.cards.of_deck(store.decks.find("k").id)
+    store.reviews.record(card.id, 5)
+    studied = store.cards.state(card.id)
     import_bytes(store, (head + 'kind = "cloze"\ntext = "{{c1::Mao}} met {{c2::Stalin}}."\n')
                  .encode())
-    first, second = store.deck_cards(store.find_deck("k").id)
+    first, second = store.cards.of_deck(store.decks.find("k").id)
     assert (first.key, first.id) == ("x#c1", card.id)
-    assert store.state(first.id) == studied
-    assert store.state(second.id).due is None  # the new gap is a new card
+    assert store.cards.state(first.id) == studied
+    assert store.cards.state(second.id).due is None  # the new gap is a new card
     # and back again
     import_bytes(store, (head + 'kind = "basic"\nprompt = "Who?"\nanswer = "Mao"\n').encode())
-    assert store.state(store.deck_cards(store.find_deck("k").id)[0].id) == studied
+    assert store.cards.state(store.cards.of_deck(store.decks.find("k").id)[0].id) == studied
     store.close()
 
 

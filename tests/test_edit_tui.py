@@ -24,9 +24,9 @@ def problems(app) -> str:
 
 async def test_the_edit_form_shows_a_bad_field_then_saves_a_good_one():
     store = seeded()
-    d0 = store.deck_cards(store.find_deck("d").id)[0]
-    store.record_review(d0.id, 5)
-    studied = store.state(d0.id)
+    d0 = store.cards.of_deck(store.decks.find("d").id)[0]
+    store.reviews.record(d0.id, 5)
+    studied = store.cards.state(d0.id)
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -52,8 +52,8 @@ async def test_the_edit_form_shows_a_bad_field_then_saves_a_good_one():
         await settle(pilot)
         assert not isinstance(app.screen, EditCardScreen)
         assert "card: d/d0" in str(app.screen.query_one("#browse-detail", Static).render())
-    assert store.card(d0.id).answer == "a0, fixed"
-    assert store.state(d0.id) == studied  # progress kept
+    assert store.cards.get(d0.id).answer == "a0, fixed"
+    assert store.cards.state(d0.id) == studied  # progress kept
     store.close()
 
 
@@ -76,7 +76,7 @@ async def test_editing_in_editor_with_a_fake_editor(tmp_path, monkeypatch):
         assert "q1, as the editor left it" in app.screen.query_one(TextArea).text
         await pilot.press("ctrl+s")
         await settle(pilot)
-    d1 = store.deck_cards(store.find_deck("d").id)[1]
+    d1 = store.cards.of_deck(store.decks.find("d").id)[1]
     assert d1.prompt == "q1, as the editor left it"
     store.close()
 
@@ -97,7 +97,7 @@ async def test_add_a_card_from_the_deck_list():
         assert isinstance(app.screen, DeckListScreen)
         row = [str(c) for c in app.screen.query_one(DataTable).get_row_at(0)]
         assert row[4] == "4"  # the deck's cards
-    added = store.deck_cards(store.find_deck("d").id)[-1]
+    added = store.cards.of_deck(store.decks.find("d").id)[-1]
     assert (added.key, added.prompt, added.answer) == ("new-card", "Who?", "Mao")
     store.close()
 
@@ -117,16 +117,16 @@ async def test_rename_and_delete_a_deck_and_bring_it_back():
         await type_text(pilot, "mine")
         await pilot.press("enter")
         await settle(pilot)
-        assert store.find_deck("d").key == "mine"  # the old key still finds it
+        assert store.decks.find("d").key == "mine"  # the old key still finds it
         assert "My deck" in str(app.screen.query_one(DataTable).get_row_at(0)[0])
         await pilot.press("delete")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert store.deck_summaries().decks == []
+        assert store.decks.summaries().decks == []
         await pilot.press("u")
         await settle(pilot)
-        assert [d.cards for d in store.deck_summaries().decks] == [3]
+        assert [d.cards for d in store.decks.summaries().decks] == [3]
     store.close()
 
 

@@ -33,36 +33,36 @@ text = "{{c1::Mao}} met {{c2::Stalin}} in {{c3::Moscow}}."
 def seeded(db_url=None):
     store = open_store(db_url, settings=LONDON, clock=Clock())
     import_bytes(store, DECK.encode())
-    return store, store.find_deck("d")
+    return store, store.decks.find("d")
 
 
 def card_of(store, deck, key):
-    return next(c for c in store.deck_cards(deck.id) if c.key == key)
+    return next(c for c in store.cards.of_deck(deck.id) if c.key == key)
 
 
 def test_editing_keeps_progress_and_a_cloze_edit_edits_its_note(db_url):
     store, deck = seeded(db_url)
     who = card_of(store, deck, "who")
-    store.record_review(who.id, 5)
-    studied = store.state(who.id)
-    snippet = entry_snippet(store.entry_cards(deck.id, "who"))
+    store.reviews.record(who.id, 5)
+    studied = store.cards.state(who.id)
+    snippet = entry_snippet(store.cards.of_entry(deck.id, "who"))
     assert 'answer = "Mao Zedung"' in snippet and 'id = "who"' in snippet
     fixed = read_snippet(snippet.replace("Zedung", "Zedong"), deck, keep_id="who")
-    counts = store.edit_entry(deck.id, "who", fixed)
+    counts = store.cards.edit_entry(deck.id, "who", fixed)
     assert (counts.updated, counts.added, counts.retired) == (1, 0, 0)
-    assert store.card(who.id).answer == "Mao Zedong" and store.state(who.id) == studied
-    assert store.search_ids(parse("zedong")) == [who.id]  # searchable as edited
+    assert store.cards.get(who.id).answer == "Mao Zedong" and store.cards.state(who.id) == studied
+    assert store.search.ids(parse("zedong")) == [who.id]  # searchable as edited
 
-    gaps = {c.key: c.id for c in store.entry_cards(deck.id, "gaps")}
+    gaps = {c.key: c.id for c in store.cards.of_entry(deck.id, "gaps")}
     edited = read_snippet('id = "gaps"\nkind = "cloze"\n'
                           'text = "{{c1::Mao}} met {{c3::Stalin}} in 1949 ({{c4::Moscow}})."\n',
                           deck, keep_id="gaps")
-    counts = store.edit_entry(deck.id, "gaps", edited)
+    counts = store.cards.edit_entry(deck.id, "gaps", edited)
     assert (counts.added, counts.retired) == (1, 1)  # c4 is new; c2 is gone
-    assert store.is_retired(gaps["gaps#c2"]) and not store.is_retired(gaps["gaps#c1"])
-    assert [c.key for c in store.entry_cards(deck.id, "gaps")] == ["gaps#c1", "gaps#c3",
-                                                                   "gaps#c4"]
-    assert store.search_ids(parse("tag:dtag")) == store.search_ids(parse("deck:d"))
+    assert store.cards.is_retired(gaps["gaps#c2"]) and not store.cards.is_retired(gaps["gaps#c1"])
+    assert [c.key for c in store.cards.of_entry(deck.id, "gaps")] == ["gaps#c1", "gaps#c3",
+                                                                      "gaps#c4"]
+    assert store.search.ids(parse("tag:dtag")) == store.search.ids(parse("deck:d"))
     store.close()
 
 
@@ -85,12 +85,12 @@ def test_adding_an_entry(db_url):
     store, deck = seeded(db_url)
     cards = read_snippet(new_snippet("new-one", "typed").replace('prompt = ""', 'prompt = "Q?"')
                          .replace('answer = ""', 'answer = "A"'), deck)
-    assert store.add_entry(deck.id, cards) == 1
+    assert store.cards.add_entry(deck.id, cards) == 1
     added = card_of(store, deck, "new-one")
-    assert store.deck_cards(deck.id)[-1].key == "new-one" and added.kind == "typed"
-    assert store.state(added.id).due is None
+    assert store.cards.of_deck(deck.id)[-1].key == "new-one" and added.kind == "typed"
+    assert store.cards.state(added.id).due is None
     with pytest.raises(StoreError, match="already has an entry 'new-one'"):
-        store.add_entry(deck.id, cards)
+        store.cards.add_entry(deck.id, cards)
     store.close()
 
 
@@ -99,10 +99,10 @@ def test_reimport_keeps_an_edit_unless_the_file_changed(tmp_path, capsys):
     path.write_text(DECK)
     assert main(["import", str(path)]) == 0
     store = open_store()
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     who = card_of(store, deck, "who")
-    store.edit_entry(deck.id, "who", read_snippet(
-        entry_snippet(store.entry_cards(deck.id, "who")).replace("Zedung", "Zedong"), deck,
+    store.cards.edit_entry(deck.id, "who", read_snippet(
+        entry_snippet(store.cards.of_entry(deck.id, "who")).replace("Zedung", "Zedong"), deck,
         "who"))
     store.close()
     capsys.readouterr()
@@ -110,14 +110,14 @@ def test_reimport_keeps_an_edit_unless_the_file_changed(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "0 updated" in out and "local edit" not in out
     store = open_store()
-    assert store.card(who.id).answer == "Mao Zedong"
+    assert store.cards.get(who.id).answer == "Mao Zedong"
     store.close()
     path.write_text(DECK.replace("Who met Stalin?", "Who met Stalin first?"))
     assert main(["import", str(path)]) == 0  # the file changed: it wins, and says so
     assert "the file replaced 1 local edit: who" in capsys.readouterr().out
     store = open_store()
-    assert store.card(who.id).prompt == "Who met Stalin first?"
-    assert store.card(who.id).answer == "Mao Zedung"
+    assert store.cards.get(who.id).prompt == "Who met Stalin first?"
+    assert store.cards.get(who.id).answer == "Mao Zedung"
     store.close()
 
 
@@ -143,8 +143,8 @@ def test_delete_and_undelete_a_deck(tmp_path, capsys):
     path.write_text(DECK)
     assert main(["import", str(path)]) == 0
     store = open_store()
-    who = card_of(store, store.find_deck("d"), "who")
-    store.record_review(who.id, 4)
+    who = card_of(store, store.decks.find("d"), "who")
+    store.reviews.record(who.id, 4)
     store.close()
     capsys.readouterr()
     assert main(["deck", "delete", "d", "--yes"]) == 0
@@ -221,9 +221,9 @@ def test_the_store_refuses_leech_lapses_outside_config_limits(db_url):
 
     store = open_store(db_url)
     import_bytes(store, basic_deck("d", 1))
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     for bad in (0, 1001):
         with pytest.raises(ValueError, match="from 1 to 1000"):
-            store.set_deck_options(deck.id, leech_lapses=bad)
-    assert store.deck_options(deck.id).leech_lapses == 8
+            store.options.set(deck.id, leech_lapses=bad)
+    assert store.options.of(deck.id).leech_lapses == 8
     store.close()

@@ -15,6 +15,7 @@ from trainer.errors import UserError
 from trainer.fitting import MIN_REVIEWS, evaluate, optimize, scores
 from trainer.scheduler import fsrs
 from trainer.scheduler.simulator import Model
+from trainer.store.scheduling import param_sets
 
 # a student who forgets new cards fast and then keeps them well
 TRUE_WEIGHTS = tuple(w * f for w, f in zip(fsrs.DEFAULT_WEIGHTS, (
@@ -32,7 +33,7 @@ def studied(tmp_path_factory):
     for day in range(150):
         today = store.today()
         fresh = [c for c in ids if c not in memory][:15]
-        due = [c for c in memory if store.state(c).due <= today]
+        due = [c for c in memory if store.cards.state(c).due <= today]
         for cid in due + fresh:
             if cid in memory:
                 s, d, seen = memory[cid]
@@ -43,7 +44,7 @@ def studied(tmp_path_factory):
             else:
                 quality = rng.choice([1, 3, 4, 4, 5])
                 memory[cid] = (*model.first(quality), day)
-            store.record_review(cid, quality)
+            store.reviews.record(cid, quality)
         clock.advance(days=1)
     store.path_url = f"sqlite:///{path}"
     yield store
@@ -60,17 +61,17 @@ def test_fitted_fsrs_predicts_the_student_better_than_sm2(studied):
 
 
 def test_optimize_keeps_the_weights_with_their_date_and_reviews(studied):
-    deck = studied.find_deck("d")
+    deck = studied.decks.find("d")
     done = optimize(studied, [deck.id])
-    kept = next(p for p in studied.param_sets() if p.id == done.params_id)
+    kept = next(p for p in param_sets(studied) if p.id == done.params_id)
     assert kept.weights == done.weights != fsrs.DEFAULT_WEIGHTS
     assert kept.reviews == done.reviews >= MIN_REVIEWS
     assert kept.fitted_at == studied.now() or kept.fitted_at is not None
-    assert studied.deck_options(deck.id).fitted_params_id == done.params_id
+    assert studied.options.of(deck.id).fitted_params_id == done.params_id
     # the deck's FSRS now schedules with them
-    studied.switch_scheduler(deck.id, "fsrs")
-    assert studied.deck_params(deck.id).weights == done.weights
-    studied.switch_scheduler(deck.id, "sm2")
+    studied.options.switch_scheduler(deck.id, "fsrs")
+    assert studied.scheduling.deck_params(deck.id).weights == done.weights
+    studied.options.switch_scheduler(deck.id, "sm2")
 
 
 def test_too_short_a_history_is_refused_in_one_line(db_url):
@@ -78,13 +79,13 @@ def test_too_short_a_history_is_refused_in_one_line(db_url):
     store, ids = make_store(db_url, 5, clock)
     for _ in range(3):
         for cid in ids:
-            store.record_review(cid, 4)
+            store.reviews.record(cid, 4)
         clock.advance(days=7)
     for run in (lambda: optimize(store, None), lambda: evaluate(store, None)):
         with pytest.raises(UserError, match=f"at least {MIN_REVIEWS}") as err:
             run()
         assert "\n" not in str(err.value)
-    assert store.param_sets() == []
+    assert param_sets(store) == []
     store.close()
 
 

@@ -15,52 +15,54 @@ from trainer.scheduler import fsrs
 from trainer.scheduler.sm2 import SM2State
 from trainer.sessions.study import StudySession
 from trainer.store.errors import UndoRefused
-from trainer.store.replay import REPLAYED, replayed_states
+from trainer.store.replay import REPLAYED, rebuild_states, replayed_states
+from trainer.store.reviews import reset_card, set_state
+from trainer.store.scheduling import param_sets
 
 
 def _states(store, ids):
-    return [tuple(getattr(store.state(c), f) for f in REPLAYED) for c in ids]
+    return [tuple(getattr(store.cards.state(c), f) for f in REPLAYED) for c in ids]
 
 
 def test_a_deck_switched_to_fsrs_is_graded_by_fsrs(db_url):
     clock = Clock()
     store, ids = make_store(db_url, 3, clock)
-    deck = store.find_deck("d")
-    switched = store.switch_scheduler(deck.id, "fsrs")
+    deck = store.decks.find("d")
+    switched = store.options.switch_scheduler(deck.id, "fsrs")
     assert (switched.scheduler, switched.changed) == ("fsrs", 0)  # new cards: nothing to do
-    store.record_review(ids[0], 4)
+    store.reviews.record(ids[0], 4)
     first, interval = fsrs.review(fsrs.FSRSState(), 4, 0)
-    s = store.state(ids[0])
+    s = store.cards.state(ids[0])
     assert (s.stability, s.difficulty, s.interval) == (first.stability, first.difficulty,
                                                       interval)
     assert s.due == store.today() + timedelta(days=interval)
     # reviewed again when due: FSRS counts the days since
     clock.advance(days=interval)
-    store.record_review(ids[0], 3)
+    store.reviews.record(ids[0], 3)
     second, interval2 = fsrs.review(first, 3, interval)
-    s = store.state(ids[0])
+    s = store.cards.state(ids[0])
     assert (s.stability, s.interval, s.repetitions, s.reviews) == (
         second.stability, interval2, 2, 2)
     # the log names the parameter set FSRS scheduled with, and the memory around the grade
-    rows = store.card_history(ids[0])
+    rows = store.cards.history(ids[0])
     (used,) = {r.params_id for r in rows}
     assert used is not None
-    assert store.param_sets()[0].weights == fsrs.DEFAULT_WEIGHTS
+    assert param_sets(store)[0].weights == fsrs.DEFAULT_WEIGHTS
     assert (rows[-1].before_stability, rows[-1].after_stability) == (first.stability,
                                                                      second.stability)
     # a deck still on SM-2 writes none
-    store.switch_scheduler(deck.id, "sm2")
-    store.record_review(ids[1], 4)
-    assert store.card_history(ids[1])[-1].params_id is None
+    store.options.switch_scheduler(deck.id, "sm2")
+    store.reviews.record(ids[1], 4)
+    assert store.cards.history(ids[1])[-1].params_id is None
     store.close()
 
 
 def test_grade_keys_show_fsrs_intervals_and_undo_is_exact(db_url):
     clock = Clock()
     store, _ = make_store(db_url, 2, clock)
-    deck = store.find_deck("d")
-    store.set_deck_options(deck.id, desired_retention=0.8)
-    store.switch_scheduler(deck.id, "fsrs")
+    deck = store.decks.find("d")
+    store.options.set(deck.id, desired_retention=0.8)
+    store.options.switch_scheduler(deck.id, "fsrs")
     session = StudySession(store, deck)
     session.view()
     labels = session.preview()
@@ -71,12 +73,12 @@ def test_grade_keys_show_fsrs_intervals_and_undo_is_exact(db_url):
     assert labels == {q: (f"{interval(d)}, again today" if q < 4 else interval(d))
                       for q, d in expected.items()}
     assert labels[5] != labels[4]
-    before = store.state(session.current.card_id)
+    before = store.cards.state(session.current.card_id)
     session.grade(5)
-    assert store.state(before.card_id).stability == fsrs.review(
+    assert store.cards.state(before.card_id).stability == fsrs.review(
         fsrs.FSRSState(), 5, 0, params)[0].stability
     session.undo()
-    assert store.state(before.card_id) == before
+    assert store.cards.state(before.card_id) == before
     store.close()
 
 
@@ -84,28 +86,28 @@ def test_replay_rebuilds_states_across_switches_and_back(db_url):
     clock = Clock()
     rng = random.Random(7)
     store, ids = make_store(db_url, 8, clock)
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     for round_ in range(4):
         for _ in range(25):
             cid = rng.choice(ids)
             action = rng.random()
             if action < 0.75:
-                store.record_review(cid, rng.randint(0, 5), session_id="s")
+                store.reviews.record(cid, rng.randint(0, 5), session_id="s")
             elif action < 0.85:
                 # a grade from before a switch cannot be undone: the switch depends on it
                 with suppress(UndoRefused):
-                    store.undo_last_review("s")
+                    store.undo.last_review("s")
             elif action < 0.9:
-                store.set_state(cid, SM2State(3, 2.1, 12), store.today() + timedelta(days=3),
-                                kind="import", reviews=4, lapses=1)
+                set_state(store, cid, SM2State(3, 2.1, 12), store.today() + timedelta(days=3),
+                          kind="import", reviews=4, lapses=1)
             else:
-                store.reset_card(cid)
+                reset_card(store, cid)
             clock.advance(hours=rng.randint(5, 60))
-        store.switch_scheduler(deck.id, "fsrs" if round_ % 2 == 0 else "sm2")
+        store.options.switch_scheduler(deck.id, "fsrs" if round_ % 2 == 0 else "sm2")
     with store.reading() as conn:
         replayed = replayed_states(conn, store.settings)
     assert [replayed[c] for c in ids] == _states(store, ids)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -113,35 +115,35 @@ def test_switching_to_fsrs_and_back_gives_back_the_sm2_states(db_url):
     clock = Clock()
     rng = random.Random(3)
     store, ids = make_store(db_url, 6, clock)
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     for _ in range(40):
-        store.record_review(rng.choice(ids), rng.choice([1, 3, 4, 5]))
+        store.reviews.record(rng.choice(ids), rng.choice([1, 3, 4, 5]))
         clock.advance(days=rng.randint(1, 9))
-    sm2_states = [store.state(c) for c in ids]
-    to_fsrs = store.switch_scheduler(deck.id, "fsrs")
+    sm2_states = [store.cards.state(c) for c in ids]
+    to_fsrs = store.options.switch_scheduler(deck.id, "fsrs")
     assert to_fsrs.changed == to_fsrs.studied == sum(s.reviews > 0 for s in sm2_states)
-    fsrs_states = [store.state(c) for c in ids]
+    fsrs_states = [store.cards.state(c) for c in ids]
     assert all(s.stability is not None for s in fsrs_states if s.reviews)
     assert [s.interval for s in fsrs_states] != [s.interval for s in sm2_states]
-    assert store.deck_options(deck.id).scheduler == "fsrs"
-    assert store.switch_scheduler(deck.id, "sm2").scheduler == "sm2"
+    assert store.options.of(deck.id).scheduler == "fsrs"
+    assert store.options.switch_scheduler(deck.id, "sm2").scheduler == "sm2"
     assert [(s.repetitions, s.easiness_x100, s.interval, s.due) for s in
-            (store.state(c) for c in ids)] == [
+            (store.cards.state(c) for c in ids)] == [
         (s.repetitions, s.easiness_x100, s.interval, s.due) for s in sm2_states]
     # and again: FSRS's memory worked out from the same history is the same
-    store.switch_scheduler(deck.id, "fsrs")
-    assert [store.state(c).stability for c in ids] == [s.stability for s in fsrs_states]
+    store.options.switch_scheduler(deck.id, "fsrs")
+    assert [store.cards.state(c).stability for c in ids] == [s.stability for s in fsrs_states]
     store.close()
 
 
 def test_an_unknown_scheduler_or_retention_is_refused(db_url):
     store, _ = make_store(db_url, 1)
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     with pytest.raises(ValueError, match="sm2 or fsrs"):
-        store.switch_scheduler(deck.id, "sm18")
+        store.options.switch_scheduler(deck.id, "sm18")
     with pytest.raises(ValueError, match=r"0\.70 to 0\.99"):
-        store.set_deck_options(deck.id, desired_retention=0.5)
-    assert store.deck_options(deck.id).scheduler == "sm2"
+        store.options.set(deck.id, desired_retention=0.5)
+    assert store.options.of(deck.id).scheduler == "sm2"
     store.close()
 
 
@@ -162,11 +164,11 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
     from helpers import basic_deck, import_bytes
 
     import_bytes(store, basic_deck("one", 4, "Deck one"))
-    deck = store.find_deck("one")
-    studied = store.deck_cards(deck.id)[0].id
-    store.record_review(studied, 4)
+    deck = store.decks.find("one")
+    studied = store.cards.of_deck(deck.id)[0].id
+    store.reviews.record(studied, 4)
     clock.advance(days=1)
-    sm2_state = store.state(studied)
+    sm2_state = store.cards.state(studied)
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
@@ -176,15 +178,15 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
         app.screen.query_one("#desired_retention").value = "0.85"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert store.deck_options(deck.id).scheduler == "fsrs"
-        assert store.state(studied).stability is not None
+        assert store.options.of(deck.id).scheduler == "fsrs"
+        assert store.cards.state(studied).stability is not None
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         await pilot.press("space")
         await settle(pilot)
-        shown = store.state(screen.session.current.card_id)
+        shown = store.cards.state(screen.session.current.card_id)
         expected = fsrs_intervals(shown, store.today(), fsrs.FSRSParams(desired_retention=0.85),
                                   store.settings)
         labels = {b.quality: str(b.label) for b in screen.query(GradeButton)}
@@ -192,8 +194,8 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
         assert expected[5] > expected[4]
         await pilot.press("escape")
         await settle(pilot)
-    store.switch_scheduler(deck.id, "sm2")
-    back = store.state(studied)
+    store.options.switch_scheduler(deck.id, "sm2")
+    back = store.cards.state(studied)
     assert (back.repetitions, back.easiness_x100, back.interval, back.due) == (
         sm2_state.repetitions, sm2_state.easiness_x100, sm2_state.interval, sm2_state.due)
     store.close()
@@ -208,8 +210,8 @@ async def test_the_statistics_scheduler_tab_simulates_both_schedulers():
     clock = Clock()
     store = open_store(None, clock=clock)
     import_bytes(store, basic_deck("one", 30, "Deck one"))
-    for card in store.deck_cards(store.find_deck("one").id)[:10]:
-        store.record_review(card.id, 4)
+    for card in store.cards.of_deck(store.decks.find("one").id)[:10]:
+        store.reviews.record(card.id, 4)
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
@@ -243,7 +245,7 @@ async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a
 
     store = open_store(None, clock=Clock())
     import_bytes(store, basic_deck("one", 4, "Deck one"))
-    deck = store.find_deck("one")
+    deck = store.decks.find("one")
 
     def refuse(*_args, **_kwargs):
         raise CouldNotSave("could not save: the disk is full")
@@ -253,7 +255,8 @@ async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        monkeypatch.setattr(store, fails, refuse)
+        monkeypatch.setattr(store.options, {"switch_scheduler": "switch_scheduler",
+                                            "set_deck_options": "set"}[fails], refuse)
         app.screen.query_one("#scheduler", Select).value = "fsrs"
         app.screen.query_one("#new_per_day").value = "7"
         await pilot.press("ctrl+s")
@@ -265,9 +268,9 @@ async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a
         problem = str(app.screen.query_one("#options-problem", Static).render())
         assert "could not save: the disk is full" in problem
         monkeypatch.undo()
-    assert store.deck_options(deck.id).scheduler == "sm2"
+    assert store.options.of(deck.id).scheduler == "sm2"
     if fails == "set_deck_options":
-        assert store.deck_options(deck.id).new_per_day != 7
+        assert store.options.of(deck.id).new_per_day != 7
     store.close()
 
 
@@ -311,18 +314,18 @@ def test_an_imported_card_is_graded_by_fsrs_from_the_start_of_its_interval(db_ur
     ago: FSRS grades it with 13 elapsed days (the README's rule), not 0, 3 or 10."""
     clock = Clock()
     store, ids = make_store(db_url, 1, clock)
-    deck = store.find_deck("d")
-    store.switch_scheduler(deck.id, "fsrs")
+    deck = store.decks.find("d")
+    store.options.switch_scheduler(deck.id, "fsrs")
     today = store.today()
-    store.set_state(ids[0], SM2State(3, 2.5, 10), today - timedelta(days=3), kind="import",
-                    reviews=3)
-    assert store.state(ids[0]).last_reviewed is None
-    params = store.deck_params(deck.id)
+    set_state(store, ids[0], SM2State(3, 2.5, 10), today - timedelta(days=3), kind="import",
+              reviews=3)
+    assert store.cards.state(ids[0]).last_reviewed is None
+    params = store.scheduling.deck_params(deck.id)
     memory = fsrs.from_sm2(2.5, 10, params)
     outcomes = {days: fsrs.review(memory, 3, days, params) for days in (0, 3, 10, 13)}
     assert len({after.stability for after, _ in outcomes.values()}) == 4  # each differs
-    store.record_review(ids[0], 3)
+    store.reviews.record(ids[0], 3)
     after, interval = outcomes[13]
-    s = store.state(ids[0])
+    s = store.cards.state(ids[0])
     assert (s.stability, s.interval) == (after.stability, interval)
     store.close()

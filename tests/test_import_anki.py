@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from trainer.cli import main
 from trainer.settings import Settings
 from trainer.store import open_store
+from trainer.store.replay import rebuild_states
 from trainer.store.schema import review_t
 from trainer.studyday import study_day
 
@@ -121,7 +122,7 @@ def test_imported_state_is_logged_and_replays(cfg):
     # replaying the log gives its flags too
     carried = [c for c in EXPECTED["cards"] if c["type"] != 0 or c["queue"] in (-1, -2, -3)]
     assert n == len(carried)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -133,15 +134,15 @@ def test_reimport_keeps_progress_and_changes_nothing(cfg, capsys):
     with store.reading() as conn:  # stored under the note's guid as a native id
         cid = conn.execute(text("SELECT id FROM card WHERE key = :k"),
                            {"k": f"anki-{guid.encode().hex()}-{order}"}).scalar()
-    store.record_review(cid, 5)
-    before = store.state(cid)
+    store.reviews.record(cid, 5)
+    before = store.cards.state(cid)
     store.close()
     capsys.readouterr()
     assert run("import", str(DATA / "current.apkg")) == 0
     out = capsys.readouterr().out
     assert "0 added, 0 updated" in out
     store = open_store()
-    assert store.state(cid) == before
+    assert store.cards.state(cid) == before
     store.close()
 
 
@@ -346,15 +347,15 @@ def test_a_package_with_review_state_imports_on_every_backend(db_url):
     import_files(store, DATA / "current.apkg")
     expected = {c["key"]: c for c in EXPECTED["cards"] if c["notetype"] != "Image Occlusion"}
     seen = 0
-    for deck in store.deck_summaries().decks:
-        for card in store.deck_cards(deck.id):
+    for deck in store.decks.summaries().decks:
+        for card in store.cards.of_deck(deck.id):
             e = expected[anki_key(card.key)]
-            s = store.state(card.id)
+            s = store.cards.state(card.id)
             assert (s.reviews, s.lapses, s.suspended) == (e["reps"], e["lapses"],
                                                           e["queue"] == -1)
             assert (s.buried_until is not None) == (e["queue"] in (-2, -3))
             assert (s.due is None) == (e["type"] == 0)
             seen += 1
     assert seen == len(expected)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()

@@ -4,6 +4,7 @@ import pytest
 
 from tests.import_helpers import DECK, db_rows, run
 from trainer.cli import main
+from trainer.store.replay import rebuild_states
 
 
 @pytest.fixture
@@ -38,8 +39,8 @@ def test_reimport_unchanged_updated_missing_pruned(deck_file, _isolated_home, ca
 
     store = open_store()
     cid = db_rows(_isolated_home, "SELECT id FROM card WHERE key = 'who'")[0][0]
-    store.record_review(cid, 5)
-    state = store.state(cid)
+    store.reviews.record(cid, 5)
+    state = store.cards.state(cid)
     store.close()
     capsys.readouterr()
     assert run("import", str(deck_file)) == 0
@@ -52,8 +53,8 @@ def test_reimport_unchanged_updated_missing_pruned(deck_file, _isolated_home, ca
     assert "0 added, 1 updated, 3 unchanged, 0 pruned" in out
     assert "1 not in the file" in out and "not in the file: basic-one" in out
     store = open_store()
-    assert store.state(cid) == state
-    assert store.card(cid).answer == "Joseph Stalin"
+    assert store.cards.state(cid) == state
+    assert store.cards.get(cid).answer == "Joseph Stalin"
     store.close()
     assert run("import", str(deck_file), "--prune", "--yes") == 0
     assert "1 pruned" in capsys.readouterr().out
@@ -157,12 +158,12 @@ def test_reimport_through_the_store_on_every_backend(db_url):
 
     store = open_store(db_url, settings=Settings(timezone="UTC"))
     import_bytes(store, basic_deck("r", 5))
-    card = store.deck_cards(store.find_deck("r").id)[1]
-    store.record_review(card.id, 5)
-    state = store.state(card.id)
+    card = store.cards.of_deck(store.decks.find("r").id)[1]
+    store.reviews.record(card.id, 5)
+    state = store.cards.state(card.id)
     import_bytes(store, basic_deck("r", 5).replace(b'"a1"', b'"a1, edited"'))
-    assert store.card(card.id).answer == "a1, edited" and store.state(card.id) == state
-    assert store.rebuild_states() == 0
+    assert store.cards.get(card.id).answer == "a1, edited" and store.cards.state(card.id) == state
+    assert rebuild_states(store) == 0
     store.close()
 
 

@@ -46,15 +46,15 @@ def test_tsv_without_headers_guesses_and_keys_by_first_field(tmp_path, _isolated
 
     store = open_store()
     cid = db_rows(_isolated_home, "SELECT id FROM card WHERE prompt = 'front one'")[0][0]
-    store.record_review(cid, 4)
-    state = store.state(cid)
+    store.reviews.record(cid, 4)
+    state = store.cards.state(cid)
     store.close()
     # editing the answer (and the case and spacing of the front) keeps the card and its progress
     path.write_text("Front  One\tback edited\nfront two\tback two\n")
     assert run("import", str(path), "--deck", "Plain Deck") == 0
     assert "0 added, 1 updated, 1 unchanged" in capsys.readouterr().out
     store = open_store()
-    assert store.state(cid) == state
+    assert store.cards.state(cid) == state
     store.close()
 
 

@@ -71,8 +71,8 @@ def within_limits(store) -> None:
     """Every stored card holds what an import could hold."""
     from trainer.formats.cloze import cloze_numbers
 
-    for deck in store.deck_summaries().decks:
-        for card in store.deck_cards(store.find_deck(deck.key).id, retired=True):
+    for deck in store.decks.summaries().decks:
+        for card in store.cards.of_deck(store.decks.find(deck.key).id, retired=True):
             texts = [card.prompt, card.answer, card.cloze_text, card.explanation,
                      card.source_quote, *card.accept, *card.distractors]
             for text in texts:
@@ -100,23 +100,23 @@ def snippet_of(fields: dict, entry: str) -> str | None:
 @FUZZ
 @given(FIELDS, st.text(ANY_CHAR, max_size=200))
 def test_the_editor_snippet_stores_only_what_an_import_could(store, fields, raw):
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     for text in (snippet_of(fields, "fuzzed"), raw):
         if text is None:
             continue
         try:
             cards = read_snippet(text, deck)
-            store.add_entry(deck.id, cards)
+            store.cards.add_entry(deck.id, cards)
         except UserError as exc:  # SnippetError and StoreError: one line a problem
             assert exc.lines and all(line and "\n" not in line for line in exc.lines)
         within_limits(store)
-        before = store.entry_cards(deck.id, "d0")
+        before = store.cards.of_entry(deck.id, "d0")
         try:  # an edit of an existing entry, the same way
             cards = read_snippet(text.replace("fuzzed", "d0"), deck, keep_id="d0")
-            store.edit_entry(deck.id, "d0", cards)
+            store.cards.edit_entry(deck.id, "d0", cards)
         except UserError as exc:
             assert exc.lines
-            assert store.entry_cards(deck.id, "d0") == before  # nothing half-done
+            assert store.cards.of_entry(deck.id, "d0") == before  # nothing half-done
         within_limits(store)
 
 
@@ -178,8 +178,8 @@ def test_any_search_is_a_result_or_one_line(store, query):
         assert "\n" not in str(exc)
         return
     try:
-        store.search_cards(node, limit=50)
-        store.search_ids(node)
+        store.search.cards(node, limit=50)
+        store.search.ids(node)
     except StoreError as exc:
         assert exc.lines
 

@@ -15,6 +15,7 @@ from trainer.store import open_store
 
 def test_ctrl_c_during_the_closing_checkpoint_after_an_import(tmp_path, capsys, monkeypatch):
     from trainer.store import imports
+    from trainer.store.operations import Decks, Operation
 
     deck = tmp_path / "deck.toml"
     deck.write_bytes(basic_deck("d", 50))
@@ -32,7 +33,7 @@ def test_ctrl_c_during_the_closing_checkpoint_after_an_import(tmp_path, capsys, 
             os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl+C in the terminal
         real_dispose(engine, close)
 
-    monkeypatch.setattr(imports, "write_decks", write_decks)
+    monkeypatch.setattr(Decks, "write", Operation(write_decks))  # store.decks.write
     monkeypatch.setattr(Engine, "dispose", dispose)
     try:
         code = main(["import", str(deck)])
@@ -44,7 +45,7 @@ def test_ctrl_c_during_the_closing_checkpoint_after_an_import(tmp_path, capsys, 
     assert "Traceback" not in captured.err and "interrupted" not in captured.err, captured.err
     assert "imported Deck d [d]: 50 added" in captured.out
     store = open_store()
-    assert len(store.card_ids(None)) == 50
+    assert len(store.cards.in_play(None)) == 50
     store.close()
 
 
@@ -65,5 +66,5 @@ def test_ctrl_c_before_the_import_commits_still_stops_it(tmp_path, capsys, monke
     assert "interrupted" in capsys.readouterr().err
     monkeypatch.setattr(imports, "_write_tags", real)
     store = open_store()
-    assert store.card_ids(None) == []
+    assert store.cards.in_play(None) == []
     store.close()

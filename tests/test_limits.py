@@ -60,7 +60,7 @@ def deck(tmp_path, _isolated_home):
 
 def card_count() -> int:
     with open_store() as store:
-        return len(store.deck_cards(store.find_deck("d").id, retired=True))
+        return len(store.cards.of_deck(store.decks.find("d").id, retired=True))
 
 
 @pytest.mark.parametrize(("case", "fields", "message"), CARDS, ids=[c[0] for c in CARDS])
@@ -95,7 +95,7 @@ async def test_the_editor_refuses_it_too(case, fields, message):
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.add_card(store.find_deck("d"))
+        app.add_card(store.decks.find("d"))
         await settle(pilot)
         assert isinstance(app.screen, EditCardScreen)
         app.screen.query_one(TextArea).text = snippet(fields).replace(
@@ -104,7 +104,7 @@ async def test_the_editor_refuses_it_too(case, fields, message):
         await settle(pilot)
         assert isinstance(app.screen, EditCardScreen)
         assert re.search(message, str(app.screen.query_one("#edit-problems").render()))
-    assert len(store.deck_cards(store.find_deck("d").id)) == 2
+    assert len(store.cards.of_deck(store.decks.find("d").id)) == 2
     store.close()
 
 
@@ -135,7 +135,7 @@ def test_a_deck_name_has_the_same_limits_everywhere(deck, tmp_path, capsys, comm
     assert code == 1, err
     assert message in err and len(err.splitlines()) == 1
     with open_store() as store:
-        assert [d.name for d in store.deck_summaries().decks] == ["Deck d"]
+        assert [d.name for d in store.decks.summaries().decks] == ["Deck d"]
 
 
 def test_a_deck_key_has_the_same_limits_everywhere(deck, capsys):
@@ -149,16 +149,16 @@ def test_a_deck_key_has_the_same_limits_everywhere(deck, capsys):
 def test_the_store_refuses_them_whoever_asks(db_url):
     store = open_store(db_url)
     import_bytes(store, basic_deck("d", 2))
-    deck = store.find_deck("d")
-    ids = [c.id for c in store.deck_cards(deck.id)]
-    for act in (lambda: store.tag_many(ids, "t" * 1_000_000),
-                lambda: store.tag_many(ids, "a\x00"),
-                lambda: store.rename_deck(deck.id, name="n" * 100_000),
-                lambda: store.create_deck("k" * 200, "K"),
-                lambda: store.create_deck("ok", "n" * 600)):
+    deck = store.decks.find("d")
+    ids = [c.id for c in store.cards.of_deck(deck.id)]
+    for act in (lambda: store.cards.tag_many(ids, "t" * 1_000_000),
+                lambda: store.cards.tag_many(ids, "a\x00"),
+                lambda: store.decks.rename(deck.id, name="n" * 100_000),
+                lambda: store.decks.create("k" * 200, "K"),
+                lambda: store.decks.create("ok", "n" * 600)):
         with pytest.raises(StoreError):
             act()
-    assert store.tags() == [] and [d.key for d in store.deck_summaries().decks] == ["d"]
+    assert store.cards.tags() == [] and [d.key for d in store.decks.summaries().decks] == ["d"]
     store.close()
 
 
@@ -185,7 +185,7 @@ async def test_the_browser_asks_again_for_a_tag_over_the_limit():
         await pilot.press("r")  # not bound in the browser: the table still has focus
         assert app.screen.query_one(DataTable).row_count == 2
         del type_text
-    assert store.tags() == []
+    assert store.cards.tags() == []
     store.close()
 
 
@@ -204,7 +204,7 @@ async def test_the_rename_dialog_asks_again_for_a_name_over_the_limit():
         await settle(pilot)
         assert isinstance(app.screen, AskModal)
         assert "longer than 500" in str(app.screen.query_one("#ask-problem").render())
-    assert store.find_deck("d").name == "Deck d"
+    assert store.decks.find("d").name == "Deck d"
     store.close()
 
 
@@ -235,7 +235,7 @@ async def test_what_an_editor_saves_that_the_form_cannot_hold_is_one_line(
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.add_card(store.find_deck("d"))
+        app.add_card(store.decks.find("d"))
         await settle(pilot)
         before = app.screen.query_one(TextArea).text
         await pilot.press("ctrl+e")
@@ -256,7 +256,7 @@ async def test_a_control_character_the_editor_writes_raw_comes_back_escaped(tmp_
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.add_card(store.find_deck("d"))
+        app.add_card(store.decks.find("d"))
         await settle(pilot)
         await pilot.press("ctrl+e")
         await settle(pilot)
@@ -264,7 +264,7 @@ async def test_a_control_character_the_editor_writes_raw_comes_back_escaped(tmp_
         assert "\x1b" not in text and "\\u001b]2;x\\u0007" in text
         await pilot.press("ctrl+s")
         await settle(pilot)
-    assert store.deck_cards(store.find_deck("d").id)[-1].prompt == "a\x1b]2;x\x07"
+    assert store.cards.of_deck(store.decks.find("d").id)[-1].prompt == "a\x1b]2;x\x07"
     store.close()
 
 
@@ -311,9 +311,9 @@ def test_a_refusal_by_the_server_itself_is_could_not_save(db_url):
         pytest.skip("SQLite has no index row limit")
     store = open_store(db_url)
     import_bytes(store, basic_deck("d", 1))
-    card = store.deck_cards(store.find_deck("d").id)[0]
+    card = store.cards.of_deck(store.decks.find("d").id)[0]
     with pytest.raises(CouldNotSave, match="could not save: index row"), \
             store.transaction() as conn:
         driver.bulk_insert(conn, tag_t, ("card_id", "tag"), [(card.id, "t" * 1_000_000)])
-    assert store.tags() == []
+    assert store.cards.tags() == []
     store.close()

@@ -33,8 +33,8 @@ def database() -> Path:
 def seeded(cards: int = 3, key: str = "d") -> Path:
     store = open_store()
     import_bytes(store, basic_deck(key, cards))
-    for cid in store.card_ids(None)[:2]:
-        store.record_review(cid, 4)
+    for cid in store.cards.in_play(None)[:2]:
+        store.reviews.record(cid, 4)
     store.close()
     return database()
 
@@ -64,8 +64,8 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_as_it_was(tmp_path, com
                                                                     reviews):
     store = open_store()
     import_bytes(store, basic_deck("big", cards))
-    for cid in store.card_ids(None)[:reviews]:
-        store.record_review(cid, 4)
+    for cid in store.cards.in_play(None)[:reviews]:
+        store.reviews.record(cid, 4)
     store.close()
     out = tmp_path / "out.file"
     args = [a.format(out=out) for a in command]
@@ -110,7 +110,7 @@ def test_an_output_is_never_written_through_a_symbolic_link(tmp_path, command, c
 def test_the_live_database_is_refused_as_an_output(command, suffix, capsys):
     path = seeded()
     store = open_store()  # keeps a WAL beside the database while the command runs
-    store.record_review(store.card_ids(None)[0], 4)
+    store.reviews.record(store.cards.in_play(None)[0], 4)
     try:
         target = path.with_name(path.name + suffix)
         assert target.exists()
@@ -122,7 +122,7 @@ def test_the_live_database_is_refused_as_an_output(command, suffix, capsys):
     finally:
         store.close()
     store = open_store()
-    assert len(store.card_ids(None)) == 3
+    assert len(store.cards.in_play(None)) == 3
     store.close()
 
 

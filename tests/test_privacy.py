@@ -27,8 +27,8 @@ def database() -> Path:
 def seeded(cards: int = 3) -> Path:
     store = open_store()
     import_bytes(store, basic_deck("d", cards))
-    for cid in store.card_ids(None)[:2]:
-        store.record_review(cid, 4)
+    for cid in store.cards.in_play(None)[:2]:
+        store.reviews.record(cid, 4)
     store.close()
     return database()
 
@@ -52,7 +52,7 @@ def dead_pid() -> int:
 def test_a_database_readable_by_others_is_made_private_on_open_and_said_once(capsys):
     path = seeded()
     store = open_store()  # keeps the WAL and its index beside the database
-    store.record_review(store.card_ids(None)[0], 4)
+    store.reviews.record(store.cards.in_play(None)[0], 4)
     companions = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
     for p in (path, *companions):
         p.chmod(0o644)
@@ -77,7 +77,7 @@ def test_exports_and_imports_of_anki_packages_use_no_shared_temporary_folder(
     assert main(["export", "d", "-o", str(package)]) == 0
     assert main(["import", str(package), "--deck", "again"]) == 0
     store = open_store()
-    assert len(store.deck_cards(store.find_deck("again").id)) == 3
+    assert len(store.cards.of_deck(store.decks.find("again").id)) == 3
     store.close()
     scratch = data_dir() / "tmp"
     assert mode(scratch) == 0o700 and list(scratch.iterdir()) == []

@@ -32,8 +32,8 @@ def database() -> Path:
 def seeded(cards: int = 3, key: str = "d") -> Path:
     store = open_store()
     import_bytes(store, basic_deck(key, cards))
-    for cid in store.card_ids(None)[:2]:
-        store.record_review(cid, 4)
+    for cid in store.cards.in_play(None)[:2]:
+        store.reviews.record(cid, 4)
     store.close()
     return database()
 
@@ -135,7 +135,7 @@ def test_a_backup_that_is_not_exactly_a_trainer_database_is_refused(tmp_path, ca
     assert folder_state(path) == before  # nothing changed, nothing left behind
     assert bad.read_bytes() == hostile
     store = open_store()
-    assert len(store.card_ids(None)) == 3
+    assert len(store.cards.in_play(None)) == 3
     store.close()
 
 
@@ -181,7 +181,7 @@ def test_a_backup_of_an_older_schema_with_the_planners_statistics_is_restored(tm
     assert "0016" in known_revisions()
     assert main(["restore", str(old)]) == 0
     store = open_store()
-    assert [d.key for d in store.deck_summaries().decks] == ["old"]
+    assert [d.key for d in store.decks.summaries().decks] == ["old"]
     store.close()
 
 
@@ -336,8 +336,8 @@ def test_a_damaged_database_is_set_aside_unverified_and_the_backup_restored(
     assert aside.read_bytes() == damaged
     assert aside.with_name(aside.name + "-wal").read_bytes() == damaged_wal
     store = open_store()
-    assert [d.key for d in store.deck_summaries().decks] == ["d"]
-    assert len(store.card_ids(None)) == 40
+    assert [d.key for d in store.decks.summaries().decks] == ["d"]
+    assert len(store.cards.in_play(None)) == 40
     store.close()
     # and a second time: the first set-aside file is kept, the next gets another name
     damage(path)
@@ -379,7 +379,7 @@ def test_a_backup_with_another_page_size_is_restored(tmp_path, capsys):
     store.close()
     assert main(["restore", str(good)]) == 0
     store = open_store()
-    assert [d.key for d in store.deck_summaries().decks] == ["d"]
+    assert [d.key for d in store.decks.summaries().decks] == ["d"]
     store.close()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -17,6 +17,7 @@ from trainer.query import parse
 from trainer.scheduler.sm2 import SM2State
 from trainer.stats import compute
 from trainer.store import Store, open_store, predicates
+from trainer.store.reviews import set_state
 from trainer.store.schema import state_t
 
 
@@ -74,19 +75,19 @@ def table(db_url):
     today = store.today()
     for key in THRESHOLDS:
         import_bytes(store, basic_deck(key, sum(s.deck == key for s in STATES)))
-    store.set_deck_options(store.find_deck("low").id, leech_lapses=THRESHOLDS["low"])
-    cards = {key: iter(store.deck_cards(store.find_deck(key).id)) for key in THRESHOLDS}
+    store.options.set(store.decks.find("low").id, leech_lapses=THRESHOLDS["low"])
+    cards = {key: iter(store.cards.of_deck(store.decks.find(key).id)) for key in THRESHOLDS}
     ids: dict[str, int] = {}
     for s in STATES:
         card = next(cards[s.deck])
         ids[s.name] = card.id
-        store.set_state(card.id, SM2State(s.repetitions, 2.5, s.interval), _offset(today, s.due),
-                        kind="reschedule", reviews=s.reviews, lapses=s.lapses,
-                        suspended=s.suspended, buried_until=_offset(today, s.buried))
+        set_state(store, card.id, SM2State(s.repetitions, 2.5, s.interval), _offset(today, s.due),
+                  kind="reschedule", reviews=s.reviews, lapses=s.lapses,
+                  suspended=s.suspended, buried_until=_offset(today, s.buried))
         if s.tagged:
-            store.tag_many([card.id], rules.LEECH_TAG)
+            store.cards.tag_many([card.id], rules.LEECH_TAG)
         if s.retired:
-            store.retire_many([card.id])
+            store.cards.retire_many([card.id])
     yield store, today, ids
     store.close()
 
@@ -113,7 +114,7 @@ def _expected(today: date, thresholds: dict[str, int] = THRESHOLDS
 def _found(store: Store, today: date, ids: dict[str, int],
            thresholds: dict[str, int] = THRESHOLDS) -> dict[str, dict[str, bool]]:
     """Each SQL condition's verdict on each card."""
-    by_deck = {store.find_deck(k).id: t for k, t in thresholds.items()}
+    by_deck = {store.decks.find(k).id: t for k, t in thresholds.items()}
     conditions = {m: predicates.maturity(m) for m in rules.MATURITIES} | {
         "in play": predicates.in_play(),
         "buried": predicates.buried(today),
@@ -143,7 +144,7 @@ def test_the_thresholds_the_sql_reads_are_each_decks_own(table):
     with store.reading() as conn:
         found = predicates.leech_thresholds(store, conn)
     assert found == {
-        store.find_deck(k).id: t for k, t in THRESHOLDS.items()}
+        store.decks.find(k).id: t for k, t in THRESHOLDS.items()}
 
 
 def test_statistics_search_and_rules_count_the_same_cards(table):
@@ -156,7 +157,7 @@ def test_statistics_search_and_rules_count_the_same_cards(table):
         return sum(expected[s.name][name] for s in playing)
 
     def search(query: str) -> int:
-        return store.search_cards(parse(query), limit=None).total
+        return store.search.cards(parse(query), limit=None).total
 
     figures = compute(store, period="all")
     counts = figures["counts"]

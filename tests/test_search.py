@@ -10,6 +10,7 @@ import pytest
 from tests.helpers import LONDON, Clock, import_bytes
 from trainer.query import QueryError, parse
 from trainer.store import open_store
+from trainer.store.replay import rebuild_states
 
 ONE = """schema_version = 1
 [deck]
@@ -68,26 +69,26 @@ def store(tmp_path_factory):
     clock.advance(days=10)
     import_bytes(store, TWO.encode())
     ids = {c.key: c.id for d in ("alpha", "beta-2")
-           for c in store.deck_cards(store.find_deck(d).id)}
+           for c in store.cards.of_deck(store.decks.find(d).id)}
     # mao: studied to young (interval 6), with a lapse in between
-    store.record_review(ids["mao"], 5)
+    store.reviews.record(ids["mao"], 5)
     clock.advance(days=1)
-    store.record_review(ids["mao"], 1)
-    store.record_review(ids["mao"], 5)  # a same-day repeat
+    store.reviews.record(ids["mao"], 1)
+    store.reviews.record(ids["mao"], 5)  # a same-day repeat
     clock.advance(days=1)
-    store.record_review(ids["mao"], 5)
+    store.reviews.record(ids["mao"], 5)
     clock.advance(days=1)
-    store.record_review(ids["mao"], 4)
-    store.record_review(ids["wait"], 2)  # learning, answered with 2 today
-    store.suspend(ids["pick"])
-    store.retire_many([ids["old"]])
+    store.reviews.record(ids["mao"], 4)
+    store.reviews.record(ids["wait"], 2)  # learning, answered with 2 today
+    store.cards.suspend(ids["pick"])
+    store.cards.retire_many([ids["old"]])
     store.__dict__["ids"] = ids
     yield store
     store.close()
 
 
 def found(store, query: str) -> set[str]:
-    return {c.key for c in store.search_cards(parse(query), limit=None).cards}
+    return {c.key for c in store.search.cards(parse(query), limit=None).cards}
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -145,7 +146,7 @@ def found(store, query: str) -> set[str]:
 def test_query_table(store, query, expected):
     assert found(store, query) == expected
     # beyond a page, the count is a query of its own (driven differently): the same cards
-    assert store.search_cards(parse(query), limit=1).total == len(expected)
+    assert store.search.cards(parse(query), limit=1).total == len(expected)
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -170,10 +171,10 @@ def test_a_bad_query_says_where_and_why(query, message):
 
 
 def test_sorting_and_the_count_beyond_the_limit(store):
-    result = store.search_cards(parse(""), sort="lapses", descending=True, limit=2)
+    result = store.search.cards(parse(""), sort="lapses", descending=True, limit=2)
     assert result.total == 4 and len(result.cards) == 2
     assert result.cards[0].key == "mao"
-    by_prompt = store.search_cards(parse(""), sort="prompt", limit=None).cards
+    by_prompt = store.search.cards(parse(""), sort="prompt", limit=None).cards
     assert [c.prompt for c in by_prompt] == sorted(c.prompt for c in by_prompt)
 
 
@@ -181,20 +182,20 @@ def test_bulk_changes_are_one_undoable_action_that_replay_holds(db_url):
     from tests.helpers import make_store
 
     store, ids = make_store(db_url, n_cards=4)
-    store.record_review(ids[0], 5)
-    assert store.change_many(ids[:3], "suspend", session_id="browse") == 3
-    assert store.search_ids(parse("is:suspended")) == ids[:3]
-    assert store.change_many(ids, "reschedule", days=3, session_id="browse") == 4
-    assert {store.state(c).due for c in ids} == {store.today() + timedelta(days=3)}
-    assert store.change_many([ids[0]], "reset", session_id="browse") == 1
-    assert store.state(ids[0]).due is None and store.state(ids[0]).reviews == 0
-    assert store.rebuild_states() == 0  # the log replays to the stored states
-    store.undo_last_review("browse")  # the reset
-    store.undo_last_review("browse")  # all four reschedules at once
-    assert store.state(ids[0]).repetitions == 1
-    assert [store.state(c).due for c in ids[1:]] == [None, None, None]
-    store.undo_last_review("browse")  # the three suspensions
-    assert store.search_ids(parse("is:suspended")) == []
+    store.reviews.record(ids[0], 5)
+    assert store.cards.change_many(ids[:3], "suspend", session_id="browse") == 3
+    assert store.search.ids(parse("is:suspended")) == ids[:3]
+    assert store.cards.change_many(ids, "reschedule", days=3, session_id="browse") == 4
+    assert {store.cards.state(c).due for c in ids} == {store.today() + timedelta(days=3)}
+    assert store.cards.change_many([ids[0]], "reset", session_id="browse") == 1
+    assert store.cards.state(ids[0]).due is None and store.cards.state(ids[0]).reviews == 0
+    assert rebuild_states(store) == 0  # the log replays to the stored states
+    store.undo.last_review("browse")  # the reset
+    store.undo.last_review("browse")  # all four reschedules at once
+    assert store.cards.state(ids[0]).repetitions == 1
+    assert [store.cards.state(c).due for c in ids[1:]] == [None, None, None]
+    store.undo.last_review("browse")  # the three suspensions
+    assert store.search.ids(parse("is:suspended")) == []
     store.close()
 
 
@@ -204,23 +205,24 @@ def test_moving_and_tagging_and_retiring_and_their_inverses(db_url):
 
     store, ids = make_store(db_url, n_cards=3)
     import_bytes(store, basic_deck("e", 1))
-    other = store.find_deck("e")
-    assert store.move_many(ids[:2], other.id) == dict.fromkeys(ids[:2], store.find_deck("d").id)
-    assert set(ids[:2]) < set(store.search_ids(parse("deck:e")))
-    assert store.search_ids(parse("deck:d")) == ids[2:]
-    assert store.undo_last().label == "moving 2 cards to deck 'Deck e'"
-    assert store.search_ids(parse("deck:d")) == ids
+    other = store.decks.find("e")
+    assert store.cards.move_many(ids[:2], other.id) == dict.fromkeys(
+        ids[:2], store.decks.find("d").id)
+    assert set(ids[:2]) < set(store.search.ids(parse("deck:e")))
+    assert store.search.ids(parse("deck:d")) == ids[2:]
+    assert store.undo.last().label == "moving 2 cards to deck 'Deck e'"
+    assert store.search.ids(parse("deck:d")) == ids
     import_bytes(store, basic_deck("d", 1).replace(b'id = "d"', b'id = "f"'))
-    clash = store.find_deck("f")  # holds a card keyed d0, as deck d does
+    clash = store.decks.find("f")  # holds a card keyed d0, as deck d does
     with pytest.raises(StoreError, match="already has a card 'd0'; nothing was moved"):
-        store.move_many(ids, clash.id)
-    assert store.tag_many(ids[:2], "hard") == ids[:2]
-    assert store.search_ids(parse("tag:hard")) == ids[:2]
-    assert store.tag_many(ids, "hard", add=False) == ids[:2]
-    assert store.retire_many(ids[:1]) == ids[:1]
-    assert store.search_ids(parse("deck:d")) == ids[1:]
-    assert store.retire_many(ids[:1], retired=False) == ids[:1]
-    assert store.search_ids(parse("deck:d")) == ids
+        store.cards.move_many(ids, clash.id)
+    assert store.cards.tag_many(ids[:2], "hard") == ids[:2]
+    assert store.search.ids(parse("tag:hard")) == ids[:2]
+    assert store.cards.tag_many(ids, "hard", add=False) == ids[:2]
+    assert store.cards.retire_many(ids[:1]) == ids[:1]
+    assert store.search.ids(parse("deck:d")) == ids[1:]
+    assert store.cards.retire_many(ids[:1], retired=False) == ids[:1]
+    assert store.search.ids(parse("deck:d")) == ids
     store.close()
 
 
@@ -237,7 +239,7 @@ def test_added_searches_in_the_systems_own_time_zone(tmp_path, monkeypatch):
     try:
         store = open_store(f"sqlite:///{tmp_path / 't.db'}", settings=Settings(), clock=Clock())
         import_bytes(store, basic_deck("d", 3))
-        assert len(store.search_ids(parse("added:1"))) == 3
+        assert len(store.search.ids(parse("added:1"))) == 3
         store.close()
     finally:
         monkeypatch.undo()  # the zone the suite had, read again by the C library

@@ -6,6 +6,8 @@ from tests.helpers import Clock, basic_deck, import_bytes
 from trainer.sessions import QuizSession, StudySession
 from trainer.settings import Settings
 from trainer.store import open_store
+from trainer.store.queue import due_queue
+from trainer.store.replay import rebuild_states
 
 
 def deck_store(clock=None, url=None):
@@ -17,7 +19,7 @@ def deck_store(clock=None, url=None):
 
 def test_session_grades_repeats_and_undo(db_url):
     store = deck_store(url=db_url)
-    deck = store.find_deck("s")
+    deck = store.decks.find("s")
     s = StudySession(store, deck)
     assert s.counts() == {"new": 20, "review": 0, "repeat": 0}
     first = s.current.card_id
@@ -47,7 +49,7 @@ def test_session_grades_repeats_and_undo(db_url):
 def test_quit_and_resume_brings_back_pending_repeats():
     clock = Clock()
     store = deck_store(clock)
-    deck = store.find_deck("s")
+    deck = store.decks.find("s")
     s = StudySession(store, deck)
     failed = s.current.card_id
     s.grade(1)
@@ -63,14 +65,14 @@ def test_quit_and_resume_brings_back_pending_repeats():
 
 def test_suspend_and_bury_leave_the_session_and_the_queue():
     store = deck_store()
-    deck = store.find_deck("s")
+    deck = store.decks.find("s")
     s = StudySession(store, deck)
     a = s.current.card_id
     s.suspend()
     b = s.current.card_id
     s.bury()
     assert a not in {q.card_id for q in s.queue} and b not in {q.card_id for q in s.queue}
-    fresh = {q.card_id for q in store.due_queue(deck)}
+    fresh = {q.card_id for q in due_queue(store, deck)}
     assert a not in fresh and b not in fresh
     store.close()
 
@@ -78,7 +80,7 @@ def test_suspend_and_bury_leave_the_session_and_the_queue():
 def test_summary_next_due():
     clock = Clock()
     store = deck_store(clock)
-    deck = store.find_deck("s")
+    deck = store.decks.find("s")
     s = StudySession(store, deck)
     s.grade(5)
     s.grade(5)
@@ -89,16 +91,16 @@ def test_summary_next_due():
 
 def test_quiz_logs_quiz_rows_and_changes_no_schedule():
     store = deck_store()
-    deck = store.find_deck("s")
+    deck = store.decks.find("s")
     quiz = QuizSession(store, deck, n=5, seed=3)
     assert quiz.total == 5
-    states = {cid: store.state(cid) for cid in quiz.card_ids}
+    states = {cid: store.cards.state(cid) for cid in quiz.card_ids}
     for i in range(5):
         quiz.answer(i % 2 == 0, given="x")
     result = quiz.result()
     assert (result.total, result.right, len(result.misses)) == (5, 3, 2)
-    assert {cid: store.state(cid) for cid in quiz.card_ids} == states
-    assert store.rebuild_states() == 0
+    assert {cid: store.cards.state(cid) for cid in quiz.card_ids} == states
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -107,13 +109,13 @@ async def test_a_quiz_reads_each_question_once_however_many_keys_are_pressed():
 
     store = deck_store()
     reads: list[int] = []
-    real = store.card
+    real = store.cards.get
 
     def counting(card_id: int):
         reads.append(card_id)
         return real(card_id)
 
-    store.card = counting  # type: ignore[method-assign]
+    store.cards.get = counting  # type: ignore[method-assign]
     app = make_app(store, load_bundled_decks=False, start="quiz", deck_key="s", quiz_size=3)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

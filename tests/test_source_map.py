@@ -47,7 +47,7 @@ TEXT = "Title\nThe first quote and the second quote.\nFurniture\nThen a later qu
 
 
 def ids(store):
-    return {c.key: c.id for c in store.deck_cards(store.find_deck("src").id)}
+    return {c.key: c.id for c in store.cards.of_deck(store.decks.find("src").id)}
 
 
 def test_paragraphs_in_order_with_their_mastery_and_recent_recall(db_url):
@@ -56,11 +56,11 @@ def test_paragraphs_in_order_with_their_mastery_and_recent_recall(db_url):
     import_bytes(store, DECK.encode())
     card = ids(store)
     for _ in range(3):  # one: new -> learning -> young (reviewed on its due days)
-        store.record_review(card["one"], 5)
-        clock.advance(days=store.state(card["one"]).interval)
-    store.record_review(card["one"], 1)  # a young card forgotten: counts against recall
-    store.record_review(card["gaps#c1"], 4)
-    found = source_map(store, store.find_deck("src"))
+        store.reviews.record(card["one"], 5)
+        clock.advance(days=store.cards.state(card["one"]).interval)
+    store.reviews.record(card["one"], 1)  # a young card forgotten: counts against recall
+    store.reviews.record(card["gaps#c1"], 4)
+    found = source_map(store, store.decks.find("src"))
     assert [p["para"] for p in found] == [2, 4]
     two, four = found
     assert [q["entry"] for q in two["quotes"]] == ["one", "two"]

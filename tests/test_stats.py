@@ -11,6 +11,8 @@ from tests.stats_history import build
 from trainer.cli import main
 from trainer.render.report import render
 from trainer.stats import compute, studied
+from trainer.store.replay import rebuild_states
+from trainer.store.reviews import reset_card, set_state
 
 
 @pytest.fixture
@@ -103,7 +105,7 @@ def test_deck_and_tag_scopes_agree_with_the_rollup(history):
     """All decks read the rollup; a deck or tag reads the log: the figures must agree."""
     store, _ = history
     everything = compute(store, period="all")
-    one_deck = compute(store, store.find_deck("d"), period="all")
+    one_deck = compute(store, store.decks.find("d"), period="all")
     whole_tag = compute(store, tag="deck-tag", period="all")
     for key in everything:
         if key != "scope":
@@ -122,7 +124,7 @@ def test_tag_scope_counts_only_its_cards(history):
 def test_rebuilt_rollup_gives_the_same_figures(history):
     store, _ = history
     before = compute(store, period="all")
-    store.rebuild_states()
+    rebuild_states(store)
     assert compute(store, period="all") == before
 
 
@@ -190,9 +192,9 @@ def test_deck_figures_are_the_same_however_they_are_computed(db_url):
     rng = random.Random(7)
     for _ in range(40):
         for cid in rng.sample(ids, 8):
-            store.record_review(cid, rng.randint(0, 5), answer_ms=rng.randint(500, 9000))
+            store.reviews.record(cid, rng.randint(0, 5), answer_ms=rng.randint(500, 9000))
         clock.advance(hours=rng.choice([5, 19, 24, 30]))
-    deck = store.find_deck("d")
+    deck = store.decks.find("d")
     whole = compute(store, deck)  # every card is in d: read as the whole collection
     import_bytes(store, basic_deck("other", 2))  # now d holds part of the collection
     grouped = compute(store, deck)
@@ -227,14 +229,14 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
     store = open_store(db_url, clock=clock)
     import_bytes(store, deck("a", 12, [["t1"], ["t1", "t2"], ["t3"]]))
     import_bytes(store, deck("b", 8, [["t2"], ["t2", "t3"]]))
-    a, b = store.find_deck("a"), store.find_deck("b")
-    cards = {c.id: c for d in (a, b) for c in store.deck_cards(d.id)}
+    a, b = store.decks.find("a"), store.decks.find("b")
+    cards = {c.id: c for d in (a, b) for c in store.cards.of_deck(d.id)}
     rng = random.Random(7)
     for _ in range(90):  # three months: some cards grow mature, some lapse
         for cid in cards:
-            s = store.state(cid)
+            s = store.cards.state(cid)
             if s.due is None or s.due <= store.today():
-                store.record_review(cid, rng.choice([5, 5, 4, 3, 1]))
+                store.reviews.record(cid, rng.choice([5, 5, 4, 3, 1]))
         clock.advance(days=1)
     today = store.today()
 
@@ -243,8 +245,8 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
         for tag in {t for cid in scope for t in cards[cid].tags}:
             tagged = [cid for cid in cards if tag in cards[cid].tags]
             mature = sum(1 for cid in tagged if scope.issuperset({cid}) and (
-                s := store.state(cid)).repetitions >= 2 and s.interval >= MATURE_DAYS)
-            answers = [r for cid in tagged if cid in scope for r in store.card_history(cid)
+                s := store.cards.state(cid)).repetitions >= 2 and s.interval >= MATURE_DAYS)
+            answers = [r for cid in tagged if cid in scope for r in store.cards.history(cid)
                        if r.kind == "scheduled" and retention_group(maturity(
                            r.before_repetitions, r.before_interval, r.before_reviews,
                            r.before_due)) is not None
@@ -260,7 +262,7 @@ def test_each_tags_mature_cards_and_30_day_retention_agree_with_the_cards_histor
     mine = expected(set(cards))
     assert any(m for m, _ in mine.values())  # the history made some cards mature
     assert shown(compute(store)) == mine
-    assert shown(compute(store, deck=a)) == expected({c.id for c in store.deck_cards(a.id)})
+    assert shown(compute(store, deck=a)) == expected({c.id for c in store.cards.of_deck(a.id)})
     assert shown(compute(store, tag="t2")) == expected(
         {cid for cid, c in cards.items() if "t2" in c.tags})
     store.close()
@@ -275,20 +277,20 @@ def test_the_leech_count_follows_each_decks_own_threshold(db_url):
     clock = Clock()
     store, ids = make_store(db_url, n_cards=2, clock=clock)
     import_bytes(store, basic_deck("other", 1))
-    other = store.deck_cards(store.find_deck("other").id)[0].id
-    store.set_deck_options(store.find_deck("d").id, leech_lapses=2)
+    other = store.cards.of_deck(store.decks.find("other").id)[0].id
+    store.options.set(store.decks.find("d").id, leech_lapses=2)
     for quality in (5, 1, 5, 1):  # passed, lapsed, passed, lapsed: 2 lapses each
         for card in (ids[0], other):
-            store.record_review(card, quality)
+            store.reviews.record(card, quality)
         clock.advance(days=1)
-    assert store.state(ids[0]).suspended  # grading made it a leech
-    assert store.state(other).lapses == 2 and not store.state(other).suspended
-    found = store.search_cards(parse("is:leech")).cards
+    assert store.cards.state(ids[0]).suspended  # grading made it a leech
+    assert store.cards.state(other).lapses == 2 and not store.cards.state(other).suspended
+    found = store.search.cards(parse("is:leech")).cards
     assert [c.id for c in found] == [ids[0]]
     s = compute(store, period="all")
     assert s["leeches"] == 1
     assert {h["key"]: h["leech"] for h in s["hardest"]} == {"d0": True, "other0": False}
-    assert compute(store, store.find_deck("other"), period="all")["leeches"] == 0
+    assert compute(store, store.decks.find("other"), period="all")["leeches"] == 0
     store.close()
 
 
@@ -302,19 +304,19 @@ def test_true_retention_counts_second_and_later_reviews_by_the_interval_before(d
     clock = Clock()
     store, ids = make_store(db_url, n_cards=6, clock=clock)
     for cid in ids[:4]:
-        store.record_review(cid, 5)  # day 1: four new cards
-    store.record_review(ids[3], 4, "repeat")
-    store.record_review(ids[3], 2, "quiz", session_id="quiz1")
+        store.reviews.record(cid, 5)  # day 1: four new cards
+    store.reviews.record(ids[3], 4, "repeat")
+    store.reviews.record(ids[3], 2, "quiz", session_id="quiz1")
     day1 = compute(store, period="all")["retention"]["all"]
     assert day1["all"]["total"] == 0
     clock.advance(days=1)
     for cid, quality in zip(ids[:4], (5, 4, 3, 1), strict=True):  # day 2: second reviews
-        store.record_review(cid, quality)
+        store.reviews.record(cid, quality)
     today = store.today()
     for cid, interval in ((ids[4], 20), (ids[5], 21)):
-        store.set_state(cid, SM2State(3, 2.5, interval), today, kind="reschedule", reviews=3)
-    store.record_review(ids[4], 5)  # interval 20 before: young
-    store.record_review(ids[5], 2)  # interval 21 before: mature, failed
+        set_state(store, cid, SM2State(3, 2.5, interval), today, kind="reschedule", reviews=3)
+    store.reviews.record(ids[4], 5)  # interval 20 before: young
+    store.reviews.record(ids[5], 2)  # interval 21 before: mature, failed
     figures = compute(store, period="all")
     retention = figures["retention"]
     assert retention["today"] == retention["all"] == {
@@ -337,13 +339,13 @@ def test_todays_forecast_leaves_out_buried_cards_until_their_burying_ends(db_url
     clock = Clock()
     store, ids = make_store(db_url, n_cards=3, clock=clock)
     for cid in ids:
-        store.record_review(cid, 5)  # due tomorrow
+        store.reviews.record(cid, 5)  # due tomorrow
     clock.advance(days=1)
-    store.bury_until_tomorrow(ids[0])
+    store.cards.bury_until_tomorrow(ids[0])
     forecast = compute(store)["forecast"]
     assert [d["due"] for d in forecast[:2]] == [2, 1]
-    assert store.search_cards(parse("is:due")).total == 2
-    assert store.deck_summaries().due == 2
+    assert store.search.cards(parse("is:due")).total == 2
+    assert store.decks.summaries().due == 2
     assert "today 2, tomorrow 1" in render(compute(store))
     store.close()
 
@@ -352,7 +354,7 @@ def test_the_heatmap_and_the_history_count_the_same_answers_every_day(history):
     """Both count reviews (scheduled answers and same-day repeats), as Anki's do; a quiz's
     answers change no schedule and are counted under quizzes only."""
     store, _ = history
-    for scope in ({}, {"deck": store.find_deck("d")}, {"tag": "deck-tag"}):
+    for scope in ({}, {"deck": store.decks.find("d")}, {"tag": "deck-tag"}):
         s = compute(store, period="all", **scope)
         assert {d["day"]: d["reviews"] for d in s["heatmap"]} == {
             d["day"]: studied(d) for d in s["history"]}
@@ -369,17 +371,17 @@ def test_rows_that_are_not_answers_carry_no_grade(tmp_path, capsys):
     db = tmp_path / "g.db"
     store, ids = make_store(f"sqlite:///{db}", n_cards=1, clock=clock)
     card = ids[0]
-    store.set_deck_options(store.find_deck("d").id, leech_lapses=1)
-    store.record_review(card, 5)
-    store.record_review(card, 2, "quiz", session_id="q")
+    store.options.set(store.decks.find("d").id, leech_lapses=1)
+    store.reviews.record(card, 5)
+    store.reviews.record(card, 2, "quiz", session_id="q")
     clock.advance(days=1)
-    store.record_review(card, 0)  # a lapse: a leech at 1, tagged and suspended
-    store.record_review(card, 4, "repeat")
-    store.unsuspend(card)
-    store.bury_until_tomorrow(card)
-    store.unbury(card)
-    store.reset_card(card)
-    store.suspend(card)
+    store.reviews.record(card, 0)  # a lapse: a leech at 1, tagged and suspended
+    store.reviews.record(card, 4, "repeat")
+    store.cards.change_many([card], "unsuspend")
+    store.cards.bury_until_tomorrow(card)
+    store.cards.change_many([card], "unbury")
+    reset_card(store, card)
+    store.cards.suspend(card)
     store.close()
     answers = {"scheduled", "repeat", "quiz"}
     assert main(["card", "d/d0", "--json", "--db", str(db)]) == 0

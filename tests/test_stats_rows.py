@@ -20,8 +20,8 @@ def history(db_url):
     store, ids, _clock = build(db_url)
     # a second deck, so that a deck is not the whole collection (its own query paths)
     import_bytes(store, basic_deck("e", 2))
-    other = store.deck_cards(store.find_deck("e").id)[0].id
-    store.record_review(other, 4, answer_ms=900, session_id="s")
+    other = store.cards.of_deck(store.decks.find("e").id)[0].id
+    store.reviews.record(other, 4, answer_ms=900, session_id="s")
     yield store, ids
     store.close()
 
@@ -47,7 +47,7 @@ def _check_row(row: object, where: str) -> None:
 @pytest.mark.parametrize("scope", ["all", "deck d", "deck e", "tag t1"])
 def test_rows_are_typed_and_the_same_on_every_backend(history, scope):
     store, _ids = history
-    deck_id = store.find_deck(scope[5:]).id if scope.startswith("deck") else None
+    deck_id = store.decks.find(scope[5:]).id if scope.startswith("deck") else None
     tag = scope[4:] if scope.startswith("tag") else None
     today = store.today()
     with queries(store, deck_id, tag) as q:
@@ -84,5 +84,5 @@ def test_the_figures_need_no_backend_of_their_own(history):
             for i, v in enumerate(value):
                 walk(v, f"{where}[{i}]")
 
-    for scope in ({}, {"deck": store.find_deck("d")}, {"tag": "t1"}):
+    for scope in ({}, {"deck": store.decks.find("d")}, {"tag": "t1"}):
         walk(compute(store, period="all", **scope), "figures")

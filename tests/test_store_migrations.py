@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from tests.helpers import make_store
 from trainer.store import open_store
 from trainer.store.engine import head_revision
+from trainer.store.replay import rebuild_states, rollup_rows
 
 V1_DB = Path(__file__).parent / "data" / "v1.db"
 
@@ -36,14 +37,14 @@ def test_upgrade_from_a_committed_v1_database_keeps_history(tmp_path):
             head_revision())
         assert conn.execute(text("SELECT COUNT(*) FROM review")).scalar() == 3
     # the new revision filled the rollup from the old log
-    rows = {(r[2], r[3], r[4]): (r[5], r[6]) for r in store.rollup_rows()}
+    rows = {(r[2], r[3], r[4]): (r[5], r[6]) for r in rollup_rows(store)}
     assert rows == {
         ("new", "scheduled", 5): (1, 2000),
         ("learning", "quiz", 4): (1, 1500),
         ("learning", "scheduled", 4): (1, 3000),
     }
-    assert store.rebuild_states() == 0
-    assert store.state(1).interval == 6
+    assert rebuild_states(store) == 0
+    assert store.cards.state(1).interval == 6
     store.close()
     # opening again needs no upgrade and makes no second backup
     store = open_store(str(path))
@@ -82,9 +83,9 @@ def test_an_upgrade_from_any_older_revision_keeps_every_card_state_and_review(
     path = tmp_path / "old.db"
     store, ids = make_store(f"sqlite:///{path}", 6)
     for cid in ids[:3]:
-        store.record_review(cid, 4)
-    store.suspend(ids[3])
-    states = {cid: store.state(cid) for cid in ids}
+        store.reviews.record(cid, 4)
+    store.cards.suspend(ids[3])
+    states = {cid: store.cards.state(cid) for cid in ids}
     store.close()
 
     def count(table: str) -> int:
@@ -102,7 +103,7 @@ def test_an_upgrade_from_any_older_revision_keeps_every_card_state_and_review(
     assert {t: after[t] for t in ("deck", "card", "card_state", "card_tag")} == {
         t: before[t] for t in ("deck", "card", "card_state", "card_tag")}
     assert after["review"] >= before["review"]
-    assert {cid: store.state(cid) for cid in ids} == states
+    assert {cid: store.cards.state(cid) for cid in ids} == states
     store.close()
 
 
@@ -114,18 +115,18 @@ def test_the_compact_log_migrates_both_ways_and_keeps_every_state_before_and_aft
 
     clock = Clock()
     store, ids = make_store(db_url, 4, clock=clock)
-    store.record_review(ids[0], 5, answer_ms=900, session_id="s")
-    store.record_review(ids[0], 4, kind="quiz", session_id="q")
-    store.record_review(ids[1], 1, session_id="s")
-    store.record_review(ids[1], 2, kind="repeat", session_id="s")
-    store.suspend(ids[2])
+    store.reviews.record(ids[0], 5, answer_ms=900, session_id="s")
+    store.reviews.record(ids[0], 4, kind="quiz", session_id="q")
+    store.reviews.record(ids[1], 1, session_id="s")
+    store.reviews.record(ids[1], 2, kind="repeat", session_id="s")
+    store.cards.suspend(ids[2])
     clock.advance(days=3)
-    store.record_review(ids[0], 2, session_id="s")
-    store.bury_until_tomorrow(ids[3])
-    history = {cid: store.card_history(cid) for cid in ids}
-    header, log = store.review_log()
-    states = {cid: store.state(cid) for cid in ids}
-    rollup = store.rollup_rows()
+    store.reviews.record(ids[0], 2, session_id="s")
+    store.cards.bury_until_tomorrow(ids[3])
+    history = {cid: store.cards.history(cid) for cid in ids}
+    header, log = store.reviews.log()
+    states = {cid: store.cards.state(cid) for cid in ids}
+    rollup = rollup_rows(store)
     store.close()
 
     with downgraded(db_url, "0016") as connection:
@@ -142,11 +143,11 @@ def test_the_compact_log_migrates_both_ways_and_keeps_every_state_before_and_aft
         expected, as_text)
 
     store = open_store(db_url)  # upgrades again
-    assert {cid: store.card_history(cid) for cid in ids} == history
-    assert store.review_log() == (header, log)
-    assert {cid: store.state(cid) for cid in ids} == states
-    assert store.rollup_rows() == rollup
-    assert store.rebuild_states() == 0
+    assert {cid: store.cards.history(cid) for cid in ids} == history
+    assert store.reviews.log() == (header, log)
+    assert {cid: store.cards.state(cid) for cid in ids} == states
+    assert rollup_rows(store) == rollup
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -162,7 +163,7 @@ def test_the_compact_log_upgrade_reads_every_form_of_a_last_review_time(tmp_path
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     store, ids = make_store(url, 2)
-    store.record_review(ids[0], 5)
+    store.reviews.record(ids[0], 5)
     store.close()
     with downgraded(url, "0016") as connection:
         connection.execute(text("UPDATE card_state SET last_reviewed = :w WHERE card_id = :c"),
@@ -170,10 +171,10 @@ def test_the_compact_log_upgrade_reads_every_form_of_a_last_review_time(tmp_path
         connection.execute(text("UPDATE review SET reviewed_at = :w WHERE card_id = :c"),
                            {"w": written.removesuffix("+00:00"), "c": ids[0]})
     store = open_store(url)
-    assert store.rebuild_states() == 0
-    assert store.state(ids[0]).last_reviewed == datetime(2026, 3, 2, 10, 0, 0, ms * 1000,
-                                                         tzinfo=UTC)
-    assert store.card_history(ids[0])[-1].reviewed_at == store.state(ids[0]).last_reviewed
+    assert rebuild_states(store) == 0
+    assert store.cards.state(ids[0]).last_reviewed == datetime(2026, 3, 2, 10, 0, 0, ms * 1000,
+                                                               tzinfo=UTC)
+    assert store.cards.history(ids[0])[-1].reviewed_at == store.cards.state(ids[0]).last_reviewed
     store.close()
 
 
@@ -190,11 +191,11 @@ def test_the_card_key_index_migrates_both_ways(db_url):
     """0018 turns the card key's unique constraint into a unique index: down and up again,
     every card, state and review is kept, and a deck's keys stay unique either way."""
     store, ids = make_store(db_url, 4)
-    store.record_review(ids[0], 5)
-    store.suspend(ids[1])
-    cards = [store.card(cid) for cid in ids]
-    states = {cid: store.state(cid) for cid in ids}
-    history = store.card_history(ids[0])
+    store.reviews.record(ids[0], 5)
+    store.cards.suspend(ids[1])
+    cards = [store.cards.get(cid) for cid in ids]
+    states = {cid: store.cards.state(cid) for cid in ids}
+    history = store.cards.history(ids[0])
     store.close()
     duplicate = text(
         "INSERT INTO card (deck_id, key, entry, kind, prompt, answer, accept, distractors,"
@@ -206,9 +207,9 @@ def test_the_card_key_index_migrates_both_ways(db_url):
           connection.begin_nested()):
         connection.execute(duplicate, {"c": ids[0]})
     store = open_store(db_url)
-    assert [store.card(cid) for cid in ids] == cards
-    assert {cid: store.state(cid) for cid in ids} == states
-    assert store.card_history(ids[0]) == history
+    assert [store.cards.get(cid) for cid in ids] == cards
+    assert {cid: store.cards.state(cid) for cid in ids} == states
+    assert store.cards.history(ids[0]) == history
     assert _indexes(store)["uq_card_deck_key"] is True
     store.close()
 
@@ -240,10 +241,10 @@ def test_card_hashes_and_times_as_numbers_keep_every_edit_and_a_reimport_changes
 
     clock = Clock()
     store, ids = make_store(db_url, 4, clock=clock)
-    store.record_review(ids[0], 5)
-    cards = {cid: store.card(cid) for cid in ids}
+    store.reviews.record(ids[0], 5)
+    cards = {cid: store.cards.get(cid) for cid in ids}
     assert cards[ids[0]].created_at is not None
-    states = {cid: store.state(cid) for cid in ids}
+    states = {cid: store.cards.state(cid) for cid in ids}
     store.close()
     old = _migration("0019_card_numbers")
     with downgraded(db_url, "0018") as connection:  # as the older trainer kept the cards
@@ -260,25 +261,25 @@ def test_card_hashes_and_times_as_numbers_keep_every_edit_and_a_reimport_changes
     def reimport(data: bytes):
         return import_decks(store, [parse_native(data, "test.toml", "toml")])[0]
 
-    assert {cid: store.card(cid) for cid in ids if cid != ids[1]} == {
+    assert {cid: store.cards.get(cid) for cid in ids if cid != ids[1]} == {
         cid: c for cid, c in cards.items() if cid != ids[1]}
-    assert {cid: store.state(cid) for cid in ids} == states
+    assert {cid: store.cards.state(cid) for cid in ids} == states
     report = reimport(basic_deck("d", 4))
     assert (report.added, report.updated, report.unchanged, report.replaced) == (0, 0, 4, [])
-    assert store.card(ids[1]).answer == "a1, edited in the app"
+    assert store.cards.get(ids[1]).answer == "a1, edited in the app"
     report = reimport(basic_deck("d", 4).replace(b'"a1"', b'"a1 from the file"'))
     assert (report.updated, report.replaced) == (1, [cards[ids[1]].key])
-    assert store.card(ids[1]).answer == "a1 from the file"
-    now = {cid: store.card(cid) for cid in ids}
+    assert store.cards.get(ids[1]).answer == "a1 from the file"
+    now = {cid: store.cards.get(cid) for cid in ids}
     store.close()
 
     with downgraded(db_url, "0018"):
         pass
     store = open_store(db_url, clock=clock)
-    assert {cid: store.card(cid) for cid in ids} == now
-    assert {cid: store.state(cid) for cid in ids} == states
+    assert {cid: store.cards.get(cid) for cid in ids} == now
+    assert {cid: store.cards.state(cid) for cid in ids} == states
     assert reimport(basic_deck("d", 4).replace(b'"a1"', b'"a1 from the file"')).unchanged == 4
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 

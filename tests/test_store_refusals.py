@@ -103,7 +103,7 @@ def test_a_database_from_a_newer_trainer_is_refused_untouched(tmp_path):
 def test_what_trainer_creates_is_private_and_it_never_changes_an_existing_folder(tmp_path):
     fresh = tmp_path / "new" / "home"
     store, _ = make_store(f"sqlite:///{fresh / 'trainer.db'}", 2)
-    store.record_review(_[0], 5)
+    store.reviews.record(_[0], 5)
     assert fresh.stat().st_mode & 0o777 == 0o700
     assert (fresh.parent.stat().st_mode & 0o777) == 0o700
     for name in ("trainer.db", "trainer.db-wal"):

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 
 from tests.helpers import make_store
 from trainer.store import open_store
+from trainer.store.replay import rebuild_states
 from trainer.store.schema import review_t, session_t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ def test_sigkill_never_loses_a_committed_review(tmp_path):
     assert set(printed) <= stored
     # and the states still agree with the log
     store = open_store(url)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -94,7 +95,7 @@ def test_two_processes_recording_at_once_lose_nothing(db_url, sessions):
             .join(session_t, session_t.c.id == review_t.c.session_id)
             .where(review_t.c.kind == "scheduled").group_by(session_t.c.name)).all())
     assert by_session == {tag: 300 * sessions.count(tag) for tag in sessions}
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -131,8 +132,8 @@ def test_a_database_killed_mid_checkpoint_opens_with_everything_in_it(tmp_path):
     header = crashed.read_bytes()[:100]
     assert crashed.stat().st_size < int.from_bytes(header[28:32], "big") * page_size
     store = open_store(str(crashed))  # it was refused as "truncated ... restore a backup"
-    assert len(store.deck_cards(store.find_deck("d").id)) == 300
-    assert store.rebuild_states() == 0
+    assert len(store.cards.of_deck(store.decks.find("d").id)) == 300
+    assert rebuild_states(store) == 0
     store.close()
     con = sqlite3.connect(crashed)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -157,7 +158,7 @@ def test_two_imports_into_one_deck_at_once_serialise(db_url, tmp_path):
     added = sorted(int(out.split(" added")[0].split()[-1]) for out, _ in results)
     assert added == [0, 2999]  # one imported the new cards, the other found them there
     store = open_store(db_url)
-    assert len(store.deck_cards(store.find_deck("big").id)) == 3000
+    assert len(store.cards.of_deck(store.decks.find("big").id)) == 3000
     store.close()
 
 
@@ -180,7 +181,7 @@ def test_a_disk_that_fills_up_while_grading_loses_nothing_and_says_so(tmp_path):
     con.close()
     assert printed <= stored  # every grade reported as saved is there
     store = open_store(url)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -211,7 +212,7 @@ def test_killed_while_checkpointing_after_an_import_the_database_opens(tmp_path)
         proc.wait()
         proc.stdout.close()
         store = open_store(str(tmp_path / "k.db"))  # never "truncated … restore a backup"
-        assert len(store.deck_cards(store.find_deck("big").id)) == 20_000
+        assert len(store.cards.of_deck(store.decks.find("big").id)) == 20_000
         store.close()
         (tmp_path / "k.db").unlink()
         for suffix in ("-wal", "-shm", ".lock"):
@@ -249,12 +250,12 @@ def test_a_big_import_builds_its_indexes_after_its_rows_and_keeps_them(db_url, m
     assert before["uq_card_deck_key"] is True
     import_bytes(store, _tagged_deck("big", 8))
     assert _indexes(store) == before
-    deck = store.find_deck("big")
-    assert [c.key for c in store.deck_cards(deck.id)] == [f"big{i}" for i in range(8)]
-    assert len(store.search_cards(parse("tag:odd")).cards) == 4
+    deck = store.decks.find("big")
+    assert [c.key for c in store.cards.of_deck(deck.id)] == [f"big{i}" for i in range(8)]
+    assert len(store.search.cards(parse("tag:odd")).cards) == 4
     import_bytes(store, _tagged_deck("big", 8))  # unchanged: nothing added twice
-    assert len(store.deck_cards(deck.id)) == 8
-    card = store.deck_cards(deck.id)[0]
+    assert len(store.cards.of_deck(deck.id)) == 8
+    card = store.cards.of_deck(deck.id)[0]
     with pytest.raises(Exception, match=r"(?i)unique"), store.transaction() as conn:
         conn.execute(text(
             "INSERT INTO card (deck_id, key, entry, kind, prompt, answer, accept, distractors,"
@@ -290,9 +291,9 @@ def test_a_big_import_that_fails_leaves_the_store_and_its_indexes_as_they_were(
     with pytest.raises(CouldNotSave):
         import_bytes(store, _tagged_deck("big", 8))
     assert _indexes(store) == before
-    assert [d.key for d in store.deck_summaries().decks] == ["d"]
-    assert store.card_ids(None) == ids
+    assert [d.key for d in store.decks.summaries().decks] == ["d"]
+    assert store.cards.in_play(None) == ids
     monkeypatch.setattr(imports, "_write_tags", real)
     import_bytes(store, _tagged_deck("big", 8))
-    assert len(store.card_ids(None)) == 10 and _indexes(store) == before
+    assert len(store.cards.in_play(None)) == 10 and _indexes(store) == before
     store.close()

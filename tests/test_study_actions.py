@@ -15,6 +15,8 @@ from trainer.answers import choice_options
 from trainer.sessions import StudySession
 from trainer.settings import DeckSettings, Settings
 from trainer.store import open_store
+from trainer.store.queue import due_queue
+from trainer.store.replay import rebuild_states
 from trainer.tui.screens.study import StudyScreen
 
 UTC = Settings(timezone="UTC")
@@ -43,19 +45,19 @@ async def test_suspend_and_bury_work_on_the_question_side_and_undo_takes_them_ba
         assert isinstance(screen, StudyScreen) and screen.mode == "answering"
         first = screen.session.current.card_id
         await pilot.press("exclamation_mark")
-        assert store.state(first).suspended and screen.session.current.card_id != first
+        assert store.cards.state(first).suspended and screen.session.current.card_id != first
         second = screen.session.current.card_id
         await pilot.press("minus")
-        assert store.state(second).buried_until is not None
+        assert store.cards.state(second).buried_until is not None
         await pilot.press("ctrl+z")
-        assert store.state(second).buried_until is None
+        assert store.cards.state(second).buried_until is None
         assert screen.session.current.card_id == second
         assert any("Took back the burying" in str(n.message) for n in app._notifications)
         await pilot.press("ctrl+z")
-        assert not store.state(first).suspended
+        assert not store.cards.state(first).suspended
         assert screen.session.current.card_id == first
         assert any("Took back the suspension" in str(n.message) for n in app._notifications)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -71,7 +73,7 @@ def test_the_right_option_moves_between_showings():
 def test_a_failed_card_comes_back_ten_cards_later_or_last():
     store = open_store(settings=UTC, clock=Clock())
     import_bytes(store, basic_deck("r", 25))
-    session = StudySession(store, store.find_deck("r"))
+    session = StudySession(store, store.decks.find("r"))
     failed = session.current.card_id
     session.grade(1)
     shown = 0
@@ -94,14 +96,14 @@ def test_deck_options_come_from_the_app_then_config_then_the_file_then_the_defau
     store = open_store(settings=with_config, clock=Clock())
     file = basic_deck("p", 30).replace(b'name = "Deck p"', b'name = "Deck p"\nnew_per_day = 10')
     import_bytes(store, file)
-    deck = store.find_deck("p")
-    options = store.deck_options(deck.id)
+    deck = store.decks.find("p")
+    options = store.options.of(deck.id)
     assert (options.new_per_day, options.origin["new_per_day"]) == (7, "config.toml")
     store.settings = UTC
-    assert store.deck_options(deck.id).new_per_day == 10  # the deck file's
-    store.set_deck_options(deck.id, new_per_day=5)
+    assert store.options.of(deck.id).new_per_day == 10  # the deck file's
+    store.options.set(deck.id, new_per_day=5)
     import_bytes(store, file.replace(b"new_per_day = 10", b"new_per_day = 12"))
-    assert store.deck_options(deck.id).new_per_day == 5  # re-importing never overrides it
+    assert store.options.of(deck.id).new_per_day == 5  # re-importing never overrides it
     assert StudySession(store, deck).counts()["new"] == 5
     store.close()
 
@@ -124,7 +126,7 @@ async def test_the_options_dialog_saves_what_changed_and_study_more_raises_today
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert row(table, "one")[1] == "6"  # 4 a day, 2 more today
-    options = store.deck_options(store.find_deck("one").id)
+    options = store.options.of(store.decks.find("one").id)
     assert options.origin["new_per_day"] == "set in trainer"
     assert options.origin["reviews_per_day"] == "default"  # untouched: not saved
     store.close()
@@ -137,21 +139,21 @@ def test_a_leech_is_tagged_and_suspended_and_undo_reverts_it(action, db_url):
     clock = Clock()
     store = open_store(db_url, settings=UTC, clock=clock)
     import_bytes(store, basic_deck("l", 1))
-    deck = store.find_deck("l")
-    store.set_deck_options(deck.id, leech_lapses=2, leech_action=action)
-    cid = store.deck_cards(deck.id)[0].id
+    deck = store.decks.find("l")
+    store.options.set(deck.id, leech_lapses=2, leech_action=action)
+    cid = store.cards.of_deck(deck.id)[0].id
     for _ in range(2):
-        store.record_review(cid, 5)
+        store.reviews.record(cid, 5)
         clock.advance(days=2)
-        graded = store.record_review(cid, 1)
+        graded = store.reviews.record(cid, 1)
         clock.advance(days=1)
     assert graded.leech and graded.suspended == (action == "suspend")
-    assert store.state(cid).suspended == (action == "suspend")
-    assert "leech" in store.card(cid).tags and "leech" in store.tags()
-    undone = store.undo_last_review()
+    assert store.cards.state(cid).suspended == (action == "suspend")
+    assert "leech" in store.cards.get(cid).tags and "leech" in store.cards.tags()
+    undone = store.undo.last_review()
     assert undone is not None and undone.leech_undone
-    assert not store.state(cid).suspended and "leech" not in store.card(cid).tags
-    assert store.rebuild_states() == 0
+    assert not store.cards.state(cid).suspended and "leech" not in store.cards.get(cid).tags
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -159,11 +161,11 @@ def test_the_next_day_the_buried_come_back(tmp_path):
     clock = Clock()
     store = open_store(settings=UTC, clock=clock)
     import_bytes(store, basic_deck("n", 3))
-    session = StudySession(store, store.find_deck("n"))
+    session = StudySession(store, store.decks.find("n"))
     buried = session.current.card_id
     session.bury()
-    assert buried not in {q.card_id for q in store.due_queue(None)}
+    assert buried not in {q.card_id for q in due_queue(store, None)}
     clock.advance(days=1, hours=1)
-    assert buried in {q.card_id for q in store.due_queue(None)}
+    assert buried in {q.card_id for q in due_queue(store, None)}
     assert timedelta(days=1)
     store.close()

@@ -16,7 +16,8 @@ from tests.tui_helpers import make_app, settle
 from trainer.sessions import StudySession
 from trainer.settings import Settings
 from trainer.store import open_store
-from trainer.store.replay import replayed_states
+from trainer.store.queue import due_queue
+from trainer.store.replay import rebuild_states, replayed_states
 from trainer.tui.screens.study import StudyScreen
 
 UTC = Settings(timezone="UTC")
@@ -56,7 +57,7 @@ def row(table: DataTable, key: str) -> list[str]:
 
 async def test_study_all_studies_exactly_what_the_all_decks_row_says():
     store = two_decks()
-    session = StudySession(store, store.find_deck("one"))
+    session = StudySession(store, store.decks.find("one"))
     for _ in range(20):
         session.grade(5)
     app = make_app(store, load_bundled_decks=False)
@@ -74,24 +75,24 @@ async def test_study_all_studies_exactly_what_the_all_decks_row_says():
 
 def test_the_list_and_the_session_agree_after_buries_suspends_and_study_more(db_url):
     store = two_decks(url=db_url)
-    one = store.find_deck("one")
+    one = store.decks.find("one")
     session = StudySession(store, one)
     session.bury()
     session.suspend()
     session.grade(5)
     # the session that buried and suspended says what the deck list says (it said 2 fewer)
-    row_one = store.deck_summaries().decks[0]
+    row_one = store.decks.summaries().decks[0]
     assert session.counts() == {"new": row_one.new, "review": row_one.due,
                                 "repeat": row_one.repeat} == {"new": 19, "review": 0,
                                                                "repeat": 0}
     session.undo()  # the grade
     session.undo()  # the suspension: the card is back, and the plan is 20 again
-    assert session.counts()["new"] == store.deck_summaries().decks[0].new == 20
+    assert session.counts()["new"] == store.decks.summaries().decks[0].new == 20
     session.grade(5)
-    store.study_more(one.id, new=3)
-    overview = store.deck_summaries()
+    store.options.study_more(one.id, new=3)
+    overview = store.decks.summaries()
     for deck in overview.decks:
-        counts = StudySession(store, store.find_deck(deck.key)).counts()
+        counts = StudySession(store, store.decks.find(deck.key)).counts()
         assert counts == {"new": deck.new, "review": deck.due, "repeat": deck.repeat}
     together = StudySession(store, None).counts()
     assert together == {"new": overview.new, "review": overview.due, "repeat": overview.repeat}
@@ -101,7 +102,7 @@ def test_the_list_and_the_session_agree_after_buries_suspends_and_study_more(db_
 
 def test_a_day_never_introduces_more_new_cards_than_the_limit():
     store = two_decks()
-    one = store.find_deck("one")
+    one = store.decks.find("one")
     session = StudySession(store, one)
     while not session.finished:
         session.bury() if len(session.history) % 5 == 4 else session.grade(5)
@@ -118,8 +119,9 @@ def test_a_day_never_introduces_more_new_cards_than_the_limit():
 
         new_today = conn.execute(select(func.count()).where(
             review_t.c.kind == "scheduled", review_t.c.maturity == "new")).scalar()
-    untouched = sum(1 for c in store.deck_cards(one.id) if store.state(c.id).due is None and
-                    not store.state(c.id).suspended and store.state(c.id).buried_until is None)
+    untouched = sum(1 for c in store.cards.of_deck(one.id)
+                    if store.cards.state(c.id).due is None and not store.cards.state(c.id).suspended
+                    and store.cards.state(c.id).buried_until is None)
     assert new_today == 20 or (new_today < 20 and untouched == 0)  # the limit, or every card
     assert new_today <= 20
     store.close()
@@ -128,7 +130,7 @@ def test_a_day_never_introduces_more_new_cards_than_the_limit():
 def test_the_overall_limit_applies_last():
     capped = Settings(timezone="UTC", max_per_day=30)
     store = two_decks(settings=capped)
-    overview = store.deck_summaries()
+    overview = store.decks.summaries()
     assert [d.new for d in overview.decks] == [20, 20]  # each deck alone
     assert overview.new == 30  # both together
     assert StudySession(store, None).counts()["new"] == 30
@@ -141,8 +143,8 @@ def test_siblings_never_follow_each_other_and_answering_one_buries_the_others(db
     clock = Clock()
     store = open_store(db_url, settings=UTC, clock=clock)
     import_bytes(store, CLOZES)
-    session = StudySession(store, store.find_deck("c"))
-    keys = {c.id: c.key for c in store.deck_cards(store.find_deck("c").id)}
+    session = StudySession(store, store.decks.find("c"))
+    keys = {c.id: c.key for c in store.cards.of_deck(store.decks.find("c").id)}
     order = [keys[q.card_id].split("#")[0] for q in session.queue]
     assert all(a != b for a, b in itertools.pairwise(order)), order
     first = session.current
@@ -152,11 +154,11 @@ def test_siblings_never_follow_each_other_and_answering_one_buries_the_others(db
                 and cid != first.card_id]
     assert set(graded.buried) == set(siblings)
     assert not {q.card_id for q in session.queue} & set(siblings)
-    assert all(store.state(cid).buried_until is not None for cid in siblings)
+    assert all(store.cards.state(cid).buried_until is not None for cid in siblings)
     clock.advance(days=1)
     # tomorrow the answered card is due: its review comes, and its new siblings wait for a
     # day without it (one card of a note a day, the review first, as Anki gathers them)
-    tomorrow = {q.card_id for q in store.due_queue(store.find_deck("c"))}
+    tomorrow = {q.card_id for q in due_queue(store, store.decks.find("c"))}
     assert first.card_id in tomorrow and not set(siblings) & tomorrow
     store.close()
 
@@ -165,21 +167,21 @@ def test_both_directions_of_an_anki_note_are_siblings(_isolated_home):
     store = open_store(settings=UTC, clock=Clock())
     import_files(store, ANKI)
     cards = [c for d in ("geography", "geography-capitals", "history")
-             for c in store.deck_cards(store.find_deck(d).id)]
+             for c in store.cards.of_deck(store.decks.find(d).id)]
     notes: dict[str, list[int]] = {}
     for card in cards:
         notes.setdefault(card.entry, []).append(card.id)
     pair = next(ids for ids in notes.values() if len(ids) == 2)
-    assert store.siblings(set(pair)) == {pair[0]: store.siblings(set(pair))[pair[0]],
-                                         pair[1]: store.siblings(set(pair))[pair[0]]}
+    assert store.queue.siblings(set(pair)) == {pair[0]: store.queue.siblings(set(pair))[pair[0]],
+                                               pair[1]: store.queue.siblings(set(pair))[pair[0]]}
     store.close()
 
 
 def test_burying_siblings_follows_the_deck_options():
     store = open_store(settings=UTC, clock=Clock())
     import_bytes(store, CLOZES)
-    deck = store.find_deck("c")
-    store.set_deck_options(deck.id, bury_new_siblings=False)
+    deck = store.decks.find("c")
+    store.options.set(deck.id, bury_new_siblings=False)
     session = StudySession(store, deck)
     assert session.grade(5).buried == ()
     store.close()
@@ -199,23 +201,25 @@ def test_replaying_the_log_gives_the_stored_states(tmp_path_factory, actions):
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('h') / 't.db'}", settings=UTC,
                        clock=clock)
     import_bytes(store, CLOZES)
-    deck = store.find_deck("c")
-    store.set_deck_options(deck.id, leech_lapses=2)
-    ids = [c.id for c in store.deck_cards(deck.id)]
+    deck = store.decks.find("c")
+    store.options.set(deck.id, leech_lapses=2)
+    ids = [c.id for c in store.cards.of_deck(deck.id)]
     for kind, which, quality in actions:
         cid = ids[which % len(ids)]
         if kind == "grade":
-            store.record_review(cid, quality, session_id="s")
+            store.reviews.record(cid, quality, session_id="s")
         elif kind == "undo":
-            store.undo_last_review("s")
+            store.undo.last_review("s")
         elif kind == "day":
             clock.advance(days=1)
-        else:
-            getattr(store, {"suspend": "suspend", "bury": "bury_until_tomorrow",
-                            "unsuspend": "unsuspend", "unbury": "unbury"}[kind])(
-                cid, session_id="s")
+        elif kind == "suspend":
+            store.cards.suspend(cid, session_id="s")
+        elif kind == "bury":
+            store.cards.bury_until_tomorrow(cid, session_id="s")
+        else:  # the way back is the browser's and the CLI's
+            store.cards.change_many([cid], kind, session_id="s")
         clock.advance(minutes=7)
-    stored = {c: store.state(c) for c in ids}
+    stored = {c: store.cards.state(c) for c in ids}
     with store.reading() as conn:
         replayed = replayed_states(conn)
     for c in ids:
@@ -223,7 +227,7 @@ def test_replaying_the_log_gives_the_stored_states(tmp_path_factory, actions):
         assert replayed[c][:-1] == (s.repetitions, s.easiness_x100, s.interval, s.due,
                                     s.reviews, s.lapses, s.stability, s.difficulty,
                                     s.suspended, s.buried_until)
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -237,7 +241,7 @@ def test_a_parents_summary_counts_tomorrow_in_its_own_decks_and_says_what_is_lef
     import_bytes(store, basic_deck("other", 5, "Other"))
 
     def study_all(key: str) -> None:  # every card answered 4: due tomorrow
-        session = StudySession(store, store.find_deck(key))
+        session = StudySession(store, store.decks.find(key))
         while not session.finished:
             session.view()
             session.grade(4)
@@ -246,7 +250,7 @@ def test_a_parents_summary_counts_tomorrow_in_its_own_decks_and_says_what_is_lef
     study_all("kids-b")
     clock.advance(days=1)
     study_all("other")  # due tomorrow, outside the parent
-    ids = (store.find_deck("kids-a").id, store.find_deck("kids-b").id)
+    ids = (store.decks.find("kids-a").id, store.decks.find("kids-b").id)
     session = StudySession(store, None, subdecks=ids)
     assert sum(session.counts().values()) == 6
     session.view()

@@ -69,11 +69,11 @@ def test_a_checkpoint_folds_the_graded_answers_into_the_database(tmp_path):
     store = store_with(url=f"sqlite:///{tmp_path / 'c.db'}")
     import_bytes(store, basic_deck("d", CHECKPOINT_EVERY + 1))
     store.checkpoint()
-    cards = store.card_ids(None)
+    cards = store.cards.in_play(None)
     for card in cards[:CHECKPOINT_EVERY - 1]:
-        store.record_review(card, 4)
+        store.reviews.record(card, 4)
     assert not store.wants_checkpoint()  # the log file's space is reused until then
-    store.record_review(cards[CHECKPOINT_EVERY], 4)
+    store.reviews.record(cards[CHECKPOINT_EVERY], 4)
     assert store.wants_checkpoint()
     assert store.checkpoint() is True
     assert not store.wants_checkpoint()
@@ -95,18 +95,20 @@ async def test_a_session_does_its_database_work_off_the_ui_thread(_isolated_home
 
     store = store_with()
     import_bytes(store, basic_deck("d", 40))
-    set_deck_options(store, store.find_deck("d").id, new_per_day=40)
+    set_deck_options(store, store.decks.find("d").id, new_per_day=40)
     on_ui: list[str] = []
-    for name in ("plan", "siblings", "record_review", "showing", "showing_many",
-                 "undo_last_review", "next_due"):
-        real = getattr(store, name)
+    for part, name in ((store.queue, "planned"), (store.queue, "plan"), (store.queue, "siblings"),
+                       (store.reviews, "record"), (store.cards, "showing"),
+                       (store.cards, "showing_many"), (store.undo, "last_review"),
+                       (store.queue, "next_due")):
+        real = getattr(part, name)
 
         def spy(*a, _real=real, _name=name, **k):
             if threading.current_thread() is threading.main_thread():
                 on_ui.append(_name)
             return _real(*a, **k)
 
-        monkeypatch.setattr(store, name, spy)
+        monkeypatch.setattr(part, name, spy)
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -23,8 +23,8 @@ def store(db_url):
     import_bytes(store, basic_deck("geo", 1, "Geo"))
     import_bytes(store, basic_deck("eu", 2, "Geo::Europe"))
     import_bytes(store, basic_deck("asia", 1, "Geo::Asia"))
-    for card in store.deck_cards(store.find_deck("other").id):
-        store.record_review(card.id, 5)
+    for card in store.cards.of_deck(store.decks.find("other").id):
+        store.reviews.record(card.id, 5)
     yield store
     store.close()
 
@@ -36,7 +36,7 @@ def _study_all(session: StudySession) -> None:
 
 
 def _subdecks(store, *keys: str) -> tuple[int, ...]:
-    return tuple(store.find_deck(k).id for k in keys)
+    return tuple(store.decks.find(k).id for k in keys)
 
 
 def test_a_parent_that_is_only_a_name_counts_its_subdecks_due_tomorrow(store):
@@ -54,7 +54,7 @@ def test_a_parent_deck_counts_itself_and_its_subdecks_due_tomorrow(store):
     """Geo is a deck too: studying it studies its subdecks, and their 4 cards (not Other's)
     are due tomorrow."""
     tomorrow = store.today() + timedelta(days=1)
-    session = StudySession(store, store.find_deck("geo"),
+    session = StudySession(store, store.decks.find("geo"),
                            subdecks=_subdecks(store, "eu", "asia"))
     _study_all(session)
     summary = session.summary()
@@ -65,7 +65,7 @@ def test_a_parent_deck_counts_itself_and_its_subdecks_due_tomorrow(store):
 def test_a_leaf_deck_counts_its_own_cards_due_tomorrow(store):
     """What is already right: a deck without subdecks."""
     tomorrow = store.today() + timedelta(days=1)
-    session = StudySession(store, store.find_deck("eu"))
+    session = StudySession(store, store.decks.find("eu"))
     _study_all(session)
     summary = session.summary()
     assert (summary.studied, summary.next_due, summary.due_tomorrow) == (2, tomorrow, 2)

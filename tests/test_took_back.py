@@ -24,7 +24,7 @@ text = "{{c1::Mao}} met {{c2::Stalin}} in {{c3::1949}}."
 def test_an_undone_grade_names_the_siblings_it_unburied():
     store = open_store(settings=Settings(timezone="UTC"), clock=Clock())
     import_bytes(store, CLOZE)
-    session = StudySession(store, store.find_deck("c"))
+    session = StudySession(store, store.decks.find("c"))
     session.view()
     graded = session.grade(5)
     assert len(graded.buried) == 2  # the note's two other gaps wait for another day

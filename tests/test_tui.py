@@ -156,8 +156,8 @@ async def test_a_whole_session_over_five_decks(_isolated_home):
         await reveal()
         buried = session.current.card_id
         await pilot.press("minus")
-        assert store.state(suspended).suspended
-        assert store.state(buried).buried_until is not None
+        assert store.cards.state(suspended).suspended
+        assert store.cards.state(buried).buried_until is not None
 
         # a failed card, then quit mid-session: nothing graded is lost
         await reveal()
@@ -217,7 +217,7 @@ async def test_a_whole_quiz(_isolated_home):
     rows = reviews(_isolated_home)
     assert len(rows) == 4 and {r[1] for r in rows} == {"quiz"}
     assert sorted(r[2] for r in rows) == [1, 4, 4, 4]
-    assert store.state(store.deck_cards(store.find_deck("snap").id)[1].id).reviews == 0
+    assert store.cards.state(store.cards.of_deck(store.decks.find("snap").id)[1].id).reviews == 0
     store.close()
 
 
@@ -374,7 +374,7 @@ async def test_last_studied_counts_study_days_not_utc_dates():
     clock = Clock(datetime(2026, 3, 2, 23, 0, tzinfo=UTC))  # 18:00 in New York
     store = open_store(settings=new_york, clock=clock)
     import_bytes(store, basic_deck("ny", 2))
-    store.record_review(store.deck_cards(store.find_deck("ny").id)[0].id, 5)
+    store.reviews.record(store.cards.of_deck(store.decks.find("ny").id)[0].id, 5)
 
     async def last_studied() -> str:
         app = make_app(store, load_bundled_decks=False)

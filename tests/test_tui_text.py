@@ -174,7 +174,7 @@ async def test_dialogs_and_messages_show_deck_names_literally(app_with_evil):
         await pilot.press("enter")
         await settle(pilot)
         assert_literal(app, "renamed toast")
-        assert app.store.find_deck("evil").name == evil("Deck")
+        assert app.store.decks.find("evil").name == evil("Deck")
         await pilot.press("delete")
         await settle(pilot)
         assert_literal(app, "delete dialog")

@@ -15,6 +15,7 @@ from trainer.sessions import StudySession
 from trainer.settings import Settings
 from trainer.store import open_store
 from trainer.store.errors import ChangedElsewhere, UndoRefused
+from trainer.store.replay import rebuild_states
 from trainer.store.schema import review_t
 from trainer.tui.screens.deck_list import DeckListScreen
 from trainer.tui.screens.study import StudyScreen
@@ -27,7 +28,7 @@ def two_sessions(url: str | None = None):
     first = open_store(url, settings=UTC, clock=clock)
     import_bytes(first, basic_deck("w", 6))
     second = open_store(url, settings=UTC, clock=clock)
-    deck = first.find_deck("w")
+    deck = first.decks.find("w")
     return first, second, StudySession(first, deck), StudySession(second, deck), clock
 
 
@@ -47,7 +48,7 @@ def test_the_same_card_graded_in_two_windows_is_recorded_once(db_url):
                        match=r"changed elsewhere \(graded\); showing the next card"):
         b.grade(5)
     assert b.current is not None and b.current.card_id != a.history[0].item.card_id
-    assert scheduled_twice_a_day(first) == 0 and first.rebuild_states() == 0
+    assert scheduled_twice_a_day(first) == 0 and rebuild_states(first) == 0
     first.close()
     second.close()
 
@@ -66,7 +67,7 @@ def test_a_card_read_ahead_and_graded_elsewhere_before_it_shows_is_refused(db_ur
     assert a.view().card_id == later  # shown from what was read ahead
     with pytest.raises(ChangedElsewhere):
         a.grade(5)
-    assert scheduled_twice_a_day(first) == 0 and first.rebuild_states() == 0
+    assert scheduled_twice_a_day(first) == 0 and rebuild_states(first) == 0
     first.close()
     second.close()
 
@@ -83,7 +84,7 @@ def test_undo_never_reverts_a_review_a_later_one_depends_on(db_url):
     b.grade(5)  # the next day, the other window grades it again, from a's after-state
     with pytest.raises(UndoRefused, match="cannot undo"):
         a.undo()
-    assert first.rebuild_states() == 0
+    assert rebuild_states(first) == 0
     first.close()
     second.close()
 
@@ -142,7 +143,7 @@ def test_two_sessions_interleaving_keep_the_log_the_truth(db_url, actions):
     try:
         _interleave({"a": a, "b": b}, actions, clock)
         assert scheduled_twice_a_day(first) == 0
-        assert first.rebuild_states() == 0
+        assert rebuild_states(first) == 0
     finally:
         first.close()
         second.close()
@@ -185,7 +186,7 @@ def test_a_card_an_import_pruned_while_a_session_showed_it_keeps_its_grade(_isol
 
     assert main(["import", str(smaller), "--prune", "--yes"]) == 0  # w0 is retired
     a.grade(5)
-    assert first.is_retired(removed) and len(first.card_history(removed)) == 1
+    assert first.cards.is_retired(removed) and len(first.cards.history(removed)) == 1
     assert removed not in {q.card_id for q in a.queue}
     a.view()
     a.grade(5)  # the next card is graded as usual
@@ -201,7 +202,7 @@ def test_a_database_file_deleted_or_replaced_under_a_session_is_noticed(tmp_path
     db = tmp_path / "t.db"
     store = open_store(str(db), settings=UTC, clock=Clock())
     import_bytes(store, basic_deck("f", 3))
-    session = StudySession(store, store.find_deck("f"))
+    session = StudySession(store, store.decks.find("f"))
     session.view()
     session.grade(5)
     shutil.copy(db, tmp_path / "copy.db")
@@ -228,14 +229,14 @@ def test_a_lost_server_connection_is_retried_once(db_url):
     a.view()
     a.grade(4)  # no message: retried on a fresh connection
     assert len([x for x in a.history if x.kind == "grade"]) == 2
-    assert first.rebuild_states() == 0
+    assert rebuild_states(first) == 0
     first.close()
     second.close()
 
 
 @pytest.mark.parametrize(("change", "word"), [
-    (lambda store, cid: store.suspend(cid, session_id="cli-suspend"), "suspended"),
-    (lambda store, cid: store.bury_until_tomorrow(cid), "buried"),
+    (lambda store, cid: store.cards.suspend(cid, session_id="cli-suspend"), "suspended"),
+    (lambda store, cid: store.cards.bury_until_tomorrow(cid), "buried"),
 ])
 def test_a_card_changed_by_another_command_while_shown_says_what_happened(db_url, change,
                                                                           word):
@@ -244,7 +245,7 @@ def test_a_card_changed_by_another_command_while_shown_says_what_happened(db_url
     change(second, cid)
     with pytest.raises(ChangedElsewhere, match=rf"changed elsewhere \({word}\)"):
         a.grade(5)
-    assert first.state(cid).reviews == 0  # nothing recorded
+    assert first.cards.state(cid).reviews == 0  # nothing recorded
     first.close()
     second.close()
 
@@ -254,7 +255,7 @@ def test_an_answer_to_a_card_edited_elsewhere_is_kept_and_says_so(db_url):
     cid = a.view().card_id
     import_bytes(second, basic_deck("w", 6).replace(b'prompt = "q0"', b'prompt = "q0, edited"'))
     graded = a.grade(5)
-    assert graded.edited and first.state(cid).reviews == 1
+    assert graded.edited and first.cards.state(cid).reviews == 1
     # the card's new text is read when it next shows (a session that undoes shows it now)
     a.undo()
     assert a.view().prompt == "q0, edited"

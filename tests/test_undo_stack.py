@@ -13,6 +13,7 @@ from trainer.cli import main
 from trainer.editing import entry_snippet, read_snippet
 from trainer.store import Store, open_store
 from trainer.store.errors import UndoRefused
+from trainer.store.replay import rebuild_states, rollup_rows
 
 
 def snapshot(store: Store) -> dict[str, object]:
@@ -29,9 +30,9 @@ def snapshot(store: Store) -> dict[str, object]:
     return {
         "decks": decks, "aliases": aliases, "tags": tags,
         "cards": cards,
-        "states": {c[0]: (store.state(c[0]), store.is_retired(c[0])) for c in cards},
-        "log": store.review_log(),
-        "rollup": store.rollup_rows(),
+        "states": {c[0]: (store.cards.state(c[0]), store.cards.is_retired(c[0])) for c in cards},
+        "log": store.reviews.log(),
+        "rollup": rollup_rows(store),
     }
 
 
@@ -44,30 +45,30 @@ def reopen(store: Store, url: str, clock: Clock) -> Store:
 def test_undo_after_a_restart_takes_back_the_last_grade(db_url):
     clock = Clock()
     store, ids = make_store(db_url, 3, clock=clock)
-    store.record_review(ids[0], 5, session_id="monday")
+    store.reviews.record(ids[0], 5, session_id="monday")
     before = snapshot(store)
-    store.record_review(ids[1], 4, answer_ms=1200, session_id="monday")
+    store.reviews.record(ids[1], 4, answer_ms=1200, session_id="monday")
     assert snapshot(store) != before
     store = reopen(store, db_url, clock)
 
-    undone = store.undo_last()
+    undone = store.undo.last()
     assert undone is not None and undone.label == "the grade 4 of 'q1'"
     assert undone.card_ids == (ids[1],)
     assert snapshot(store) == before  # state, log and rollup as before the grade
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store = reopen(store, db_url, clock)
-    assert store.undo_last().label == "the grade 5 of 'q0'"
-    assert store.undo_last() is None
-    assert store.card_history(ids[0]) == [] and store.rollup_rows() == []
+    assert store.undo.last().label == "the grade 5 of 'q0'"
+    assert store.undo.last() is None
+    assert store.cards.history(ids[0]) == [] and rollup_rows(store) == []
     store.close()
 
 
 def _edit(store: Store, deck_key: str, entry: str, old: str, new: str) -> None:
-    deck = store.find_deck(deck_key)
-    snippet = entry_snippet(store.entry_cards(deck.id, entry))
+    deck = store.decks.find(deck_key)
+    snippet = entry_snippet(store.cards.of_entry(deck.id, entry))
     assert old in snippet
-    store.edit_entry(deck.id, entry, read_snippet(snippet.replace(old, new), deck,
-                                                  keep_id=entry))
+    store.cards.edit_entry(deck.id, entry, read_snippet(snippet.replace(old, new), deck,
+                                                        keep_id=entry))
 
 
 def test_undo_takes_back_actions_newest_first_across_kinds(db_url):
@@ -77,47 +78,47 @@ def test_undo_takes_back_actions_newest_first_across_kinds(db_url):
     store, ids = make_store(db_url, 3, clock=clock)
     import_bytes(store, basic_deck("e", 2))
     start = snapshot(store)
-    store.record_review(ids[0], 5, session_id="s")
+    store.reviews.record(ids[0], 5, session_id="s")
     graded = snapshot(store)
-    store.delete_deck(store.find_deck("e").id)
+    store.decks.delete(store.decks.find("e").id)
     deleted = snapshot(store)
     _edit(store, "d", "d1", '"a1"', '"a1, edited"')
-    assert store.card(ids[1]).answer == "a1, edited"
+    assert store.cards.get(ids[1]).answer == "a1, edited"
     store = reopen(store, db_url, clock)
 
-    assert store.undo_last().label == "the edit of 'q1'"
-    assert store.card(ids[1]).answer == "a1" and snapshot(store) == deleted
-    assert store.undo_last().label == "the deletion of deck 'Deck e' (2 cards)"
+    assert store.undo.last().label == "the edit of 'q1'"
+    assert store.cards.get(ids[1]).answer == "a1" and snapshot(store) == deleted
+    assert store.undo.last().label == "the deletion of deck 'Deck e' (2 cards)"
     assert snapshot(store) == graded
-    assert store.undo_last().label == "the grade 5 of 'q0'"
+    assert store.undo.last().label == "the grade 5 of 'q0'"
     assert snapshot(store) == start
-    assert store.undo_last() is None
+    assert store.undo.last() is None
     store.close()
 
 
 def _retire(store: Store, ids: list[int]) -> None:
-    store.retire_many(ids[:2])
+    store.cards.retire_many(ids[:2])
 
 
 def _unretire(store: Store, ids: list[int]) -> None:
-    store.retire_many(ids[:2], retired=False)
+    store.cards.retire_many(ids[:2], retired=False)
 
 
 def _move(store: Store, ids: list[int]) -> None:
-    store.move_many(ids[1:], store.find_deck("e").id)
+    store.cards.move_many(ids[1:], store.decks.find("e").id)
 
 
 def _tag(store: Store, ids: list[int]) -> None:
-    store.tag_many(ids, "hard")
+    store.cards.tag_many(ids, "hard")
 
 
 def _untag(store: Store, ids: list[int]) -> None:
-    store.tag_many(ids, "hard", add=False)
+    store.cards.tag_many(ids, "hard", add=False)
 
 
 def _add(store: Store, ids: list[int]) -> None:
-    deck = store.find_deck("d")
-    store.add_entry(deck.id, read_snippet(
+    deck = store.decks.find("d")
+    store.cards.add_entry(deck.id, read_snippet(
         'id = "gaps"\nkind = "cloze"\ntext = "{{c1::Mao}} met {{c2::Stalin}}."\n', deck))
 
 
@@ -128,26 +129,26 @@ def _edit_cloze(store: Store, ids: list[int]) -> None:
 
 def _edit_kind(store: Store, ids: list[int]) -> None:
     """A studied basic card turned into a cloze: its key follows the entry, its tags change."""
-    deck = store.find_deck("d")
-    store.edit_entry(deck.id, "d0", read_snippet(
+    deck = store.decks.find("d")
+    store.cards.edit_entry(deck.id, "d0", read_snippet(
         'id = "d0"\nkind = "cloze"\ntext = "{{c1::a0}} answers q0"\ntags = ["hard"]\n',
         deck, keep_id="d0"))
 
 
 def _delete_deck(store: Store, ids: list[int]) -> None:
-    store.delete_deck(store.find_deck("d").id)
+    store.decks.delete(store.decks.find("d").id)
 
 
 def _undelete_deck(store: Store, ids: list[int]) -> None:
-    store.undelete_deck(store.find_deck("d", deleted=True).id)
+    store.decks.undelete(store.decks.find("d", deleted=True).id)
 
 
 def _rename(store: Store, ids: list[int]) -> None:
-    store.rename_deck(store.find_deck("d").id, key="mine", name="My deck")
+    store.decks.rename(store.decks.find("d").id, key="mine", name="My deck")
 
 
 def _bulk(store: Store, ids: list[int]) -> None:
-    store.change_many(ids, "suspend", session_id="browse-1")
+    store.cards.change_many(ids, "suspend", session_id="browse-1")
 
 
 def _nothing(store: Store, ids: list[int]) -> None:
@@ -161,7 +162,8 @@ GRADE = "the grade 4 of 'q0'"
     (_nothing, _retire, "deleting 2 cards", GRADE),
     (_retire, _unretire, "bringing back 2 cards", "deleting 2 cards"),
     (_nothing, _move, "moving 3 cards to deck 'Deck e'", GRADE),
-    (_nothing, lambda store, ids: store.tag_many(ids[:1], "hard"), "tagging 'q0' hard", GRADE),
+    (_nothing, lambda store, ids: store.cards.tag_many(ids[:1], "hard"), "tagging 'q0' hard",
+     GRADE),
     (_nothing, _tag, "tagging 4 cards hard", GRADE),
     (_tag, _untag, "untagging 4 cards hard", "tagging 4 cards hard"),
     (_nothing, _add, "adding 'gaps' (2 cards)", GRADE),
@@ -179,18 +181,18 @@ def test_each_action_is_taken_back_exactly(db_url, setup, act, label, then):
     import_bytes(store, basic_deck("d", 4).replace(b'name = "Deck d"',
                                                    b'name = "Deck d"\ntags = ["dtag"]'))
     import_bytes(store, basic_deck("e", 2))
-    ids = store.card_ids(store.find_deck("d").id)
-    store.record_review(ids[0], 4)
+    ids = store.cards.in_play(store.decks.find("d").id)
+    store.reviews.record(ids[0], 4)
     setup(store, ids)
     before = snapshot(store)
     act(store, ids)
     assert snapshot(store) != before
     store = reopen(store, db_url, clock)
-    undone = store.undo_last()
+    undone = store.undo.last()
     assert undone is not None and undone.label == label
     assert snapshot(store) == before
-    assert store.rebuild_states() == 0
-    assert store.undo_last().label == then
+    assert rebuild_states(store) == 0
+    assert store.undo.last().label == then
     store.close()
 
 
@@ -199,15 +201,15 @@ def test_undoing_a_grade_is_refused_with_a_reason_when_a_later_change_depends_on
     store, ids = make_store(db_url, 3, clock=clock)
     # a grade, then the deck switched to FSRS: the switch worked the card's state out from
     # that grade, and is not itself on the undo stack
-    store.record_review(ids[0], 5)
-    store.switch_scheduler(store.find_deck("d").id, "fsrs")
-    state = store.state(ids[0])
+    store.reviews.record(ids[0], 5)
+    store.options.switch_scheduler(store.decks.find("d").id, "fsrs")
+    state = store.cards.state(ids[0])
     with pytest.raises(UndoRefused) as refused:
-        store.undo_last()
+        store.undo.last()
     message = str(refused.value)
     assert message.startswith("cannot undo the grade 5 of 'q0': ") and "\n" not in message
     assert "scheduler" in message
-    assert store.state(ids[0]) == state and len(store.card_history(ids[0])) == 2
+    assert store.cards.state(ids[0]) == state and len(store.cards.history(ids[0])) == 2
     store.close()
 
 
@@ -219,8 +221,8 @@ def test_undoing_an_edit_is_refused_when_the_card_changed_since(db_url):
     import_bytes(store, basic_deck("d", 3).replace(b'"q1"', b'"q1 from the file"'))
     with pytest.raises(UndoRefused, match=r"^cannot undo the edit of 'q1': the card was "
                                           r"changed since"):
-        store.undo_last()
-    assert store.card(ids[1]).prompt == "q1 from the file"
+        store.undo.last()
+    assert store.cards.get(ids[1]).prompt == "q1 from the file"
     store.close()
 
 
@@ -229,13 +231,13 @@ def test_a_session_scoped_undo_keeps_the_stack_in_order(tmp_path):
     afterwards is newer than the edit (on SQLite the log reuses the freed row id)."""
     clock = Clock()
     store, ids = make_store(f"sqlite:///{tmp_path / 'o.db'}", 3, clock=clock)
-    store.record_review(ids[0], 5, session_id="s")
+    store.reviews.record(ids[0], 5, session_id="s")
     _edit(store, "d", "d1", '"a1"', '"a1, edited"')
-    store.undo_last_review("s")
-    store.record_review(ids[0], 3, session_id="s")
-    assert store.undo_last().label == "the grade 3 of 'q0'"
-    assert store.undo_last().label == "the edit of 'q1'"
-    assert store.undo_last() is None
+    store.undo.last_review("s")
+    store.reviews.record(ids[0], 3, session_id="s")
+    assert store.undo.last().label == "the grade 3 of 'q0'"
+    assert store.undo.last().label == "the edit of 'q1'"
+    assert store.undo.last() is None
     store.close()
 
 
@@ -246,21 +248,21 @@ def test_the_undo_journal_migrates_both_ways(db_url):
 
     clock = Clock()
     store, ids = make_store(db_url, 3, clock=clock)
-    store.record_review(ids[0], 5)
-    store.tag_many(ids, "hard")
-    states = {cid: store.state(cid) for cid in ids}
+    store.reviews.record(ids[0], 5)
+    store.cards.tag_many(ids, "hard")
+    states = {cid: store.cards.state(cid) for cid in ids}
     store.close()
     with downgraded(db_url, "0019") as connection:
         assert "undo_journal" not in inspect(connection).get_table_names()
     store = open_store(db_url, settings=LONDON, clock=clock)
-    assert {cid: store.state(cid) for cid in ids} == states
+    assert {cid: store.cards.state(cid) for cid in ids} == states
     engine = create_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM undo_journal")).scalar() == 0
     engine.dispose()
-    assert store.undo_last().label == "the grade 5 of 'q0'"  # the tag's entry went down
-    store.tag_many(ids, "hard", add=False)
-    assert store.undo_last().label == "untagging 3 cards hard"
+    assert store.undo.last().label == "the grade 5 of 'q0'"  # the tag's entry went down
+    store.cards.tag_many(ids, "hard", add=False)
+    assert store.undo.last().label == "untagging 3 cards hard"
     store.close()
 
 
@@ -281,7 +283,7 @@ def test_trainer_undo_says_what_it_took_back(tmp_path, capsys):
 def test_trainer_undo_shows_user_text_literally(tmp_path, capsys):
     store = open_store(settings=LONDON, clock=Clock())
     import_bytes(store, basic_deck("d", 1).replace(b'"q0"', b'"\\u001b[31mred"'))
-    store.record_review(store.card_ids(None)[0], 4)
+    store.reviews.record(store.cards.in_play(None)[0], 4)
     store.close()
     assert main(["undo"]) == 0
     out = capsys.readouterr().out

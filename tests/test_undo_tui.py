@@ -9,6 +9,7 @@ from textual.widgets import DataTable
 from tests.helpers import Clock, basic_deck, import_bytes
 from tests.tui_helpers import UTC, make_app, settle
 from trainer.store import open_store
+from trainer.store.replay import rebuild_states
 from trainer.tui.screens.deck_list import DeckListScreen
 from trainer.tui.screens.study import StudyScreen
 from trainer.tui.screens.summary import SummaryScreen
@@ -49,7 +50,7 @@ async def test_ctrl_z_in_the_deck_list_after_a_restart_takes_back_the_last_grade
     store.close()
 
     store = open_store(url, settings=UTC, clock=clock)  # a restart
-    graded = {cid: store.state(cid) for cid in studied}
+    graded = {cid: store.cards.state(cid) for cid in studied}
     assert all(s.repetitions == 1 for s in graded.values())
     app = make_app(store, load_bundled_decks=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -57,18 +58,19 @@ async def test_ctrl_z_in_the_deck_list_after_a_restart_takes_back_the_last_grade
         assert isinstance(app.screen, DeckListScreen) and new_count(app) == 2
         await pilot.press("ctrl+z")
         await settle(pilot)
-        prompt = store.card(studied[1]).prompt
+        prompt = store.cards.get(studied[1]).prompt
         assert f"Took back the grade 5 of '{prompt}'" in messages(app)  # literally
-        assert store.state(studied[1]).repetitions == 0 and store.card_history(studied[1]) == []
-        assert store.state(studied[0]) == graded[studied[0]]
+        assert store.cards.state(studied[1]).repetitions == 0
+        assert store.cards.history(studied[1]) == []
+        assert store.cards.state(studied[0]) == graded[studied[0]]
         assert new_count(app) == 3
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert store.card_history(studied[0]) == [] and new_count(app) == 4
+        assert store.cards.history(studied[0]) == [] and new_count(app) == 4
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert messages(app)[-1] == "Nothing to undo."
-    assert store.rebuild_states() == 0
+    assert rebuild_states(store) == 0
     store.close()
 
 
@@ -76,8 +78,8 @@ async def test_the_study_screen_falls_back_to_the_newest_action_of_any_session(t
     url = f"sqlite:///{tmp_path / 'fallback.db'}"
     store = open_store(url, settings=UTC, clock=Clock())
     import_bytes(store, basic_deck("d", 3))
-    first = store.card_ids(store.find_deck("d").id)[0]
-    store.record_review(first, 4, session_id="yesterday's window")  # due in a day
+    first = store.cards.in_play(store.decks.find("d").id)[0]
+    store.reviews.record(first, 4, session_id="yesterday's window")  # due in a day
     app = make_app(store, load_bundled_decks=False, start="study", deck_key="d")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -89,14 +91,14 @@ async def test_the_study_screen_falls_back_to_the_newest_action_of_any_session(t
         await settle(pilot)
         assert messages(app)[-1] == ("Nothing of this session to undo: took back the grade 4 "
                                      "of 'q0' (from before)")
-        assert store.card_history(first) == []
+        assert store.cards.history(first) == []
         assert session.current.card_id == first  # the card taken back shows first
         await pilot.press("space", "3")
-        assert store.state(first).repetitions == 1
+        assert store.cards.state(first).repetitions == 1
         await pilot.press("ctrl+z")  # this session's own grade, as before
         await settle(pilot)
         assert messages(app)[-1] == "Took back the grade 3 of 'q0'"
-        assert session.current.card_id == first and store.card_history(first) == []
+        assert session.current.card_id == first and store.cards.history(first) == []
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert messages(app)[-1] == "Nothing to undo."

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from trainer.importer import DeckReport, day_function, import_decks, load
 from trainer.paths import bundled_decks_dir
-from trainer.store import Store, meta
+from trainer.store import Store
 
 META_KEY = "bundled_decks"
 OFF = "TRAINER_BUNDLED_DECKS"  # "0": never load them (the test suite's own databases)
@@ -40,9 +40,9 @@ def ensure_bundled(store: Store, folder: Path | None = None) -> list[DeckReport]
     if not files:
         return []
     stamp = fingerprint(files)
-    if meta.get(store, META_KEY) == stamp:
+    if store.meta.get(META_KEY) == stamp:
         return []
     decks = load(files, None, None, day_function(store))
     reports = import_decks(store, decks, family=True)
-    meta.put(store, META_KEY, stamp)
+    store.meta.put(META_KEY, stamp)
     return reports

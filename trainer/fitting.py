@@ -22,9 +22,7 @@ from trainer.errors import UserError
 from trainer.rules import PASS
 from trainer.scheduler import fsrs, sm2
 from trainer.store import Store
-from trainer.store.history import memory_histories
 from trainer.store.records import MemoryHistory
-from trainer.store.scheduling import store_fitted
 
 MIN_REVIEWS = 400  # reviews to learn from (each after a card's first) before fitting
 SPLITS = 5  # evaluate: the history in time order, in five parts; each part after the first
@@ -100,19 +98,19 @@ class Fitted:
 def optimize(store: Store, deck_ids: list[int] | None) -> Fitted:
     """Fit FSRS to the decks' history (every deck's with None) and keep the weights as those
     decks' own; a deck already on FSRS has its cards' memory worked out again with them."""
-    found = items(memory_histories(store, deck_ids))
+    found = items(store.scheduling.memory_histories(deck_ids))
     if len(found) < MIN_REVIEWS:
         raise _too_short(len(found), "optimize")
     weights = fit(found)
     targets = deck_ids if deck_ids is not None else [
-        d.id for d in store.deck_summaries().decks]
-    pid = store_fitted(store, deck_ids[0] if deck_ids and len(deck_ids) == 1 else None,
-                       weights, len(found), store.now())
+        d.id for d in store.decks.summaries().decks]
+    pid = store.scheduling.keep_fitted(
+        deck_ids[0] if deck_ids and len(deck_ids) == 1 else None, weights, len(found), store.now())
     rescheduled = []
     for deck_id in targets:
-        store.set_fitted_params(deck_id, pid)
-        if store.deck_options(deck_id).scheduler == "fsrs":
-            store.switch_scheduler(deck_id, "fsrs")
+        store.options.set_fitted_params(deck_id, pid)
+        if store.options.of(deck_id).scheduler == "fsrs":
+            store.options.switch_scheduler(deck_id, "fsrs")
             rescheduled.append(deck_id)
     return Fitted(pid, weights, len(found), rescheduled)
 
@@ -187,7 +185,7 @@ class Evaluation:
 
 
 def evaluate(store: Store, deck_ids: list[int] | None) -> Evaluation:
-    found = items(memory_histories(store, deck_ids))
+    found = items(store.scheduling.memory_histories(deck_ids))
     if len(found) < MIN_REVIEWS:
         raise _too_short(len(found), "evaluate")
     size = math.ceil(len(found) / SPLITS)

@@ -16,7 +16,7 @@ from trainer.errors import UserError
 from trainer.formats.errors import DeckError
 from trainer.formats.limits import check_decks
 from trainer.formats.model import ParsedDeck
-from trainer.store import Store, imports
+from trainer.store import Store
 from trainer.studyday import study_day
 
 FORMATS = ("toml", "json", "csv", "tsv", "txt", "apkg", "colpkg")
@@ -188,8 +188,8 @@ def import_decks(
     """Apply parsed decks in one transaction; with ``dry_run`` nothing is kept; ``family``:
     see trainer.store.imports."""
     _to_existing(store, decks)
-    counts = imports.write_decks(store, decks, prune=prune, dry_run=dry_run, progress=progress,
-                                 family=family)
+    counts = store.decks.write(decks, prune=prune, dry_run=dry_run, progress=progress,
+                               family=family)
     return [
         DeckReport(deck.key, deck.name, deck.origin, new_deck=c.new_deck, added=c.added,
                    updated=c.updated, unchanged=c.unchanged, pruned=c.pruned,
@@ -211,7 +211,7 @@ def _to_existing(store: Store, decks: list[ParsedDeck]) -> None:
             continue
         for ref in (deck.name, deck.key):
             try:
-                found = store.find_deck(ref)
+                found = store.decks.find(ref)
             except NotFound:
                 continue
             except StoreError as exc:  # an ambiguous name: say so rather than guess

@@ -17,7 +17,6 @@ from trainer.scheduler.simulator import (
     simulate,
 )
 from trainer.store import Store
-from trainer.store.history import answer_seconds
 
 DEFAULT_SECONDS = 10.0  # a answer's time when the log has none
 
@@ -39,7 +38,7 @@ def start_cards(store: Store, deck_ids: list[int] | None,
                 params: fsrs.FSRSParams) -> list[StartCard]:
     today = store.today()
     out = []
-    for as_sm2, as_fsrs in store.both_schedules(deck_ids, params):
+    for as_sm2, as_fsrs in store.scheduling.both_schedules(deck_ids, params):
         last = last_review_day(as_sm2, store.settings)
         if as_sm2.due is None or last is None:
             out.append(StartCard(as_sm2.sm2, None, None, None, 0, 0))
@@ -60,7 +59,7 @@ def forecast(store: Store, deck_ids: list[int] | None, *, days: int, retention: 
     params = fsrs.FSRSParams(weights, retention)
     cards = start_cards(store, deck_ids, params)
     model = Model(weights)
-    seconds = answer_seconds(store, deck_ids) or DEFAULT_SECONDS
+    seconds = store.scheduling.answer_seconds(deck_ids) or DEFAULT_SECONDS
     total = 2 + len(CANDIDATES) * find_optimal
     done = [0]
 
@@ -86,10 +85,10 @@ def deck_forecast(store: Store, deck_id: int | None, *, days: int,
                   seed: int = 0, progress: Progress | None = None) -> Forecast:
     """The forecast for one deck (every deck with None), with what is not given taken from
     the deck: its desired retention, its new cards a day, its fitted weights if it has them."""
-    options = store.deck_options(deck_id) if deck_id is not None else None
+    options = store.options.of(deck_id) if deck_id is not None else None
     weights = fsrs.DEFAULT_WEIGHTS
     if options is not None and options.fitted_params_id is not None:
-        weights = store.param_set(options.fitted_params_id).weights
+        weights = store.scheduling.param_set(options.fitted_params_id).weights
     if retention is None:
         retention = options.desired_retention if options else fsrs.DEFAULT_RETENTION
     if new_per_day is None:

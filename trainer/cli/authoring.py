@@ -61,8 +61,8 @@ def _lint_targets(args: argparse.Namespace) -> list[ParsedDeck]:
 
         with open_from_args(args) as store:
             refresh_bundled_decks(store)
-            deck = store.find_deck(target)
-            document = native_document(deck, store.deck_cards(deck.id))
+            deck = store.decks.find(target)
+            document = native_document(deck, store.cards.of_deck(deck.id))
         decks.append(to_parsed(DeckFile.model_validate(document), f"deck {deck.key}"))
     return decks
 

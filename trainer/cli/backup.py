@@ -33,7 +33,7 @@ def _sqlite_database(args: argparse.Namespace, server: str = "a server database 
                      "up with the server's own tools (for PostgreSQL: pg_dump and pg_restore)"
                      ) -> Path:
     from trainer.paths import resolve_db_url
-    from trainer.store.engine import sqlite_path
+    from trainer.store import sqlite_path
 
     path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
     if path is None:
@@ -44,7 +44,7 @@ def _sqlite_database(args: argparse.Namespace, server: str = "a server database 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database as it is, checked and brought up to date, to FILE or a new file in
     backups/; the bundled decks are not loaded into it first."""
-    from trainer.store.backups import copy_database, manual_backup
+    from trainer.store import copy_database, manual_backup
     from trainer.store.errors import StoreError
 
     path = _sqlite_database(args)
@@ -68,9 +68,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Put a backup in the database's place while no study window has it open, keeping the
     database as it was (or, if damaged, set aside) beside it, and say where."""
-    from trainer.store.backups import RESTORE_WAIT, restore
+    from trainer.store import RESTORE_WAIT, StudyLock, restore
     from trainer.store.errors import StoreError
-    from trainer.store.lock import StudyLock
 
     path = _sqlite_database(args, "restore a server database with the server's own tools "
                             "(for PostgreSQL: pg_restore, from a dump made by pg_dump); "

@@ -86,7 +86,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
     node = _parse(args.query)
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        found = store.search_cards(node, sort=args.sort, limit=None)
+        found = store.search.cards(node, sort=args.sort, limit=None)
     if args.json:
         print(json_text([_as_json(c) for c in found.cards]))
         return 0
@@ -110,11 +110,11 @@ def cmd_card(args: argparse.Namespace) -> int:
         raise UserError(f"{args.ref!r}: give DECK/KEY, e.g. xi-putin-history/qianlong-name")
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(deck_ref)
-        card = store.card_by_key(deck.id, key)
-        state = store.state(card.id)
-        history = store.card_history(card.id)
-        retired = store.is_retired(card.id)
+        deck = store.decks.find(deck_ref)
+        card = store.cards.by_key(deck.id, key)
+        state = store.cards.state(card.id)
+        history = store.cards.history(card.id)
+        retired = store.cards.is_retired(card.id)
     if args.json:
         print(json_text({
             "deck": deck.key, "key": card.key, "kind": card.kind, "prompt": card.prompt,
@@ -153,9 +153,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         text = _snippet_from_flags(args)
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
+        deck = store.decks.find(args.deck)
         cards = read_snippet(text, deck)
-        added = store.add_entry(deck.id, cards)
+        added = store.cards.add_entry(deck.id, cards)
     print(visible(f"added {cards[0].entry} to {deck.key}: {added} card" +
                   ("s" if added > 1 else "")))
     return 0
@@ -185,21 +185,21 @@ def cmd_change(args: argparse.Namespace) -> int:
     node = _parse(args.query)
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        ids = store.search_ids(node)
+        ids = store.search.ids(node)
 
         def counted() -> tuple[str, str]:
-            return plural(len(ids), "card"), plural(store.review_count(ids), "review")
+            return plural(len(ids), "card"), plural(store.reviews.count(ids), "review")
 
         if ids and args.change == "reset":
             cards, reviews = counted()
             confirm(args, f"reset {cards} to new, forgetting the progress of their {reviews} "
                     "(the reviews stay in the history)")
         elif ids and args.change == "suspend" and (
-                node is None or len(ids) == len(store.search_ids(None))):
+                node is None or len(ids) == len(store.search.ids(None))):
             cards, reviews = counted()
             confirm(args, f"suspend every card, {cards} (with {reviews}): none is studied "
                     "until unsuspended")
-        changed = store.change_many(ids, args.change, session_id=f"cli-{args.change}")
+        changed = store.cards.change_many(ids, args.change, session_id=f"cli-{args.change}")
     done = {"suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset to new"}
     print(f"{changed} of {len(ids)} matching cards {done[args.change]}")
     return 0

@@ -72,12 +72,12 @@ def cmd_decks(args: argparse.Namespace) -> int:
     if getattr(args, "keys", False):
         with open_from_args(args) as store:
             refresh_bundled_decks(store)
-            for d in store.deck_summaries().decks:
+            for d in store.decks.summaries().decks:
                 print(d.key)
         return 0
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        overview = sorted(store.deck_summaries().decks,
+        overview = sorted(store.decks.summaries().decks,
                           key=lambda d: (d.name.casefold(), d.key))  # as the deck list
     if args.json:
         print(json_text(
@@ -107,9 +107,9 @@ def cmd_deck(args: argparse.Namespace) -> int:
         return _manage_deck(args)
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
+        deck = store.decks.find(args.deck)
         if args.deck_command == "more":
-            new, reviews = store.study_more(deck.id, new=args.new, reviews=args.reviews)
+            new, reviews = store.options.study_more(deck.id, new=args.new, reviews=args.reviews)
             say(f"{deck.name} [{deck.key}]: today {new} more new cards and {reviews} more "
                   "reviews than its limits")
             return 0
@@ -118,11 +118,11 @@ def cmd_deck(args: argparse.Namespace) -> int:
             raise UserError(f"no deck option {unknown[0]!r}; options: {', '.join(SETTABLE)}")
         values = {o: getattr(args, o) for o in SETTABLE if getattr(args, o) is not None}
         values |= dict.fromkeys(args.unset)
-        found = store.set_deck_options(deck.id, **values) if values else store.deck_options(
+        found = store.options.set(deck.id, **values) if values else store.options.of(
             deck.id)
         if args.scheduler is not None and args.scheduler != found.scheduler:
-            switched = store.switch_scheduler(deck.id, args.scheduler)
-            found = store.deck_options(deck.id)
+            switched = store.options.switch_scheduler(deck.id, args.scheduler)
+            found = store.options.of(deck.id)
             say(f"{deck.name} [{deck.key}]: now scheduled by {_SCHEDULER_NAMES[args.scheduler]}"
                 f"; {switched.changed} of {switched.studied} studied cards rescheduled from "
                 "their history")
@@ -145,28 +145,28 @@ def _manage_deck(args: argparse.Namespace) -> int:
             if not re.fullmatch(SLUG_PATTERN, args.deck):
                 raise UserError(f"{args.deck!r} is not a deck key: lower-case letters, digits "
                                 "and hyphens")
-            if any(d.key == args.deck for d in store.deck_summaries().decks):
+            if any(d.key == args.deck for d in store.decks.summaries().decks):
                 raise UserError(f"a deck {args.deck!r} is already there")
-            deck = store.create_deck(args.deck, args.name or args.deck)
+            deck = store.decks.create(args.deck, args.name or args.deck)
             say(f"created {deck.key} ({deck.name})")
         elif args.deck_command == "rename":
             if args.key is None and args.name is None:
                 raise UserError("give --key, --name or both")
-            before = store.find_deck(args.deck)
-            deck = store.rename_deck(before.id, key=args.key, name=args.name)
+            before = store.decks.find(args.deck)
+            deck = store.decks.rename(before.id, key=args.key, name=args.name)
             say(f"renamed {before.key} to {deck.key} ({deck.name})")
         elif args.deck_command == "delete":
-            deck = store.find_deck(args.deck)
-            ids = [c.id for c in store.deck_cards(deck.id)]
+            deck = store.decks.find(args.deck)
+            ids = [c.id for c in store.cards.of_deck(deck.id)]
             confirm(args, f"delete {deck.name} [{deck.key}]: retire its {plural(len(ids), 'card')}"
-                    f" (their {plural(store.review_count(ids), 'review')} stay in the "
+                    f" (their {plural(store.reviews.count(ids), 'review')} stay in the "
                     "statistics)")
-            retired = store.delete_deck(deck.id)
+            retired = store.decks.delete(deck.id)
             say(f"deleted {deck.key}: {len(retired)} cards retired, their history kept; "
                 f"`trainer deck undelete {deck.key}` brings it back")
         else:
-            deck = store.find_deck(args.deck, deleted=True)
-            back = store.undelete_deck(deck.id)
+            deck = store.decks.find(args.deck, deleted=True)
+            back = store.decks.undelete(deck.id)
             say(f"{deck.key} is back: {back} cards back")
     return 0
 

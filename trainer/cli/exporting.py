@@ -33,8 +33,7 @@ def register(add: AddCommand) -> None:
 def _database_files(args: argparse.Namespace) -> list[Path]:
     """The live database's files (SQLite), which no output may replace."""
     from trainer.paths import resolve_db_url
-    from trainer.store.backups import database_files
-    from trainer.store.engine import sqlite_path
+    from trainer.store import database_files, sqlite_path
 
     path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
     return [] if path is None else database_files(path)
@@ -54,8 +53,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_apkg(args)
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
-        cards = store.deck_cards(deck.id)
+        deck = store.decks.find(args.deck)
+        cards = store.cards.of_deck(deck.id)
     text = {"toml": to_toml, "json": to_json, "csv": to_csv}[fmt](deck, cards)
     if fmt == "csv":
         from trainer.exporter import csv_losses
@@ -91,10 +90,10 @@ def _export_apkg(args: argparse.Namespace) -> int:
         raise UserError("an Anki package is a file: give -o FILE.apkg")
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
-        cards = store.deck_cards(deck.id)
-        states = store.deck_states(deck.id)
-        history = store.deck_history(deck.id)
+        deck = store.decks.find(args.deck)
+        cards = store.cards.of_deck(deck.id)
+        states = store.cards.deck_states(deck.id)
+        history = store.cards.deck_history(deck.id)
         today = store.today()
         starts = partial(day_start, settings=store.settings)
     from trainer import files
@@ -120,7 +119,7 @@ def cmd_export_reviews(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        header, rows = store.review_log()
+        header, rows = store.reviews.log()
     if args.output is not None:
         from trainer import files
 

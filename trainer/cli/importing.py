@@ -70,11 +70,11 @@ def _confirm_prune(args: argparse.Namespace, store: Store, preview: list[DeckRep
     for report in preview:
         if report.missing:
             gone = set(report.missing)
-            ids += [c.id for c in store.deck_cards(store.find_deck(report.key).id)
+            ids += [c.id for c in store.cards.of_deck(store.decks.find(report.key).id)
                     if c.key in gone]
     if ids:
         confirm(args, f"retire {plural(len(ids), 'card')} no longer in the file (their "
-                f"{plural(store.review_count(ids), 'review')} stay in the statistics)")
+                f"{plural(store.reviews.count(ids), 'review')} stay in the statistics)")
 
 
 def _preview(decks: list[ParsedDeck]) -> None:

@@ -28,7 +28,7 @@ def launch(args: argparse.Namespace, start: str, deck: str | None = None,
     with store:
         key = None
         if deck:
-            key = store.find_deck(deck).key
+            key = store.decks.find(deck).key
         app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False),
                          quiz_size=quiz_size, query=query)

@@ -53,7 +53,7 @@ def _count(text: str) -> int:
 def _decks(store: Store, name: str | None) -> tuple[list[int] | None, str]:
     if name is None:
         return None, "all decks"
-    deck = store.find_deck(name)
+    deck = store.decks.find(name)
     return [deck.id], f"{deck.name} [{deck.key}]"
 
 
@@ -66,7 +66,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         refresh_bundled_decks(store)
         ids, what = _decks(store, args.deck)
         done = optimize(store, ids)
-        on_fsrs = [store.deck(i).key for i in done.rescheduled]
+        on_fsrs = [store.decks.get(i).key for i in done.rescheduled]
     say(f"FSRS fitted to {done.reviews:,} reviews of {what}: parameter set {done.params_id}")
     print("  weights: " + " ".join(f"{w:.4f}" for w in done.weights))
     if on_fsrs:

@@ -49,8 +49,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck) if args.deck else None
-        if args.tag is not None and args.tag not in store.tags():
+        deck = store.decks.find(args.deck) if args.deck else None
+        if args.tag is not None and args.tag not in store.cards.tags():
             raise UserError(f"no card has the tag {args.tag!r}; `trainer cards QUERY` with "
                             "tag:PATTERN finds tags")
         figures = compute(store, deck, args.tag, args.period)
@@ -77,7 +77,7 @@ def cmd_map(args: argparse.Namespace) -> int:
             raise UserError(f"{args.source}: cannot read: {reason}") from None
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.find_deck(args.deck)
+        deck = store.decks.find(args.deck)
         found = source_map(store, deck)
     if args.json:
         print(json_text(found))

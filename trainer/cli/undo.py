@@ -22,6 +22,6 @@ def cmd_undo(args: argparse.Namespace) -> int:
     """One line: what it took back, or that there was nothing; a refusal is an error line."""
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        undone = store.undo_last()
+        undone = store.undo.last()
     say("nothing to undo" if undone is None else f"took back {undone.label}")
     return 0

@@ -1,7 +1,7 @@
 """Study and quiz sessions: the queue, SM-2's same-day repeats, undo and the summary.
 
 No Textual here: the TUI drives these objects, and tests drive them directly. Every answer is
-written by ``Store.record_review`` (committed) before the session moves to the next card.
+written by ``store.reviews.record`` (committed) before the session moves to the next card.
 """
 
 from __future__ import annotations

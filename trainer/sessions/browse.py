@@ -97,7 +97,7 @@ class BrowseSession:
     def find(self, node: Node | None) -> SearchResult:
         """The cards ``node`` matches, in the session's sort (read only: a newer search may
         have replaced this one by the time it is found, so ``found`` keeps it)."""
-        return self.store.search_cards(node, sort=self.sort, descending=self.descending)
+        return self.store.search.cards(node, sort=self.sort, descending=self.descending)
 
     def found(self, result: SearchResult) -> None:
         """``result`` is what the browser shows now."""
@@ -167,11 +167,11 @@ class BrowseSession:
     def detail(self, card_id: int) -> CardDetail:
         """The card in full, read now (StoreError when it cannot be read)."""
         store = self.store
-        card = store.card(card_id)
-        deck = store.deck(card.deck_id)
-        state = store.state(card_id)
-        history = store.card_history(card_id)
-        retired = store.is_retired(card_id)
+        card = store.cards.get(card_id)
+        deck = store.decks.get(card.deck_id)
+        state = store.cards.state(card_id)
+        history = store.cards.history(card_id)
+        retired = store.cards.is_retired(card_id)
         every = fields(card, deck.key)
         main = MAIN_FIELDS + (card.kind == "cloze")
         return CardDetail(every[:main], state_line(state, retired), history_lines(history),
@@ -229,17 +229,17 @@ class BrowseSession:
     def move(self, ids: list[int], deck_name: str) -> Pending:
         """Move the cards, with their progress, to the deck ``deck_name`` names (a key or a
         name; StoreError when none does)."""
-        deck = self.store.find_deck(deck_name)
+        deck = self.store.decks.find(deck_name)
 
         def run() -> Done:
-            moved = self.store.move_many(ids, deck.id)
+            moved = self.store.cards.move_many(ids, deck.id)
             return Done(f"Moved {plural(len(moved), 'card')} to {deck.key}")
         return Pending(f"Move to {deck.key}", ids, run)
 
     def tag(self, ids: list[int], tag: str, add: bool) -> Pending:
         """Add ``tag`` to the cards, or (``add`` False) remove it."""
         def run() -> Done | None:
-            changed = self.store.tag_many(ids, tag, add)
+            changed = self.store.cards.tag_many(ids, tag, add)
             if not changed:
                 return None
             return Done(f"{'Tagged' if add else 'Untagged'} {plural(len(changed), 'card')} {tag}")
@@ -248,7 +248,7 @@ class BrowseSession:
     def retire(self, ids: list[int]) -> Pending:
         """Delete the cards: retired, their reviews kept, back with undo."""
         def run() -> Done | None:
-            changed = self.store.retire_many(ids)
+            changed = self.store.cards.retire_many(ids)
             if not changed:
                 return None
             return Done(f"Deleted (retired) {plural(len(changed), 'card')}")
@@ -257,18 +257,18 @@ class BrowseSession:
     def undo(self) -> Undone | None:
         """Take back the newest action of any session, this browser's or another's (the one
         undo stack, kept in the database); None when there is nothing to undo."""
-        return self.store.undo_last()
+        return self.store.undo.last()
 
     def deck_of(self, card_id: int) -> Deck:
         """The deck ``card_id`` is in: where a card added beside it goes."""
-        return self.store.deck(self.store.card(card_id).deck_id)
+        return self.store.decks.get(self.store.cards.get(card_id).deck_id)
 
     # -- checking what the student types ----------------------------------------------------
 
     def deck_problem(self, value: str) -> str | None:
         """Why no deck is found by ``value`` (a key or a name); None when one is."""
         try:
-            self.store.find_deck(value)
+            self.store.decks.find(value)
         except StoreError as exc:
             return str(exc)
         return None
@@ -291,7 +291,7 @@ class BrowseSession:
 
     def _change(self, verb: str, change: Change, ids: list[int], days: int = 0) -> Pending:
         def run() -> Done:
-            n = self.store.change_many(ids, change, days=days, session_id=self.session_id)
+            n = self.store.cards.change_many(ids, change, days=days, session_id=self.session_id)
             if not n:
                 return Done(f"Nothing to {verb.lower()}: already so.", undoable=False)
             return Done(f"{verb}: {plural(n, 'card')}")

@@ -28,7 +28,7 @@ class QuizSession:
         self.store = store
         self.deck = deck
         self.session_id = uuid.uuid4().hex
-        ids = store.card_ids(deck.id if deck else None)
+        ids = store.cards.in_play(deck.id if deck else None)
         rng = random.Random(seed)
         self.card_ids = rng.sample(ids, min(n, len(ids)))
         self.index = 0
@@ -50,15 +50,16 @@ class QuizSession:
         """The current question, read once (the screen asks for it on every key)."""
         card_id = self.card_ids[self.index]
         if self._view is None or self._view.card_id != card_id:
-            self._view = CardView.of(self.store.card(card_id), self.store.answer_count(card_id))
+            self._view = CardView.of(self.store.cards.get(card_id),
+                                     self.store.reviews.answer_count(card_id))
         return self._view
 
     def answer(self, correct: bool, given: str = "", answer_ms: int = 0) -> None:
         """Record the answer to the current question (committed, as a quiz row that moves no
         schedule) and go on to the next."""
         view = self.view()
-        self.store.record_review(view.card_id, QUIZ_RIGHT if correct else QUIZ_WRONG, "quiz",
-                                 answer_ms=answer_ms, session_id=self.session_id)
+        self.store.reviews.record(view.card_id, QUIZ_RIGHT if correct else QUIZ_WRONG, "quiz",
+                                  answer_ms=answer_ms, session_id=self.session_id)
         if correct:
             self.right += 1
         else:

@@ -1,5 +1,5 @@
 """A study session: today's plan as a queue, SM-2's same-day repeats, siblings, undo of
-every action, and the summary. Every answer is committed (Store.record_review) before the
+every action, and the summary. Every answer is committed (store.reviews.record) before the
 session moves on."""
 
 from __future__ import annotations
@@ -87,10 +87,10 @@ class StudySession:
         something outside this session); what was read of the cards is forgotten."""
         wanted = {*self.subdecks, *([self.deck.id] if self.deck else [])}
         # the notes come with the plan: gathering looked them up
-        plans, notes = self.store.planned(wanted or None)
+        plans, notes = self.store.queue.planned(wanted or None)
         self.study_queue.load(plans, notes)
         # each deck's scheduler: None for SM-2, else the FSRS parameters it schedules with
-        self._params = {d: self.store.deck_params(d) for d in {p.deck_id for p in plans}}
+        self._params = {d: self.store.scheduling.deck_params(d) for d in {p.deck_id for p in plans}}
         self._cards: dict[int, Card] = {}
         self._showings: dict[int, int] = {}
         self._shown: dict[int, CardState] = {}  # the state each showing card was shown in
@@ -127,18 +127,18 @@ class StudySession:
                     self._cards.setdefault(cid, ahead[0])
                     self._shown[cid] = ahead[1]
                 elif cid not in self._cards:
-                    self._cards[cid], self._shown[cid] = self.store.showing(cid)
+                    self._cards[cid], self._shown[cid] = self.store.cards.showing(cid)
                 else:
-                    self._shown[cid] = self.store.state(cid)
+                    self._shown[cid] = self.store.cards.state(cid)
             elif cid not in self._cards:
-                self._cards[cid] = self.store.card(cid)
+                self._cards[cid] = self.store.cards.get(cid)
         except NotFound:  # an import removed it since the queue was built
             self.study_queue.take_out(cid)
             return self.view()
         card = self._cards[cid]
         if card.kind == "choice" and cid not in self._showings:
             # only a choice card's options depend on its showings: other cards skip the count
-            self._showings[cid] = self.store.answer_count(cid)
+            self._showings[cid] = self.store.reviews.answer_count(cid)
         return CardView.of(card, self._showings.get(cid, 0))
 
     def _read_ahead(self) -> None:
@@ -153,7 +153,7 @@ class StudySession:
                 ids.append(item.card_id)
                 if len(ids) == READ_AHEAD:
                     break
-        self._ahead = self.store.showing_many(ids)
+        self._ahead = self.store.cards.showing_many(ids)
 
     def refresh_card(self, card_id: int) -> None:
         """Read the card again when next shown (it was edited)."""
@@ -174,7 +174,7 @@ class StudySession:
             # SM-2's same-day repeats leave the schedule alone.
             return {q: (AGAIN if q < REPEAT_UNTIL else "done") for q in range(6)}
         shown = self._shown.get(item.card_id)  # read when the card was shown
-        s = shown or self.store.state(item.card_id)
+        s = shown or self.store.cards.state(item.card_id)
         params = self._params.get(self.study_queue.deck_of.get(item.card_id, -1))
         if params is not None:
             days = fsrs_intervals(s, self.store.today(), params, self.store.settings)
@@ -227,7 +227,7 @@ class StudySession:
         card = self._cards.get(item.card_id)
         for attempt in (1, 2):
             try:
-                return self.store.record_review(
+                return self.store.reviews.record(
                     item.card_id, quality, kind, answer_ms=answer_ms,
                     session_id=self.session_id, shown=shown, require_due=True,
                     shown_content=card.content_hash if card is not None else None)
@@ -255,9 +255,9 @@ class StudySession:
         self._ahead.clear()
         self._shown.pop(item.card_id, None)
         if kind == "suspend":
-            self.store.suspend(item.card_id, session_id=self.session_id)
+            self.store.cards.suspend(item.card_id, session_id=self.session_id)
         else:
-            self.store.bury_until_tomorrow(item.card_id, session_id=self.session_id)
+            self.store.cards.bury_until_tomorrow(item.card_id, session_id=self.session_id)
         self.history.append(self.study_queue.flagged(kind, item))
 
     def undo(self) -> UndoneReview | None:
@@ -266,7 +266,7 @@ class StudySession:
         if not self.history:
             return None
         self._ahead.clear()
-        undone = self.store.undo_last_review(self.session_id)
+        undone = self.store.undo.last_review(self.session_id)
         if undone is None:  # the log no longer has it (undone elsewhere)
             self.history.clear()
             self.study_queue.answers = 0
@@ -281,7 +281,7 @@ class StudySession:
         """With none of this session's actions left to undo, the newest action of any session
         (an earlier session's grade, an edit, a deck's deletion): the day's plan is read again,
         and a card it gave back shows first when the plan holds it."""
-        undone = self.store.undo_last()
+        undone = self.store.undo.last()
         if undone is None:
             return None
         self.reload()
@@ -298,7 +298,7 @@ class StudySession:
         first = [a for a in answers if a.item.bucket != "repeat"]
         passed = sum(1 for a in first if a.quality is not None and a.quality >= PASS)
         scope = {*self.subdecks, *([self.deck.id] if self.deck else [])}
-        next_due, tomorrow = self.store.next_due(None, deck_ids=scope or None)
+        next_due, tomorrow = self.store.queue.next_due(None, deck_ids=scope or None)
         elapsed = (self.store.now() - self.started).total_seconds()
         return Summary(
             studied=len({a.item.card_id for a in answers}),

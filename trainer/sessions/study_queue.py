@@ -142,7 +142,7 @@ class StudyQueue:
         deck_id = self.deck_of.get(card_id)
         if deck_id is None:
             return
-        plans = self.store.plan(None, deck_id=deck_id)
+        plans = self.store.queue.plan(None, deck_id=deck_id)
         reviews = [c for p in plans for c in p.reviews]
         new = [c for p in plans for c in p.new]
         wanted = set(reviews) | set(new)
@@ -156,7 +156,7 @@ class StudyQueue:
             self.items = kept
             self.deck_of.update(dict.fromkeys(added, deck_id))
             if added:
-                self.notes |= self.store.siblings(set(added))
+                self.notes |= self.store.queue.siblings(set(added))
 
     def _settle(self) -> None:
         """Keep every same-day repeat at least ten answers after its failure (at the end when

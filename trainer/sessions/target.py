@@ -58,17 +58,17 @@ def deck_or_all(key: str | None) -> StudyTarget:
 def study_session(store: Store, target: StudyTarget) -> tuple[StudySession | None, str]:
     """A session of ``target``'s cards due today, and its title (the deck's name); None for a
     parent name none of whose decks is left. StoreError when the deck is not found."""
-    names = dict((name, key) for key, name in store.deck_names())
+    names = dict((name, key) for key, name in store.decks.names())
     deck: Deck | None = None
     if isinstance(target, AllDecks):
         title = ALL_DECKS
     elif isinstance(target, OneDeck):
-        deck = store.find_deck(target.key)
+        deck = store.decks.find(target.key)
         title = deck.name
     else:
         title = target.name
     under = [] if isinstance(target, AllDecks) else subtree(title, list(names))
-    ids = tuple(store.find_deck(names[n]).id for n in under)
+    ids = tuple(store.decks.find(names[n]).id for n in under)
     if isinstance(target, ParentName) and not ids:
         return None, title
     return StudySession(store, deck, subdecks=ids), title

@@ -1,8 +1,8 @@
 """Progress statistics: every figure of the statistics screen, as plain data.
 
-The queries are trainer.store.stats_sql's (the rollup for all decks, the log for a deck or a
-tag); this module shapes their rows into the figures. The result is JSON-ready; its shape is
-documented in docs/stats-json.md.
+The queries are the store's (``store.stats.queries``: the rollup for all decks, the log for a
+deck or a tag); this module shapes their rows into the figures. The result is JSON-ready; its
+shape is documented in docs/stats-json.md.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from trainer.stats.figures import (
     TagFigures,
     Today,
 )
-from trainer.store import Deck, Store
-from trainer.store.stats_sql import (
+from trainer.store import (
     CardCounts,
     DayReviews,
+    Deck,
     DueDay,
     EasinessCount,
     GradeCell,
@@ -45,10 +45,10 @@ from trainer.store.stats_sql import (
     QuizRow,
     RetentionCell,
     StatsQueries,
+    Store,
     TodayCell,
-    queries,
 )
-from trainer.store.stats_sql import HardCard as HardRow
+from trainer.store import HardCard as HardRow
 
 SCHEMA = 2  # docs/stats-json.md says what each schema changed
 PERIODS = {"today": 1, "7d": 7, "30d": 30, "1y": 365, "all": None}
@@ -91,7 +91,7 @@ def compute(
     """Every statistics figure for all decks, one deck or one tag, over ``period``."""
     today = today or store.today()
     start = period_start(period, today)
-    with queries(store, deck.id if deck else None, tag) as q:
+    with store.stats.queries(deck.id if deck else None, tag) as q:
         counts, leeches = _counts(q.counts(today))
         answers = q.answers(start, today)
         heatmap, streak = _heatmap_and_streak(answers.per_day, today)

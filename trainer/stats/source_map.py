@@ -42,7 +42,7 @@ MATURITIES: tuple[Maturity, ...] = rules.MATURITIES  # the screen's columns, in 
 def source_map(store: Store, deck: Deck, today: date | None = None) -> list[Paragraph]:
     """Every paragraph the deck's cards in play cite, in order."""
     out: dict[int, Paragraph] = {}
-    for card in store.cited_cards(deck.id, today):
+    for card in store.cards.cited(deck.id, today):
         p = out.setdefault(card.para, {
             "para": card.para, "quotes": [], "cards": 0, "new": 0, "learning": 0,
             "young": 0, "mature": 0, "retention": {"passed": 0, "total": 0, "rate": None},

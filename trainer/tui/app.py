@@ -98,7 +98,7 @@ class TrainerApp(App[int]):
         if not self.writable("undo"):
             return None
         try:
-            undone = (undo or self.store.undo_last)()
+            undone = (undo or self.store.undo.last)()
         except StoreError as exc:  # refused (a later change depends on it), or not saved
             self.notify(str(exc), severity="warning", timeout=8)
             return None
@@ -149,14 +149,12 @@ class TrainerApp(App[int]):
         if self._backed_up or self.read_only:
             return
         self._backed_up = True
-        from trainer.store.backups import daily_backup
-        from trainer.store.engine import sqlite_path
+        from trainer.store import daily_backup
 
-        path = sqlite_path(self.store.engine.url.render_as_string(hide_password=False))
-        if path is None:
+        if self.store.path is None:
             return
         try:
-            daily_backup(path, self.store.today())
+            daily_backup(self.store.path, self.store.today())
         except StoreError as exc:
             self.call_from_thread(self.notify, f"Today's backup failed: {exc}",
                                   severity="warning", timeout=8)
@@ -182,7 +180,7 @@ class TrainerApp(App[int]):
     def _deck(self, key: str | None) -> tuple[Deck | None, str]:
         if key is None:
             return None, ALL_DECKS
-        deck = self.store.find_deck(key)
+        deck = self.store.decks.find(key)
         return deck, deck.name
 
     def start_study(self, target: StudyTarget) -> None:
@@ -244,14 +242,14 @@ class TrainerApp(App[int]):
 
     def open_map_of(self, key: str) -> None:
         """The source map of the deck of ``key`` (the command palette's)."""
-        self.open_source_map(self.store.find_deck(key))
+        self.open_source_map(self.store.decks.find(key))
 
     def open_options_of(self, key: str) -> None:
         """The options of the deck of ``key`` (the command palette's)."""
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
         if self.writable("change options"):
-            self.push_screen(DeckOptionsScreen(self.store.find_deck(key)))
+            self.push_screen(DeckOptionsScreen(self.store.decks.find(key)))
 
     def open_options(self, deck: Deck, done: Done | None = None) -> None:
         """The options of ``deck`` (in a writable window); ``done`` told whether they were saved."""
@@ -271,15 +269,15 @@ class TrainerApp(App[int]):
         """The edit form for the entry of ``card_id`` (that card of a note with several)."""
         from trainer.tui.screens.edit_card import EditCardScreen
 
-        card = self.store.card(card_id)
-        self.push_screen(EditCardScreen(self.store.deck(card.deck_id), card.entry,
+        card = self.store.cards.get(card_id)
+        self.push_screen(EditCardScreen(self.store.decks.get(card.deck_id), card.entry,
                                         key=card.key), done)
 
     def add_card(self, deck: Deck, done: Done | None = None) -> None:
         """The add form for ``deck``, with an id no card of it has (retired ones included)."""
         from trainer.tui.screens.edit_card import EditCardScreen
 
-        taken = {c.entry for c in self.store.deck_cards(deck.id, retired=True)}
+        taken = {c.entry for c in self.store.cards.of_deck(deck.id, retired=True)}
         new_id = next(f"new-card-{n}" if n else "new-card" for n in range(len(taken) + 2)
                       if (f"new-card-{n}" if n else "new-card") not in taken)
         self.push_screen(EditCardScreen(deck, new_id=new_id), done)

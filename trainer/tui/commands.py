@@ -27,7 +27,7 @@ class TrainerCommands(Provider):
 
     async def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.trainer
-        overview = await asyncio.to_thread(app.store.deck_summaries)
+        overview = await asyncio.to_thread(app.store.decks.summaries)
         out: list[tuple[str, Callable[[], object], str]] = [
             ("Study everything due", partial(app.start_study, AllDecks()), "a in the deck list"),
             ("Quiz on every deck", partial(app.start_quiz, None), "q on All decks"),

@@ -13,8 +13,7 @@ from textual.worker import Worker
 
 from trainer.sessions import QuizResult, StudySession, Summary
 from trainer.sessions.target import StudyTarget
-from trainer.store import Deck, Store, Undone
-from trainer.store.lock import Holder
+from trainer.store import Deck, Holder, Store, Undone
 
 ResultType = TypeVar("ResultType")
 Done = Callable[[bool | None], None]  # told whether a form or a dialog changed something

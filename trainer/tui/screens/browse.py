@@ -321,7 +321,7 @@ class BrowseScreen(TrainerScreen[None]):
 
         def asked(value: str | None) -> None:
             if value:
-                self.trainer.add_card(store.find_deck(value), self._edited)
+                self.trainer.add_card(store.decks.find(value), self._edited)
         self.app.push_screen(AskModal("Add a card to which deck?", "a deck's key or name",
                                           self.session.deck_problem), asked)
 

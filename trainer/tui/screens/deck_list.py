@@ -106,7 +106,7 @@ class DeckListScreen(TrainerScreen[None]):
     def load(self) -> None:
         """Read every deck's counts off the UI thread, then show them."""
         try:
-            overview = self.trainer.store.deck_summaries()
+            overview = self.trainer.store.decks.summaries()
         except StoreError as exc:
             self.app.call_from_thread(
                 self.query_one("#decks-status", Static).update, plain(str(exc), "bold red"))
@@ -225,7 +225,7 @@ class DeckListScreen(TrainerScreen[None]):
         if not isinstance(target, OneDeck):
             self.notify(f"{what} to one deck: select it first.", timeout=3)
             return None
-        return self.trainer.store.find_deck(target.key)
+        return self.trainer.store.decks.find(target.key)
 
     def action_add_card(self) -> None:
         """A new card in the selected deck."""
@@ -243,13 +243,13 @@ class DeckListScreen(TrainerScreen[None]):
             problems = key_problems(value)
             if problems:
                 return f"a key: {problems[0]}"
-            if any(d.key == value for d in store.deck_summaries().decks):
+            if any(d.key == value for d in store.decks.summaries().decks):
                 return f"a deck {value!r} is already there"
             return None
 
         def asked(key: str | None) -> None:
             if key:
-                store.create_deck(key, key)
+                store.decks.create(key, key)
                 self.notify(f"Created {key}; r renames it, n adds a card.", timeout=4)
                 self.load()
         self.app.push_screen(AskModal("New deck: its key", "my-notes", check), asked)
@@ -270,7 +270,7 @@ class DeckListScreen(TrainerScreen[None]):
                 if key is None:
                     return
                 try:
-                    renamed = store.rename_deck(deck.id, name=name, key=key or deck.key)
+                    renamed = store.decks.rename(deck.id, name=name, key=key or deck.key)
                 except StoreError as exc:
                     self.notify(str(exc), severity="error", timeout=6)
                     return
@@ -296,7 +296,7 @@ class DeckListScreen(TrainerScreen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            retired = store.delete_deck(deck.id)
+            retired = store.decks.delete(deck.id)
             self.notify(f"Deleted {deck.name}: {len(retired)} cards retired, their history "
                         "kept · ctrl+z brings it back", timeout=6)
             self.load()

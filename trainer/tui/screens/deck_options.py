@@ -45,7 +45,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
 
     def compose(self) -> ComposeResult:
         """Each option with its value and where the value comes from, then "study more today"."""
-        found = self.current = self.trainer.store.deck_options(self.deck.id)
+        found = self.current = self.trainer.store.options.of(self.deck.id)
         with Vertical(id="options-dialog"):
             yield Static(joined(("Options: ", "bold"), self.deck.name), id="options-title")
             for name in (*NUMBERS[:2], *SWITCHES, NUMBERS[2], "leech_action"):
@@ -122,9 +122,9 @@ class DeckOptionsScreen(TrainerModal[bool]):
         store = self.trainer.store
         try:
             if changed:
-                store.set_deck_options(self.deck.id, **changed)
+                store.options.set(self.deck.id, **changed)
             if more_new or more_reviews:
-                store.study_more(self.deck.id, new=more_new, reviews=more_reviews)
+                store.options.study_more(self.deck.id, new=more_new, reviews=more_reviews)
         except StoreError as exc:  # the dialog stays open with what was typed, to try again
             self._problem(str(exc))
             return
@@ -142,7 +142,7 @@ class DeckOptionsScreen(TrainerModal[bool]):
     @work(thread=True, exclusive=True, group="switch")
     def _switch(self, scheduler: Scheduler) -> None:
         try:
-            self.trainer.store.switch_scheduler(self.deck.id, scheduler)
+            self.trainer.store.options.switch_scheduler(self.deck.id, scheduler)
         except StoreError as exc:  # nothing switched (one transaction)
             self.app.call_from_thread(self._switch_failed, str(exc))
             return

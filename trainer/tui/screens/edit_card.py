@@ -50,8 +50,8 @@ class EditCardScreen(TrainerScreen[bool]):
     def compose(self) -> ComposeResult:
         """The entry as a deck file's snippet to edit (read now), its problems, and the keys."""
         if self.entry is not None:
-            self.original = entry_snippet(self.trainer.store.entry_cards(self.deck.id,
-                                                                        self.entry), self.key)
+            self.original = entry_snippet(
+                self.trainer.store.cards.of_entry(self.deck.id, self.entry), self.key)
             self.snippet_id = str(tomllib.loads(self.original)["id"])
         what = f"Edit {self.entry}" if self.entry else "Add a card"
         with Vertical(id="edit-body"):
@@ -82,10 +82,10 @@ class EditCardScreen(TrainerScreen[bool]):
         try:
             cards = read_snippet(text, self.deck, keep_id=self.snippet_id)
             if self.entry is None:
-                added = store.add_entry(self.deck.id, cards)
+                added = store.cards.add_entry(self.deck.id, cards)
                 message = f"Added {cards[0].entry}: {plural(added, 'card')}"
             else:
-                counts = store.edit_entry(self.deck.id, self.entry, cards)
+                counts = store.cards.edit_entry(self.deck.id, self.entry, cards)
                 parts = [f"{plural(n, 'card')} {what}" for n, what in (
                     (counts.updated, "changed"), (counts.added, "added"),
                     (counts.retired, "retired")) if n]

@@ -90,8 +90,8 @@ class StatsScreen(TrainerScreen[None]):
         """The decks and tags for the scope choice, read off the UI thread."""
         store = self.trainer.store
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
-        options += [(plain(name), f"deck:{key}") for key, name in store.deck_names()]
-        options += [(plain(f"tag: {tag}"), f"tag:{tag}") for tag in store.tags()]
+        options += [(plain(name), f"deck:{key}") for key, name in store.decks.names()]
+        options += [(plain(f"tag: {tag}"), f"tag:{tag}") for tag in store.cards.tags()]
         self.app.call_from_thread(self._scopes, options)
 
     def _scopes(self, options: list[tuple[Text | str, str]]) -> None:
@@ -123,14 +123,14 @@ class StatsScreen(TrainerScreen[None]):
         large collection: only when the tab is opened)."""
         store, scope = self.trainer.store, self.scope_value
         pane = self.query_one("#stats-scheduler", SchedulerPane)
-        deck = store.find_deck(scope[5:]) if scope.startswith("deck:") else None
+        deck = store.decks.find(scope[5:]) if scope.startswith("deck:") else None
         label = deck.name if deck else "all decks" + (" (a tag's cards are simulated with "
                                                       "their decks)" if scope != "all" else "")
-        options = store.deck_options(deck.id) if deck else None
+        options = store.options.of(deck.id) if deck else None
         scheduler = options.scheduler if options else None
         fitted = None
         if options is not None and options.fitted_params_id is not None:
-            found = store.param_set(options.fitted_params_id)
+            found = store.scheduling.param_set(options.fitted_params_id)
             fitted = (f"fitted to {found.reviews:,} reviews"
                       + (f" on {found.fitted_at:%Y-%m-%d}" if found.fitted_at else ""))
         self.app.call_from_thread(pane.show, label, scheduler, fitted, None)
@@ -144,7 +144,7 @@ class StatsScreen(TrainerScreen[None]):
         store = self.trainer.store
         deck = tag = None
         if self.scope_value.startswith("deck:"):
-            deck = store.find_deck(self.scope_value[5:])
+            deck = store.decks.find(self.scope_value[5:])
         elif self.scope_value.startswith("tag:"):
             tag = self.scope_value[4:]
         figures = compute(store, deck, tag, self.period)

@@ -379,7 +379,7 @@ class StudyScreen(TrainerScreen[None]):
         if self.view.source_para is None:
             self.query_one(CardPanel).toggle_source(self.view)
             return
-        deck = self.trainer.store.deck(self.view.deck_id)
+        deck = self.trainer.store.decks.get(self.view.deck_id)
         self.trainer.open_source_map(deck, self.view.source_para)
 
     async def action_end(self) -> None:
