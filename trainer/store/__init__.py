@@ -25,23 +25,6 @@ from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session
 
 from trainer.settings import Settings, load_settings
-from trainer.store import (
-    bulk,
-    cards,
-    decks,
-    edits,
-    flags,
-    log,
-    options,
-    queue,
-    replay,
-    reviews,
-    scheduling,
-    search,
-    sources,
-    switch,
-    undo,
-)
 from trainer.store.backups import (
     RESTORE_WAIT,
     copy_database,
@@ -326,65 +309,6 @@ class Store:
     def hour_of(self, moment: datetime) -> int:
         """The local hour of ``moment`` in the configured zone."""
         return moment.astimezone(self.settings.tzinfo()).hour
-
-    find_deck = decks.find_deck
-    deck_names = decks.deck_names
-    deck = decks.deck
-    create_deck = decks.create_deck
-    tags = decks.tags
-    card = cards.card
-    showing = cards.showing
-    showing_many = cards.showing_many
-    card_by_key = cards.card_by_key
-    is_retired = cards.is_retired
-    deck_cards = cards.deck_cards
-    card_history = cards.card_history
-    deck_history = cards.deck_history
-    deck_states = log.deck_states
-    review_log = cards.review_log
-    deck_summaries = queue.deck_summaries
-    due_queue = queue.due_queue
-    plan = queue.plan
-    planned = queue.planned
-    card_ids = queue.card_ids
-    next_due = queue.next_due
-    siblings = queue.siblings
-    answer_count = cards.answer_count
-    review_count = cards.review_count
-    cited_cards = sources.cited_cards
-    search_cards = search.search
-    search_ids = search.search_ids
-    change_many = bulk.change_many
-    retire_many = bulk.retire_many
-    move_many = bulk.move_many
-    tag_many = bulk.tag_many
-    entry_cards = edits.entry_cards
-    edit_entry = edits.edit_entry
-    add_entry = edits.add_entry
-    rename_deck = edits.rename_deck
-    delete_deck = edits.delete_deck
-    undelete_deck = edits.undelete_deck
-    state = log.state
-    record_review = reviews.record_review
-    set_state = reviews.set_state
-    reset_card = reviews.reset_card
-    undo_last_review = undo.undo_last_review
-    undo_last = undo.undo_last
-    suspend = flags.suspend
-    unsuspend = flags.unsuspend
-    bury_until_tomorrow = flags.bury_until_tomorrow
-    unbury = flags.unbury
-    deck_options = options.deck_options
-    set_deck_options = options.set_deck_options
-    study_more = options.study_more
-    switch_scheduler = switch.switch_scheduler
-    set_fitted_params = options.set_fitted_params
-    both_schedules = switch.both_schedules
-    deck_params = scheduling.params_of_deck
-    param_sets = scheduling.param_sets
-    param_set = scheduling.stored_param_set
-    rebuild_states = replay.rebuild_states
-    rollup_rows = replay.rollup_rows
 
 
 HELD_CACHE_KIB = 8192  # the writing connection's SQLite page cache (Store._held_connection)

@@ -33,18 +33,10 @@ def suspend(store: StoreContext, card_id: int, session_id: str = "") -> int | No
     return _flag(store, card_id, "suspend", session_id, suspended=True)
 
 
-def unsuspend(store: StoreContext, card_id: int, session_id: str = "") -> int | None:
-    return _flag(store, card_id, "unsuspend", session_id, suspended=False)
-
-
 def bury_until_tomorrow(store: StoreContext, card_id: int, day: date | None = None,
                         session_id: str = "") -> int | None:
     until = (day or store.today()) + timedelta(days=1)
     return _flag(store, card_id, "bury", session_id, buried_until=until)
-
-
-def unbury(store: StoreContext, card_id: int, session_id: str = "") -> int | None:
-    return _flag(store, card_id, "unbury", session_id, buried_until=None)
 
 
 def _set_tags(conn: Connection, card_id: int, tags: str) -> None:
