@@ -54,3 +54,20 @@ def test_deferred_imports_stay_deferred(modules, absent):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert json.loads(out.stdout) == []
+
+
+def test_the_store_keeps_a_narrow_door():
+    """Store's own methods are its lifecycle; the operations come through its groups, each
+    one a concern module's function of a store (no pass-through piles up on Store again)."""
+    from trainer.store import Store
+    from trainer.store.operations import Operation, Part
+
+    own = [name for name, value in vars(Store).items()
+           if not name.startswith("_") and callable(value)]
+    assert len(own) <= 30, own
+    groups = Part.__subclasses__()
+    operations = [value for group in groups for value in vars(group).values()
+                  if isinstance(value, Operation)]
+    assert len(groups) >= 5 and len(operations) >= 40
+    for operation in operations:
+        assert operation.function.__module__.startswith("trainer.store."), operation.function

@@ -106,6 +106,7 @@ class Store:
         self.cache: dict[object, object] = {}  # statements compiled once per store (hot paths)
         # the database's file (SQLite); None on a server
         self.path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        # its operations, grouped by what they act on (trainer.store.operations)
         self.decks = Decks(self)
         self.options = Options(self)
         self.cards = Cards(self)
