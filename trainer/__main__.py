@@ -1,3 +1,5 @@
+"""`python -m trainer`: the same as the ``trainer`` command."""
+
 from trainer.cli import main
 
 raise SystemExit(main())

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
         arguments."""
 
         def __call__(self, name: str, handler: Handler, help_text: str
-                     ) -> argparse.ArgumentParser: ...
+                     ) -> argparse.ArgumentParser:
+            """The subcommand ``name``, run by ``handler``, described by ``help_text``."""
 
 
 Handler = Callable[[argparse.Namespace], int]  # a subcommand: its arguments in, its exit code

@@ -4,23 +4,28 @@ The collection is chosen by the ``meta`` member, else by preference ``collection
 (zstd) over ``collection.anki21`` over ``collection.anki2``: a current package also carries a
 dummy ``collection.anki2`` holding one "please update Anki" note, which is never imported.
 Reads are bounded: no member over 512 MiB uncompressed, no compression ratio over 200, no
-member name that tries to leave the archive.
+member name that tries to leave the archive (trainer.formats.anki_archive). The collection's
+tables are read by trainer.formats.anki_collection; the cards and their schedules made here.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 import sqlite3
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Any
 
-from trainer.formats import protobuf
+from trainer.formats.anki_archive import choose_collection, extract_collection
+from trainer.formats.anki_collection import (
+    column_text,
+    field_refs,
+    legacy_notetypes,
+    new_notetypes,
+    read_deck_names,
+    unicase,
+)
 from trainer.formats.cloze import cloze_answer, cloze_numbers, cloze_prompt
 from trainer.formats.delimited import slugify
 from trainer.formats.errors import DeckError, shown
@@ -29,124 +34,7 @@ from trainer.formats.limits import cloze_problem
 from trainer.formats.model import ImportedState, ParsedDeck, StudyCard
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100, MAX_INTERVAL, MIN_EASINESS_X100
 
-MAX_MEMBER = 512 * 1024 * 1024
-MAX_RATIO = 200
-PREFERENCE = ("collection.anki21b", "collection.anki21", "collection.anki2")
-META_VERSION = {1: "collection.anki2", 2: "collection.anki21", 3: "collection.anki21b"}
-FIELD_REF = re.compile(r"\{\{([#^/]?)([^}]+?)\}\}")
-SPECIAL_FIELDS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag"}
-
 DayOf = Callable[[datetime], date]
-
-
-def _check_member(info: zipfile.ZipInfo, origin: str) -> None:
-    name = info.filename
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-        raise DeckError(f"{origin}: archive member {name!r} tries to escape the archive")
-    if info.file_size > MAX_MEMBER:
-        raise DeckError(f"{origin}: archive member {name!r} is too large to import safely")
-    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-        raise DeckError(f"{origin}: archive member {name!r} is compressed suspiciously well "
-                        "(a zip bomb?); not imported")
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member read a megabyte at a time, stopping at the first past what it may expand to
-    (its stated size, the ratio and the cap), whatever its header claims."""
-    limit = min(MAX_MEMBER, max(info.compress_size, 1) * MAX_RATIO)
-    out = bytearray()
-    with archive.open(info) as fh:
-        while chunk := fh.read(1 << 20):
-            out += chunk
-            if len(out) > limit:
-                raise DeckError(f"archive member {info.filename!r} expands too much to "
-                                "import safely")
-    return bytes(out)
-
-
-def _choose(archive: zipfile.ZipFile, origin: str) -> tuple[zipfile.ZipInfo, bool]:
-    infos = archive.infolist()
-    for info in infos:
-        _check_member(info, origin)
-    by_name = {info.filename: info for info in infos}
-    wanted = None
-    if "meta" in by_name:
-        try:
-            version = protobuf.first_int(_read_member(archive, by_name["meta"]), 1)
-        except ValueError:
-            version = 0
-        wanted = META_VERSION.get(version)
-    if wanted is None or wanted not in by_name:
-        wanted = next((n for n in PREFERENCE if n in by_name), None)
-    if wanted is None:
-        raise DeckError(f"{origin}: not an Anki package (no collection inside the zip)")
-    return by_name[wanted], wanted.endswith("anki21b")
-
-
-def _unicase(a: str, b: str) -> int:
-    fa, fb = a.casefold(), b.casefold()
-    return (fa > fb) - (fa < fb)
-
-
-class _NoteType:
-    def __init__(self, name: str, cloze: bool, fields: list[str],
-                 templates: dict[int, tuple[str, str]]) -> None:
-        self.name = name
-        self.cloze = cloze
-        self.fields = fields
-        self.templates = templates
-
-
-def _legacy_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
-    models = json.loads(con.execute("SELECT models FROM col").fetchone()[0] or "{}")
-    out = {}
-    for mid, m in models.items():
-        fields = [_text(f["name"]) for f in sorted(m.get("flds", []), key=lambda f: f["ord"])]
-        templates = {t["ord"]: (_text(t.get("qfmt", "")), _text(t.get("afmt", "")))
-                     for t in m.get("tmpls", [])}
-        out[int(mid)] = _NoteType(_text(m.get("name", "")), m.get("type") == 1, fields,
-                                  templates)
-    return out
-
-
-def _new_notetypes(con: sqlite3.Connection) -> dict[int, _NoteType]:
-    out = {}
-    for ntid, name, config in con.execute("SELECT id, name, config FROM notetypes"):
-        cloze = protobuf.first_int(config or b"", 1) == 1
-        fields = [r[0] for r in con.execute(
-            "SELECT name FROM fields WHERE ntid = ? ORDER BY ord", (ntid,))]
-        templates = {
-            ord_: (protobuf.first_str(cfg or b"", 1), protobuf.first_str(cfg or b"", 2))
-            for ord_, cfg in con.execute(
-                "SELECT ord, config FROM templates WHERE ntid = ?", (ntid,))
-        }
-        out[ntid] = _NoteType(name, cloze, fields, templates)
-    return out
-
-
-def _deck_names(con: sqlite3.Connection, new_layout: bool) -> dict[int, str]:
-    if new_layout:
-        return {did: _text(name).replace("\x1f", "::")
-                for did, name in con.execute("SELECT id, name FROM decks")}
-    decks = json.loads(con.execute("SELECT decks FROM col").fetchone()[0] or "{}")
-    return {int(did): _text(d.get("name", "")) for did, d in decks.items()}
-
-
-@lru_cache(maxsize=256)
-def _refs(template: str) -> tuple[tuple[str, str], ...]:
-    """(modifier, field) for each plain field reference, in order: 'type', 'cloze' or ''.
-    A note type's few templates serve every card: each is read once."""
-    out = []
-    for prefix, body in FIELD_REF.findall(template):
-        if prefix:  # a conditional section marker, not a rendering
-            continue
-        parts = body.split(":")
-        field = parts[-1].strip()
-        modifier = parts[0].strip() if len(parts) > 1 else ""
-        if field not in SPECIAL_FIELDS:
-            out.append((modifier, field))
-    return tuple(out)
 
 
 class _Streak:
@@ -201,14 +89,6 @@ def _state(card: tuple[Any, ...], crt_day: date, streak: _Streak | None,
                          reviews=card[9], lapses=card[10])
 
 
-def _text(value: object) -> str:
-    """A text column as text, whatever SQLite holds in it (a damaged or hand-made
-    collection: a BLOB of tags, a number for a guid)."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return "" if value is None else str(value)
-
-
 def anki_entry(guid: str) -> str:
     """An Anki note's guid as a native id (lower-case letters, digits, hyphens): the same
     note every time, so a re-import finds its cards, and an exported deck re-imports."""
@@ -240,8 +120,8 @@ def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
     fd, name = scratch_file(".anki2")
     try:
         with os.fdopen(fd, "w+b") as out, archive:
-            info, zstd = _choose(archive, origin)
-            _extract(archive, info, zstd, origin, out)
+            info, zstd = choose_collection(archive, origin)
+            extract_collection(archive, info, zstd, origin, out)
             out.seek(18)
             if out.read(2) == b"\x02\x02":  # a WAL database: read it as one without its log
                 out.seek(18)
@@ -255,7 +135,7 @@ def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
     finally:
         os.unlink(name)
     try:
-        con.create_collation("unicase", _unicase)
+        con.create_collation("unicase", unicase)
         con.row_factory = sqlite3.Row
         return _read_collection(con, origin, day_of)
     except sqlite3.DatabaseError as exc:
@@ -264,53 +144,13 @@ def parse_apkg(data: bytes, origin: str, day_of: DayOf) -> list[ParsedDeck]:
         con.close()
 
 
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, zstd: bool, origin: str,
-             out: Any) -> None:
-    """The collection member into ``out``, a megabyte at a time, stopping at the first past
-    what it may expand to (its stated size, the ratio and the cap), whatever its headers
-    claim: a 19 KB package once expanded to 588 MB before the ratio was checked."""
-    import zstandard
-
-    member_limit = min(MAX_MEMBER, max(info.compress_size, 1) * MAX_RATIO)
-    limit = min(MAX_MEMBER, max(info.file_size, 1) * MAX_RATIO) if zstd else member_limit
-    written = 0
-    with archive.open(info) as fh:
-        source: Any = _Limited(fh, member_limit, info.filename)
-        try:
-            if zstd:
-                source = zstandard.ZstdDecompressor().stream_reader(source)
-            while chunk := source.read(1 << 20):
-                written += len(chunk)
-                if written > limit:
-                    raise DeckError(f"{origin}: the collection expands too much to import "
-                                    "safely")
-                out.write(chunk)
-        except zstandard.ZstdError as exc:
-            raise DeckError(f"{origin}: the collection is not valid zstd data ({exc})") \
-                from None
-
-
-class _Limited:
-    """A zip member's stream that refuses to give more than ``limit`` bytes."""
-
-    def __init__(self, fh: Any, limit: int, name: str) -> None:
-        self.fh, self.limit, self.name, self.seen = fh, limit, name, 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk: bytes = self.fh.read(size)
-        self.seen += len(chunk)
-        if self.seen > self.limit:
-            raise DeckError(f"archive member {self.name!r} expands too much to import safely")
-        return chunk
-
-
 def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> list[ParsedDeck]:
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not {"col", "notes", "cards"} <= tables:
         raise DeckError(f"{origin}: not an Anki collection (tables missing)")
     new_layout = "notetypes" in tables
-    notetypes = _new_notetypes(con) if new_layout else _legacy_notetypes(con)
-    deck_names = _deck_names(con, new_layout)
+    notetypes = new_notetypes(con) if new_layout else legacy_notetypes(con)
+    deck_names = read_deck_names(con, new_layout)
     crt = con.execute("SELECT crt FROM col").fetchone()[0]
     crt_day = day_of(datetime.fromtimestamp(crt, UTC))
     # plain tuples for the notes and cards: a sqlite3.Row's lookup by name, a dozen times a
@@ -344,7 +184,8 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
         if note is None or nt is None:
             skipped.append(f"card {cid}: skipped: its note or note type is missing")
             continue
-        guid, tags_text, flds = _text(note[1]), _text(note[3]), _text(note[4])
+        guid, tags_text = column_text(note[1]), column_text(note[3])
+        flds = column_text(note[4])
         values = flds.split("\x1f")
         by_name = dict(zip(nt.fields, values, strict=False))
 
@@ -370,7 +211,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
                   "suspended": queue == -1, "buried": queue in (-2, -3)}
         qfmt, afmt = nt.templates.get(ordinal if not nt.cloze else 0, ("", ""))
         if nt.cloze:
-            cloze_field = next((f for m, f in _refs(qfmt) if m == "cloze"), None)
+            cloze_field = next((f for m, f in field_refs(qfmt) if m == "cloze"), None)
             if cloze_note is None or cloze_note[0] != nid:  # a note's cards come together
                 text = plain(by_name.get(cloze_field, values[0]) if cloze_field else values[0])
                 problem = cloze_problem(text)  # before it makes a card a gap
@@ -390,7 +231,7 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
                 skipped.append(f"note {shown(guid)}: cloze {number}: skipped: no such "
                                "cloze")
                 continue
-            extra = [plain(by_name.get(f, "")) for m, f in _refs(afmt)
+            extra = [plain(by_name.get(f, "")) for m, f in field_refs(afmt)
                      if f != cloze_field and m != "cloze"]
             deck.cards.append(StudyCard(
                 kind="cloze", cloze_text=text, cloze_number=number,
@@ -398,10 +239,10 @@ def _read_collection(con: sqlite3.Connection, origin: str, day_of: DayOf) -> lis
                 explanation="\n".join(e for e in extra if e), **common,
             ))
             continue
-        q_refs = _refs(qfmt)
+        q_refs = field_refs(qfmt)
         typed = next((f for m, f in q_refs if m == "type"), None)
         q_fields = [f for m, f in q_refs if m != "type"]
-        a_fields = [f for m, f in _refs(afmt) if f not in q_fields and m != "type"]
+        a_fields = [f for m, f in field_refs(afmt) if f not in q_fields and m != "type"]
         prompt = "\n".join(t for t in (plain(by_name.get(f, "")) for f in q_fields) if t)
         if typed:
             answer = plain(by_name.get(typed, ""))

@@ -70,7 +70,7 @@ from trainer.store.records import (
     UndoneReview,
 )
 from trainer.store.reviews import Graded
-from trainer.store.stats_sql import (
+from trainer.store.stats_rows import (
     CardCounts,
     DayReviews,
     DueDay,
@@ -81,9 +81,9 @@ from trainer.store.stats_sql import (
     HourCell,
     QuizRow,
     RetentionCell,
-    StatsQueries,
     TodayCell,
 )
+from trainer.store.stats_sql import StatsQueries
 from trainer.store.study_sessions import CACHE as SESSION_NUMBERS
 from trainer.studyday import study_day
 

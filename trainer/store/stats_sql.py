@@ -9,11 +9,10 @@ the driver gave, so that trainer.stats never asks which database it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Column,
@@ -31,166 +30,53 @@ from sqlalchemy import (
     select,
 )
 
-from trainer.rules import (
-    ANSWER_KINDS,
-    PASS,
-    QUIZ_RIGHT,
-    RETAINED,
-    AnswerKind,
-    Maturity,
-    ReviewKind,
-    retention_group,
-)
+from trainer.rules import ANSWER_KINDS, PASS, QUIZ_RIGHT, RETAINED
 from trainer.scheduler.sm2 import INITIAL_EASINESS_X100
 from trainer.store import predicates
 from trainer.store.columns import KIND_CODES, DayNumber, KindCode, MaturityCode
 from trainer.store.driver import AnySelect
 from trainer.store.predicates import in_play
 from trainer.store.schema import card_t, deck_t, review_t, rollup_t, state_t, tag_t
+from trainer.store.stats_grouping import grouped
+from trainer.store.stats_rows import (
+    AnswerRows,
+    CardCounts,
+    DayReviews,
+    DeckCount,
+    DueDay,
+    EasinessCount,
+    GradeCell,
+    HardCard,
+    HistoryCell,
+    HourCell,
+    QuizRow,
+    Retention30,
+    RetentionCell,
+    TagCount,
+    Tally,
+    TodayCell,
+    row_day,
+)
 
 if TYPE_CHECKING:
-    from trainer.store.context import StoreContext as Store
+    from trainer.store.context import StoreContext
 
 # A driver's row as it comes, before the methods below turn it into one of the typed rows:
 # SQLite's cursor gives days as ISO text and PostgreSQL's SUM a Decimal, and no row leaves
 # this module so.
 Raw = Any
-RetentionGroup = Literal["young", "mature"]
 
+# The rows are stats_rows'; named here too, as trainer.stats has always imported them.
+__all__ = [
+    "SCOPE_COLUMNS", "AnswerRows", "CardCounts", "DayReviews", "DeckCount", "DueDay",
+    "EasinessCount", "GradeCell", "HardCard", "HistoryCell", "HourCell", "QuizRow",
+    "Retention30", "RetentionCell", "StatsQueries", "TagCount", "Tally", "TodayCell", "queries",
+]
 
-# -- the rows ------------------------------------------------------------------------------
-
-class TodayCell(NamedTuple):
-    """Today's answers of one grade, maturity and kind."""
-
-    quality: int
-    maturity: Maturity
-    kind: AnswerKind
-    answers: int
-    total_ms: int
-
-
-class HistoryCell(NamedTuple):
-    """A day's scheduled answers of one maturity, or its same-day repeats."""
-
-    day: date
-    category: Maturity | Literal["repeat"]
-    answers: int
-    total_ms: int
-
-
-class DayReviews(NamedTuple):
-    day: date
-    reviews: int
-
-
-class DueDay(NamedTuple):
-    """A day of the forecast, and the cards that will show on it."""
-
-    day: date
-    due: int
-
-
-class RetentionCell(NamedTuple):
-    """A day's scheduled answers of one grade that true retention counts, young or mature."""
-
-    day: date
-    group: RetentionGroup
-    quality: int
-    answers: int
-
-
-class GradeCell(NamedTuple):
-    """Scheduled answers of one grade to cards of one maturity."""
-
-    maturity: Maturity
-    quality: int
-    answers: int
-
-
-class HourCell(NamedTuple):
-    """Reviews in one local hour of the day, and how many passed."""
-
-    hour: int
-    answers: int
-    passed: int
-
-
-class QuizRow(NamedTuple):
-    """One quiz: its session, its first study day, its answers, how many right, its first
-    log row (the order of quizzes begun on one day)."""
-
-    session_id: int
-    day: date
-    answers: int
-    right: int
-    first_id: int
-
-
-class CardCounts(NamedTuple):
-    """The cards in play by maturity and flag (retired cards are not counted)."""
-
-    total: int
-    suspended: int
-    new: int
-    learning: int
-    young: int
-    mature: int
-    buried: int
-    leeches: int
-
-
-class EasinessCount(NamedTuple):
-    easiness_x100: int
-    cards: int
-
-
-class HardCard(NamedTuple):
-    deck_key: str
-    card_key: str
-    prompt: str
-    lapses: int
-    easiness_x100: int
-    reviews: int
-    leech: bool
-
-
-class DeckCount(NamedTuple):
-    """A deck's cards in play and its mature ones."""
-
-    deck_id: int
-    key: str
-    name: str
-    cards: int
-    mature: int
-
-
-class TagCount(NamedTuple):
-    tag: str
-    cards: int
-
-
-class Tally(NamedTuple):
-    """Answers that true retention counts, and how many of them passed."""
-
-    total: int
-    passed: int
-
-
-@dataclass(frozen=True)
-class Retention30:
-    """The last 30 days' true retention, per deck id and per tag."""
-
-    decks: dict[int, Tally]
-    tags: dict[str, Tally]
-
-
-def _day(value: object) -> date:
-    """A day as a row gives it: a date, or the ISO text SQLite's driver returns."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 @contextmanager
-def queries(store: Store, deck_id: int | None, tag: str | None) -> Iterator[StatsQueries]:
+def queries(store: StoreContext, deck_id: int | None,
+            tag: str | None) -> Iterator[StatsQueries]:
     """The statistics' queries on one read snapshot, for all decks, one deck or one tag."""
     with store.reading() as conn:
         q = StatsQueries(conn, deck_id, tag, predicates.leech_thresholds(store, conn))
@@ -201,82 +87,6 @@ def queries(store: Store, deck_id: int | None, tag: str | None) -> Iterator[Stat
 
 
 SCOPE_COLUMNS = ("study_day", "hour", "maturity", "kind", "quality", "count", "total_ms")
-
-
-@dataclass(frozen=True)
-class AnswerRows:
-    """The answer figures' rows: today's (TodayCell), history (HistoryCell), per_day
-    (DayReviews), retention (RetentionCell) of the scheduled answers true retention counts
-    (rules.retention_group), by_maturity (GradeCell) of scheduled answers, hourly (HourCell).
-    Every figure counts reviews: scheduled answers and same-day repeats, never a quiz's
-    answers (Anki counts only real reviews too; a quiz changes no schedule)."""
-
-    today: list[TodayCell]
-    history: list[HistoryCell]
-    per_day: list[DayReviews]
-    retention: list[RetentionCell]
-    by_maturity: list[GradeCell]
-    hourly: list[HourCell]
-
-
-# a day as the rollup-shaped cells give it: a date, or (SQLite's rollup) its ISO text
-D = TypeVar("D", date, str)
-Cell = tuple[D, int, Maturity, ReviewKind, int, int, int | None]
-
-
-def _grouped(cells: Iterable[Cell[D]], lo: D | None, now: D,
-             as_date: Callable[[D], date]) -> AnswerRows:
-    """Every answer figure's rows from the rollup-shaped cells, in one pass, with plain int
-    sums in flat dicts (no list or tuple made for a cell that already has one); the days,
-    compared as the cells give them, become dates once each at the end."""
-    today_n: dict[tuple[int, Maturity, AnswerKind], int] = {}
-    today_ms: dict[tuple[int, Maturity, AnswerKind], int] = {}
-    history_n: dict[tuple[D, Maturity | Literal["repeat"]], int] = {}
-    history_ms: dict[tuple[D, Maturity | Literal["repeat"]], int] = {}
-    per_day: dict[D, int] = {}
-    retention: dict[tuple[D, RetentionGroup, int], int] = {}
-    by_maturity: dict[tuple[Maturity, int], int] = {}
-    hour_n: dict[int, int] = {}
-    hour_passed: dict[int, int] = {}
-    for day, hour, maturity, kind, quality, count, ms in cells:
-        if kind != "scheduled" and kind != "repeat":
-            continue  # a quiz's answers are not reviews: counted under quizzes alone
-        per_day[day] = per_day.get(day, 0) + count
-        key: tuple[D, Maturity | Literal["repeat"]]
-        if kind == "scheduled":
-            group = retention_group(maturity)
-            if group is not None:
-                kept = (day, group, quality)
-                retention[kept] = retention.get(kept, 0) + count
-            if lo is not None and day < lo:
-                continue
-            graded = (maturity, quality)
-            by_maturity[graded] = by_maturity.get(graded, 0) + count
-            key = (day, maturity)
-        else:
-            if lo is not None and day < lo:
-                continue
-            key = (day, "repeat")
-        ms = ms or 0
-        history_n[key] = history_n.get(key, 0) + count
-        history_ms[key] = history_ms.get(key, 0) + ms
-        hour_n[hour] = hour_n.get(hour, 0) + count
-        if quality >= PASS:
-            hour_passed[hour] = hour_passed.get(hour, 0) + count
-        if day == now:
-            answered = (quality, maturity, kind)
-            today_n[answered] = today_n.get(answered, 0) + count
-            today_ms[answered] = today_ms.get(answered, 0) + ms
-    dates = {day: as_date(day) for day in per_day}  # every day a figure below names
-    return AnswerRows(
-        today=[TodayCell(*k, c, today_ms[k]) for k, c in today_n.items()],
-        history=[HistoryCell(dates[d], cat, c, history_ms[d, cat])
-                 for (d, cat), c in history_n.items()],
-        per_day=[DayReviews(dates[d], c) for d, c in per_day.items()],
-        retention=[RetentionCell(dates[d], g, q, c) for (d, g, q), c in retention.items()],
-        by_maturity=[GradeCell(m, q, c) for (m, q), c in by_maturity.items()],
-        hourly=[HourCell(h, c, hour_passed.get(h, 0)) for h, c in hour_n.items()],
-    )
 
 
 class StatsQueries:
@@ -364,11 +174,11 @@ class StatsQueries:
         query = select(*[source.c[name] for name in SCOPE_COLUMNS]).where(
             source.c.study_day <= today)
         if scope is not None:  # the scope's codes, read back as dates and names
-            return _grouped([tuple(r) for r in self.conn.execute(query)], start, today, _day)
+            return grouped([tuple(r) for r in self.conn.execute(query)], start, today, row_day)
         if self.conn.dialect.name == "sqlite":  # the rollup's days as the ISO text it keeps
-            return _grouped(self._rows(query), start.isoformat() if start else None,
+            return grouped(self._rows(query), start.isoformat() if start else None,
                             today.isoformat(), date.fromisoformat)
-        return _grouped(self._rows(query), start, today, _day)
+        return grouped(self._rows(query), start, today, row_day)
 
     def _rows(self, query: AnySelect) -> list[Raw]:
         result = self.conn.execute(query)  # compiled once, from SQLAlchemy's cache
@@ -395,7 +205,7 @@ class StatsQueries:
             .where(review_t.c.kind == literal_column(str(KIND_CODES["quiz"])))
             .group_by(review_t.c.session_id)
         )
-        return [QuizRow(int(sid), _day(day), int(n), int(right), int(first))
+        return [QuizRow(int(sid), row_day(day), int(n), int(right), int(first))
                 for sid, day, n, right, first
                 in self.conn.execute(self._cards(query, review_t.c.card_id))]
 
@@ -428,7 +238,7 @@ class StatsQueries:
         for shown, n in self._rows(self._cards(
                 select(day, func.count()).where(in_play(), s.due.is_not(None), s.due <= last)
                 .group_by(day), s.card_id)):
-            counts[_day(shown)] = int(n)
+            counts[row_day(shown)] = int(n)
         # Buried cards are few: found by their own index and moved here, so that the count
         # above is the queue index's alone (reading each due card's burying from its row
         # took 47 ms of CPU at 100,000 cards, against 13)
@@ -436,7 +246,7 @@ class StatsQueries:
                 select(day, s.buried_until).where(
                     s.card_id.in_(predicates.buried_ids(today)), in_play(),
                     s.due.is_not(None), s.due <= last), s.card_id)):
-            was, then = _day(shown), _day(until)
+            was, then = row_day(shown), row_day(until)
             counts[was] -= 1
             if max(was, then) <= last:
                 counts[max(was, then)] = counts.get(max(was, then), 0) + 1
