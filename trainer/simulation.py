@@ -16,7 +16,7 @@ from trainer.scheduler.simulator import (
     optimal_retention,
     simulate,
 )
-from trainer.store import Store
+from trainer.store import DeckTree, Store
 
 DEFAULT_SECONDS = 10.0  # a answer's time when the log has none
 
@@ -80,12 +80,13 @@ def forecast(store: Store, deck_ids: list[int] | None, *, days: int, retention: 
                     sum(c.last is None for c in cards), runs["sm2"], runs["fsrs"], best)
 
 
-def deck_forecast(store: Store, deck_id: int | None, *, days: int,
+def deck_forecast(store: Store, decks: DeckTree | None, *, days: int,
                   retention: float | None = None, new_per_day: int | None = None,
                   seed: int = 0, progress: Progress | None = None) -> Forecast:
-    """The forecast for one deck (every deck with None), with what is not given taken from
-    the deck: its desired retention, its new cards a day, its fitted weights if it has them."""
-    options = store.options.of(deck_id) if deck_id is not None else None
+    """The forecast for a deck with the decks under it (every deck with None), with what is
+    not given taken from the deck's options (a parent's when it is only a name): its desired
+    retention, its new cards a day, its fitted weights if it has them."""
+    options = None if decks is None else store.options.of_tree(decks)
     weights = fsrs.DEFAULT_WEIGHTS
     if options is not None and options.fitted_params_id is not None:
         weights = store.scheduling.param_set(options.fitted_params_id).weights
@@ -93,7 +94,7 @@ def deck_forecast(store: Store, deck_id: int | None, *, days: int,
         retention = options.desired_retention if options else fsrs.DEFAULT_RETENTION
     if new_per_day is None:
         new_per_day = options.new_per_day if options else store.settings.new_per_day
-    return forecast(store, None if deck_id is None else [deck_id], days=days,
+    return forecast(store, None if decks is None else decks.ids, days=days,
                     retention=retention, new_per_day=new_per_day, weights=weights, seed=seed,
                     find_optimal=True, progress=progress)
 

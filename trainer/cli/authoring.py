@@ -59,11 +59,12 @@ def _lint_targets(args: argparse.Namespace) -> list[ParsedDeck]:
             continue
         from trainer.exporter import native_document
 
-        with open_from_args(args) as store:
+        with open_from_args(args) as store:  # a parent: every deck under it
             refresh_bundled_decks(store)
-            deck = store.decks.find(target)
-            document = native_document(deck, store.cards.of_deck(deck.id))
-        decks.append(to_parsed(DeckFile.model_validate(document), f"deck {deck.key}"))
+            documents = [(deck, native_document(deck, store.cards.of_deck(deck.id)))
+                         for deck in store.decks.tree(target).decks]
+        decks += [to_parsed(DeckFile.model_validate(document), f"deck {deck.key}")
+                  for deck, document in documents]
     return decks
 
 

@@ -13,6 +13,8 @@ from trainer.render.words import clip, json_text, plural, visible
 
 if TYPE_CHECKING:
     from trainer.cli.common import AddCommand
+    from trainer.store import DeckTree, Store
+    from trainer.store.records import Switched
 
 
 def register(add: AddCommand) -> None:
@@ -47,8 +49,14 @@ def register(add: AddCommand) -> None:
     o.add_argument("--bury-review-siblings", type=_switch, metavar="on|off")
     o.add_argument("--leech-lapses", type=_lapses, metavar="N")
     o.add_argument("--leech-action", choices=("suspend", "tag"))
-    o.add_argument("--scheduler", choices=("sm2", "fsrs"), help="switch the deck's scheduler: "
-                   "every studied card's state under it is worked out from its history")
+    o.add_argument("--scheduler", choices=("sm2", "fsrs"), help="switch the deck's scheduler "
+                   "(a parent's: every deck's under it): every studied card's state under it "
+                   "is worked out from its history; says how many due dates move and asks")
+    o.add_argument("--keep-due-dates", action="store_true", help="with --scheduler: keep "
+                   "every card's due date, only its memory worked out (Anki's \"reschedule "
+                   "cards on change\" off)")
+    o.add_argument("--yes", action="store_true", help="switch without asking (needed when "
+                   "not on a terminal)")
     o.add_argument("--desired-retention", type=retention, metavar="R",
                    help="FSRS: the chance of recall to schedule for, 0.70 to 0.99")
     o.add_argument("--maximum-interval", type=_days, metavar="DAYS",
@@ -100,38 +108,123 @@ _SCHEDULER_NAMES = {"sm2": "SM-2", "fsrs": "FSRS"}
 
 def cmd_deck(args: argparse.Namespace) -> int:
     """`trainer deck ACTION DECK`: what the action changed, or the deck's options and where
-    each comes from."""
-    from trainer.store.records import OPTIONS, SETTABLE
-
+    each comes from. DECK may be a parent (its decks, or a name over them)."""
     if args.deck_command in ("create", "rename", "delete", "undelete"):
         return _manage_deck(args)
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.decks.find(args.deck)
+        tree = store.decks.tree(args.deck)
         if args.deck_command == "more":
-            new, reviews = store.options.study_more(deck.id, new=args.new, reviews=args.reviews)
-            say(f"{deck.name} [{deck.key}]: today {new} more new cards and {reviews} more "
-                  "reviews than its limits")
+            new = reviews = 0
+            for deck in tree.decks:
+                new, reviews = store.options.study_more(deck.id, new=args.new,
+                                                        reviews=args.reviews)
+            each = f", in each of its {len(tree.decks)} decks" if len(tree.decks) > 1 else ""
+            say(f"{tree.label}: today {new} more new cards and {reviews} more reviews than "
+                f"its limits{each}")
             return 0
-        unknown = [o for o in args.unset if o not in SETTABLE]
-        if unknown:
-            raise UserError(f"no deck option {unknown[0]!r}; options: {', '.join(SETTABLE)}")
-        values = {o: getattr(args, o) for o in SETTABLE if getattr(args, o) is not None}
-        values |= dict.fromkeys(args.unset)
-        found = store.options.set(deck.id, **values) if values else store.options.of(
-            deck.id)
-        if args.scheduler is not None and args.scheduler != found.scheduler:
-            switched = store.options.switch_scheduler(deck.id, args.scheduler)
-            found = store.options.of(deck.id)
-            say(f"{deck.name} [{deck.key}]: now scheduled by {_SCHEDULER_NAMES[args.scheduler]}"
-                f"; {switched.changed} of {switched.studied} studied cards rescheduled from "
-                "their history")
-    say(f"{deck.name} [{deck.key}]")
-    for option in (*OPTIONS, "scheduler", "desired_retention", "maximum_interval"):
-        value = getattr(found, option)
-        shown = ("on" if value else "off") if isinstance(value, bool) else value
-        print(f"  {option:<22} {shown!s:<10} ({found.origin[option]})")
+        return _options(args, store, tree)
+
+
+def _options(args: argparse.Namespace, store: Store, tree: DeckTree) -> int:
+    """Set what the flags set (a parent's options on the parent, made a deck of its own if
+    it is only a name; FSRS's settings on every deck of the tree, whose own they are),
+    switch the scheduler after saying what that does, then show the options."""
+    from trainer.store.records import OPTIONS, SETTABLE
+
+    unknown = [o for o in args.unset if o not in SETTABLE]
+    if unknown:
+        raise UserError(f"no deck option {unknown[0]!r}; options: {', '.join(SETTABLE)}")
+    values = {o: getattr(args, o) for o in SETTABLE if getattr(args, o) is not None}
+    values |= dict.fromkeys(args.unset)
+    own = {o: v for o, v in values.items() if o in OPTIONS}
+    everywhere = {o: v for o, v in values.items() if o not in OPTIONS}
+    if own and tree.deck is None:
+        deck = store.decks.parent_deck(tree.name)
+        tree = store.decks.tree(deck.key)
+        say(f"{deck.name} is now a deck of its own [{deck.key}], with no cards: it keeps the "
+            "options its decks take")
+    if own and tree.deck is not None:
+        store.options.set(tree.deck.id, **own)
+    for deck_id in tree.ids if everywhere else []:
+        store.options.set(deck_id, **everywhere)
+    if args.scheduler is not None:
+        _switch_scheduler(args, store, tree)
+    _show_options(store, tree)
     return 0
+
+
+def _switch_scheduler(args: argparse.Namespace, store: Store, tree: DeckTree) -> None:
+    """Switch the tree's decks to ``--scheduler`` once the student has read what it does:
+    asked on a terminal, --yes otherwise (the cards' due dates move)."""
+    name = _SCHEDULER_NAMES[args.scheduler]
+    preview = store.options.preview_switch(tree.ids, args.scheduler,
+                                           keep_due=args.keep_due_dates)
+    if not preview.decks:
+        say(f"{tree.label}: already scheduled by {name}")
+        return
+    confirm(args, switch_words(preview, name))
+    done = store.options.switch_scheduler(tree.ids, args.scheduler,
+                                          keep_due=args.keep_due_dates)
+    kept = "; due dates kept" if done.keep_due else (
+        f"; {plural(done.rescheduled, 'card')} given a new due date, "
+        f"{done.due_today} of them due today")
+    say(f"now scheduled by {name}: {', '.join(done.decks)} ({done.changed} of "
+        f"{plural(done.studied, 'studied card')} worked out from their history{kept})")
+
+
+def switch_words(preview: Switched, name: str) -> str:
+    """What a switch will do, for the question before it: which decks, how many cards get
+    a new due date, how many of them fall due today."""
+    decks = ", ".join(preview.decks)
+    memory = (f"{preview.changed} of {plural(preview.studied, 'studied card')} worked out "
+              "again from their history")
+    if preview.keep_due:
+        return f"switch {decks} to {name}: {memory}, every due date kept"
+    return (f"switch {decks} to {name}: {memory}; {plural(preview.rescheduled, 'card')} get "
+            f"a new due date, {preview.due_today} of them due today (--keep-due-dates keeps "
+            "them)")
+
+
+def _show_options(store: Store, tree: DeckTree) -> None:
+    """Each option, its value and where it comes from; for a parent, what its decks set
+    apart from it (which applies there)."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from trainer.render.deck_options import SHOWN, own_settings, shown_value
+
+    found = store.options.of_tree(tree)
+    under = store.options.of_decks([d.id for d in tree.subdecks]) if tree.subdecks else {}
+    origin = dict(found.origin)
+    values = {o: getattr(found, o) for o in SHOWN}
+    if tree.deck is None:  # a name has no scheduler: its decks' most common
+        for option in ("scheduler", "desired_retention", "maximum_interval"):
+            counted = Counter(getattr(o, option) for o in under.values())
+            values[option] = counted.most_common(1)[0][0]
+            origin[option] = "each deck's own" + (
+                "" if len(counted) == 1 else ": " + ", ".join(
+                    f"{n} on {shown_value(v)}" for v, n in counted.most_common()))
+        say(f"{tree.label}: a parent that is only a name; its decks take its options unless "
+            "they set their own")
+    elif tree.subdecks:
+        say(f"{tree.label}: its {len(tree.subdecks)} decks take its options unless they set "
+            "their own")
+    else:
+        say(tree.label)
+    for option in SHOWN:
+        say(f"  {option:<22} {shown_value(values[option]):<10} ({origin[option]})")
+    shown = replace(found, **values, origin=origin)
+    names = {d.id: d.name for d in tree.subdecks}
+    settings = own_settings(tree.name, shown, [(names[i], o) for i, o in under.items()])
+    if settings:
+        say("Set by a deck under it, which applies there:")
+        by_deck: dict[str, list[str]] = {}
+        for s in settings:
+            by_deck.setdefault(s.deck, []).append(
+                f"{s.option} {shown_value(s.value)} ({s.origin})")
+        for deck, lines in by_deck.items():
+            say(f"  {deck}: {'; '.join(lines)}")
 
 
 def _manage_deck(args: argparse.Namespace) -> int:
@@ -152,22 +245,40 @@ def _manage_deck(args: argparse.Namespace) -> int:
         elif args.deck_command == "rename":
             if args.key is None and args.name is None:
                 raise UserError("give --key, --name or both")
-            before = store.decks.find(args.deck)
+            tree = store.decks.tree(args.deck)
+            if tree.deck is None:
+                if args.key is not None:
+                    raise UserError(f"{tree.name} is a parent that is only a name: it has no "
+                                    "key; give --name alone")
+                n = store.decks.rename_parent(tree.name, args.name)
+                say(f"renamed {tree.name} to {args.name}: {plural(n, 'deck')} under it")
+                return 0
+            before = tree.deck
             deck = store.decks.rename(before.id, key=args.key, name=args.name)
-            say(f"renamed {before.key} to {deck.key} ({deck.name})")
+            under = (f"; {plural(len(tree.subdecks), 'deck')} under it renamed too"
+                     if tree.subdecks and deck.name != before.name else "")
+            say(f"renamed {before.key} to {deck.key} ({deck.name}){under}")
         elif args.deck_command == "delete":
-            deck = store.decks.find(args.deck)
-            ids = [c.id for c in store.cards.of_deck(deck.id)]
-            confirm(args, f"delete {deck.name} [{deck.key}]: retire its {plural(len(ids), 'card')}"
-                    f" (their {plural(store.reviews.count(ids), 'review')} stay in the "
-                    "statistics)")
-            retired = store.decks.delete(deck.id)
-            say(f"deleted {deck.key}: {len(retired)} cards retired, their history kept; "
-                f"`trainer deck undelete {deck.key}` brings it back")
+            tree = store.decks.tree(args.deck)
+            ids = [c.id for d in tree.decks for c in store.cards.of_deck(d.id)]
+            what = (f"delete {tree.label}: retire its {plural(len(ids), 'card')}"
+                    if not tree.subdecks else
+                    f"delete {tree.label} and every deck under it: retire the "
+                    f"{plural(len(ids), 'card')} of {tree.name} ({len(tree.decks)} decks)")
+            confirm(args, f"{what} (their {plural(store.reviews.count(ids), 'review')} stay "
+                    "in the statistics)")
+            if tree.deck is not None and not tree.subdecks:
+                retired = store.decks.delete(tree.deck.id)
+                say(f"deleted {tree.deck.key}: {len(retired)} cards retired, their history "
+                    f"kept; `trainer deck undelete {tree.deck.key}` brings it back")
+            else:
+                retired = store.decks.delete_many(tree.ids, tree.name)
+                say(f"deleted {tree.name} ({len(tree.decks)} decks): {len(retired)} cards "
+                    "retired, their history kept; `trainer undo` brings them back")
         else:
-            deck = store.decks.find(args.deck, deleted=True)
-            back = store.decks.undelete(deck.id)
-            say(f"{deck.key} is back: {back} cards back")
+            tree = store.decks.tree(args.deck, deleted=True)
+            back = sum(store.decks.undelete(d.id) for d in tree.decks)
+            say(f"{tree.label} is back: {back} cards back")
     return 0
 
 

@@ -13,8 +13,9 @@ from trainer.errors import UserError
 
 def launch(args: argparse.Namespace, start: str, deck: str | None = None,
            quiz_size: int = 20, query: str = "") -> int:
-    """Run the app on the ``start`` screen (of ``deck``, a key or name, if given) until the
-    student leaves it; its exit code. Refused, in one line, when not on a terminal."""
+    """Run the app on the ``start`` screen (of ``deck``, a key or name, a parent's too, if
+    given) until the student leaves it; its exit code. Refused, in one line, when not on a
+    terminal."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TRAINER_FORCE_TUI"):
         raise UserError("the study screen needs a terminal; use `trainer decks` or "
                         "`trainer stats` for text output")
@@ -25,11 +26,11 @@ def launch(args: argparse.Namespace, start: str, deck: str | None = None,
 
         store = open_from_args(args)
         refresh_bundled_decks(store)
+    from trainer.sessions.target import AllDecks, target_of
+
     with store:
-        key = None
-        if deck:
-            key = store.decks.find(deck).key
-        app = TrainerApp(store, start=start, deck_key=key, load_bundled_decks=not deck,
+        target = target_of(store.decks.tree(deck)) if deck else AllDecks()
+        app = TrainerApp(store, start=start, target=target, load_bundled_decks=not deck,
                          exit_after_mount=getattr(args, "exit_after_mount", False),
                          quiz_size=quiz_size, query=query)
         app.run()

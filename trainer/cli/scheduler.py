@@ -20,14 +20,17 @@ if TYPE_CHECKING:
 def register(add: AddCommand) -> None:
     """Add optimize, evaluate and simulate to the command line."""
     p = add("optimize", cmd_optimize, "fit FSRS to your own reviews (the deck's, or all decks')")
-    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
+    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name, a parent's too "
+                   "(default: all)")
     p = add("evaluate", cmd_evaluate, "which scheduler predicts your memory best: SM-2, FSRS, "
             "FSRS fitted to you (log loss, RMSE, AUC on your own history)")
-    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
+    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name, a parent's too "
+                   "(default: all)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add("simulate", cmd_simulate, "the next days under SM-2 and under FSRS: reviews and "
             "minutes a day, cards remembered")
-    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name (default: all)")
+    p.add_argument("deck", nargs="?", metavar="DECK", help="deck key or name, a parent's too "
+                   "(default: all)")
     p.add_argument("--retention", type=retention, metavar="R",
                    help="FSRS's desired retention, 0.70 to 0.99 (default: the deck's)")
     p.add_argument("--days", type=_days, default=90, metavar="N",
@@ -51,10 +54,11 @@ def _count(text: str) -> int:
 
 
 def _decks(store: Store, name: str | None) -> tuple[list[int] | None, str]:
+    """The ids of the deck (a parent's: every deck under it) and its words."""
     if name is None:
         return None, "all decks"
-    deck = store.decks.find(name)
-    return [deck.id], f"{deck.name} [{deck.key}]"
+    tree = store.decks.tree(name)
+    return tree.ids, tree.label
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
@@ -113,8 +117,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        ids, what = _decks(store, args.deck)
-        result = deck_forecast(store, ids[0] if ids else None, days=args.days,
+        tree = None if args.deck is None else store.decks.tree(args.deck)
+        what = "all decks" if tree is None else tree.label
+        result = deck_forecast(store, tree, days=args.days,
                                retention=args.retention, new_per_day=args.new_per_day,
                                seed=args.seed, progress=_stderr_progress())
     if not result.cards:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def register(add: AddCommand) -> None:
     """Add stats and map to the command line."""
     p = add("stats", cmd_stats, "progress statistics (text, --json, or --tui)")
-    p.add_argument("--deck", metavar="DECK", help="one deck (key or name)")
+    p.add_argument("--deck", metavar="DECK", help="one deck with the decks under it (key or "
+                   "name; a parent's name too)")
     p.add_argument("--tag", metavar="TAG", help="one tag")
     p.add_argument("--period", choices=("today", "7d", "30d", "1y", "all"), default="1y")
     shape = p.add_mutually_exclusive_group()
@@ -31,7 +32,7 @@ def register(add: AddCommand) -> None:
 
     p = add("map", cmd_map, "a deck's source, paragraph by paragraph: the quotes its cards "
             "cite and how well you know each paragraph")
-    p.add_argument("deck", metavar="DECK", help="deck key or name")
+    p.add_argument("deck", metavar="DECK", help="deck key or name (a parent's: its decks')")
     p.add_argument("--source", type=Path, metavar="FILE",
                    help="the source text, to show each paragraph in full")
     p.add_argument("--json", action="store_true", help="the paragraphs as JSON")
@@ -49,7 +50,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.decks.find(args.deck) if args.deck else None
+        deck = store.decks.tree(args.deck) if args.deck else None
         if args.tag is not None and args.tag not in store.cards.tags():
             raise UserError(f"no card has the tag {args.tag!r}; `trainer cards QUERY` with "
                             "tag:PATTERN finds tags")
@@ -77,10 +78,10 @@ def cmd_map(args: argparse.Namespace) -> int:
             raise UserError(f"{args.source}: cannot read: {reason}") from None
     with open_from_args(args) as store:
         refresh_bundled_decks(store)
-        deck = store.decks.find(args.deck)
-        found = source_map(store, deck)
+        tree = store.decks.tree(args.deck)
+        found = source_map(store, tree)
     if args.json:
         print(json_text(found))
     else:
-        sys.stdout.write(visible(render_map(f"{deck.name} [{deck.key}]", found, text)))
+        sys.stdout.write(visible(render_map(tree.label, found, text)))
     return 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from trainer.rules import QUIZ_RIGHT, QUIZ_WRONG
 from trainer.sessions.card_view import CardView
-from trainer.store import Deck, Store
+from trainer.store import Deck, DeckTree, Store
 
 
 @dataclass
@@ -24,11 +24,13 @@ class QuizResult:
 class QuizSession:
     """N random questions; answers are logged as ``quiz`` rows and change no schedule."""
 
-    def __init__(self, store: Store, deck: Deck | None, n: int = 20, seed: int | None = None):
+    def __init__(self, store: Store, decks: Deck | DeckTree | None, n: int = 20,
+                 seed: int | None = None):
+        """``decks``: one deck, a deck or parent with the decks under it, or every deck."""
         self.store = store
-        self.deck = deck
         self.session_id = uuid.uuid4().hex
-        ids = store.cards.in_play(deck.id if deck else None)
+        ids = store.cards.in_play(None if decks is None else [decks.id] if isinstance(
+            decks, Deck) else decks.ids)
         rng = random.Random(seed)
         self.card_ids = rng.sample(ids, min(n, len(ids)))
         self.index = 0

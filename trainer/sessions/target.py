@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.render.deck_tree import subtree
 from trainer.sessions.study import StudySession
-from trainer.store import Deck, Store
+from trainer.store import DeckTree, Store
+from trainer.store.errors import NotFound
 
 ALL_DECKS = "All decks"
 
@@ -55,20 +55,40 @@ def deck_or_all(key: str | None) -> StudyTarget:
     return AllDecks() if key is None else OneDeck(key)
 
 
+def target_of(tree: DeckTree) -> OneDeck | ParentName:
+    """What a deck argument names, as a target: the deck (with its subdecks), or a parent
+    that is only a name."""
+    return OneDeck(tree.deck.key) if tree.deck is not None else ParentName(tree.name)
+
+
+def tree_of(store: Store, target: StudyTarget) -> DeckTree | None:
+    """The decks of ``target``: None for every deck. StoreError when the deck is gone."""
+    if isinstance(target, AllDecks):
+        return None
+    if isinstance(target, OneDeck):
+        return store.decks.tree(target.key)
+    return store.decks.tree(target.name, by_name=True)
+
+
+def title_of(store: Store, target: StudyTarget) -> str:
+    """The target's name for a screen's title."""
+    tree = tree_of(store, target)
+    return ALL_DECKS if tree is None else tree.name
+
+
 def study_session(store: Store, target: StudyTarget) -> tuple[StudySession | None, str]:
     """A session of ``target``'s cards due today, and its title (the deck's name); None for a
     parent name none of whose decks is left. StoreError when the deck is not found."""
-    names = dict((name, key) for key, name in store.decks.names())
-    deck: Deck | None = None
-    if isinstance(target, AllDecks):
-        title = ALL_DECKS
-    elif isinstance(target, OneDeck):
-        deck = store.decks.find(target.key)
-        title = deck.name
+    if isinstance(target, ParentName):
+        try:
+            tree = tree_of(store, target)
+        except NotFound:
+            return None, target.name
     else:
-        title = target.name
-    under = [] if isinstance(target, AllDecks) else subtree(title, list(names))
-    ids = tuple(store.decks.find(names[n]).id for n in under)
-    if isinstance(target, ParentName) and not ids:
-        return None, title
-    return StudySession(store, deck, subdecks=ids), title
+        tree = tree_of(store, target)
+    if tree is None:
+        return StudySession(store, None, subdecks=()), ALL_DECKS
+    ids = tuple(d.id for d in tree.subdecks)
+    if tree.deck is None and not ids:
+        return None, tree.name
+    return StudySession(store, tree.deck, subdecks=ids), tree.name

@@ -37,6 +37,7 @@ from trainer.store import (
     CardCounts,
     DayReviews,
     Deck,
+    DeckTree,
     DueDay,
     EasinessCount,
     GradeCell,
@@ -83,15 +84,23 @@ def _rate(passed: int, total: int) -> float | None:
 
 def compute(
     store: Store,
-    deck: Deck | None = None,
+    deck: Deck | DeckTree | None = None,
     tag: str | None = None,
     period: str = "1y",
     today: date | None = None,
 ) -> Figures:
-    """Every statistics figure for all decks, one deck or one tag, over ``period``."""
+    """Every statistics figure for all decks, one deck, a deck or parent with the decks under
+    it, or one tag, over ``period``. The scope's ``deck`` is the deck's key, or a parent's
+    name when the parent is only a name."""
     today = today or store.today()
     start = period_start(period, today)
-    with store.stats.queries(deck.id if deck else None, tag) as q:
+    scope: list[int] | None = None
+    named: str | None = None
+    if isinstance(deck, DeckTree):
+        scope, named = deck.ids, deck.deck.key if deck.deck is not None else deck.name
+    elif deck is not None:
+        scope, named = [deck.id], deck.key
+    with store.stats.queries(scope, tag) as q:
         counts, leeches = _counts(q.counts(today))
         answers = q.answers(start, today)
         heatmap, streak = _heatmap_and_streak(answers.per_day, today)
@@ -102,7 +111,7 @@ def compute(
             "schema": SCHEMA,
             "study_day": today.isoformat(),
             "scope": {
-                "deck": deck.key if deck else None,
+                "deck": named,
                 "tag": tag,
                 "period": period,
                 "from": start.isoformat() if start else None,

@@ -7,7 +7,9 @@ from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
 from trainer import rules
+from trainer.errors import UserError
 from trainer.rules import Maturity, maturity
+from trainer.store.records import DeckTree
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -39,10 +41,18 @@ class Paragraph(TypedDict):
 MATURITIES: tuple[Maturity, ...] = rules.MATURITIES  # the screen's columns, in rule order
 
 
-def source_map(store: Store, deck: Deck, today: date | None = None) -> list[Paragraph]:
-    """Every paragraph the deck's cards in play cite, in order."""
+def source_map(store: Store, deck: Deck | DeckTree,
+               today: date | None = None) -> list[Paragraph]:
+    """Every paragraph the deck's cards in play cite, in order; of a parent, every paragraph
+    its decks' cards cite, when they quote one source (a UserError in one line otherwise:
+    paragraph 3 of one text is not paragraph 3 of another)."""
+    decks = deck.decks if isinstance(deck, DeckTree) else (deck,)
+    sources = sorted({d.source for d in decks if d.source})
+    if len(sources) > 1:
+        raise UserError(f"the decks of {deck.name} quote different sources "
+                        f"({'; '.join(sources)}): open the map of one of them")
     out: dict[int, Paragraph] = {}
-    for card in store.cards.cited(deck.id, today):
+    for card in store.cards.cited([d.id for d in decks], today):
         p = out.setdefault(card.para, {
             "para": card.para, "quotes": [], "cards": 0, "new": 0, "learning": 0,
             "young": 0, "mature": 0, "retention": {"passed": 0, "total": 0, "rate": None},

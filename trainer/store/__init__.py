@@ -63,6 +63,7 @@ from trainer.store.records import (
     Deck,
     DeckOptions,
     DeckSummary,
+    DeckTree,
     Limits,
     QueueItem,
     ReviewRow,
@@ -357,7 +358,8 @@ def open_store(
 __all__ = ["Store", "open_store"]
 # records (more in trainer.store.records)
 __all__ += [
-    "UNLIMITED", "Card", "CardState", "Deck", "DeckOptions", "DeckSummary", "Graded", "Limits",
+    "UNLIMITED", "Card", "CardState", "Deck", "DeckOptions", "DeckSummary", "DeckTree",
+    "Graded", "Limits",
     "QueueItem", "ReviewRow", "Undone", "UndoneReview",
 ]
 # the database's files, while no store has them open

@@ -19,9 +19,9 @@ from trainer.rules import LEECH_TAG
 from trainer.store import convert, driver, journal, take_back
 from trainer.store.card_rows import CARD_COLUMNS, card_row, content_hash, keep_progress_across_kinds
 from trainer.store.decks import deck_key_checked, deck_name_checked
-from trainer.store.errors import StoreError
+from trainer.store.errors import NotFound, StoreError
 from trainer.store.flags import set_retired
-from trainer.store.records import Card, Deck
+from trainer.store.records import SEP, Card, Deck
 from trainer.store.schema import alias_t, card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
@@ -169,14 +169,19 @@ def _retag(conn: Connection, deck_id: int, cards: list[StudyCard]) -> None:
 def rename_deck(store: StoreContext, deck_id: int, *, key: str | None = None,
                 name: str | None = None) -> Deck:
     """A new key and/or name; a former key stays an alias, so a re-import of the deck's file
-    (or the bundled decks' refresh) finds this deck instead of making a second one."""
+    (or the bundled decks' refresh) finds this deck instead of making a second one. A new
+    name renames the decks under it too ("Spanish::Verbs" follows "Spanish"), in the same
+    action."""
     with store.transaction() as conn:
         current = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
         values: dict[str, Any] = {}
         dropped = None  # a former key of this deck's taken back as its key
+        under: list[list[Any]] = []
         if name is not None:
             deck_name_checked(name)
             values["name"] = name
+            if name != current["name"]:
+                under = _rename_under(store, conn, current["name"], name, {deck_id})
         if key is not None and key != current["key"]:
             deck_key_checked(key)
             owner = conn.execute(select(deck_t.c.id).where(deck_t.c.key == key)).scalar()
@@ -193,15 +198,61 @@ def rename_deck(store: StoreContext, deck_id: int, *, key: str | None = None,
             conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(values))
         row = conn.execute(select(deck_t).where(deck_t.c.id == deck_id)).mappings().one()
         if (row["key"], row["name"]) != (current["key"], current["name"]):
+            subdecks = f" and {len(under)} decks under it" if under else ""
             journal.record(
                 store, conn, "rename_deck",
                 f"renaming deck {journal.quoted(current['name'])} [{current['key']}] to "
-                f"{journal.quoted(row['name'])} [{row['key']}]",
+                f"{journal.quoted(row['name'])} [{row['key']}]{subdecks}",
                 {"deck": deck_id, "key": current["key"], "name": current["name"],
                  "updated_at": convert.utc(current["updated_at"]).isoformat(),
                  "new_key": row["key"], "new_name": row["name"], "alias_added":
-                 current["key"] if "key" in values else None, "alias_dropped": dropped})
+                 current["key"] if "key" in values else None, "alias_dropped": dropped,
+                 "under": under})
     return convert.deck(row)
+
+
+def rename_parent(store: StoreContext, name: str, new_name: str) -> int:
+    """Rename a parent that is only a name: every deck under it takes the new name in
+    place of the old ("Spanish::Verbs" becomes "Castellano::Verbs"), keys unchanged, in one
+    action; how many decks."""
+    deck_name_checked(new_name)
+    with store.transaction() as conn:
+        if conn.execute(select(deck_t.c.id).where(deck_t.c.name == name,
+                                                  deck_t.c.retired.is_(False))).first():
+            raise StoreError(f"{name!r} is a deck: rename the deck")
+        under = _rename_under(store, conn, name, new_name, set())
+        if not under:
+            raise NotFound(f"no deck is under {name!r}")
+        journal.record(store, conn, "rename_parent",
+                       f"renaming {journal.quoted(name)} to {journal.quoted(new_name)} "
+                       f"({len(under)} decks)", {"under": under})
+    return len(under)
+
+
+def _rename_under(store: StoreContext, conn: Connection, name: str, new_name: str,
+                  renamed: set[int]) -> list[list[Any]]:
+    """The decks under ``name`` renamed under ``new_name``: [id, old name, new name, old
+    updated_at] each, for undo. Refused when a new name is another deck's."""
+    rows = conn.execute(select(deck_t.c.id, deck_t.c.name, deck_t.c.updated_at).where(
+        deck_t.c.name.startswith(name + SEP, autoescape=True),
+        deck_t.c.retired.is_(False)).order_by(deck_t.c.id)).all()
+    rows = [r for r in rows if r[1].startswith(name + SEP)]  # SQLite's LIKE ignores case
+    moving = {deck_id for deck_id, _, _ in rows} | renamed
+    new_names = {deck_id: new_name + old[len(name):] for deck_id, old, _ in rows}
+    others = dict(conn.execute(select(deck_t.c.name, deck_t.c.id).where(
+        deck_t.c.name.in_([*new_names.values(), new_name]), deck_t.c.retired.is_(False)
+    )).all())
+    for wanted in (*new_names.values(), *([new_name] if renamed else [])):
+        if others.get(wanted) not in (None, *moving):
+            raise StoreError(f"a deck named {wanted!r} is already there")
+    now = convert.utc(store.now())
+    out = []
+    for deck_id, old, updated in rows:
+        deck_name_checked(new_names[deck_id])
+        conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(
+            name=new_names[deck_id], updated_at=now))
+        out.append([deck_id, old, new_names[deck_id], convert.utc(updated).isoformat()])
+    return out
 
 
 def delete_deck(store: StoreContext, deck_id: int) -> list[int]:
@@ -217,6 +268,24 @@ def delete_deck(store: StoreContext, deck_id: int) -> list[int]:
         journal.record(store, conn, "delete_deck",
                        f"the deletion of deck {journal.quoted(name)} ({len(ids)} cards)",
                        {"deck": deck_id, "ids": ids})
+    return ids
+
+
+def delete_decks(store: StoreContext, deck_ids: list[int], name: str) -> list[int]:
+    """Hide decks (a parent and every deck under it, ``name`` the parent's) and retire
+    their cards, in one action that undo takes back whole; the ids retired."""
+    with store.transaction() as conn:
+        ids = [cid for chunk in driver.chunks(deck_ids) for cid in conn.execute(
+            select(card_t.c.id).join(state_t, state_t.c.card_id == card_t.c.id).where(
+                card_t.c.deck_id.in_(chunk), state_t.c.retired.is_(False))).scalars()]
+        set_retired(conn, ids)
+        hidden = list(conn.execute(select(deck_t.c.id).where(
+            deck_t.c.id.in_(deck_ids), deck_t.c.retired.is_(False))).scalars())
+        if hidden:
+            conn.execute(update(deck_t).where(deck_t.c.id.in_(hidden)).values(retired=True))
+        journal.record(store, conn, "delete_decks",
+                       f"the deletion of {journal.quoted(name)} ({len(hidden)} decks, "
+                       f"{len(ids)} cards)", {"decks": hidden, "ids": ids})
     return ids
 
 

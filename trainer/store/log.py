@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from trainer.rules import ANSWER_KINDS, ReviewKind, maturity
 from trainer.store import convert
-from trainer.store.driver import DriverStatement, sqlite_date, sqlite_datetime
+from trainer.store.driver import DriverStatement, chunks, sqlite_date, sqlite_datetime
 from trainer.store.errors import NotFound
 from trainer.store.records import FLAG_FIELDS, LOGGED_FIELDS, STATE_FIELDS, CardState
 from trainer.store.schema import card_t, option_t, review_t, rollup_t, state_t
@@ -129,6 +129,16 @@ def read_grading(store: StoreContext, conn: Connection,
         raise NotFound(f"no card with id {card_id}")
     width = len(STATE_COLUMNS)
     return state_of(row[:width]), tuple(row[width:-1]), int(row[-1])
+
+
+def states_of(conn: Connection, card_ids: list[int]) -> dict[int, CardState]:
+    """The cards' states, read without locking them (what a preview reads)."""
+    out = {}
+    for chunk in chunks(card_ids):
+        for row in conn.execute(select(*[state_t.c[c] for c in STATE_COLUMNS]).where(
+                state_t.c.card_id.in_(chunk))):
+            out[row[0]] = state_of(tuple(row))
+    return out
 
 
 def state(store: StoreContext, card_id: int) -> CardState:

@@ -73,23 +73,31 @@ class Decks(Part):
     counts; an import's writing of parsed decks."""
 
     find = Operation(decks.find_deck)
+    tree = Operation(decks.find_tree)
+    parent_deck = Operation(decks.parent_deck)
     get = Operation(decks.deck)
     names = Operation(decks.deck_names)
     create = Operation(decks.create_deck)
     rename = Operation(edits.rename_deck)
+    rename_parent = Operation(edits.rename_parent)
     delete = Operation(edits.delete_deck)
+    delete_many = Operation(edits.delete_decks)
     undelete = Operation(edits.undelete_deck)
     summaries = Operation(queue.deck_summaries)
     write = Operation(imports.write_decks)
 
 
 class Options(Part):
-    """A deck's options: as they apply, set in the app, today's "study more", its scheduler."""
+    """A deck's options: as they apply (a parent's the default of its subdecks), set in the
+    app, today's "study more", its scheduler switched (said first by a preview)."""
 
     of = Operation(options.deck_options)
+    of_decks = Operation(options.decks_options)
+    of_tree = Operation(options.tree_options)
     set = Operation(options.set_deck_options)
     study_more = Operation(options.study_more)
     switch_scheduler = Operation(switch.switch_scheduler)
+    preview_switch = Operation(switch.preview_switch)
     set_fitted_params = Operation(options.set_fitted_params)
 
 

@@ -256,16 +256,19 @@ def deck_summaries(store: StoreContext, day: date | None = None) -> Overview:
     return Overview(out, *counts(capped(every, left)))
 
 
-def card_ids(store: StoreContext, deck_id: int | None) -> list[int]:
-    """Every card in play, of one deck or all, in deck order: a quiz's pool."""
+def card_ids(store: StoreContext, deck_ids: int | Collection[int] | None) -> list[int]:
+    """Every card in play, of one deck (an id), some decks (a deck and its subdecks) or all,
+    in deck order: a quiz's pool."""
     query = (
         select(card_t.c.id)
         .join(state_t, state_t.c.card_id == card_t.c.id)
         .where(in_play())
         .order_by(card_t.c.deck_id, card_t.c.position, card_t.c.id)
     )
-    if deck_id is not None:
-        query = query.where(card_t.c.deck_id == deck_id)
+    if isinstance(deck_ids, int):
+        query = query.where(card_t.c.deck_id == deck_ids)
+    elif deck_ids is not None:
+        query = query.where(card_t.c.deck_id.in_(list(deck_ids)))
     with store.reading() as conn:
         return list(conn.execute(query).scalars())
 

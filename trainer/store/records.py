@@ -31,6 +31,39 @@ class Deck:
     reviews_per_day: int | None = None
 
 
+SEP = "::"  # Anki's nested deck names: "Spanish::Verbs" is a subdeck of "Spanish"
+
+
+@dataclass(frozen=True, slots=True)
+class DeckTree:
+    """What a deck argument names: a deck with the decks under it ("Spanish" with
+    "Spanish::Verbs"), or a parent that is only a name (no deck "Spanish", only its
+    subdecks) with the decks under it."""
+
+    name: str
+    deck: Deck | None  # the deck of that name; None for a parent that is only a name
+    subdecks: tuple[Deck, ...] = ()  # every deck under it, by name
+
+    @property
+    def decks(self) -> tuple[Deck, ...]:
+        """The deck itself, if it is one, then every deck under it."""
+        return self.subdecks if self.deck is None else (self.deck, *self.subdecks)
+
+    @property
+    def ids(self) -> list[int]:
+        """The ids of ``decks``."""
+        return [d.id for d in self.decks]
+
+    @property
+    def label(self) -> str:
+        """The tree for a person: "Spanish [spanish]" for a deck, "Spanish (2 decks)" for a
+        parent that is only a name."""
+        if self.deck is not None:
+            return f"{self.deck.name} [{self.deck.key}]"
+        n = len(self.subdecks)
+        return f"{self.name} ({n} deck{'' if n == 1 else 's'})"
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """A study card. ``entry`` names its note: the cards of one note are siblings."""
@@ -185,6 +218,21 @@ class DeckOptions:
     desired_retention: float = 0.90
     maximum_interval: int = sm2.MAX_INTERVAL
     fitted_params_id: int | None = None  # trainer optimize's parameter set, if fitted
+
+
+@dataclass(frozen=True, slots=True)
+class Switched:
+    """What switching decks to a scheduler does, or did: the decks whose scheduler changes,
+    and the cards whose state it works out again from their history (a new memory, and
+    unless the due dates are kept, a new due date)."""
+
+    scheduler: Scheduler
+    changed: int  # cards whose state changes
+    studied: int  # the decks' cards with a history (the rest are new under either)
+    decks: tuple[str, ...] = ()  # the names of the decks whose scheduler changes
+    rescheduled: int = 0  # cards given a new due date
+    due_today: int = 0  # cards due today (or overdue) after it that were not before
+    keep_due: bool = False  # the due dates kept, only the memory worked out again
 
 
 # the options a deck file or config.toml may set as well as the app; what `trainer deck

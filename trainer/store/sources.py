@@ -14,15 +14,19 @@ from trainer.store.records import CitedCard
 from trainer.store.schema import card_t, review_t, state_t
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from trainer.store.context import StoreContext
 
 RECENT_DAYS = 30
 
 
-def cited_cards(store: StoreContext, deck_id: int, day: date | None = None) -> list[CitedCard]:
-    """The deck's cards in play that cite a paragraph, by paragraph, then deck order."""
+def cited_cards(store: StoreContext, deck_ids: Collection[int],
+                day: date | None = None) -> list[CitedCard]:
+    """The cards in play of the decks that cite a paragraph, by paragraph, then deck
+    order."""
     day = day or store.today()
-    in_deck = select(card_t.c.id).where(card_t.c.deck_id == deck_id)
+    in_deck = select(card_t.c.id).where(card_t.c.deck_id.in_(list(deck_ids)))
     recent = (
         select(review_t.c.card_id, func.count().label("total"),
                func.count().filter(review_t.c.quality >= PASS).label("passed"))
@@ -39,7 +43,7 @@ def cited_cards(store: StoreContext, deck_id: int, day: date | None = None) -> l
                func.coalesce(recent.c.total, 0), func.coalesce(recent.c.passed, 0))
         .join(state_t, state_t.c.card_id == card_t.c.id)
         .outerjoin(recent, recent.c.card_id == card_t.c.id)
-        .where(card_t.c.deck_id == deck_id, card_t.c.source_para.is_not(None),
+        .where(card_t.c.deck_id.in_(list(deck_ids)), card_t.c.source_para.is_not(None),
                state_t.c.retired.is_(False), state_t.c.suspended.is_(False))
         .order_by(card_t.c.source_para, card_t.c.position, card_t.c.id)
     )

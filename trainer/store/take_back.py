@@ -155,6 +155,7 @@ def _undo_rename_deck(conn: Connection, data: dict[str, Any], label: str) -> tup
     now = conn.execute(select(deck_t.c.key, deck_t.c.name).where(deck_t.c.id == deck_id)).first()
     if now is None or tuple(now) != (data["new_key"], data["new_name"]):
         raise UndoRefused(f"cannot undo {label}: the deck was renamed again since")
+    _undo_rename_under(conn, data.get("under", []), label)
     if data["alias_added"] is not None:
         conn.execute(delete(alias_t).where(alias_t.c.key == data["alias_added"],
                                            alias_t.c.deck_id == deck_id))
@@ -166,8 +167,31 @@ def _undo_rename_deck(conn: Connection, data: dict[str, Any], label: str) -> tup
     return ()
 
 
+def _undo_rename_parent(conn: Connection, data: dict[str, Any], label: str) -> tuple[int, ...]:
+    _undo_rename_under(conn, data["under"], label)
+    return ()
+
+
+def _undo_rename_under(conn: Connection, under: list[list[Any]], label: str) -> None:
+    """The decks a renaming moved under the new name, back under the old one."""
+    for deck_id, old, new, updated in under:
+        now = conn.execute(select(deck_t.c.name).where(deck_t.c.id == deck_id)).scalar()
+        if now != new:
+            raise UndoRefused(f"cannot undo {label}: the deck {new!r} was renamed again since")
+        conn.execute(update(deck_t).where(deck_t.c.id == deck_id).values(
+            name=old, updated_at=datetime.fromisoformat(updated)))
+
+
+def _undo_delete_decks(conn: Connection, data: dict[str, Any], label: str) -> tuple[int, ...]:
+    if data["decks"]:
+        conn.execute(update(deck_t).where(deck_t.c.id.in_(data["decks"])).values(
+            retired=False))
+    return tuple(set_retired(conn, data["ids"], retired=False))
+
+
 INVERSES: dict[str, Inverse] = {
     "edit": _undo_edit, "add": _undo_add, "retire": _undo_retire, "move": _undo_move,
     "tag": _undo_tag, "delete_deck": _undo_delete_deck, "undelete_deck": _undo_undelete_deck,
-    "rename_deck": _undo_rename_deck,
+    "rename_deck": _undo_rename_deck, "rename_parent": _undo_rename_parent,
+    "delete_decks": _undo_delete_decks,
 }

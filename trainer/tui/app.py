@@ -15,7 +15,13 @@ from textual.notifications import SeverityLevel
 from trainer import heap
 from trainer.render.words import visible
 from trainer.sessions import QuizResult, QuizSession, StudySession, Summary
-from trainer.sessions.target import ALL_DECKS, StudyTarget, deck_or_all, study_session
+from trainer.sessions.target import (
+    ALL_DECKS,
+    StudyTarget,
+    deck_or_all,
+    study_session,
+    tree_of,
+)
 from trainer.store import Deck, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
@@ -45,6 +51,7 @@ class TrainerApp(App[int]):
         *,
         start: str = "decks",
         deck_key: str | None = None,
+        target: StudyTarget | None = None,
         quiz_size: int = 20,
         seed: int | None = None,
         load_bundled_decks: bool = True,
@@ -56,6 +63,8 @@ class TrainerApp(App[int]):
         self.store = store
         self.start = start
         self.deck_key = deck_key
+        # what `trainer study|quiz DECK` named: a deck, or a parent that is only a name
+        self.target = target if target is not None else deck_or_all(deck_key)
         self.quiz_size = quiz_size
         self.seed = seed
         self.load_bundled_decks = load_bundled_decks
@@ -164,9 +173,9 @@ class TrainerApp(App[int]):
 
         self.push_screen(DeckListScreen())
         if self.start == "study":
-            self.start_study(deck_or_all(self.deck_key))
+            self.start_study(self.target)
         elif self.start == "quiz":
-            self.start_quiz(self.deck_key)
+            self.start_quiz(self.target)
         elif self.start == "stats":
             self.open_stats()
         elif self.start == "browse":
@@ -176,12 +185,6 @@ class TrainerApp(App[int]):
         self.call_after_refresh(heap.settle)
 
     # -- navigation -------------------------------------------------------------------------
-
-    def _deck(self, key: str | None) -> tuple[Deck | None, str]:
-        if key is None:
-            return None, ALL_DECKS
-        deck = self.store.decks.find(key)
-        return deck, deck.name
 
     def start_study(self, target: StudyTarget) -> None:
         """A study session of ``target`` (in a writable window): the study screen, or a word
@@ -214,24 +217,31 @@ class TrainerApp(App[int]):
             return
         self.push_screen(StudyScreen(session, title))
 
-    def start_quiz(self, key: str | None) -> None:
-        """A quiz on the deck of ``key`` (every deck with None), or a word that it has no cards."""
+    def start_quiz(self, target: StudyTarget) -> None:
+        """A quiz on ``target``'s cards (a deck with its subdecks, a parent's, every deck's),
+        or a word that it has no cards."""
         from trainer.tui.screens.quiz import QuizScreen
 
         if not self.writable("take a quiz"):
             return
-        deck, title = self._deck(key)
-        quiz = QuizSession(self.store, deck, self.quiz_size, self.seed)
+        try:
+            tree = tree_of(self.store, target)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        title = ALL_DECKS if tree is None else tree.name
+        quiz = QuizSession(self.store, tree, self.quiz_size, self.seed)
         if quiz.finished:
             self.notify(f"{title} has no cards to quiz on.", timeout=3)
             return
         self.push_screen(QuizScreen(quiz, title))
 
-    def open_stats(self) -> None:
-        """The statistics screen."""
+    def open_stats(self, target: StudyTarget | None = None) -> None:
+        """The statistics screen, of ``target`` (a deck with its subdecks, a parent's; all
+        decks with None)."""
         from trainer.tui.screens.statistics import StatsScreen
 
-        self.push_screen(StatsScreen())
+        self.push_screen(StatsScreen(target))
 
     def open_import(self, done: Done | None = None) -> None:
         """The import dialog (in a writable window); ``done`` told whether anything was imported."""

@@ -30,7 +30,7 @@ class TrainerCommands(Provider):
         overview = await asyncio.to_thread(app.store.decks.summaries)
         out: list[tuple[str, Callable[[], object], str]] = [
             ("Study everything due", partial(app.start_study, AllDecks()), "a in the deck list"),
-            ("Quiz on every deck", partial(app.start_quiz, None), "q on All decks"),
+            ("Quiz on every deck", partial(app.start_quiz, AllDecks()), "q on All decks"),
             ("Browse every card", partial(app.open_browser, ""), "b on All decks"),
             ("Statistics", app.open_stats, "s in the deck list"),
             ("Import a deck file", app.open_import, "i in the deck list"),
@@ -39,7 +39,8 @@ class TrainerCommands(Provider):
             name = deck.name
             out += [
                 (f"Study {name}", partial(app.start_study, OneDeck(deck.key)), "enter on the deck"),
-                (f"Quiz on {name}", partial(app.start_quiz, deck.key), "q on the deck"),
+                (f"Quiz on {name}", partial(app.start_quiz, OneDeck(deck.key)),
+                 "q on the deck"),
                 (f"Browse {name}", partial(app.open_browser, f"deck:{deck.key}"),
                  "b on the deck"),
                 (f"Source map of {name}", partial(app.open_map_of, deck.key), "m on the deck"),

@@ -56,12 +56,12 @@ class TrainerNavigation(Protocol):
         """A study session of ``target``'s cards due today."""
         ...
 
-    def start_quiz(self, key: str | None) -> None:
-        """A quiz on the deck of ``key``, or on every deck."""
+    def start_quiz(self, target: StudyTarget) -> None:
+        """A quiz on ``target``'s cards: a deck with its subdecks, a parent's, every deck's."""
         ...
 
-    def open_stats(self) -> None:
-        """The statistics screen."""
+    def open_stats(self, target: StudyTarget | None = None) -> None:
+        """The statistics screen, of ``target`` (all decks with None)."""
         ...
 
     def open_import(self, done: Done | None = None) -> None:

@@ -199,16 +199,14 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.start_study(AllDecks())
 
     def action_quiz(self) -> None:
-        """A quiz on the selected deck, or on every deck."""
+        """A quiz on the selected row's cards: a deck with its subdecks, a parent's, all."""
         target = self._selected()
-        if isinstance(target, ParentName):
-            self.notify("A quiz takes one deck at a time: select one.", timeout=3)
-        elif target is not None:
-            self.trainer.start_quiz(target.key if isinstance(target, OneDeck) else None)
+        if target is not None:
+            self.trainer.start_quiz(target)
 
     def action_stats(self) -> None:
-        """The statistics screen."""
-        self.trainer.open_stats()
+        """The statistics of the selected row: a deck with its subdecks, a parent's, all."""
+        self.trainer.open_stats(self._selected())
 
     def action_options(self) -> None:
         """The selected deck's options."""

@@ -11,11 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Select, Static, TabbedContent, TabPane
 
+from trainer.render.deck_tree import deck_tree
 from trainer.render.words import clip, minutes, pct, plural, visible
 from trainer.rules import MATURE_DAYS
+from trainer.sessions.target import AllDecks, OneDeck, ParentName, StudyTarget
 from trainer.simulation import deck_forecast
 from trainer.stats import PERIODS, compute, studied
 from trainer.stats.figures import Figures
+from trainer.store import DeckTree, Store
+from trainer.store.errors import StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.charts import columns, falling, hbars, heatmap
@@ -24,6 +28,24 @@ from trainer.tui.widgets.scheduler_pane import SchedulerPane
 SIMULATED_DAYS = 60  # the Scheduler tab's forecast: a column a day
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "1y": "1 year",
                  "all": "All time"}
+
+
+def scope_value(target: StudyTarget) -> str:
+    """The scope choice's value for a deck list's row."""
+    if isinstance(target, OneDeck):
+        return f"deck:{target.key}"
+    if isinstance(target, ParentName):
+        return f"parent:{target.name}"
+    return "all"
+
+
+def _tree(store: Store, scope: str) -> DeckTree | None:
+    """The decks of a scope choice's value: None for all decks and for a tag."""
+    if scope.startswith("deck:"):
+        return store.decks.tree(scope[5:])
+    if scope.startswith("parent:"):
+        return store.decks.tree(scope[7:], by_name=True)
+    return None
 
 
 class StatsScreen(TrainerScreen[None]):
@@ -48,9 +70,10 @@ class StatsScreen(TrainerScreen[None]):
                 id="stats.home"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, target: StudyTarget | None = None) -> None:
+        """``target``: the scope it opens on (the deck list's selected row; all decks)."""
         super().__init__()
-        self.scope_value = "all"
+        self.scope_value = scope_value(target or AllDecks())
         self.period = "1y"
         self._simulated: str | None = None  # the scope the Scheduler tab shows
 
@@ -58,8 +81,10 @@ class StatsScreen(TrainerScreen[None]):
         """The scope and period choices and the five tabs, empty until the figures come."""
         # the decks and tags join the scope list from the worker: no query on the UI thread
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
+        if self.scope_value != "all":  # its own name comes with the others
+            options.append(("…", self.scope_value))
         with Horizontal(id="stats-controls"):
-            yield Select(options, value="all", allow_blank=False, id="stats-scope")
+            yield Select(options, value=self.scope_value, allow_blank=False, id="stats-scope")
             yield Select([(label, key) for key, label in PERIOD_LABELS.items()], value="1y",
                          allow_blank=False, id="stats-period")
         with TabbedContent(id="stats-tabs"):
@@ -87,10 +112,14 @@ class StatsScreen(TrainerScreen[None]):
 
     @work(thread=True, group="stats-scopes")
     def load_scopes(self) -> None:
-        """The decks and tags for the scope choice, read off the UI thread."""
+        """The decks (a parent that is only a name too) and tags for the scope choice, read
+        off the UI thread."""
         store = self.trainer.store
         options: list[tuple[Text | str, str]] = [("All decks", "all")]
-        options += [(plain(name), f"deck:{key}") for key, name in store.decks.names()]
+        rows = deck_tree([(name, key, {}, None) for key, name in store.decks.names()])
+        options += [(plain(row.path), scope_value(
+            OneDeck(row.key) if row.key is not None else ParentName(row.path)))
+            for row in rows]
         options += [(plain(f"tag: {tag}"), f"tag:{tag}") for tag in store.cards.tags()]
         self.app.call_from_thread(self._scopes, options)
 
@@ -123,9 +152,10 @@ class StatsScreen(TrainerScreen[None]):
         large collection: only when the tab is opened)."""
         store, scope = self.trainer.store, self.scope_value
         pane = self.query_one("#stats-scheduler", SchedulerPane)
-        deck = store.decks.find(scope[5:]) if scope.startswith("deck:") else None
-        label = deck.name if deck else "all decks" + (" (a tag's cards are simulated with "
+        tree = _tree(store, scope)
+        label = tree.name if tree else "all decks" + (" (a tag's cards are simulated with "
                                                       "their decks)" if scope != "all" else "")
+        deck = tree.deck if tree else None  # a parent that is only a name: each deck its own
         options = store.options.of(deck.id) if deck else None
         scheduler = options.scheduler if options else None
         fitted = None
@@ -134,7 +164,7 @@ class StatsScreen(TrainerScreen[None]):
             fitted = (f"fitted to {found.reviews:,} reviews"
                       + (f" on {found.fitted_at:%Y-%m-%d}" if found.fitted_at else ""))
         self.app.call_from_thread(pane.show, label, scheduler, fitted, None)
-        result = deck_forecast(store, deck.id if deck else None, days=SIMULATED_DAYS)
+        result = deck_forecast(store, tree, days=SIMULATED_DAYS)
         self._simulated = scope
         self.app.call_from_thread(pane.show, label, scheduler, fitted, result)
 
@@ -142,12 +172,12 @@ class StatsScreen(TrainerScreen[None]):
     def load(self) -> None:
         """The scope's figures over the period, worked out off the UI thread."""
         store = self.trainer.store
-        deck = tag = None
-        if self.scope_value.startswith("deck:"):
-            deck = store.decks.find(self.scope_value[5:])
-        elif self.scope_value.startswith("tag:"):
-            tag = self.scope_value[4:]
-        figures = compute(store, deck, tag, self.period)
+        tag = self.scope_value[4:] if self.scope_value.startswith("tag:") else None
+        try:
+            figures = compute(store, _tree(store, self.scope_value), tag, self.period)
+        except StoreError as exc:  # the deck was deleted or renamed in another window
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
         self.app.call_from_thread(self._show, figures)
 
     def action_scroll(self, how: str) -> None:
