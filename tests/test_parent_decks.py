@@ -375,3 +375,20 @@ def test_switching_the_scheduler_asks_first_and_can_keep_the_due_dates(cli_decks
     assert "due dates kept" in shown
     assert main(["deck", "options", "irregular"]) == 0
     assert "scheduler              fsrs" in out(capsys)
+
+
+def test_a_parents_switch_leaves_the_decks_already_on_it_alone(db_url):
+    """Spanish::Verbs (with its subdeck) on FSRS, its due dates kept; switching Spanish to
+    FSRS switches Spanish::Nouns alone, and Spanish::Verbs's cards keep their dates."""
+    with studied_store(db_url) as store:
+        verbs = store.decks.tree("verbs")
+        store.options.switch_scheduler(verbs.ids, "fsrs", keep_due=True)
+        kept = {c.id: store.cards.state(c.id) for d in verbs.decks
+                for c in store.cards.of_deck(d.id)}
+        nouns = [c.id for c in store.cards.of_deck(store.decks.find("nouns").id)]
+        studied = sum(store.cards.state(c).reviews > 0 for c in nouns)
+        spanish = store.decks.tree("Spanish")
+        preview = store.options.preview_switch(spanish.ids, "fsrs")
+        assert (preview.decks, preview.studied) == (("Spanish::Nouns",), studied)
+        assert store.options.switch_scheduler(spanish.ids, "fsrs") == preview
+        assert {c: store.cards.state(c) for c in kept} == kept

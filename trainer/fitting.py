@@ -110,7 +110,7 @@ def optimize(store: Store, deck_ids: list[int] | None) -> Fitted:
     for deck_id in targets:
         store.options.set_fitted_params(deck_id, pid)
         if store.options.of(deck_id).scheduler == "fsrs":
-            store.options.switch_scheduler(deck_id, "fsrs")
+            store.options.switch_scheduler(deck_id, "fsrs", rework=True)  # new weights
             rescheduled.append(deck_id)
     return Fitted(pid, weights, len(found), rescheduled)
 

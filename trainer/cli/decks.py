@@ -169,16 +169,17 @@ def _switch_scheduler(args: argparse.Namespace, store: Store, tree: DeckTree) ->
     kept = "; due dates kept" if done.keep_due else (
         f"; {plural(done.rescheduled, 'card')} given a new due date, "
         f"{done.due_today} of them due today")
-    say(f"now scheduled by {name}: {', '.join(done.decks)} ({done.changed} of "
-        f"{plural(done.studied, 'studied card')} worked out from their history{kept})")
+    say(f"now scheduled by {name}: {', '.join(done.decks)} ("
+        f"{plural(done.studied, 'studied card')} worked out from their history, "
+        f"{done.changed} changed{kept})")
 
 
 def switch_words(preview: Switched, name: str) -> str:
     """What a switch will do, for the question before it: which decks, how many cards get
     a new due date, how many of them fall due today."""
     decks = ", ".join(preview.decks)
-    memory = (f"{preview.changed} of {plural(preview.studied, 'studied card')} worked out "
-              "again from their history")
+    memory = (f"{plural(preview.studied, 'studied card')} worked out again from their "
+              f"history ({preview.changed} changed)")
     if preview.keep_due:
         return f"switch {decks} to {name}: {memory}, every due date kept"
     return (f"switch {decks} to {name}: {memory}; {plural(preview.rescheduled, 'card')} get "

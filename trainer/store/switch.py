@@ -78,11 +78,13 @@ class _Change:
 
 
 def _worked_out(store: StoreContext, conn: Connection, deck_ids: list[int],
-                scheduler: Scheduler, keep_due: bool,
+                scheduler: Scheduler, keep_due: bool, rework: bool,
                 writing: bool) -> tuple[list[_Change], int, list[str]]:
     """Each studied card of the decks whose state the switch changes, the studied cards, and
-    the names of the decks whose scheduler changes. ``writing``: each state read locked
-    until the switch commits (a preview locks nothing)."""
+    the names of the decks whose scheduler changes. A deck already on ``scheduler`` is left
+    as it is, unless ``rework`` (new FSRS weights: its memory worked out again).
+    ``writing``: each state read locked until the switch commits (a preview locks
+    nothing)."""
     if scheduler not in SCHEDULERS:
         raise ValueError(f"the scheduler is sm2 or fsrs, not {scheduler!r}")
     options = resolved_options(store, conn, deck_ids)
@@ -90,6 +92,10 @@ def _worked_out(store: StoreContext, conn: Connection, deck_ids: list[int],
         deck_t.c.id.in_(deck_ids))).all())
     moving = sorted((names[d] for d in deck_ids if options[d].scheduler != scheduler),
                     key=str.casefold)
+    if not rework:
+        deck_ids = [d for d in deck_ids if options[d].scheduler != scheduler]
+        if not deck_ids:
+            return [], 0, moving
     params = {d: scheduling_params(conn, store.cache, scheduler, o.desired_retention,
                                    o.maximum_interval, o.fitted_params_id)
               for d, o in options.items()}
@@ -137,24 +143,25 @@ def _ids(deck_ids: int | list[int]) -> list[int]:
 
 
 def preview_switch(store: StoreContext, deck_ids: int | list[int], scheduler: Scheduler, *,
-                   keep_due: bool = False) -> Switched:
+                   keep_due: bool = False, rework: bool = False) -> Switched:
     """What ``switch_scheduler`` would do, worked out without writing anything."""
     with store.reading() as conn:
         changes, studied, moving = _worked_out(store, conn, _ids(deck_ids), scheduler,
-                                               keep_due, writing=False)
+                                               keep_due, rework, writing=False)
     return _switched(scheduler, changes, studied, moving, keep_due, store.today())
 
 
 def switch_scheduler(store: StoreContext, deck_ids: int | list[int], scheduler: Scheduler, *,
-                     keep_due: bool = False) -> Switched:
+                     keep_due: bool = False, rework: bool = False) -> Switched:
     """Schedule the decks' cards by ``scheduler`` ("sm2" or "fsrs") from now on, each
     studied card's state worked out from its history (its due date kept with
-    ``keep_due``), in one transaction."""
+    ``keep_due``), in one transaction. The decks already on it are left alone, unless
+    ``rework``: their cards worked out again too (with FSRS's new weights)."""
     ids = _ids(deck_ids)
     session_id = f"switch-{uuid.uuid4().hex}"
     now = store.now()
     with store.transaction() as conn:
-        changes, studied, moving = _worked_out(store, conn, ids, scheduler, keep_due,
+        changes, studied, moving = _worked_out(store, conn, ids, scheduler, keep_due, rework,
                                                writing=True)
         for deck_id in ids:
             write_options(conn, deck_id, {"scheduler": scheduler})
