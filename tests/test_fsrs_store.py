@@ -152,11 +152,12 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
     each grade; switching back leaves the SM-2 states as they were."""
     from textual.widgets import Select
 
-    from tests.tui_helpers import make_app, settle
+    from tests.tui_helpers import make_app, settle, until
     from trainer.domain.answer import fsrs_intervals
     from trainer.render.words import interval
     from trainer.store import open_store
     from trainer.tui.screens.study import StudyScreen
+    from trainer.tui.widgets.dialogs import ConfirmModal
     from trainer.tui.widgets.grade_button import GradeButton
 
     clock = Clock()
@@ -177,6 +178,8 @@ async def test_in_the_app_a_deck_switched_to_fsrs_shows_fsrs_intervals_and_switc
         app.screen.query_one("#scheduler", Select).value = "fsrs"
         app.screen.query_one("#desired_retention").value = "0.85"
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")  # the switch said what it does and asked
         await settle(pilot)
         assert store.options.of(deck.id).scheduler == "fsrs"
         assert store.cards.state(studied).stability is not None
@@ -238,10 +241,11 @@ async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a
     from helpers import basic_deck, import_bytes
     from textual.widgets import Select, Static
 
-    from tests.tui_helpers import make_app, settle
+    from tests.tui_helpers import make_app, settle, until
     from trainer.store import open_store
     from trainer.store.errors import CouldNotSave
     from trainer.tui.screens.deck_options import DeckOptionsScreen
+    from trainer.tui.widgets.dialogs import ConfirmModal
 
     store = open_store(None, clock=Clock())
     import_bytes(store, basic_deck("one", 4, "Deck one"))
@@ -260,6 +264,8 @@ async def test_a_save_the_database_refuses_in_the_options_dialog_is_a_line_not_a
         app.screen.query_one("#scheduler", Select).value = "fsrs"
         app.screen.query_one("#new_per_day").value = "7"
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")  # the switch said what it does and asked
         await settle(pilot)
         await pilot.pause(0.3)
         await settle(pilot)

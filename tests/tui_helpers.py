@@ -38,3 +38,12 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot, check) -> None:
+    """Settle until ``check()`` holds (a worker's result can arrive after a first settle):
+    at most 50 rounds, no clock involved; the caller asserts what it waited for."""
+    for _ in range(50):
+        await settle(pilot)
+        if check():
+            return

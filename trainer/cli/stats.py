@@ -43,8 +43,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     figure as JSON (docs/stats-json.md), or the statistics screen."""
     if args.deck and args.tag:
         raise UserError("give --deck or --tag, not both")
-    if args.tui:
-        return launch(args, "stats")
+    if args.tui:  # on the deck (a parent's decks) or on all; a tag is chosen there
+        return launch(args, "stats", args.deck)
     from trainer.render.report import render
     from trainer.stats import compute
 

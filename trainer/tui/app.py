@@ -22,7 +22,7 @@ from trainer.sessions.target import (
     study_session,
     tree_of,
 )
-from trainer.store import Deck, Store, Undone
+from trainer.store import Deck, DeckTree, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.tui.commands import TrainerCommands
 from trainer.tui.navigation import Done, TrainerNavigation
@@ -177,7 +177,7 @@ class TrainerApp(App[int]):
         elif self.start == "quiz":
             self.start_quiz(self.target)
         elif self.start == "stats":
-            self.open_stats()
+            self.open_stats(self.target)
         elif self.start == "browse":
             self.open_browser(self.browse_query)
         self._routed = True
@@ -259,14 +259,16 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
         if self.writable("change options"):
-            self.push_screen(DeckOptionsScreen(self.store.decks.find(key)))
+            self.push_screen(DeckOptionsScreen(self.store.decks.tree(key)))
 
-    def open_options(self, deck: Deck, done: Done | None = None) -> None:
-        """The options of ``deck`` (in a writable window); ``done`` told whether they were saved."""
+    def open_options(self, deck: Deck | DeckTree, done: Done | None = None) -> None:
+        """The options of ``deck``, or of a parent with the decks under it (in a writable
+        window); ``done`` told whether they were saved."""
         from trainer.tui.screens.deck_options import DeckOptionsScreen
 
         if self.writable("change options"):
-            self.push_screen(DeckOptionsScreen(deck), done)
+            tree = deck if isinstance(deck, DeckTree) else self.store.decks.tree(deck.key)
+            self.push_screen(DeckOptionsScreen(tree), done)
 
     def open_browser(self, query: str = "") -> None:
         """The card browser, searching for ``query``."""
@@ -292,7 +294,7 @@ class TrainerApp(App[int]):
                       if (f"new-card-{n}" if n else "new-card") not in taken)
         self.push_screen(EditCardScreen(deck, new_id=new_id), done)
 
-    def open_source_map(self, deck: Deck, para: int | None = None) -> None:
+    def open_source_map(self, deck: Deck | DeckTree, para: int | None = None) -> None:
         """The source map of ``deck``, at paragraph ``para`` when a card cites one."""
         from trainer.tui.screens.source_map import SourceMapScreen
 

@@ -11,7 +11,8 @@ from typing import cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.render.words import visible
-from trainer.sessions.target import AllDecks, OneDeck
+from trainer.sessions.target import AllDecks, OneDeck, ParentName
+from trainer.store.records import SEP
 from trainer.tui.literal import highlighted
 from trainer.tui.navigation import TrainerNavigation
 
@@ -45,6 +46,18 @@ class TrainerCommands(Provider):
                  "b on the deck"),
                 (f"Source map of {name}", partial(app.open_map_of, deck.key), "m on the deck"),
                 (f"Options of {name}", partial(app.open_options_of, deck.key), "o on the deck"),
+            ]
+        # a parent that is only a name: what its row does in the deck list
+        names = [d.name for d in overview.decks]
+        parents = sorted({SEP.join(n.split(SEP)[:i]) for n in names
+                          for i in range(1, len(n.split(SEP)))} - set(names), key=str.casefold)
+        for name in parents:
+            parent = ParentName(name)
+            out += [
+                (f"Study {name}", partial(app.start_study, parent), "enter on the parent"),
+                (f"Quiz on {name}", partial(app.start_quiz, parent), "q on the parent"),
+                (f"Browse {name}", partial(app.open_browser, parent.search), "b on the parent"),
+                (f"Statistics of {name}", partial(app.open_stats, parent), "s on the parent"),
             ]
         return out
 

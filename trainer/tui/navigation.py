@@ -13,7 +13,7 @@ from textual.worker import Worker
 
 from trainer.sessions import QuizResult, StudySession, Summary
 from trainer.sessions.target import StudyTarget
-from trainer.store import Deck, Holder, Store, Undone
+from trainer.store import Deck, DeckTree, Holder, Store, Undone
 
 ResultType = TypeVar("ResultType")
 Done = Callable[[bool | None], None]  # told whether a form or a dialog changed something
@@ -72,16 +72,16 @@ class TrainerNavigation(Protocol):
         """The card browser, searching for ``query``."""
         ...
 
-    def open_source_map(self, deck: Deck, para: int | None = None) -> None:
-        """The source map of ``deck``, at paragraph ``para``."""
+    def open_source_map(self, deck: Deck | DeckTree, para: int | None = None) -> None:
+        """The source map of ``deck`` (a parent's: its decks'), at paragraph ``para``."""
         ...
 
     def open_map_of(self, key: str) -> None:
         """The source map of the deck of ``key``."""
         ...
 
-    def open_options(self, deck: Deck, done: Done | None = None) -> None:
-        """The options of ``deck``; ``done`` told whether they were saved."""
+    def open_options(self, deck: Deck | DeckTree, done: Done | None = None) -> None:
+        """The options of ``deck`` (or a parent's); ``done`` told whether they were saved."""
         ...
 
     def open_options_of(self, key: str) -> None:

@@ -15,10 +15,10 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 from trainer.formats.limits import key_problems, name_problems
 from trainer.render.deck_tree import deck_tree
 from trainer.render.words import clip
-from trainer.sessions.target import AllDecks, OneDeck, ParentName, StudyTarget
+from trainer.sessions.target import AllDecks, OneDeck, ParentName, StudyTarget, tree_of
 from trainer.settings import Settings
 from trainer.store.errors import StoreError
-from trainer.store.records import Deck, DeckSummary, Overview
+from trainer.store.records import Deck, DeckSummary, DeckTree, Overview
 from trainer.studyday import study_day
 from trainer.tui.literal import joined, plain
 from trainer.tui.navigation import TrainerScreen
@@ -114,6 +114,7 @@ class DeckListScreen(TrainerScreen[None]):
         self.app.call_from_thread(self._show, overview)
 
     _overview: Overview | None = None
+    _wanted: str | None = None  # the row to select once the list is read again
     _targets: dict[str, StudyTarget]  # each row's key: what the row studies
 
     def _show(self, overview: Overview) -> None:
@@ -160,6 +161,9 @@ class DeckListScreen(TrainerScreen[None]):
                 plain(""),
                 key=TOTAL_KEY,
             )
+        if self._wanted is not None and self._wanted in table.rows:
+            selected = self._wanted  # the row an action asked for (a renamed parent's)
+        self._wanted = None
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         status = self.query_one("#decks-status", Static)
@@ -209,10 +213,27 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.open_stats(self._selected())
 
     def action_options(self) -> None:
-        """The selected deck's options."""
-        deck = self._one_deck("Options belong")
-        if deck is not None:
-            self.trainer.open_options(deck, self._imported)
+        """The selected deck's options, or a parent's (the default of the decks under it)."""
+        tree = self._tree("Options belong")
+        if tree is not None:
+            self.trainer.open_options(tree, self._imported)
+
+    def _tree(self, what: str) -> DeckTree | None:
+        """The selected deck with the decks under it, or a parent that is only a name with
+        its decks; None, saying so, on "All decks". ``what``: the message's subject and verb
+        ("Renaming belongs")."""
+        target = self._selected()
+        if target is None:
+            return None
+        if isinstance(target, AllDecks):
+            self.notify(f"{what} to a deck or a parent: select one first.", timeout=3)
+            return None
+        try:
+            return tree_of(self.trainer.store, target)
+        except StoreError as exc:  # deleted or renamed in another window since
+            self.notify(str(exc), severity="error", timeout=6)
+            self.load()
+            return None
 
     def _one_deck(self, what: str) -> Deck | None:
         """The selected deck; None, saying so, on "All decks" or a parent that is only a
@@ -254,14 +275,29 @@ class DeckListScreen(TrainerScreen[None]):
 
     def action_rename_deck(self) -> None:
         """Ask for the selected deck's new name, then its key (the old key still finds it on
-        import)."""
-        deck = self._one_deck("Renaming belongs")
-        if deck is None or not self.trainer.writable("rename a deck"):
+        import); a parent's new name alone when it is only a name. The decks under it follow
+        the new name."""
+        tree = self._tree("Renaming belongs")
+        if tree is None or not self.trainer.writable("rename a deck"):
             return
         store = self.trainer.store
+        deck = tree.deck
+
+        def renamed_parent(name: str | None) -> None:
+            if not name or name == tree.name:
+                return
+            try:
+                n = store.decks.rename_parent(tree.name, name)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", timeout=6)
+                return
+            self.notify(f"Renamed {tree.name} to {name}: {n} decks under it · ctrl+z takes "
+                        "it back", timeout=5)
+            self._wanted = PARENT_ROW + name
+            self.load()
 
         def named(name: str | None) -> None:
-            if not name:
+            if not name or deck is None:
                 return
 
             def keyed(key: str | None) -> None:
@@ -272,34 +308,48 @@ class DeckListScreen(TrainerScreen[None]):
                 except StoreError as exc:
                     self.notify(str(exc), severity="error", timeout=6)
                     return
-                self.notify(f"Renamed to {renamed.name} [{renamed.key}]", timeout=4)
+                under = (f" and {len(tree.subdecks)} decks under it"
+                         if tree.subdecks and renamed.name != deck.name else "")
+                self.notify(f"Renamed to {renamed.name} [{renamed.key}]{under}", timeout=4)
+                self._wanted = renamed.key
                 self.load()
             self.app.push_screen(AskModal(
                 "Its key (the old one still finds it on import)", "", value=deck.key), keyed)
+
         def check_name(value: str) -> str | None:
             problems = name_problems(value)
             return f"a deck's name: {'; '.join(problems)}" if problems else None
 
-        self.app.push_screen(AskModal("Rename the deck", "", check_name, value=deck.name),
-                                 named)
+        under = f" and the {len(tree.subdecks)} decks under it" if tree.subdecks else ""
+        self.app.push_screen(AskModal(f"Rename {tree.name}{under}", "", check_name,
+                                      value=tree.name),
+                             named if deck is not None else renamed_parent)
 
     def action_delete_deck(self) -> None:
-        """Delete the selected deck after asking: its cards are retired, their history kept, and
-        ctrl+z brings it back."""
-        deck = self._one_deck("Deleting belongs")
-        if deck is None or not self.trainer.writable("delete a deck"):
+        """Delete the selected deck, or a parent, with every deck under it, after asking:
+        their cards are retired, their history kept, and ctrl+z brings them all back."""
+        tree = self._tree("Deleting belongs")
+        if tree is None or not self.trainer.writable("delete a deck"):
             return
         store = self.trainer.store
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            retired = store.decks.delete(deck.id)
-            self.notify(f"Deleted {deck.name}: {len(retired)} cards retired, their history "
+            if tree.deck is not None and not tree.subdecks:
+                retired = store.decks.delete(tree.deck.id)
+                what = tree.name
+            else:
+                retired = store.decks.delete_many(tree.ids, tree.name)
+                what = f"{tree.name} ({len(tree.decks)} decks)"
+            self.notify(f"Deleted {what}: {len(retired)} cards retired, their history "
                         "kept · ctrl+z brings it back", timeout=6)
             self.load()
-        self.app.push_screen(ConfirmModal(
-            f"Delete {deck.name}? Its cards are retired; their history stays."), answered)
+        question = (f"Delete {tree.name}? Its cards are retired; their history stays."
+                    if not tree.subdecks else
+                    f"Delete {tree.name} and the {len(tree.subdecks)} decks under it? Their "
+                    "cards are retired; their history stays.")
+        self.app.push_screen(ConfirmModal(question), answered)
 
     def action_undo(self) -> None:
         """The newest action of any session, after the session ended and after a restart:
@@ -313,10 +363,10 @@ class DeckListScreen(TrainerScreen[None]):
         self.trainer.open_browser("" if target is None else target.search)
 
     def action_source_map(self) -> None:
-        """The selected deck's source map."""
-        deck = self._one_deck("The source map belongs")
-        if deck is not None:
-            self.trainer.open_source_map(deck)
+        """The selected deck's source map, or a parent's: its decks' paragraphs."""
+        tree = self._tree("The source map belongs")
+        if tree is not None:
+            self.trainer.open_source_map(tree)
 
     def action_import_file(self) -> None:
         """The import dialog; the list is read again after an import."""

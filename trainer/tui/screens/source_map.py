@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
+from trainer.errors import UserError
 from trainer.render.source_map import BAR_MARKS, BAR_WIDTH, bar_runs, retention_line
 from trainer.render.words import pct, plural
 from trainer.stats.source_map import MATURITIES, Paragraph, share, source_map
-from trainer.store import Deck
-from trainer.store.errors import StoreError
+from trainer.store import Deck, DeckTree
 from trainer.tui.literal import joined, plain
 from trainer.tui.navigation import TrainerScreen
 
@@ -36,7 +36,9 @@ class SourceMapScreen(TrainerScreen[None]):
 
     BINDINGS = [Binding("escape", "back", "Back", id="map.back")]
 
-    def __init__(self, deck: Deck, para: int | None = None) -> None:
+    def __init__(self, deck: Deck | DeckTree, para: int | None = None) -> None:
+        """``deck``: one deck, or a deck or parent with the decks under it (their paragraphs
+        together)."""
         super().__init__()
         self.deck = deck
         self.focus_para = para
@@ -70,7 +72,7 @@ class SourceMapScreen(TrainerScreen[None]):
         """Read the deck's map off the UI thread, then show it."""
         try:
             found = source_map(self.trainer.store, self.deck)
-        except StoreError as exc:
+        except UserError as exc:  # a store's refusal, or decks quoting different sources
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self._show, found)
@@ -90,7 +92,9 @@ class SourceMapScreen(TrainerScreen[None]):
                 key=str(p["para"]))
         if not paragraphs:
             self.query_one("#map-quotes", Static).update(
-                plain("No card of this deck cites a paragraph of its source."))
+                plain("No card of this deck cites a paragraph of its source."
+                      if isinstance(self.deck, Deck) or not self.deck.subdecks
+                      else "No card of these decks cites a paragraph of their source."))
             return
         row = next((i for i, p in enumerate(paragraphs) if p["para"] == self.focus_para), 0)
         table.move_cursor(row=row)
