@@ -244,3 +244,23 @@ async def test_the_palette_quizzes_a_parent_that_is_only_a_name():
         await settle(pilot)
         assert isinstance(app.screen, QuizScreen) and app.screen.quiz.total == 6
     store.close()
+
+
+async def test_browsing_a_parent_deck_finds_the_cards_of_the_decks_under_it():
+    from trainer.tui.screens.browse import BrowseScreen
+
+    store = spanish()
+    store.decks.parent_deck("Spanish")  # a deck of its own now, with no cards
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, "spanish")
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert app.screen.session.result.total == 6
+        await pilot.press("escape")
+        await select(pilot, "nouns")
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.screen.session.result.total == 2
+    store.close()

@@ -70,12 +70,6 @@ def tree_of(store: Store, target: StudyTarget) -> DeckTree | None:
     return store.decks.tree(target.name, by_name=True)
 
 
-def title_of(store: Store, target: StudyTarget) -> str:
-    """The target's name for a screen's title."""
-    tree = tree_of(store, target)
-    return ALL_DECKS if tree is None else tree.name
-
-
 def study_session(store: Store, target: StudyTarget) -> tuple[StudySession | None, str]:
     """A session of ``target``'s cards due today, and its title (the deck's name); None for a
     parent name none of whose decks is left. StoreError when the deck is not found."""

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from trainer.formats.limits import key_problems, name_problems
-from trainer.render.deck_tree import deck_tree
+from trainer.render.deck_tree import SEP, deck_tree
 from trainer.render.words import clip
 from trainer.sessions.target import AllDecks, OneDeck, ParentName, StudyTarget, tree_of
 from trainer.settings import Settings
@@ -237,7 +237,7 @@ class DeckListScreen(TrainerScreen[None]):
 
     def _one_deck(self, what: str) -> Deck | None:
         """The selected deck; None, saying so, on "All decks" or a parent that is only a
-        name. ``what``: the message's subject and verb ("Renaming belongs")."""
+        name. ``what``: the message's subject and verb ("A new card belongs")."""
         target = self._selected()
         if target is None:
             return None
@@ -358,9 +358,16 @@ class DeckListScreen(TrainerScreen[None]):
             self.load()
 
     def action_browse(self) -> None:
-        """The browser, searching for the selected row's cards (every card with no rows)."""
+        """The browser, searching for the selected row's cards, a parent's with every deck
+        under it (every card with no rows)."""
         target = self._selected()
-        self.trainer.open_browser("" if target is None else target.search)
+        query = "" if target is None else target.search
+        if isinstance(target, OneDeck) and self._overview is not None:
+            name = next((d.name for d in self._overview.decks if d.key == target.key), None)
+            if name is not None and any(d.name.startswith(name + SEP)
+                                        for d in self._overview.decks):
+                query = f'{query} or deck:"{name}{SEP}*"'  # with the decks under it
+        self.trainer.open_browser(query)
 
     def action_source_map(self) -> None:
         """The selected deck's source map, or a parent's: its decks' paragraphs."""

@@ -14,7 +14,8 @@ from trainer.tui.navigation import TrainerModal
 HELP = [
     ("Deck list", [
         ("enter", "study the selected deck"), ("a", "study everything due"),
-        ("q", "quiz on the selected deck"), ("s", "statistics"), ("i", "import a deck file"),
+        ("q", "quiz on the selected deck"), ("s", "the deck's statistics"),
+        ("i", "import a deck file"),
         ("o", "the deck's options"), ("m", "the deck's source map"),
         ("b", "browse the deck's cards (all cards from All decks)"),
         ("n", "add a card to the deck"), ("c", "create a deck"), ("r", "rename the deck"),
