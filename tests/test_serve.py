@@ -75,7 +75,11 @@ class Terminal:
                     raise AssertionError(f"closed before {needle!r}; drawn: {self.text!r}")
             return found
 
-        self.read = await asyncio.wait_for(read(), WAIT) + len(needle)
+        try:
+            self.read = await asyncio.wait_for(read(), WAIT) + len(needle)
+        except TimeoutError:
+            raise AssertionError(f"{needle!r} not drawn; after the last wait: "
+                                 f"{self.text[self.read:][-2000:]!r}") from None
 
     async def press(self, keys: str) -> None:
         await self.ws.send_str(json.dumps(["stdin", keys]))
@@ -157,6 +161,27 @@ async def test_a_grade_given_over_the_socket_is_kept_and_a_dropped_tab_frees_the
     assert main(["cards", "rated:1"]) == 0
     out = capsys.readouterr().out
     assert "web/web0" in out and "web/web1" not in out
+
+
+@pytest.mark.slow
+async def test_the_card_editor_in_a_browser_says_there_is_no_editor_to_open(served, tmp_path):
+    marker = tmp_path / "editor-ran"
+    os.environ["EDITOR"] = f"touch {marker}"  # the served apps inherit the server's environment
+    try:
+        server = served()
+    finally:
+        del os.environ["EDITOR"]
+    async with aiohttp.ClientSession() as http:
+        tab = Terminal(await http.ws_connect(socket_url(server)))
+        await tab.wait_for("Web deck")
+        await tab.press("\r")
+        await tab.wait_for("q0")
+        await tab.press("E")  # edit the card
+        await tab.wait_for("opens $EDITOR")
+        await tab.press("\x05")  # ctrl+e
+        await tab.wait_for("no $EDITOR in a browser: edit the card here")
+        await tab.ws.close()
+    assert not marker.exists()  # nothing ran on the server's machine
 
 
 @pytest.mark.slow
