@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -236,6 +237,23 @@ async def test_a_killed_server_leaves_no_app_holding_the_study_lock(served, seed
             await asyncio.sleep(0.1)
         assert holder is None
         lock.release()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl for a certificate")
+async def test_with_a_certificate_it_serves_https_and_gives_an_https_address(served, tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=120)
+    server = served("--certfile", str(cert), "--keyfile", str(key))
+    assert server.url.startswith("https://127.0.0.1:")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(server.url, ssl=False) as response:  # self-signed
+            assert response.status == 200
+        async with http.get(server.base, ssl=False) as response:
+            assert response.status == 403
+    server.stop()
+    assert "warning" not in server.log()
 
 
 def test_bad_arguments_are_one_line_and_serve_nothing(seeded, capsys):
