@@ -47,7 +47,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host) and context is None:
         _warn(f"warning: {args.host} can be reached from other machines and this server has "
               "no TLS: the token and every card would travel in clear. Keep --host 127.0.0.1 "
-              "behind a TLS proxy (see the README), or give --certfile and --keyfile.")
+              "behind a TLS proxy (for example `caddy reverse-proxy --from study.example.org "
+              f"--to 127.0.0.1:{args.port or 8000}`), or give --certfile and --keyfile.")
     config = ServeConfig(
         command=[sys.executable, "-m", "trainer"],
         # the app needs no terminal here: the browser is its terminal
