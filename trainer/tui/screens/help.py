@@ -44,6 +44,14 @@ HELP = [
         ("E", "edit the card"), ("n", "add a card"),
         ("u", "undo the newest action (as ctrl+z in the deck list)"), ("escape", "back"),
     ]),
+    ("Flags, marks, tags (studying and browsing)", [
+        ("ctrl+1…7", "flag: red, orange, green, blue, pink, turquoise, purple"),
+        ("", "(the card's flag again takes it off; search flag:1 … flag:7)"),
+        ("f, then 0-7", "the same, where the terminal keeps ctrl+1…7 (tmux)"),
+        ("*", "mark or unmark the card (the tag marked; search is:marked)"),
+        ("t", "edit the card's tags (browser, cards selected: add one)"),
+        ("", "ctrl+z / u takes each back; none changes the card's schedule"),
+    ]),
     ("Quiz", [
         ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),
         ("1-9", "pick a choice"), ("enter", "next question"), ("escape", "end the quiz"),
