@@ -97,15 +97,15 @@ async def test_every_action_and_its_undo():
         await undo()
         assert not store.cards.state(ids[0]).suspended
 
-        await act("space", "space", "minus")  # two marked: confirm first
+        await act("space", "space", "minus")  # two selected: confirm first
         assert "Bury 2 cards?" in str(app.screen.query_one(Static).render())
         await act("n")
         assert store.cards.state(ids[0]).buried_until is None
-        await act("minus", "y")  # still marked after a "no"
+        await act("minus", "y")  # still selected after a "no"
         assert all(store.cards.state(i).buried_until for i in ids[:2])
         await undo()
         assert not any(store.cards.state(i).buried_until for i in ids[:2])
-        await act("up", "up")  # marking moved the cursor down
+        await act("up", "up")  # selecting moved the cursor down
 
         await act("R")
         assert store.cards.state(ids[0]).due is None and store.cards.state(ids[0]).reviews == 0

@@ -1,5 +1,5 @@
 """The card browser's state and actions, without a screen: the search and its sort, the cards
-found, the marked ones, and each action on one card or many (suspend, bury, reset, reschedule,
+found, the selected ones, and each action on one card or many (suspend, bury, reset, reschedule,
 move, tag, delete), every one a single entry on the store's undo stack. The browse screen
 shows this and dispatches its keys here; tests drive it directly."""
 
@@ -28,7 +28,7 @@ class BrowseRow:
     """One found card as the table shows it, before it is cut to the columns' widths."""
 
     card_id: int
-    marked: bool
+    selected: bool
     prompt: str  # on one line; a cloze's gap answer first, as its gaps share their text
     deck: str
     kind: str
@@ -77,7 +77,7 @@ class Pending:
 @dataclass
 class BrowseSession:
     """One visit to the browser: what is searched, how it is sorted, what was found and
-    which cards are marked. Its actions change the marked cards, else the one under the
+    which cards are selected. Its actions change the selected cards, else the one under the
     cursor, each as one action the undo stack takes back whole."""
 
     store: Store
@@ -85,7 +85,7 @@ class BrowseSession:
     sort: str = "deck"
     descending: bool = False
     result: SearchResult = field(default_factory=lambda: SearchResult(0, []))
-    marked: set[int] = field(default_factory=set)
+    selected: set[int] = field(default_factory=set)
     session_id: str = field(default_factory=lambda: f"browse-{uuid.uuid4().hex[:8]}")
 
     # -- searching --------------------------------------------------------------------------
@@ -104,9 +104,9 @@ class BrowseSession:
         self.result = result
 
     def new_query(self, text: str) -> None:
-        """Search for ``text`` from now on; the marks go, as they were for the old search."""
+        """Search for ``text`` from now on; the selection goes, as it was for the old search."""
         self.query_text = text
-        self.marked.clear()
+        self.selected.clear()
 
     def sort_by(self, key: str) -> bool:
         """Sort by ``key`` (a column's header): the same key again turns the order round.
@@ -124,19 +124,20 @@ class BrowseSession:
 
     def status(self) -> str:
         """The line above the table: how many cards match, how many show, the order and the
-        marks."""
+        selection."""
         result = self.result
         shown = len(result.cards)
         order = f"sorted by {self.sort}{' (descending)' if self.descending else ''}"
         more = f", the first {shown} shown" if shown < result.total else ""
-        marked = f" · {len(self.marked)} marked" if self.marked else ""
-        return f"{plural(result.total, 'card')}{more} · {order}{marked}"
+        selected = f" · {len(self.selected)} selected" if self.selected else ""
+        return f"{plural(result.total, 'card')}{more} · {order}{selected}"
 
-    def marked_status(self, status: str) -> str:
-        """``status`` (the line as it shows) with its count of marks brought up to date."""
-        parts = [t for t in status.split(" · ") if not t.endswith("marked")]
-        if self.marked:
-            parts.append(f"{len(self.marked)} marked")
+    def selected_status(self, status: str) -> str:
+        """``status`` (the line as it shows) with its count of selected cards brought up to
+        date."""
+        parts = [t for t in status.split(" · ") if not t.endswith("selected")]
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected")
         return " · ".join(parts)
 
     # -- the cards found --------------------------------------------------------------------
@@ -155,7 +156,7 @@ class BrowseSession:
         elif c.buried_until is not None and c.buried_until > today:
             due = "buried"
         prompt = f"[{c.answer}] {c.prompt}" if c.kind == "cloze" else c.prompt
-        return BrowseRow(c.id, c.id in self.marked, " ".join(prompt.split()), c.deck_key,
+        return BrowseRow(c.id, c.id in self.selected, " ".join(prompt.split()), c.deck_key,
                          c.kind, due, c.interval, f"{c.easiness_x100 / 100:.2f}", c.lapses,
                          c.reviews, c.retired or c.suspended)
 
@@ -177,31 +178,31 @@ class BrowseSession:
         return CardDetail(every[:main], state_line(state, retired), history_lines(history),
                           every[main:])
 
-    # -- marking ----------------------------------------------------------------------------
+    # -- selecting (Anki's "marked" is a tag: see mark) -------------------------------------
 
-    def toggle_mark(self, card_id: int) -> bool:
-        """Mark the card, or unmark it; whether it is marked now."""
-        self.marked ^= {card_id}
-        return card_id in self.marked
+    def toggle_select(self, card_id: int) -> bool:
+        """Select the card, or leave it out again; whether it is selected now."""
+        self.selected ^= {card_id}
+        return card_id in self.selected
 
-    def mark_all(self) -> None:
-        """Mark every card shown; unmark them all when they all were."""
+    def select_all(self) -> None:
+        """Select every card shown; none when they all were."""
         everything = {c.id for c in self.result.cards}
-        self.marked = set() if self.marked >= everything else everything
+        self.selected = set() if self.selected >= everything else everything
 
     def targets(self, current: int | None) -> list[int]:
-        """The cards an action changes: the marked ones, else ``current`` (the cursor's)."""
-        if self.marked:
-            return [c.id for c in self.result.cards if c.id in self.marked]
+        """The cards an action changes: the selected ones, else ``current`` (the cursor's)."""
+        if self.selected:
+            return [c.id for c in self.result.cards if c.id in self.selected]
         return [] if current is None else [current]
 
     # -- actions ----------------------------------------------------------------------------
 
     def perform(self, pending: Pending) -> Done | None:
-        """Do ``pending`` (committed); the marks go once it is done (a StoreError leaves
+        """Do ``pending`` (committed); the selection goes once it is done (a StoreError leaves
         them, to try again)."""
         done = pending.run()
-        self.marked.clear()
+        self.selected.clear()
         return done
 
     def suspend(self, ids: list[int]) -> Pending:

@@ -24,7 +24,7 @@ from trainer.tui.literal import field_value, joined, plain, unchanged
 from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
 
-COLUMNS = (("", "mark", 1), ("Prompt", "prompt", 0), ("Deck", "deck", 14), ("Kind", "kind", 6),
+COLUMNS = (("", "select", 1), ("Prompt", "prompt", 0), ("Deck", "deck", 14), ("Kind", "kind", 6),
            ("Due", "due", 10), ("Ivl", "interval", 4), ("Ease", "ease", 4),
            ("Laps", "lapses", 4), ("Revs", "reviews", 4))
 FIXED = sum(width + 2 for _, _, width in COLUMNS) + 3  # cell padding and the scrollbar
@@ -37,8 +37,8 @@ class BrowseScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="browse.back"),
         Binding("slash", "search", "Search", id="browse.search"),
-        Binding("space", "mark", "Mark", id="browse.mark"),
-        Binding("a", "mark_all", "Mark all", id="browse.mark_all", show=False),
+        Binding("space", "select", "Select", id="browse.select"),
+        Binding("a", "select_all", "Select all", id="browse.select_all", show=False),
         Binding("s", "sort", "Sort", id="browse.sort"),
         Binding("exclamation_mark", "suspend", "Suspend", id="browse.suspend"),
         Binding("minus", "bury", "Bury", id="browse.bury"),
@@ -139,7 +139,7 @@ class BrowseScreen(TrainerScreen[None]):
     def _cells(self, row: BrowseRow) -> list[Text]:
         style = "dim" if row.dim else ""
         return [
-            Text("•" if row.marked else "", style="bold"),
+            Text("•" if row.selected else "", style="bold"),
             plain(clip(row.prompt, self._prompt_width()), style),
             plain(clip(row.deck, 14), style), plain(row.kind, style), plain(row.due, style),
             Text(str(row.interval), justify="right"), Text(row.ease, justify="right"),
@@ -189,30 +189,31 @@ class BrowseScreen(TrainerScreen[None]):
     def _detail(self, text: Text) -> None:
         self.query_one("#browse-detail", Static).update(text)
 
-    # -- marking ----------------------------------------------------------------------------
+    # -- selecting ----------------------------------------------------------------------------
 
     def _current(self) -> int | None:
         return self.session.card_at(self.query_one(DataTable).cursor_row)
 
     def _targets(self) -> list[int]:
-        """The marked cards, else the one under the cursor."""
+        """The selected cards, else the one under the cursor."""
         return self.session.targets(self._current())
 
-    def action_mark(self) -> None:
-        """Mark the card under the cursor (or unmark it), and go to the next."""
+    def action_select(self) -> None:
+        """Select the card under the cursor (or leave it out again), and go to the next."""
         current = self._current()
         if current is None:
             return
-        marked = self.session.toggle_mark(current)
+        selected = self.session.toggle_select(current)
         table = self.query_one(DataTable)
-        table.update_cell(RowKey(str(current)), "mark", Text("•" if marked else "", style="bold"))
+        table.update_cell(RowKey(str(current)), "select",
+                          Text("•" if selected else "", style="bold"))
         table.action_cursor_down()
         status = self.query_one("#browse-status", Static)
-        status.update(plain(self.session.marked_status(str(status.render()))))
+        status.update(plain(self.session.selected_status(str(status.render()))))
 
-    def action_mark_all(self) -> None:
-        """Mark every card shown, or unmark them all."""
-        self.session.mark_all()
+    def action_select_all(self) -> None:
+        """Select every card shown, or none when they all were."""
+        self.session.select_all()
         self._show(self.session.result)
 
     # -- actions ----------------------------------------------------------------------------

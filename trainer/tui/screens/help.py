@@ -37,7 +37,7 @@ HELP = [
     ]),
     ("Browse (b)", [
         ("/", "search (docs/search.md)"), ("enter", "run the search"),
-        ("space / a", "mark a card / all shown"), ("s or a header", "sort"),
+        ("space / a", "select a card / all shown"), ("s or a header", "sort"),
         ("! / -", "suspend or bury (or undo it)"), ("R", "reset to new"),
         ("d", "set the due date"), ("m", "move to another deck"),
         ("t / T", "add / remove a tag"), ("delete", "delete (retire; reviews kept)"),
