@@ -55,7 +55,7 @@ async def test_search_sort_and_the_selected_cards_history():
         assert isinstance(app.screen, BrowseScreen)
         assert status(app).startswith("4 cards")
         await search(pilot, "a1 or a3")
-        assert [r[1] for r in rows(app)] == ["q1", "q3"]
+        assert [r[2] for r in rows(app)] == ["q1", "q3"]
         assert "card: d/d1" in detail(app)
         assert "scheduled" in detail(app) and "0d → 1d" in detail(app)  # its history
         await search(pilot, "deck:nosuch*")
@@ -65,7 +65,7 @@ async def test_search_sort_and_the_selected_cards_history():
         await search(pilot, "")
         await pilot.press("s")  # sorted by prompt, then the same again descending by header
         await settle(pilot)
-        assert [r[1] for r in rows(app)] == ["q0", "q0", "q1", "q2", "q3"]
+        assert [r[2] for r in rows(app)] == ["q0", "q0", "q1", "q2", "q3"]
         assert "sorted by prompt" in status(app)
     store.close()
 
@@ -93,7 +93,7 @@ async def test_every_action_and_its_undo():
 
         await act("exclamation_mark")  # the card under the cursor: no confirmation
         assert store.cards.state(ids[0]).suspended
-        assert rows(app)[0][4] == "suspended"
+        assert rows(app)[0][5] == "suspended"
         await undo()
         assert not store.cards.state(ids[0]).suspended
 

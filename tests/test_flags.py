@@ -137,3 +137,30 @@ def test_a_bad_flag_search_says_what_it_takes(query, message):
     with pytest.raises(QueryError) as caught:
         parse(query)
     assert str(caught.value).startswith(message)
+
+
+def test_the_browsers_flag_and_mark_take_off_what_every_card_has_already(db_url):
+    from trainer.sessions.browse import BrowseSession
+
+    store, ids = make_store(db_url, n_cards=3)
+    session = BrowseSession(store)
+
+    def act(pending) -> str:
+        done = session.perform(pending)
+        session.found(session.find(None))
+        return "" if done is None else done.message
+
+    session.found(session.find(None))
+    assert act(session.flag(ids[:2], 2)) == "Flagged 2 cards orange"
+    assert session.flag_of(ids[:2]) == 2 and session.flag_of(ids) == 0
+    assert [r.flag for r in session.rows()] == [2, 2, 0]
+    assert act(session.flag(ids, 2)) == "Flagged 1 card orange"  # not all had it
+    assert act(session.flag(ids, 2)) == "Took the flag off 3 cards"  # all had it
+    assert act(session.mark([ids[0]])) == "Marked 1 card"
+    assert act(session.mark(ids)) == "Marked 2 cards"  # not all were: the rest marked
+    assert [r.marked for r in session.rows()] == [True, True, True]
+    assert act(session.mark(ids)) == "Unmarked 3 cards"
+    assert act(session.set_tags(ids[1], "a  b")) == "Tags: a b"
+    assert session.tags_of(ids[1]) == "a b" and act(session.set_tags(ids[1], "a b")) == ""
+    assert session.tags_problem("ok " + "x" * 201) == "a tag over 200 characters"
+    store.close()

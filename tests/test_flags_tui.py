@@ -4,12 +4,13 @@ on the card and undone by ctrl+z / u."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tests.helpers import basic_deck, import_bytes
 from tests.tui_helpers import make_app, settle, store_with, type_text
 from trainer.query import parse
 from trainer.store.replay import rebuild_states
+from trainer.tui.screens.browse import BrowseScreen
 from trainer.tui.screens.study import StudyScreen
 from trainer.tui.widgets.flag_picker import FlagModal
 
@@ -153,4 +154,53 @@ async def test_a_tag_a_deck_file_could_not_hold_is_refused_in_the_dialog():
         await pilot.press("escape")
         await settle(pilot)
         assert store.cards.get(store.cards.of_deck(store.decks.find("d").id)[0].id).tags == ()
+    store.close()
+def rows(app) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_flag_mark_and_tag_in_the_browser_found_by_a_search_and_undone():
+    store = store_with()
+    import_bytes(store, basic_deck("d", 4))
+    app = make_app(store, load_bundled_decks=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+
+        async def act(*keys_: str) -> None:
+            await pilot.press(*keys_)
+            await settle(pilot)
+
+        await act("ctrl+1")  # the card under the cursor
+        assert rows(app)[0][1] == "⚑" and keys(store, "flag:red") == ["d0"]
+        cell = app.screen.query_one(DataTable).get_row_at(0)[1]
+        assert "#ef4444" in str(cell.spans[0].style)  # Anki's red
+        assert "flag: red" in str(app.screen.query_one("#browse-detail", Static).render())
+        await act("down", "space", "space", "f")  # two selected: the picker, then confirm
+        await act("4")
+        assert "Flag blue 2 cards?" in str(app.screen.query_one(Static).render())
+        await act("y")
+        assert keys(store, "flag:4") == ["d1", "d2"]
+        await act("asterisk")  # the cursor's card (the selection went with the action)
+        assert keys(store, "is:marked") == ["d3"] and rows(app)[3][1] == " ★"
+        await act("up", "up", "up", "t")
+        await type_text(pilot, "hard")
+        await act("enter")
+        assert keys(store, "tag:hard") == ["d0"]
+
+        await act("slash", "end")
+        await type_text(pilot, " flag:1")  # after the deck's search
+        await act("enter")
+        assert [r[2] for r in rows(app)] == ["q0"]
+        took_back = []
+        for _ in range(4):
+            await act("u")
+            took_back.append(messages(app)[-1])
+        assert took_back == ["Took back tagging 'q0' hard", "Took back marking 'q3'",
+                             "Took back flagging 2 cards blue", "Took back flagging 'q0' red"]
+        assert rows(app) == []  # the search again: no card is flagged red now
+        assert keys(store, "-flag:0 or is:marked or tag:hard") == []
     store.close()

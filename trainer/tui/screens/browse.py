@@ -17,16 +17,19 @@ from textual.worker import get_current_worker
 from trainer.query import Node, QueryError
 from trainer.render.card_detail import HISTORY_HEADER
 from trainer.render.words import clip, plural
+from trainer.rules import FLAG_COLOURS, flag_name
 from trainer.sessions.browse import BrowseRow, BrowseSession, CardDetail, Pending
 from trainer.store.errors import StoreError
 from trainer.store.records import SearchResult
 from trainer.tui.literal import field_value, joined, plain, unchanged
 from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
+from trainer.tui.widgets.flag_picker import FLAG_SIGN, FlagModal, cell
 
-COLUMNS = (("", "select", 1), ("Prompt", "prompt", 0), ("Deck", "deck", 14), ("Kind", "kind", 6),
-           ("Due", "due", 10), ("Ivl", "interval", 4), ("Ease", "ease", 4),
-           ("Laps", "lapses", 4), ("Revs", "reviews", 4))
+COLUMNS = (("", "select", 1), (FLAG_SIGN, "flag", 2), ("Prompt", "prompt", 0),
+           ("Deck", "deck", 14), ("Kind", "kind", 6), ("Due", "due", 10),
+           ("Ivl", "interval", 4), ("Ease", "ease", 4), ("Laps", "lapses", 4),
+           ("Revs", "reviews", 4))
 FIXED = sum(width + 2 for _, _, width in COLUMNS) + 3  # cell padding and the scrollbar
 
 
@@ -45,12 +48,18 @@ class BrowseScreen(TrainerScreen[None]):
         Binding("R", "reset", "Reset", id="browse.reset"),
         Binding("d", "due", "Due in", id="browse.due"),
         Binding("m", "move", "Move", id="browse.move"),
-        Binding("t", "tag", "Tag", id="browse.tag"),
+        Binding("t", "tag", "Tags", id="browse.tag"),
         Binding("T", "untag", "Untag", id="browse.untag", show=False),
         Binding("delete", "retire", "Delete", id="browse.retire"),
         Binding("u", "undo", "Undo", id="browse.undo"),
         Binding("E", "edit", "Edit", id="browse.edit"),
         Binding("n", "add", "Add", id="browse.add"),
+        # Anki's flags and mark (the help lists them: the footer is full already); f picks a
+        # flag where ctrl+1…7 never arrive (tmux, most terminals)
+        *[Binding(f"ctrl+{n}", f"flag({n})", flag_name(n).capitalize(), show=False,
+                  id=f"browse.flag{n}") for n in range(1, len(FLAG_COLOURS) + 1)],
+        Binding("f", "pick_flag", "Flag", id="browse.pick_flag", show=False),
+        Binding("asterisk", "mark", "Mark", id="browse.mark", show=False),
     ]
 
     def __init__(self, session: BrowseSession) -> None:
@@ -139,7 +148,7 @@ class BrowseScreen(TrainerScreen[None]):
     def _cells(self, row: BrowseRow) -> list[Text]:
         style = "dim" if row.dim else ""
         return [
-            Text("•" if row.selected else "", style="bold"),
+            Text("•" if row.selected else "", style="bold"), cell(row.flag, row.marked),
             plain(clip(row.prompt, self._prompt_width()), style),
             plain(clip(row.deck, 14), style), plain(row.kind, style), plain(row.due, style),
             Text(str(row.interval), justify="right"), Text(row.ease, justify="right"),
@@ -283,6 +292,9 @@ class BrowseScreen(TrainerScreen[None]):
         ids = self._targets()
         if not ids:
             return
+        if add and not self.session.selected:  # one card: its tags, to edit
+            self._edit_tags(ids[0])
+            return
 
         def asked(tag: str | None) -> None:
             if tag is not None:
@@ -292,13 +304,43 @@ class BrowseScreen(TrainerScreen[None]):
                                           lambda value: self.session.tag_problem(value, add)),
                                  asked)
 
+    def _edit_tags(self, card_id: int) -> None:
+        tags = self.session.tags_of(card_id)
+
+        def asked(value: str | None) -> None:
+            if value is not None and value != tags:
+                self._act(self.session.set_tags(card_id, value))
+        self.app.push_screen(AskModal("The card's tags, separated by spaces", "a-tag another",
+                                      self.session.tags_problem, tags, extend=True), asked)
+
     def action_tag(self) -> None:
-        """Ask for a tag, then add it to the cards."""
+        """The card's tags to edit; with cards selected, a tag to add to them."""
         self._tagging(True)
 
     def action_untag(self) -> None:
         """Ask for a tag, then remove it from the cards."""
         self._tagging(False)
+
+    def action_flag(self, colour: int) -> None:
+        """Flag the cards (ctrl+1…7, Anki's colours); their flag again takes it off."""
+        self._act(self.session.flag(self._targets(), colour))
+
+    def action_pick_flag(self) -> None:
+        """Pick a flag by its number (f): for a terminal that keeps ctrl+1…7 to itself."""
+        ids = self._targets()
+        if not ids:
+            return
+        current = self.session.flag_of(ids)
+
+        def picked(colour: int | None) -> None:
+            if colour is not None and (colour or current):
+                self._act(self.session.flag(ids, colour or current))
+        what = "the card" if len(ids) == 1 else plural(len(ids), "card")
+        self.app.push_screen(FlagModal(current, what), picked)
+
+    def action_mark(self) -> None:
+        """Mark the cards (*, Anki's `marked` tag), or unmark them when all are."""
+        self._act(self.session.mark(self._targets()))
 
     def action_retire(self) -> None:
         """Delete the cards (retired: their reviews stay, undo brings them back)."""
