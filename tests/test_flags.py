@@ -164,3 +164,26 @@ def test_the_browsers_flag_and_mark_take_off_what_every_card_has_already(db_url)
     assert session.tags_of(ids[1]) == "a b" and act(session.set_tags(ids[1], "a b")) == ""
     assert session.tags_problem("ok " + "x" * 201) == "a tag over 200 characters"
     store.close()
+
+
+def test_the_card_commands_show_each_cards_flag_mark_and_tags(db_url, capsys):
+    import json
+
+    from trainer.cli import main
+
+    store, ids = make_store(db_url, n_cards=3)
+    store.cards.flag([ids[1]], 5)
+    store.cards.set_tags(ids[1], ["marked", "hard"])
+    store.close()
+    capsys.readouterr()
+    assert main(["--db", db_url, "cards", "", "--json", "--sort", "flag"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(c["key"], c["flag"], c["marked"], c["tags"]) for c in found] == [
+        ("d0", 0, False, []), ("d2", 0, False, []), ("d1", 5, True, ["marked", "hard"])]
+    assert main(["--db", db_url, "card", "d/d1", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["flag"], shown["marked"], shown["tags"]) == (5, True, ["marked", "hard"])
+    assert main(["--db", db_url, "card", "d/d1"]) == 0
+    assert "\nflag    pink\n" in capsys.readouterr().out
+    assert main(["--db", db_url, "cards", "flag:pink is:marked"]) == 0
+    assert capsys.readouterr().out.startswith("d/d1 ")
