@@ -107,6 +107,28 @@ async def test_flag_mark_and_tag_while_studying_then_undo_each_newest_first():
     store.close()
 
 
+async def test_a_flag_another_window_took_back_is_not_taken_back_twice():
+    store = store_with()
+    import_bytes(store, basic_deck("d", 3))
+    app = make_app(store, load_bundled_decks=False, start="study", deck_key="d")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "4")  # a grade, then a flag on the next card
+        await settle(pilot)
+        await pilot.press("ctrl+2")
+        await settle(pilot)
+        assert store.undo.last().label == "flagging 'q1' orange"  # `trainer undo`, say
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert messages(app)[-1] == ("Nothing to undo: the last action was taken back "
+                                     "elsewhere.")
+        assert store.cards.state(app.screen.session.history[0].item.card_id).reviews == 1
+        await pilot.press("ctrl+z")  # the grade, as the session's own next action
+        await settle(pilot)
+        assert messages(app)[-1] == "Took back the grade 4 of 'q0'"
+    store.close()
+
+
 async def test_a_typed_answer_keeps_its_keys_and_ctrl_numbers_still_flag():
     store = store_with()
     import_bytes(store, TYPED)

@@ -310,8 +310,7 @@ class StudySession:
             action = self.history.pop()  # refused or not, the next undo goes on before it
             self.refresh_card(action.item.card_id)
             assert action.entry is not None
-            noted = self.store.undo.entry(action.entry)
-            return noted if noted is not None else self.undo()  # gone: undone elsewhere
+            return self.store.undo.entry(action.entry)  # None: taken back elsewhere
         undone = self.store.undo.last_review(self.session_id)
         if undone is None:  # the log no longer has it (undone elsewhere)
             self.history.clear()

@@ -4,9 +4,9 @@ The undo stack is the review log's actions (a grade with the siblings it buried 
 action it triggered, a suspension, a burying, a reset, a browser's bulk change: rows grouped
 by ``action_id``) and the undo journal's entries (trainer.store.journal: an edit, an added
 card, the browser's delete, move and tag, a flag, a mark or a card's tags, a deck's deletion),
-newest first. It lives in the
-database, so it outlives the session and a restart. Imports and scheduler switches are not on
-it: they have their own commands, and a grade they depend on is refused.
+newest first. It lives in the database, so it outlives the session and a restart. Imports and
+scheduler switches are not on it: they have their own commands, and a grade they depend on is
+refused.
 """
 
 from __future__ import annotations

@@ -341,7 +341,9 @@ class StudyScreen(TrainerScreen[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="warning", timeout=5)
             return
-        if undone is None:
+        if undone is None:  # another window or `trainer undo` took it back already
+            self.notify("Nothing to undo: the last action was taken back elsewhere.",
+                        timeout=4)
             return
         self.notify(took_back(undone), timeout=3)
         if isinstance(undone, Undone):  # a note: the card stays as it shows
