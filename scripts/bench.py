@@ -14,7 +14,9 @@ sm2.review so that the log replays exactly to the stored states), then time, eac
 process so that memory is the product's own: opening the store, today's queue with limits
 lifted, grading 200 cards through the study session (each committed), the whole statistics
 figure set, search, `trainer --version`/`--help`, and `trainer` from its start until the deck
-list is drawn with its counts. Prints one JSON line per figure ({"name", "n", "value",
+list is drawn with its counts; then, in headless Chromium (scripts/bench_browser.py), from
+opening `trainer serve`'s page to the deck list and from a grade key to the next card (the
+medians of 5). Prints one JSON line per figure ({"name", "n", "value",
 "unit"}) and then a table. With --anki, Anki 26.9.3 (in .bench/anki-venv, made once) gets the
 same corpus and history (scripts/bench_anki.py) and each side-by-side figure is measured in
 fresh processes, trainer and Anki alternating, --rounds times.
@@ -137,6 +139,9 @@ def main() -> int:
             bench(n, workdir, args.rounds if args.anki else 0)
         if args.scale:
             ratios = growth_rounds(workdir, low, high, args.rounds)
+        import bench_browser  # the page in headless Chromium (its column: N=5, the rounds)
+
+        bench_browser.report(emit, rounds=5)
     finally:
         if not args.keep:
             import shutil

@@ -30,6 +30,14 @@ def test_bench_runs_at_tiny_n(tmp_path):
     assert 2500 <= figures["reviews"]["value"] <= 3700  # about 10 reviews a card
     assert figures["queue_due"]["value"] > 0
     assert "figure" in out.stdout  # the readable table
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from bench_browser import find_browser
+    finally:
+        sys.path.pop(0)
+    if not isinstance(find_browser(), str):  # the page in Chromium: opened, and a grade
+        assert 0 < figures["browser_page_to_deck_list"]["value"] < 60
+        assert 0 < figures["browser_grade_to_next_card"]["value"] < 60
 
 
 def test_corpus_is_deterministic_and_shaped(tmp_path):

@@ -55,7 +55,7 @@ async def test_search_sort_and_the_selected_cards_history():
         assert isinstance(app.screen, BrowseScreen)
         assert status(app).startswith("4 cards")
         await search(pilot, "a1 or a3")
-        assert [r[1] for r in rows(app)] == ["q1", "q3"]
+        assert [r[2] for r in rows(app)] == ["q1", "q3"]
         assert "card: d/d1" in detail(app)
         assert "scheduled" in detail(app) and "0d → 1d" in detail(app)  # its history
         await search(pilot, "deck:nosuch*")
@@ -65,7 +65,7 @@ async def test_search_sort_and_the_selected_cards_history():
         await search(pilot, "")
         await pilot.press("s")  # sorted by prompt, then the same again descending by header
         await settle(pilot)
-        assert [r[1] for r in rows(app)] == ["q0", "q0", "q1", "q2", "q3"]
+        assert [r[2] for r in rows(app)] == ["q0", "q0", "q1", "q2", "q3"]
         assert "sorted by prompt" in status(app)
     store.close()
 
@@ -93,19 +93,19 @@ async def test_every_action_and_its_undo():
 
         await act("exclamation_mark")  # the card under the cursor: no confirmation
         assert store.cards.state(ids[0]).suspended
-        assert rows(app)[0][4] == "suspended"
+        assert rows(app)[0][5] == "suspended"
         await undo()
         assert not store.cards.state(ids[0]).suspended
 
-        await act("space", "space", "minus")  # two marked: confirm first
+        await act("space", "space", "minus")  # two selected: confirm first
         assert "Bury 2 cards?" in str(app.screen.query_one(Static).render())
         await act("n")
         assert store.cards.state(ids[0]).buried_until is None
-        await act("minus", "y")  # still marked after a "no"
+        await act("minus", "y")  # still selected after a "no"
         assert all(store.cards.state(i).buried_until for i in ids[:2])
         await undo()
         assert not any(store.cards.state(i).buried_until for i in ids[:2])
-        await act("up", "up")  # marking moved the cursor down
+        await act("up", "up")  # selecting moved the cursor down
 
         await act("R")
         assert store.cards.state(ids[0]).due is None and store.cards.state(ids[0]).reviews == 0

@@ -1,5 +1,5 @@
 """The card browser's state and actions without a screen (BrowseSession): search and sort,
-marks, each action on one card or many and its words, undo through the one undo stack, and
+the selection, each action on one card or many and its words, undo through the one undo stack, and
 the checks on what the student types."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_search_sort_status_and_rows(db_url):
 
     session.new_query("a1 or a3")
     assert searched(session) == ["q1", "q3"]
-    assert not session.sort_by("mark")  # the marks' column does not sort
+    assert not session.sort_by("select")  # the selection's column does not sort
     assert session.sort_by("prompt") and session.sort_by("prompt")  # again: descending
     assert searched(session) == ["q3", "q1"]
     assert session.status() == "2 cards · sorted by prompt (descending)"
@@ -58,26 +58,26 @@ def test_search_sort_status_and_rows(db_url):
     store.close()
 
 
-def test_marks_choose_the_cards_an_action_changes(db_url):
+def test_the_selection_chooses_the_cards_an_action_changes(db_url):
     store = seeded(db_url)
     session = BrowseSession(store, "deck:d")
     searched(session)
     first, second = session.card_at(0), session.card_at(1)
     assert session.card_at(4) is None
-    assert session.targets(second) == [second]  # nothing marked: the cursor's card
-    assert session.toggle_mark(second) and session.toggle_mark(first)
+    assert session.targets(second) == [second]  # nothing selected: the cursor's card
+    assert session.toggle_select(second) and session.toggle_select(first)
     assert session.targets(None) == [first, second]  # in the table's order
-    assert session.rows()[0].marked and session.status().endswith(" · 2 marked")
-    assert session.marked_status("4 cards · sorted by deck · 1 marked") == (
-        "4 cards · sorted by deck · 2 marked")
-    assert not session.toggle_mark(first)
-    session.mark_all()
-    assert len(session.marked) == 4
-    session.mark_all()  # all were marked: none now
-    assert not session.marked
-    session.toggle_mark(first)
-    session.new_query("deck:e")  # a new search forgets the marks
-    assert not session.marked
+    assert session.rows()[0].selected and session.status().endswith(" · 2 selected")
+    assert session.selected_status("4 cards · sorted by deck · 1 selected") == (
+        "4 cards · sorted by deck · 2 selected")
+    assert not session.toggle_select(first)
+    session.select_all()
+    assert len(session.selected) == 4
+    session.select_all()  # all were selected: none now
+    assert not session.selected
+    session.toggle_select(first)
+    session.new_query("deck:e")  # a new search forgets the selection
+    assert not session.selected
     store.close()
 
 
@@ -90,9 +90,9 @@ def test_each_action_is_one_undoable_change(db_url):
 
     pending = session.suspend(ids[:2])
     assert pending.question == "Suspend 2 cards?"
-    session.toggle_mark(ids[0])
+    session.toggle_select(ids[0])
     assert session.perform(pending) == Done("Suspend: 2 cards")
-    assert not session.marked  # done: the marks go
+    assert not session.selected  # done: the selection goes
     assert all(store.cards.state(i).suspended for i in ids[:2])
     searched(session)
     assert [r.due for r in session.rows()][:2] == ["suspended", "suspended"]

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,7 @@ def test_the_wheel_installs_a_trainer_command_with_the_bundled_decks(tmp_path):
                     "--no-build-isolation", "--disable-pip-version-check", "-w", str(wheels),
                     str(ROOT)], check=True, capture_output=True, timeout=300)
     (wheel,) = wheels.glob("trainer-*.whl")
+    assert "trainer/serving/page.html" in zipfile.ZipFile(wheel).namelist()  # `trainer serve`
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"

@@ -35,7 +35,7 @@ def test_every_top_level_module_has_exactly_one_layer():
          "trainer.answers trainer.formats.native trainer.formats.delimited trainer.formats.apkg",
          (*DATABASE, *SCREEN, "zstandard", "snowballstemmer")),
         # `trainer --version` and `--help` pay for no database and no screen
-        ("trainer.cli", (*DATABASE, *SCREEN, "pydantic")),
+        ("trainer.cli", (*DATABASE, *SCREEN, "pydantic", "aiohttp", "textual_serve")),
         # the store: Alembic only when a migration is due
         ("trainer.store", (*SCREEN, "alembic")),
         # the workflows above the store draw nothing

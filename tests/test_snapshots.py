@@ -22,6 +22,20 @@ async def _wait(pilot) -> None:
     await pilot.pause()
 
 
+def _pressing(*keys: str):
+    """Keys pressed one at a time, each grade's save (a worker) finished before the next key
+    and before the picture: snap_compare's own ``press`` takes the picture as soon as the
+    last key is sent, and on a loaded machine a grade's save was still running then."""
+
+    async def run(pilot) -> None:
+        await _wait(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _wait(pilot)
+
+    return run
+
+
 def test_deck_list(snap_compare):
     store = store_with(DATA / "snap.toml", *sorted((DATA / "session").glob("*.toml")))
     app = make_app(store, load_bundled_decks=False)
@@ -33,7 +47,7 @@ def test_basic_before(snap_compare):
 
 
 def test_basic_after(snap_compare):
-    assert snap_compare(study_app(), terminal_size=SIZE, press=["space"], run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing("space"))
 
 
 BASIC_DONE = ["space", "5"]
@@ -42,35 +56,35 @@ CLOZE_DONE = [*TYPED_DONE, "space", "5"]
 
 
 def test_typed_before(snap_compare):
-    assert snap_compare(study_app(), terminal_size=SIZE, press=BASIC_DONE, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*BASIC_DONE))
 
 
 def test_typed_after(snap_compare):
     press = [*BASIC_DONE, "1", "9", "5", "1", "enter"]
-    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*press))
 
 
 def test_cloze_before(snap_compare):
-    assert snap_compare(study_app(), terminal_size=SIZE, press=TYPED_DONE, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*TYPED_DONE))
 
 
 def test_cloze_after(snap_compare):
     press = [*TYPED_DONE, "space"]
-    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*press))
 
 
 def test_choice_before(snap_compare):
-    assert snap_compare(study_app(), terminal_size=SIZE, press=CLOZE_DONE, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*CLOZE_DONE))
 
 
 def test_choice_after(snap_compare):
     press = [*CLOZE_DONE, "3"]  # the right option, this showing
-    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*press))
 
 
 def test_summary(snap_compare):
     press = [*CLOZE_DONE, "3", "5"]
-    assert snap_compare(study_app(), terminal_size=SIZE, press=press, run_before=_wait)
+    assert snap_compare(study_app(), terminal_size=SIZE, run_before=_pressing(*press))
 
 
 def test_quiz_result(snap_compare):
@@ -105,15 +119,15 @@ def test_stats_overview(snap_compare):
 
 
 def test_stats_forecast_and_history(snap_compare):
-    assert snap_compare(_stats_app(), terminal_size=SIZE, press=["2"], run_before=_wait)
+    assert snap_compare(_stats_app(), terminal_size=SIZE, run_before=_pressing("2"))
 
 
 def test_stats_calendar(snap_compare):
-    assert snap_compare(_stats_app(), terminal_size=SIZE, press=["3"], run_before=_wait)
+    assert snap_compare(_stats_app(), terminal_size=SIZE, run_before=_pressing("3"))
 
 
 def test_stats_cards(snap_compare):
-    assert snap_compare(_stats_app(), terminal_size=SIZE, press=["4"], run_before=_wait)
+    assert snap_compare(_stats_app(), terminal_size=SIZE, run_before=_pressing("4"))
 
 
 def test_source_map(snap_compare):

@@ -225,7 +225,7 @@ async def test_the_browser_and_the_editor_show_cards_literally(app_with_evil):
         assert_literal(app, "tag dialog", shows_user_text=False)
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("space", "space")  # two marked: the confirmation names them
+        await pilot.press("space", "space")  # two selected: the confirmation names them
         await pilot.press("exclamation_mark")
         await settle(pilot)
         assert_literal(app, "confirm dialog", shows_user_text=False)

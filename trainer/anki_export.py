@@ -136,6 +136,8 @@ def _schedule(con: sqlite3.Connection, notes: dict[str, tuple[object, list[Card]
                 "lapses = ? WHERE id = ?",
                 (kind, queue, due, s.interval if s.due else 0,
                  s.easiness_x100 * 10 if s.due else 0, s.reviews, s.lapses, cid))
+            # the student's flag is Anki's (its colours, 1-7); the mark is the `marked` tag
+            con.execute("UPDATE cards SET flags = ? WHERE id = ?", (card.flag, cid))
             for r in history.get(card.id, []):
                 if r.kind != "scheduled":
                     continue

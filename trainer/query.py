@@ -4,7 +4,8 @@ tree the store compiles to SQL. Pure: no database, no screen.
     words "quoted phrases"     case-insensitive substrings of any field, punctuation included
     deck:KEY  tag:T            * matches anything; tag:a also finds a::b
     kind:typed                 basic, typed, cloze or choice
-    is:new|learning|young|mature|due|suspended|buried|leech|retired
+    is:new|learning|young|mature|due|suspended|buried|leech|retired|marked
+    flag:1 … flag:7  flag:red  a flag (Anki's colours); flag:0 none
     prop:ivl>=10  prop:ease<2.0  prop:lapses>3  prop:reviews=0  prop:due<=1
     added:7  rated:7  rated:7:1
     -term   a or b   (grouping)   terms side by side must all match
@@ -18,16 +19,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from trainer.rules import CardKind
+from trainer.rules import FLAG_COLOURS, CardKind
 
 IsValue = Literal["new", "learning", "young", "mature", "due", "suspended", "buried", "leech",
-                  "retired"]
+                  "retired", "marked"]
 IS_VALUES: tuple[IsValue, ...] = ("new", "learning", "young", "mature", "due", "suspended",
-                                  "buried", "leech", "retired")
+                                  "buried", "leech", "retired", "marked")
 KINDS: tuple[CardKind, ...] = ("basic", "typed", "cloze", "choice")
 PROPS = ("ivl", "ease", "lapses", "reviews", "due")
 OPERATORS = ("<=", ">=", "!=", "<", ">", "=")
-FIELDS = ("deck", "tag", "kind", "is", "prop", "added", "rated")
+FIELDS = ("deck", "tag", "kind", "is", "prop", "added", "rated", "flag")
 MAX_DAYS = 36_500
 MAX_PROP = 1_000_000  # ivl, ease, lapses, reviews: past any card's, and what a database binds
 MAX_DEPTH = 100  # brackets and '-' inside one another: the parser and the SQL recurse on them
@@ -83,6 +84,11 @@ class Rated:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    flag: int  # 0: no flag
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     node: Node
 
@@ -97,7 +103,7 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Text | Deck | Tag | Kind | Is | Prop | Added | Rated | Not | And | Or
+Node = Text | Deck | Tag | Kind | Is | Prop | Added | Rated | Flag | Not | And | Or
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,11 +257,22 @@ def _term(token: _Token) -> Node:
         return _prop(low, where)
     if name == "added":
         return Added(_days(low, where))
+    if name == "flag":
+        return _flag(low, where)
     days, _, grade = low.partition(":")
     if grade and not re.fullmatch("[0-5]", grade):
         raise QueryError("rated:DAYS:GRADE takes a grade from 0 to 5",
                          where + len(days) + 1)
     return Rated(_days(days, where), int(grade) if grade else None)
+
+
+def _flag(text: str, column: int) -> Flag:
+    if re.fullmatch(f"[0-{len(FLAG_COLOURS)}]", text):
+        return Flag(int(text))
+    if text in FLAG_COLOURS:
+        return Flag(FLAG_COLOURS.index(text) + 1)
+    raise QueryError(f"flag: is 0 (none) or 1-{len(FLAG_COLOURS)} "
+                     f"({', '.join(FLAG_COLOURS)})", column)
 
 
 def _days(text: str, column: int) -> int:

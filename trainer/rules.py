@@ -118,3 +118,21 @@ def lapse(quality: int, repetitions_before: int) -> bool:
     """A failed answer to a card that had been recalled before: a lapse (a first failure of a
     new card is not one)."""
     return quality < PASS and repetitions_before >= 1
+
+
+# A card's flag, as Anki's: 0 none, 1-7 these colours (ctrl+1…7 while studying or browsing,
+# `flag:N` in a search). A note on the card, not a state: it is no part of the review log.
+FLAG_COLOURS: Final = ("red", "orange", "green", "blue", "pink", "turquoise", "purple")
+MARKED_TAG: Final = "marked"  # Anki's mark (`*`): a tag, so Anki and trainer read it alike
+# the student's own tags, not a deck author's: a re-import of a changed card keeps them
+STUDENT_TAGS: Final = (LEECH_TAG, MARKED_TAG)
+
+
+def flag_name(flag: int) -> str:
+    """A flag's colour, "no flag" for 0."""
+    return FLAG_COLOURS[flag - 1] if 1 <= flag <= len(FLAG_COLOURS) else "no flag"
+
+
+def is_marked(tags: tuple[str, ...] | list[str]) -> bool:
+    """Marked: it carries Anki's `marked` tag (whatever its case, as Anki's tags)."""
+    return any(t.lower() == MARKED_TAG for t in tags)

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from trainer.store.records import FoundCard
 
 # `trainer cards --sort`: what a list of cards can be ordered by
-SORTS = ("deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews", "added")
+SORTS = ("deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews", "added",
+         "flag")
 
 
 def register(add: AddCommand) -> None:
@@ -77,7 +78,7 @@ def _as_json(c: FoundCard) -> dict[str, Any]:
             "interval": c.interval, "easiness": c.easiness_x100 / 100, "lapses": c.lapses,
             "reviews": c.reviews, "suspended": c.suspended,
             "buried_until": c.buried_until.isoformat() if c.buried_until else None,
-            "retired": c.retired}
+            "retired": c.retired, "flag": c.flag, "marked": c.marked, "tags": list(c.tags)}
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
@@ -121,7 +122,8 @@ def cmd_card(args: argparse.Namespace) -> int:
             "answer": card.answer, "accept": list(card.accept),
             "distractors": list(card.distractors), "cloze_text": card.cloze_text,
             "explanation": card.explanation, "source_quote": card.source_quote,
-            "source_para": card.source_para, "tags": list(card.tags),
+            "source_para": card.source_para, "tags": list(card.tags), "flag": card.flag,
+            "marked": card.marked,
             "state": {"repetitions": state.repetitions, "easiness": state.easiness_x100 / 100,
                       "interval": state.interval,
                       "due": state.due.isoformat() if state.due else None,

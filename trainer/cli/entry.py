@@ -21,6 +21,7 @@ from trainer.cli import (
     exporting,
     importing,
     scheduler,
+    serve,
     stats,
     study,
     undo,
@@ -31,14 +32,14 @@ from trainer.render.words import echo
 
 LINE = 300  # an error line's most characters: a 10 MB id is not echoed whole
 # each adds its own subcommands (a `register(add)` function)
-GROUPS = (authoring, backup, cards, completion, decks, exporting, importing, scheduler, stats,
-          study, undo)
+GROUPS = (authoring, backup, cards, completion, decks, exporting, importing, scheduler, serve,
+          stats, study, undo)
 # The order `trainer --help`, its "invalid choice" error and the completion scripts list the
 # commands in, whichever group adds them; a command not named here comes last.
 ORDER = (
     "import", "backup", "restore", "watch", "completion", "decks", "export", "schema", "stats",
-    "export-reviews", "study", "quiz", "undo", "map", "lint", "deck", "browse", "cards", "card",
-    "add", "suspend", "unsuspend", "reset", "optimize", "evaluate", "simulate",
+    "export-reviews", "study", "quiz", "serve", "undo", "map", "lint", "deck", "browse", "cards",
+    "card", "add", "suspend", "unsuspend", "reset", "optimize", "evaluate", "simulate",
 )
 
 

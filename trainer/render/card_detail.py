@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from trainer.render.words import interval as short_interval
-from trainer.rules import grade
+from trainer.rules import flag_name, grade
 
 if TYPE_CHECKING:
     from trainer.store.records import Card, CardState, ReviewRow
@@ -37,6 +37,8 @@ def fields(card: Card, deck_key: str) -> list[tuple[str, str]]:
         out.append(("source" + where, card.source_quote))
     if card.tags:
         out.append(("tags", " ".join(card.tags)))
+    if card.flag:
+        out.append(("flag", flag_name(card.flag)))
     if card.created_at:
         out.append(("added", card.created_at.date().isoformat()))
     return out

@@ -1,7 +1,7 @@
 """The card browser's state and actions, without a screen: the search and its sort, the cards
-found, the marked ones, and each action on one card or many (suspend, bury, reset, reschedule,
-move, tag, delete), every one a single entry on the store's undo stack. The browse screen
-shows this and dispatches its keys here; tests drive it directly."""
+found, the selected ones, and each action on one card or many (suspend, bury, reset, reschedule,
+move, tag, delete, flag, mark), every one a single entry on the store's undo stack. The
+browse screen shows this and dispatches its keys here; tests drive it directly."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from trainer.formats.limits import tag_problems
 from trainer.query import Node, parse
 from trainer.render.card_detail import fields, history_lines, state_line
 from trainer.render.words import plural
+from trainer.rules import flag_name
 from trainer.store import Deck, Store, Undone
 from trainer.store.errors import StoreError
 from trainer.store.records import Change, FoundCard, SearchResult
 
-SORTABLE = ["deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews"]
+SORTABLE = ["deck", "prompt", "kind", "due", "interval", "ease", "lapses", "reviews", "flag"]
 MAIN_FIELDS = 4  # card, kind, prompt (or text and gap), answer: above the state and history
 MAX_DAYS = 36_500  # how far ahead "due in" reaches: a hundred years
 
@@ -28,7 +29,7 @@ class BrowseRow:
     """One found card as the table shows it, before it is cut to the columns' widths."""
 
     card_id: int
-    marked: bool
+    selected: bool
     prompt: str  # on one line; a cloze's gap answer first, as its gaps share their text
     deck: str
     kind: str
@@ -38,6 +39,8 @@ class BrowseRow:
     lapses: int
     reviews: int
     dim: bool  # retired or suspended: out of study
+    flag: int = 0  # the student's flag (rules.FLAG_COLOURS), 0 none
+    marked: bool = False  # Anki's mark: the `marked` tag
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class Pending:
 @dataclass
 class BrowseSession:
     """One visit to the browser: what is searched, how it is sorted, what was found and
-    which cards are marked. Its actions change the marked cards, else the one under the
+    which cards are selected. Its actions change the selected cards, else the one under the
     cursor, each as one action the undo stack takes back whole."""
 
     store: Store
@@ -85,7 +88,7 @@ class BrowseSession:
     sort: str = "deck"
     descending: bool = False
     result: SearchResult = field(default_factory=lambda: SearchResult(0, []))
-    marked: set[int] = field(default_factory=set)
+    selected: set[int] = field(default_factory=set)
     session_id: str = field(default_factory=lambda: f"browse-{uuid.uuid4().hex[:8]}")
 
     # -- searching --------------------------------------------------------------------------
@@ -104,9 +107,9 @@ class BrowseSession:
         self.result = result
 
     def new_query(self, text: str) -> None:
-        """Search for ``text`` from now on; the marks go, as they were for the old search."""
+        """Search for ``text`` from now on; the selection goes, as it was for the old search."""
         self.query_text = text
-        self.marked.clear()
+        self.selected.clear()
 
     def sort_by(self, key: str) -> bool:
         """Sort by ``key`` (a column's header): the same key again turns the order round.
@@ -124,19 +127,20 @@ class BrowseSession:
 
     def status(self) -> str:
         """The line above the table: how many cards match, how many show, the order and the
-        marks."""
+        selection."""
         result = self.result
         shown = len(result.cards)
         order = f"sorted by {self.sort}{' (descending)' if self.descending else ''}"
         more = f", the first {shown} shown" if shown < result.total else ""
-        marked = f" · {len(self.marked)} marked" if self.marked else ""
-        return f"{plural(result.total, 'card')}{more} · {order}{marked}"
+        selected = f" · {len(self.selected)} selected" if self.selected else ""
+        return f"{plural(result.total, 'card')}{more} · {order}{selected}"
 
-    def marked_status(self, status: str) -> str:
-        """``status`` (the line as it shows) with its count of marks brought up to date."""
-        parts = [t for t in status.split(" · ") if not t.endswith("marked")]
-        if self.marked:
-            parts.append(f"{len(self.marked)} marked")
+    def selected_status(self, status: str) -> str:
+        """``status`` (the line as it shows) with its count of selected cards brought up to
+        date."""
+        parts = [t for t in status.split(" · ") if not t.endswith("selected")]
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected")
         return " · ".join(parts)
 
     # -- the cards found --------------------------------------------------------------------
@@ -155,9 +159,9 @@ class BrowseSession:
         elif c.buried_until is not None and c.buried_until > today:
             due = "buried"
         prompt = f"[{c.answer}] {c.prompt}" if c.kind == "cloze" else c.prompt
-        return BrowseRow(c.id, c.id in self.marked, " ".join(prompt.split()), c.deck_key,
+        return BrowseRow(c.id, c.id in self.selected, " ".join(prompt.split()), c.deck_key,
                          c.kind, due, c.interval, f"{c.easiness_x100 / 100:.2f}", c.lapses,
-                         c.reviews, c.retired or c.suspended)
+                         c.reviews, c.retired or c.suspended, c.flag, c.marked)
 
     def card_at(self, row: int) -> int | None:
         """The card of the table's ``row``; None past the last."""
@@ -177,31 +181,31 @@ class BrowseSession:
         return CardDetail(every[:main], state_line(state, retired), history_lines(history),
                           every[main:])
 
-    # -- marking ----------------------------------------------------------------------------
+    # -- selecting (Anki's "marked" is a tag: see mark) -------------------------------------
 
-    def toggle_mark(self, card_id: int) -> bool:
-        """Mark the card, or unmark it; whether it is marked now."""
-        self.marked ^= {card_id}
-        return card_id in self.marked
+    def toggle_select(self, card_id: int) -> bool:
+        """Select the card, or leave it out again; whether it is selected now."""
+        self.selected ^= {card_id}
+        return card_id in self.selected
 
-    def mark_all(self) -> None:
-        """Mark every card shown; unmark them all when they all were."""
+    def select_all(self) -> None:
+        """Select every card shown; none when they all were."""
         everything = {c.id for c in self.result.cards}
-        self.marked = set() if self.marked >= everything else everything
+        self.selected = set() if self.selected >= everything else everything
 
     def targets(self, current: int | None) -> list[int]:
-        """The cards an action changes: the marked ones, else ``current`` (the cursor's)."""
-        if self.marked:
-            return [c.id for c in self.result.cards if c.id in self.marked]
+        """The cards an action changes: the selected ones, else ``current`` (the cursor's)."""
+        if self.selected:
+            return [c.id for c in self.result.cards if c.id in self.selected]
         return [] if current is None else [current]
 
     # -- actions ----------------------------------------------------------------------------
 
     def perform(self, pending: Pending) -> Done | None:
-        """Do ``pending`` (committed); the marks go once it is done (a StoreError leaves
+        """Do ``pending`` (committed); the selection goes once it is done (a StoreError leaves
         them, to try again)."""
         done = pending.run()
-        self.marked.clear()
+        self.selected.clear()
         return done
 
     def suspend(self, ids: list[int]) -> Pending:
@@ -245,6 +249,50 @@ class BrowseSession:
             return Done(f"{'Tagged' if add else 'Untagged'} {plural(len(changed), 'card')} {tag}")
         return Pending(f"{'Tag' if add else 'Untag'} {tag}:", ids, run)
 
+    def flag_of(self, ids: list[int]) -> int:
+        """The flag the cards share (the flag picker's "now"), 0 when they do not."""
+        flags = {c.flag for c in self.result.cards if c.id in set(ids)}
+        return flags.pop() if len(flags) == 1 else 0
+
+    def flag(self, ids: list[int], colour: int) -> Pending:
+        """Flag the cards ``colour`` (ctrl+1…7); take the flag off when every one has it
+        already, as Anki does (0 takes it off in any case)."""
+        if colour and self._all(ids, lambda c: c.flag == colour):
+            colour = 0
+        verb = f"Flag {flag_name(colour)}" if colour else "Take the flag off"
+
+        def run() -> Done | None:
+            changed = self.store.cards.flag(ids, colour).card_ids
+            if not changed:
+                return None
+            cards = plural(len(changed), "card")
+            return Done(f"Flagged {cards} {flag_name(colour)}" if colour
+                        else f"Took the flag off {cards}")
+        return Pending(verb, ids, run)
+
+    def mark(self, ids: list[int]) -> Pending:
+        """Mark the cards (Anki's `marked` tag), or unmark them when every one is marked."""
+        marked = not self._all(ids, lambda c: c.marked)
+
+        def run() -> Done | None:
+            changed = self.store.cards.mark(ids, marked).card_ids
+            if not changed:
+                return None
+            return Done(f"{'Marked' if marked else 'Unmarked'} {plural(len(changed), 'card')}")
+        return Pending("Mark" if marked else "Unmark", ids, run)
+
+    def tags_of(self, card_id: int) -> str:
+        """The card's own tags, as the tag editor shows them."""
+        return " ".join(self.store.cards.get(card_id).tags)
+
+    def set_tags(self, card_id: int, tags: str) -> Pending:
+        """The card's own tags become the words of ``tags`` (t on one card)."""
+        def run() -> Done | None:
+            if self.store.cards.set_tags(card_id, tags.split()).entry_id is None:
+                return None
+            return Done(f"Tags: {' '.join(tags.split()) or '(none)'}")
+        return Pending("Set the tags of", [card_id], run)
+
     def retire(self, ids: list[int]) -> Pending:
         """Delete the cards: retired, their reviews kept, back with undo."""
         def run() -> Done | None:
@@ -278,6 +326,13 @@ class BrowseSession:
         """Why ``value`` is not a number of days for "due in"; None when it is."""
         ok = value.isdigit() and int(value) <= MAX_DAYS
         return None if ok else "a whole number of days from 0 (today) to 36,500"
+
+    @staticmethod
+    def tags_problem(value: str) -> str | None:
+        """Why a line of tags (a card's, separated by spaces) cannot be saved; None when it
+        can."""
+        problems = [p for tag in value.split() for p in tag_problems(tag)]
+        return "; ".join(dict.fromkeys(problems)) or None
 
     @staticmethod
     def tag_problem(value: str, add: bool) -> str | None:

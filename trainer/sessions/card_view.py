@@ -25,6 +25,8 @@ class CardView:
     source_quote: str
     source_para: int | None
     deck_id: int
+    flag: int = 0  # the student's flag (rules.FLAG_COLOURS), 0 none
+    marked: bool = False
 
     @classmethod
     def of(cls, card: Card, showing: int = 0) -> CardView:
@@ -38,7 +40,7 @@ class CardView:
             full_text=cloze_full(card.cloze_text) if card.kind == "cloze" else "",
             accept=card.accept, options=options, explanation=card.explanation,
             source_quote=card.source_quote, source_para=card.source_para,
-            deck_id=card.deck_id,
+            deck_id=card.deck_id, flag=card.flag, marked=card.marked,
         )
 
     def check(self, given: str) -> Verdict:

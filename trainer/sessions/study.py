@@ -19,6 +19,7 @@ from trainer.sessions.card_view import CardView
 from trainer.sessions.study_queue import Action, StudyQueue
 from trainer.store import Card, CardState, Deck, Graded, QueueItem, Store, Undone, UndoneReview
 from trainer.store.errors import ChangedElsewhere, CouldNotSave, NotFound, StoreError
+from trainer.store.records import Annotated
 
 AGAIN = "again today"
 READ_AHEAD = 32  # cards read ahead in one statement
@@ -49,9 +50,11 @@ def _grade_labels(repetitions: int, easiness_x100: int, interval_days: int,
                   if q < REPEAT_UNTIL else interval(s.interval)) for q, s in outcomes.items())
 
 
-def took_back(undone: UndoneReview) -> str:
+def took_back(undone: UndoneReview | Undone) -> str:
     """What an undo took back, in words: the action, and the siblings it unburied and the
     leech action it reverted with it."""
+    if isinstance(undone, Undone):  # a flag, a mark, the card's tags
+        return f"Took back {undone.label}"
     extra = []
     if undone.unburied:
         n = len(undone.unburied)
@@ -260,12 +263,54 @@ class StudySession:
             self.store.cards.bury_until_tomorrow(item.card_id, session_id=self.session_id)
         self.history.append(self.study_queue.flagged(kind, item))
 
-    def undo(self) -> UndoneReview | None:
+    # -- notes on the card showing: a flag, a mark, its tags ---------------------------------
+
+    def card(self) -> Card:
+        """The card showing, as read for it (its flag, its tags)."""
+        item = self._front()
+        if item.card_id not in self._cards:
+            self.view()
+        return self._cards[item.card_id]
+
+    def flag(self, colour: int) -> int:
+        """Flag the card showing ``colour`` (1-7, as Anki's ctrl+1…7), or take its flag off
+        when it has that one already (committed); its flag now."""
+        now = 0 if self.card().flag == colour else colour
+        self._noted(self.store.cards.flag([self._front().card_id], now))
+        return now
+
+    def toggle_mark(self) -> bool:
+        """Mark the card showing (Anki's `*`), or unmark it (committed); whether it is
+        marked now."""
+        marked = not self.card().marked
+        self._noted(self.store.cards.mark([self._front().card_id], marked))
+        return marked
+
+    def set_tags(self, tags: list[str]) -> tuple[str, ...]:
+        """The card's own tags become ``tags`` (committed; StoreError names a tag a deck file
+        could not hold); its tags now."""
+        self._noted(self.store.cards.set_tags(self._front().card_id, tags))
+        return self.card().tags
+
+    def _noted(self, done: Annotated) -> None:
+        item = self._front()
+        self.refresh_card(item.card_id)  # read again when next viewed, with its note
+        if done.entry_id is not None:
+            self.history.append(Action("note", item, entry=done.entry_id))
+
+    def undo(self) -> UndoneReview | Undone | None:
         """Take back this session's last action, whatever it was: the card shows again as it
-        was, and whatever the action took out of the queue comes back."""
+        was, and whatever the action took out of the queue comes back. A note (a flag, a
+        mark, the card's tags) is taken back by its own journal entry: what another window
+        did since stays."""
         if not self.history:
             return None
         self._ahead.clear()
+        if self.history[-1].kind == "note":
+            action = self.history.pop()  # refused or not, the next undo goes on before it
+            self.refresh_card(action.item.card_id)
+            assert action.entry is not None
+            return self.store.undo.entry(action.entry)  # None: taken back elsewhere
         undone = self.store.undo.last_review(self.session_id)
         if undone is None:  # the log no longer has it (undone elsewhere)
             self.history.clear()

@@ -19,14 +19,16 @@ from trainer.store import Graded, QueueItem, Store
 @dataclass
 class Action:
     """One key press of a session, as undo needs it: what was showing, and the queue entries
-    it took out (index, entry), in the order it took them."""
+    it took out (index, entry), in the order it took them. A "note" (a flag, a mark, the
+    card's tags) changes no queue: undo takes back its journal ``entry``."""
 
-    kind: Literal["grade", "suspend", "bury"]
+    kind: Literal["grade", "suspend", "bury", "note"]
     item: QueueItem
     removed: list[tuple[int, QueueItem]] = field(default_factory=list)
     quality: int | None = None
     answer_ms: int = 0
     requeued: int | None = None  # where a same-day repeat went
+    entry: int | None = None  # a note's undo journal entry
 
 
 class StudyQueue:

@@ -66,6 +66,7 @@ def card(row: schema.Card | RowMapping | dict[str, Any]) -> Card:
         source_para=get("source_para"), tags=words(get("tags")),
         content_hash=get("content_hash"), position=get("position"),
         shuffle_seed=get("shuffle_seed"), created_at=aware(get("created_at")),
+        flag=get("flag"),
     )
 
 

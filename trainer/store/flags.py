@@ -1,4 +1,5 @@
-"""A card's flags (suspended, buried until tomorrow) and its tags, changed outside grading."""
+"""A card's flags (suspended, buried until tomorrow), its coloured flag (Anki's) and its tags,
+changed outside grading."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from trainer.rules import FlagKind
+from trainer.rules import LEECH_TAG, FlagKind
 from trainer.store import convert, driver
 from trainer.store.log import log_change, read_state
-from trainer.store.schema import card_t, state_t, tag_t
+from trainer.store.schema import card_t, deck_t, state_t, tag_t
 
 if TYPE_CHECKING:
     from trainer.store.context import StoreContext
@@ -85,3 +86,39 @@ def set_retired(conn: Connection, card_ids: Sequence[int], retired: bool = True)
         conn.execute(update(state_t).where(state_t.c.card_id.in_(chunk)).values(
             retired=retired))
     return changing
+
+
+def set_flag(conn: Connection, card_ids: Sequence[int], flag: int) -> list[tuple[int, int]]:
+    """Give cards the coloured flag ``flag`` (0: none); (card, its flag before) of each card
+    it changed."""
+    before = [(int(cid), int(was)) for chunk in driver.chunks(card_ids)
+              for cid, was in conn.execute(select(card_t.c.id, card_t.c.flag).where(
+                  card_t.c.id.in_(chunk), card_t.c.flag != flag))]
+    for chunk in driver.chunks([cid for cid, _ in before]):
+        conn.execute(update(card_t).where(card_t.c.id.in_(chunk)).values(flag=flag))
+    return before
+
+
+def own_tags(conn: Connection, card_id: int) -> list[str]:
+    """The card's own tags, in their order."""
+    tags = conn.execute(select(card_t.c.tags).where(card_t.c.id == card_id)).scalar_one()
+    return list(convert.words(tags))
+
+
+def retag(conn: Connection, card_id: int, tags: Sequence[str]) -> None:
+    """The card's own tags become ``tags``; its effective tags (card_tag) follow, its deck's
+    kept. A leech tag only card_tag held (grading put it there) stays: the student never saw
+    it among the card's own to take it away."""
+    was = own_tags(conn, card_id)
+    deck_tags = conn.execute(select(deck_t.c.tags).join(card_t, card_t.c.deck_id == deck_t.c.id)
+                             .where(card_t.c.id == card_id)).scalar_one()
+    _set_tags(conn, card_id, " ".join(tags))
+    have = set(conn.execute(select(tag_t.c.tag).where(tag_t.c.card_id == card_id)).scalars())
+    wanted = set(deck_tags.split()) | set(tags)
+    if LEECH_TAG in have and LEECH_TAG not in was:
+        wanted.add(LEECH_TAG)
+    if have - wanted:
+        conn.execute(delete(tag_t).where(tag_t.c.card_id == card_id,
+                                         tag_t.c.tag.in_(sorted(have - wanted))))
+    driver.bulk_insert(conn, tag_t, ("card_id", "tag"),
+                       [(card_id, t) for t in sorted(wanted - have)])

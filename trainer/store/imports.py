@@ -11,6 +11,7 @@ state and history instead of starting again.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,7 +28,7 @@ from sqlalchemy import (
 )
 
 from trainer.formats.model import ParsedDeck, StudyCard
-from trainer.rules import LEECH_TAG
+from trainer.rules import LEECH_TAG, STUDENT_TAGS
 from trainer.scheduler.sm2 import SM2State
 from trainer.store import convert, driver
 from trainer.store.card_rows import (
@@ -264,9 +265,16 @@ class _CardWriter:
     def _update(self, card: StudyCard, position: int, chash: int, found: _Stored) -> None:
         """The file changed since it was last imported: the file wins, over an in-app edit
         too (reported)."""
-        was = self.conn.execute(select(card_t.c.kind).where(card_t.c.id == found.id)).scalar()
+        was, tags = self.conn.execute(select(card_t.c.kind, card_t.c.tags).where(
+            card_t.c.id == found.id)).one()
         if was != card.kind:
             self.counts.kinds_changed.append(f"{card.key} ({was} → {card.kind})")
+        # the student's own marks (leech, marked) are no content of the file's: kept, and not
+        # in the hash, so that the unchanged file finds the card unchanged next time
+        has = {t.lower() for t in card.tags}
+        kept = [t for t in tags.split() if t.lower() in STUDENT_TAGS and t.lower() not in has]
+        if kept:
+            card = replace(card, tags=[*card.tags, *kept])
         row = dict(zip(CARD_COLUMNS, card_row(card, self.deck_id, position, chash, None),
                        strict=True))
         del row["created_at"]  # an updated card keeps its creation time
@@ -368,17 +376,23 @@ def _write_tags(
 ) -> None:
     """Effective tags (the deck's and the card's) for every card of the deck, rewritten; the
     leech tag trainer gave a card stays. A new deck's cards have none to read or delete
-    (the two statements took 2.5 s at a million cards)."""
+    (the two statements took 2.5 s at a million cards), and their own tags are the file's;
+    a deck imported before keeps the tags its cards hold now: the file's where it changed
+    them, the student's own (a tag, a mark) where it did not."""
     leeches: set[int] = set()
-    if not new_deck:
+    own: list[tuple[int, str]]
+    if new_deck:
+        own = [(ids_by_key[card.key], " ".join(card.tags)) for card in deck.cards]
+    else:
         in_deck = select(card_t.c.id).where(card_t.c.deck_id == deck_id)
         leeches = set(conn.execute(select(tag_t.c.card_id).where(
             tag_t.c.tag == LEECH_TAG, tag_t.c.card_id.in_(in_deck))).scalars())
         conn.execute(delete(tag_t).where(tag_t.c.card_id.in_(in_deck),
                                          tag_t.c.tag != LEECH_TAG))
+        own = [(int(cid), tags) for cid, tags in driver.fetch_rows(
+            conn, select(card_t.c.id, card_t.c.tags).where(card_t.c.deck_id == deck_id))]
     rows = []
-    for card in deck.cards:
-        cid = ids_by_key[card.key]
-        rows += [(cid, tag) for tag in dict.fromkeys([*deck.tags, *card.tags])
+    for cid, tags in own:
+        rows += [(cid, tag) for tag in dict.fromkeys([*deck.tags, *tags.split()])
                  if tag != LEECH_TAG or cid not in leeches]
     driver.bulk_insert(conn, tag_t, ("card_id", "tag"), rows)

@@ -1,6 +1,7 @@
 """The undo journal: an action that writes no review-log row (an edit, an added card, the
-browser's delete, move and tag, a deck's deletion, return or renaming) writes an entry here,
-in its own transaction, holding what its undo needs and a label saying what undo takes back.
+browser's delete, move and tag, a flag, a mark or a card's tags, a deck's deletion, return or
+renaming) writes an entry here, in its own transaction, holding what its undo needs and a
+label saying what undo takes back.
 With the log's actions the entries are the undo stack (trainer.store.undo); their inverses
 are trainer.store.take_back.
 
@@ -27,14 +28,15 @@ LABEL_CHARS = 40  # a card's words in a label: its prompt, cut to this
 
 
 def record(store: StoreContext, conn: Connection, kind: str, label: str,
-           data: dict[str, Any]) -> None:
-    """Journal an action, inside its own transaction (``conn``)."""
+           data: dict[str, Any]) -> int:
+    """Journal an action, inside its own transaction (``conn``); the entry's id."""
     newest = conn.execute(select(func.max(review_t.c.id))).scalar() or 0
     found = conn.execute(insert(journal_t).values(
         done_at=convert.utc(store.now()), after_review=newest, kind=kind, label=label,
         data=json.dumps(data, separators=(",", ":")))).inserted_primary_key
     assert found is not None
     conn.execute(delete(journal_t).where(journal_t.c.id <= int(found[0]) - KEEP))
+    return int(found[0])
 
 
 def log_rows_gone(conn: Connection) -> None:

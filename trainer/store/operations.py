@@ -23,6 +23,7 @@ from trainer.store import (
     history,
     imports,
     log,
+    marks,
     meta,
     options,
     queue,
@@ -103,7 +104,8 @@ class Options(Part):
 
 class Cards(Part):
     """The cards: one, with its state, its history; a deck's or a note's; added, edited,
-    suspended, buried; changed, retired, moved or tagged many at once."""
+    suspended, buried; changed, retired, moved or tagged many at once; flagged, marked and
+    retagged."""
 
     get = Operation(cards.card)
     by_key = Operation(cards.card_by_key)
@@ -127,6 +129,9 @@ class Cards(Part):
     retire_many = Operation(bulk.retire_many)
     move_many = Operation(bulk.move_many)
     tag_many = Operation(bulk.tag_many)
+    flag = Operation(marks.flag)
+    mark = Operation(marks.mark)
+    set_tags = Operation(marks.set_tags)
 
 
 class Search(Part):
@@ -157,10 +162,12 @@ class Reviews(Part):
 
 
 class Undo(Part):
-    """Taking back the newest action: of any session, or the newest log action of one."""
+    """Taking back the newest action: of any session, or the newest log action of one, or
+    one journaled action by its entry."""
 
     last = Operation(undo.undo_last)
     last_review = Operation(undo.undo_last_review)
+    entry = Operation(undo.undo_entry)
 
 
 class Scheduling(Part):

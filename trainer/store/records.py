@@ -13,7 +13,7 @@ from typing import Literal
 # the day's rules' records cross the store's boundary too
 from trainer.domain.records import CardState as CardState
 from trainer.domain.records import QueueItem as QueueItem
-from trainer.rules import CardKind, LeechAction, ReviewKind, Scheduler
+from trainer.rules import CardKind, LeechAction, ReviewKind, Scheduler, is_marked
 from trainer.scheduler import sm2
 
 
@@ -87,6 +87,12 @@ class Card:
     position: int = 0
     shuffle_seed: int = 0
     created_at: datetime | None = None
+    flag: int = 0  # the student's flag, as Anki's: 0 none, 1-7 a colour (rules.FLAG_COLOURS)
+
+    @property
+    def marked(self) -> bool:
+        """Marked, as Anki marks: it carries the `marked` tag."""
+        return is_marked(self.tags)
 
 
 # The fields a review row keeps before and after: what undo restores and replay rebuilds.
@@ -310,6 +316,22 @@ class FoundCard:
     buried_until: date | None
     retired: bool
     created_at: datetime | None
+    flag: int = 0
+    tags: tuple[str, ...] = ()  # the card's own
+
+    @property
+    def marked(self) -> bool:
+        """Marked, as Anki marks: it carries the `marked` tag."""
+        return is_marked(self.tags)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotated:
+    """What flagging, marking or retagging cards changed: the cards, and the undo journal's
+    entry that takes it back (None when nothing changed)."""
+
+    card_ids: tuple[int, ...] = ()
+    entry_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,9 @@ class Card(SQLModel, table=True):
     # when it was first imported or added (search: added:)
     created_at: datetime | None = Field(default=None, sa_type=EpochMillis)
     search_text: str = ""  # every field in lower case, for free-text search (convert.searchable)
+    # the student's flag, as Anki's (rules.FLAG_COLOURS): 0 none, 1-7 a colour. A note on the
+    # card like its tags, not a state: no log row, an undo journal entry (store.marks)
+    flag: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class CardTag(SQLModel, table=True):
@@ -262,7 +265,8 @@ class AppMeta(SQLModel, table=True):
 
 class UndoEntry(SQLModel, table=True):
     """An action that writes no review-log row (an edit, an added card, the browser's delete,
-    move and tag, a deck's deletion, return or renaming), with what its undo needs, written in
+    move and tag, a flag, a mark or a card's tags, a deck's deletion, return or renaming),
+    with what its undo needs, written in
     the action's own transaction. These and the log's actions are the undo stack
     (trainer.store.undo); only the newest entries are kept (trainer.store.journal.KEEP)."""
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
 from trainer import query as q
-from trainer.rules import ANSWER_KINDS
+from trainer.rules import ANSWER_KINDS, MARKED_TAG
 from trainer.store import convert, predicates
 from trainer.store.records import FoundCard, SearchResult
 from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
@@ -27,6 +27,7 @@ SORTS = {
     "prompt": card_t.c.prompt, "deck": card_t.c.deck_id, "kind": card_t.c.kind,
     "due": state_t.c.due, "interval": state_t.c.interval, "ease": state_t.c.easiness_x100,
     "lapses": state_t.c.lapses, "reviews": state_t.c.reviews, "added": card_t.c.created_at,
+    "flag": card_t.c.flag,
 }
 DEFAULT_LIMIT = 500
 
@@ -70,6 +71,11 @@ class _Compiler:
                     self.counting)
             case q.Kind(kind):
                 return card_t.c.kind == kind
+            case q.Flag(flag):
+                return card_t.c.flag == flag
+            case q.Is("marked"):  # Anki's mark is its tag (a deck's tag marks its cards too)
+                return _ids_in(select(tag_t.c.card_id).where(self._like(tag_t.c.tag, MARKED_TAG)),
+                               self.counting)
             case q.Is(what):
                 return self._of_state(self._is(what))
             case q.Prop(name, op, value):
@@ -177,7 +183,7 @@ def search(store: StoreContext, node: q.Node | None, *, sort: str = "deck",
     if sort == "deck" and not descending:
         ordering = ordering[1:]  # the note index's own order: no sort at all
     card_columns = (card_t.c.id, deck_t.c.key, card_t.c.key, card_t.c.kind, card_t.c.prompt,
-                    card_t.c.answer, card_t.c.created_at)
+                    card_t.c.answer, card_t.c.created_at, card_t.c.flag, card_t.c.tags)
     query = select(*card_columns, *(STATE_COLUMNS if joined else ()))
     source = card_t.join(deck_t, deck_t.c.id == card_t.c.deck_id)
     counting = select(func.count()).select_from(card_t)
@@ -198,8 +204,9 @@ def search(store: StoreContext, node: q.Node | None, *, sort: str = "deck",
             conn.execute(counting.where(condition(store, node, today, joined,
                                                   counting=True))).scalar_one())
     return SearchResult(total, [
-        FoundCard(r[0], r[1], r[2], r[3], r[4], r[5], r[7], r[8], r[9], r[10], r[11],
-                  bool(r[12]), r[13], bool(r[14]), convert.aware(r[6])) for r in rows])
+        FoundCard(r[0], r[1], r[2], r[3], r[4], r[5], r[9], r[10], r[11], r[12], r[13],
+                  bool(r[14]), r[15], bool(r[16]), convert.aware(r[6]), r[7],
+                  convert.words(r[8])) for r in rows])
 
 
 def search_ids(store: StoreContext, node: q.Node | None, today: date | None = None) -> list[int]:

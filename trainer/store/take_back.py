@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from trainer.store import driver
 from trainer.store.errors import UndoRefused
-from trainer.store.flags import set_retired, tag_cards
+from trainer.store.flags import own_tags, retag, set_flag, set_retired, tag_cards
 from trainer.store.journal import entry_words, record
 from trainer.store.schema import alias_t, card_t, deck_t, review_t, state_t, tag_t
 
@@ -137,6 +137,31 @@ def _undo_tag(conn: Connection, data: dict[str, Any], label: str) -> tuple[int, 
     return tuple(tag_cards(conn, data["ids"], data["tag"], not data["add"]))
 
 
+# -- flags, marks and tags (trainer.store.marks) ----------------------------------------------
+
+def _undo_flag(conn: Connection, data: dict[str, Any], label: str) -> tuple[int, ...]:
+    cards = [(int(cid), int(was)) for cid, was in data["from"]]
+    now = {int(cid): int(f) for chunk in driver.chunks([c for c, _ in cards])
+           for cid, f in conn.execute(select(card_t.c.id, card_t.c.flag).where(
+               card_t.c.id.in_(chunk)))}
+    if any(now.get(cid, data["flag"]) != data["flag"] for cid, _ in cards):
+        raise UndoRefused(f"cannot undo {label}: a card was flagged again since")
+    for cid, was in cards:
+        set_flag(conn, [cid], was)
+    return tuple(cid for cid, _ in cards)
+
+
+def _undo_retag(conn: Connection, data: dict[str, Any], label: str) -> tuple[int, ...]:
+    there = set(conn.execute(select(card_t.c.id).where(
+        card_t.c.id.in_([int(c[0]) for c in data["cards"]]))).scalars())
+    cards = [(int(cid), was, after) for cid, was, after in data["cards"] if cid in there]
+    if any(own_tags(conn, cid) != after for cid, _, after in cards):
+        raise UndoRefused(f"cannot undo {label}: the card's tags were changed since")
+    for cid, was, _ in cards:
+        retag(conn, cid, was)
+    return tuple(cid for cid, _, _ in cards)
+
+
 # -- decks -------------------------------------------------------------------------------------
 
 def _undo_delete_deck(conn: Connection, data: dict[str, Any], label: str) -> tuple[int, ...]:
@@ -193,5 +218,5 @@ INVERSES: dict[str, Inverse] = {
     "edit": _undo_edit, "add": _undo_add, "retire": _undo_retire, "move": _undo_move,
     "tag": _undo_tag, "delete_deck": _undo_delete_deck, "undelete_deck": _undo_undelete_deck,
     "rename_deck": _undo_rename_deck, "rename_parent": _undo_rename_parent,
-    "delete_decks": _undo_delete_decks,
+    "delete_decks": _undo_delete_decks, "flag": _undo_flag, "retag": _undo_retag,
 }

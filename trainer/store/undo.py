@@ -3,9 +3,10 @@
 The undo stack is the review log's actions (a grade with the siblings it buried and the leech
 action it triggered, a suspension, a burying, a reset, a browser's bulk change: rows grouped
 by ``action_id``) and the undo journal's entries (trainer.store.journal: an edit, an added
-card, the browser's delete, move and tag, a deck's deletion), newest first. It lives in the
-database, so it outlives the session and a restart. Imports and scheduler switches are not on
-it: they have their own commands, and a grade they depend on is refused.
+card, the browser's delete, move and tag, a flag, a mark or a card's tags, a deck's deletion),
+newest first. It lives in the database, so it outlives the session and a restart. Imports and
+scheduler switches are not on it: they have their own commands, and a grade they depend on is
+refused.
 """
 
 from __future__ import annotations
@@ -63,6 +64,20 @@ def undo_last(store: StoreContext) -> Undone | None:
             return None
         undone = _undo_action(conn, review[1] if review[1] is not None else review[0])
         return Undone(undone.label, undone.card_ids, undone)
+
+
+def undo_entry(store: StoreContext, entry_id: int) -> Undone | None:
+    """Take back one journaled action by its entry's id (a study session's own flag, mark or
+    tags: its ctrl+z takes back what it did, not what another window did since); None when
+    the entry is gone (undone elsewhere, or past the journal's KEEP)."""
+    with store.transaction() as conn:
+        entry = conn.execute(select(journal_t).where(journal_t.c.id == entry_id)
+                             ).mappings().first()
+        if entry is None:
+            return None
+        cards = take_back(conn, entry["kind"], entry["label"], entry["data"])
+        conn.execute(delete(journal_t).where(journal_t.c.id == entry_id))
+        return Undone(entry["label"], cards)
 
 
 def undo_last_review(store: StoreContext, session_id: str | None = None) -> UndoneReview | None:

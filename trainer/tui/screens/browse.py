@@ -17,16 +17,19 @@ from textual.worker import get_current_worker
 from trainer.query import Node, QueryError
 from trainer.render.card_detail import HISTORY_HEADER
 from trainer.render.words import clip, plural
+from trainer.rules import FLAG_COLOURS, flag_name
 from trainer.sessions.browse import BrowseRow, BrowseSession, CardDetail, Pending
 from trainer.store.errors import StoreError
 from trainer.store.records import SearchResult
 from trainer.tui.literal import field_value, joined, plain, unchanged
 from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.dialogs import AskModal, ConfirmModal
+from trainer.tui.widgets.flag_picker import FLAG_SIGN, FlagModal, cell
 
-COLUMNS = (("", "mark", 1), ("Prompt", "prompt", 0), ("Deck", "deck", 14), ("Kind", "kind", 6),
-           ("Due", "due", 10), ("Ivl", "interval", 4), ("Ease", "ease", 4),
-           ("Laps", "lapses", 4), ("Revs", "reviews", 4))
+COLUMNS = (("", "select", 1), (FLAG_SIGN, "flag", 2), ("Prompt", "prompt", 0),
+           ("Deck", "deck", 14), ("Kind", "kind", 6), ("Due", "due", 10),
+           ("Ivl", "interval", 4), ("Ease", "ease", 4), ("Laps", "lapses", 4),
+           ("Revs", "reviews", 4))
 FIXED = sum(width + 2 for _, _, width in COLUMNS) + 3  # cell padding and the scrollbar
 
 
@@ -37,20 +40,26 @@ class BrowseScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="browse.back"),
         Binding("slash", "search", "Search", id="browse.search"),
-        Binding("space", "mark", "Mark", id="browse.mark"),
-        Binding("a", "mark_all", "Mark all", id="browse.mark_all", show=False),
+        Binding("space", "select", "Select", id="browse.select"),
+        Binding("a", "select_all", "Select all", id="browse.select_all", show=False),
         Binding("s", "sort", "Sort", id="browse.sort"),
         Binding("exclamation_mark", "suspend", "Suspend", id="browse.suspend"),
         Binding("minus", "bury", "Bury", id="browse.bury"),
         Binding("R", "reset", "Reset", id="browse.reset"),
         Binding("d", "due", "Due in", id="browse.due"),
         Binding("m", "move", "Move", id="browse.move"),
-        Binding("t", "tag", "Tag", id="browse.tag"),
+        Binding("t", "tag", "Tags", id="browse.tag"),
         Binding("T", "untag", "Untag", id="browse.untag", show=False),
         Binding("delete", "retire", "Delete", id="browse.retire"),
         Binding("u", "undo", "Undo", id="browse.undo"),
         Binding("E", "edit", "Edit", id="browse.edit"),
         Binding("n", "add", "Add", id="browse.add"),
+        # Anki's flags and mark (the help lists them: the footer is full already); f picks a
+        # flag where ctrl+1…7 never arrive (tmux, most terminals)
+        *[Binding(f"ctrl+{n}", f"flag({n})", flag_name(n).capitalize(), show=False,
+                  id=f"browse.flag{n}") for n in range(1, len(FLAG_COLOURS) + 1)],
+        Binding("f", "pick_flag", "Flag", id="browse.pick_flag", show=False),
+        Binding("asterisk", "mark", "Mark", id="browse.mark", show=False),
     ]
 
     def __init__(self, session: BrowseSession) -> None:
@@ -139,7 +148,7 @@ class BrowseScreen(TrainerScreen[None]):
     def _cells(self, row: BrowseRow) -> list[Text]:
         style = "dim" if row.dim else ""
         return [
-            Text("•" if row.marked else "", style="bold"),
+            Text("•" if row.selected else "", style="bold"), cell(row.flag, row.marked),
             plain(clip(row.prompt, self._prompt_width()), style),
             plain(clip(row.deck, 14), style), plain(row.kind, style), plain(row.due, style),
             Text(str(row.interval), justify="right"), Text(row.ease, justify="right"),
@@ -189,30 +198,31 @@ class BrowseScreen(TrainerScreen[None]):
     def _detail(self, text: Text) -> None:
         self.query_one("#browse-detail", Static).update(text)
 
-    # -- marking ----------------------------------------------------------------------------
+    # -- selecting ----------------------------------------------------------------------------
 
     def _current(self) -> int | None:
         return self.session.card_at(self.query_one(DataTable).cursor_row)
 
     def _targets(self) -> list[int]:
-        """The marked cards, else the one under the cursor."""
+        """The selected cards, else the one under the cursor."""
         return self.session.targets(self._current())
 
-    def action_mark(self) -> None:
-        """Mark the card under the cursor (or unmark it), and go to the next."""
+    def action_select(self) -> None:
+        """Select the card under the cursor (or leave it out again), and go to the next."""
         current = self._current()
         if current is None:
             return
-        marked = self.session.toggle_mark(current)
+        selected = self.session.toggle_select(current)
         table = self.query_one(DataTable)
-        table.update_cell(RowKey(str(current)), "mark", Text("•" if marked else "", style="bold"))
+        table.update_cell(RowKey(str(current)), "select",
+                          Text("•" if selected else "", style="bold"))
         table.action_cursor_down()
         status = self.query_one("#browse-status", Static)
-        status.update(plain(self.session.marked_status(str(status.render()))))
+        status.update(plain(self.session.selected_status(str(status.render()))))
 
-    def action_mark_all(self) -> None:
-        """Mark every card shown, or unmark them all."""
-        self.session.mark_all()
+    def action_select_all(self) -> None:
+        """Select every card shown, or none when they all were."""
+        self.session.select_all()
         self._show(self.session.result)
 
     # -- actions ----------------------------------------------------------------------------
@@ -282,6 +292,9 @@ class BrowseScreen(TrainerScreen[None]):
         ids = self._targets()
         if not ids:
             return
+        if add and not self.session.selected:  # one card: its tags, to edit
+            self._edit_tags(ids[0])
+            return
 
         def asked(tag: str | None) -> None:
             if tag is not None:
@@ -291,13 +304,43 @@ class BrowseScreen(TrainerScreen[None]):
                                           lambda value: self.session.tag_problem(value, add)),
                                  asked)
 
+    def _edit_tags(self, card_id: int) -> None:
+        tags = self.session.tags_of(card_id)
+
+        def asked(value: str | None) -> None:
+            if value is not None and value != tags:
+                self._act(self.session.set_tags(card_id, value))
+        self.app.push_screen(AskModal("The card's tags, separated by spaces", "a-tag another",
+                                      self.session.tags_problem, tags, extend=True), asked)
+
     def action_tag(self) -> None:
-        """Ask for a tag, then add it to the cards."""
+        """The card's tags to edit; with cards selected, a tag to add to them."""
         self._tagging(True)
 
     def action_untag(self) -> None:
         """Ask for a tag, then remove it from the cards."""
         self._tagging(False)
+
+    def action_flag(self, colour: int) -> None:
+        """Flag the cards (ctrl+1…7, Anki's colours); their flag again takes it off."""
+        self._act(self.session.flag(self._targets(), colour))
+
+    def action_pick_flag(self) -> None:
+        """Pick a flag by its number (f): for a terminal that keeps ctrl+1…7 to itself."""
+        ids = self._targets()
+        if not ids:
+            return
+        current = self.session.flag_of(ids)
+
+        def picked(colour: int | None) -> None:
+            if colour is not None and (colour or current):
+                self._act(self.session.flag(ids, colour or current))
+        what = "the card" if len(ids) == 1 else plural(len(ids), "card")
+        self.app.push_screen(FlagModal(current, what), picked)
+
+    def action_mark(self) -> None:
+        """Mark the cards (*, Anki's `marked` tag), or unmark them when all are."""
+        self._act(self.session.mark(self._targets()))
 
     def action_retire(self) -> None:
         """Delete the cards (retired: their reviews stay, undo brings them back)."""

@@ -101,6 +101,9 @@ class EditCardScreen(TrainerScreen[bool]):
 
     def action_editor(self) -> None:
         """The snippet in $EDITOR (or $VISUAL, else vi); what it saves comes back here."""
+        if self.app.is_web:  # `trainer serve`: the editor would run on the server, unseen
+            self._problems(["no $EDITOR in a browser: edit the card here"])
+            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         try:  # in the data folder (0700): the snippet is the student's cards
             with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False,

@@ -38,12 +38,21 @@ HELP = [
     ]),
     ("Browse (b)", [
         ("/", "search (docs/search.md)"), ("enter", "run the search"),
-        ("space / a", "mark a card / all shown"), ("s or a header", "sort"),
+        ("space / a", "select a card / all shown"), ("s or a header", "sort"),
         ("! / -", "suspend or bury (or undo it)"), ("R", "reset to new"),
         ("d", "set the due date"), ("m", "move to another deck"),
-        ("t / T", "add / remove a tag"), ("delete", "delete (retire; reviews kept)"),
+        ("t / T", "edit the card's tags (selected: add one) / remove one"),
+        ("delete", "delete (retire; reviews kept)"),
         ("E", "edit the card"), ("n", "add a card"),
         ("u", "undo the newest action (as ctrl+z in the deck list)"), ("escape", "back"),
+    ]),
+    ("Flags, marks, tags (studying and browsing)", [
+        ("ctrl+1…7", "flag: red, orange, green, blue, pink, turquoise, purple"),
+        ("", "(the card's flag again takes it off; search flag:1 … flag:7)"),
+        ("f, then 0-7", "the same, where the terminal keeps ctrl+1…7 (tmux)"),
+        ("*", "mark or unmark the card (the tag marked; search is:marked)"),
+        ("t", "edit the card's tags (browser, cards selected: add one)"),
+        ("", "ctrl+z / u takes each back; none changes the card's schedule"),
     ]),
     ("Quiz", [
         ("space / enter", "show the answer"), ("y / n", "I was right / wrong"),

@@ -16,14 +16,18 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, ProgressBar, Static
 
+from trainer.formats.limits import tag_problems
 from trainer.render.words import clock
-from trainer.rules import GRADE_WORDS, Verdict
+from trainer.rules import FLAG_COLOURS, GRADE_WORDS, Verdict, flag_name
 from trainer.sessions import CardView, StudySession, Summary
 from trainer.sessions.study import took_back
+from trainer.store import Undone
 from trainer.store.errors import CouldNotSave, StoreError
 from trainer.tui.literal import joined, plain
 from trainer.tui.navigation import TrainerScreen
 from trainer.tui.widgets.card import CardPanel
+from trainer.tui.widgets.dialogs import AskModal
+from trainer.tui.widgets.flag_picker import FlagModal, badge
 from trainer.tui.widgets.grade_button import GradeButton
 
 T = TypeVar("T")
@@ -53,6 +57,13 @@ class StudyScreen(TrainerScreen[None]):
         Binding("minus", "bury", "Bury", id="study.bury"),
         Binding("e", "source", "Source map", id="study.source"),
         Binding("E", "edit", "Edit", id="study.edit"),
+        # Anki's flags, marks and tags (the help lists them: the footer is full already);
+        # f picks a flag where ctrl+1…7 never arrive (tmux, most terminals)
+        *[Binding(f"ctrl+{n}", f"flag({n})", flag_name(n).capitalize(), show=False,
+                  id=f"study.flag{n}") for n in range(1, len(FLAG_COLOURS) + 1)],
+        Binding("f", "pick_flag", "Flag", id="study.pick_flag", show=False),
+        Binding("asterisk", "mark", "Mark", id="study.mark", show=False),
+        Binding("t", "tags", "Tags", id="study.tags", show=False),
         Binding("escape", "end", "End", id="study.end", priority=True),
     ]
 
@@ -127,8 +138,7 @@ class StudyScreen(TrainerScreen[None]):
         self.verdict = None
         self.given = ""
         view = self.view
-        self.query_one(CardPanel).show_question(view, joined(
-            (KIND_LABELS[view.kind], "bold"), "  ", (BUCKET_LABELS[item.bucket], "dim")))
+        self.query_one(CardPanel).show_question(view, self._kind_line(view))
         self.query_one("#grades").display = False
         self.mode = "answering"
         self.shown_at = time.monotonic()
@@ -142,6 +152,17 @@ class StudyScreen(TrainerScreen[None]):
             hint += " · ctrl+z: undo the last grade"
         self.query_one("#hint", Static).update(plain(hint, "dim"))
         self._update_header()
+
+    def _kind_line(self, view: CardView) -> Text:
+        """The card's kind, where it sits in the queue, and its flag and mark."""
+        item = self.session.current
+        line = joined((KIND_LABELS[view.kind], "bold"), "  ",
+                      (BUCKET_LABELS[item.bucket] if item else "", "dim"))
+        noted = badge(view.flag, view.marked)
+        if noted:
+            line.append("   ")
+            line.append_text(noted)
+        return line
 
     def reveal(self, verdict: Verdict | None = None) -> None:
         """The answer side (with the check of a typed or chosen answer), then the grade keys."""
@@ -195,8 +216,8 @@ class StudyScreen(TrainerScreen[None]):
             return not answering and self.view.suggested(self.verdict) is not None
         if action == "expect_grade":
             return not answering and self.view.suggested(self.verdict) is None
-        if action in ("suspend", "bury"):
-            # on both sides; only while an answer is being typed are ! and - its text
+        if action in ("suspend", "bury", "pick_flag", "mark", "tags"):
+            # on both sides; only while an answer is being typed are ! - f * t its text
             return not answering or kind != "typed"
         if action == "undo":
             return not answering and bool(self.session.history)
@@ -320,9 +341,14 @@ class StudyScreen(TrainerScreen[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="warning", timeout=5)
             return
-        if undone is None:
+        if undone is None:  # another window or `trainer undo` took it back already
+            self.notify("Nothing to undo: the last action was taken back elsewhere.",
+                        timeout=4)
             return
         self.notify(took_back(undone), timeout=3)
+        if isinstance(undone, Undone):  # a note: the card stays as it shows
+            self._show_notes()
+            return
         self.show_card()
 
     async def _undo_elsewhere(self) -> None:
@@ -363,6 +389,72 @@ class StudyScreen(TrainerScreen[None]):
         self.notify(done, timeout=3)
         self.show_card()
 
+    # -- notes on the card: a flag, a mark, its tags (none leaves the card) -----------------
+
+    async def action_flag(self, colour: int) -> None:
+        """Flag the card (ctrl+1…7, Anki's colours); the same flag again takes it off."""
+        if not self.trainer.writable("flag cards"):
+            return
+        now = await self._note(lambda: self.session.flag(colour))
+        if now is not None:
+            self.notify(f"Flagged {flag_name(now)} (ctrl+z takes it back)" if now else
+                        "Flag taken off (ctrl+z takes it back)", timeout=3)
+
+    def action_pick_flag(self) -> None:
+        """Pick a flag by its number (f): for a terminal that keeps ctrl+1…7 to itself."""
+        current = self.view.flag
+
+        async def picked(colour: int | None) -> None:
+            if colour is not None:
+                await (self.action_flag(colour) if colour else self._unflag(current))
+        self.app.push_screen(FlagModal(current), picked)
+
+    async def _unflag(self, current: int) -> None:
+        if current:  # taking off the flag the card has: as its ctrl+N again
+            await self.action_flag(current)
+
+    async def action_mark(self) -> None:
+        """Mark the card (*, Anki's `marked` tag), or unmark it."""
+        if not self.trainer.writable("mark cards"):
+            return
+        marked = await self._note(self.session.toggle_mark)
+        if marked is not None:
+            self.notify(f"{'Marked' if marked else 'Unmarked'} (ctrl+z takes it back)",
+                        timeout=3)
+
+    def action_tags(self) -> None:
+        """Edit the card's own tags (t), in one line."""
+        if not self.trainer.writable("tag cards"):
+            return
+        tags = " ".join(self.session.card().tags)
+
+        async def asked(value: str | None) -> None:
+            if value is None or value == tags:
+                return
+            now = await self._note(lambda: self.session.set_tags(value.split()))
+            if now is not None:
+                self.notify(f"Tags: {' '.join(now) or '(none)'} (ctrl+z takes them back)",
+                            timeout=3)
+        self.app.push_screen(AskModal("The card's tags, separated by spaces", "a-tag another",
+                                      _tags_problem, tags, extend=True), asked)
+
+    async def _note(self, act: Callable[[], T]) -> T | None:
+        """A note on the card showing, saved in a thread; the card stays as it shows, its
+        kind line brought up to date. None when it could not be saved (said why)."""
+        if self.mode == "saving":
+            return None
+        try:
+            done = await self._off_ui_thread(act)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return None
+        self._show_notes()
+        return done
+
+    def _show_notes(self) -> None:
+        if not self.session.finished:
+            self.query_one(CardPanel).show_kind(self._kind_line(self.view))
+
     def action_edit(self) -> None:
         """Edit the card; its new text shows at once."""
         card_id = self.view.card_id
@@ -389,3 +481,10 @@ class StudyScreen(TrainerScreen[None]):
             self.trainer.show_summary(self.session, self.title_text, summary)
         else:
             self.app.pop_screen()
+
+
+def _tags_problem(value: str) -> str | None:
+    """Why a line of tags cannot be saved (a tag a deck file could not hold); None when it
+    can."""
+    problems = [p for tag in value.split() for p in tag_problems(tag)]
+    return "; ".join(dict.fromkeys(problems)) or None

@@ -71,6 +71,12 @@ class CardPanel(VerticalScroll):
         """The typed answer's input (a typed card's question side)."""
         return self.query_one(Input)
 
+    def show_kind(self, kind_line: Text) -> None:
+        """A new kind line (the card's flag or mark changed), the rest as it shows."""
+        kind = self._static("card-kind")
+        kind.update(kind_line)
+        kind.display = True
+
     def show_question(self, view: CardView, kind_line: Text | None = None) -> None:
         """The question side: the prompt, and the choices or an empty typed answer."""
         kind = self._static("card-kind")

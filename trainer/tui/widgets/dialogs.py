@@ -42,14 +42,18 @@ class ConfirmModal(ModalScreen[bool]):
 
 class AskModal(ModalScreen[str | None]):
     """One line of input; ``check`` returns a one-line problem, or None when it will do.
-    ``value`` fills it (shown literally; given back exact when left as it was)."""
+    ``value`` fills it (shown literally; given back exact when left as it was), selected so
+    that typing replaces it, or with ``extend`` the cursor after it (a card's tags, added
+    to)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, question: str, placeholder: str = "",
-                 check: Callable[[str], str | None] | None = None, value: str = "") -> None:
+                 check: Callable[[str], str | None] | None = None, value: str = "",
+                 extend: bool = False) -> None:
         super().__init__()
         self.value = value
+        self.extend = extend
         self.question = question
         self.placeholder = placeholder
         self.check = check
@@ -58,7 +62,9 @@ class AskModal(ModalScreen[str | None]):
         """The question, the input, the line its problem shows on, and the keys."""
         with Vertical(classes="ask-dialog"):
             yield Static(plain(self.question, "bold"))
-            yield Input(field_value(self.value), placeholder=self.placeholder, id="ask-input")
+            yield Input(field_value(self.value) + (" " if self.extend and self.value else ""),
+                        placeholder=self.placeholder, id="ask-input",
+                        select_on_focus=not self.extend)
             yield Static(id="ask-problem")
             yield Static(plain("enter: done · escape: cancel", "dim"))
 
